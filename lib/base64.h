@@ -1,0 +1,13 @@
+/* base64.h - RFC 4648 base64, for SASL (RFC 4954, RFC 5034) and MIME. */
+#ifndef POSTERN_BASE64_H
+#define POSTERN_BASE64_H
+#include <stddef.h>
+#include "bytes.h"
+
+/* Append the base64 of p[0..n) to out. 0, or -1 (cap or ENOMEM). */
+int base64_encode(const void *p, size_t n, struct bytes *out);
+/* Strict decode (padding required, no white space) into out. 0, or -1 on
+ * bad input or cap. */
+int base64_decode(const char *s, size_t n, struct bytes *out);
+
+#endif

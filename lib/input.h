@@ -1,0 +1,59 @@
+/* input.h - the one bounded, buffered reader for network input.
+ *
+ * Every read waits with poll() against an absolute deadline set at the
+ * start of the call (timeout_ms from now), never alarm()/longjmp.
+ * A line ends at LF. The line handed back excludes the LF and a CR just
+ * before it; flags say what else was seen so each protocol can refuse what
+ * its RFC refuses (bare CR, bare LF, NUL). */
+#ifndef POSTERN_INPUT_H
+#define POSTERN_INPUT_H
+#include <stddef.h>
+#include "limits.h"
+
+struct input {
+	int fd;
+	int timeout_ms;         /* per call; <= 0 means wait forever */
+	size_t start, end;      /* unread data is buf[start..end) */
+	int eof;                /* the peer closed */
+	char buf[INPUT_BUFFER_SIZE];
+};
+
+enum input_status {
+	INPUT_OK = 0,           /* a whole line (or run of bytes) was read */
+	INPUT_TOO_LONG,         /* line over the bound: drained through its LF */
+	INPUT_EOF,              /* peer closed; for lines: before any LF */
+	INPUT_TIMEOUT,          /* the deadline passed */
+	INPUT_ERROR,            /* read(2) failed; errno says why */
+};
+
+/* Flags reported with a line. */
+#define INPUT_BARE_LF  0x01     /* the line ended in LF without CR */
+#define INPUT_BARE_CR  0x02     /* a CR not followed by LF inside the line */
+#define INPUT_NUL      0x04     /* a NUL byte inside the line */
+
+void input_init(struct input *in, int fd, int timeout_ms);
+
+/* Read one line into line[0..size-1], NUL-terminated, *len set to its
+ * length without the line end. size bounds the line including its CRLF
+ * and the terminating NUL is extra: pass size = RFC limit + 1. A longer
+ * line is read through to its LF and discarded: INPUT_TOO_LONG, once.
+ * *flags gets INPUT_* flags. On INPUT_EOF a partial line is discarded. */
+enum input_status input_line(struct input *in, char *line, size_t size,
+			     size_t *len, int *flags);
+
+/* Read exactly n raw bytes into dst (SMTP BDAT, IMAP literals), taking
+ * read-ahead data first. Returns INPUT_OK, INPUT_EOF, INPUT_TIMEOUT or
+ * INPUT_ERROR; on failure the bytes read so far are lost. */
+enum input_status input_bytes(struct input *in, char *dst, size_t n);
+
+/* Read and throw away exactly n bytes (an oversized literal). */
+enum input_status input_skip(struct input *in, size_t n);
+
+/* Bytes already buffered (PIPELINING: flush replies only when 0). */
+size_t input_buffered(const struct input *in);
+
+/* Wait up to ms for input: 1 readable (or buffered, or EOF pending),
+ * 0 nothing yet, -1 error. For IMAP IDLE. */
+int input_wait(struct input *in, int ms);
+
+#endif

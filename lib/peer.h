@@ -1,0 +1,14 @@
+/* peer.h - the client's address (DESIGN.md "Running per connection"). */
+#ifndef POSTERN_PEER_H
+#define POSTERN_PEER_H
+#include <stddef.h>
+
+/* getpeername(0), else $TCPREMOTEIP, else $REMOTE_ADDR, else "unknown".
+ * IPv4-mapped IPv6 addresses come out as plain IPv4. Into buf; returns buf. */
+const char *peer_address(char *buf, size_t size);
+
+/* Is the text address ip inside the CIDR network (a.b.c.d/n, x::y/n, or a
+ * bare address)? 1 yes, 0 no or unparsable. */
+int peer_in_network(const char *ip, const char *cidr);
+
+#endif
