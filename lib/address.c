@@ -135,7 +135,8 @@ static int dot_string(struct parser *p)
 			if (atom_start == 0 || p->s[atom_start - 1] != '.')
 				return fail(p, c == '.' ?
 					    "local part begins with a dot" :
-					    c == '@' ? "empty local part" :
+					    c == '@' || c == '>' ?
+					    "empty local part" :
 					    octet_reason(c));
 			return fail(p, c == '.' ? "two dots in a row in local part"
 				    : "local part ends with a dot");
@@ -435,6 +436,7 @@ int address_parse_path(const char *s, struct address *a, int flags,
 		return finish(&p, a, reason);
 	if (cur(&p) != '>')
 		fail(&p, cur(&p) == 0 ? "missing > after address" :
+		     cur(&p) <= ' ' || cur(&p) == 127 ? octet_reason(cur(&p)) :
 		     "garbage after address inside brackets");
 	else if (++p.pos > ADDRESS_PATH_MAX)
 		fail(&p, "path longer than 256 octets");
