@@ -31,3 +31,9 @@ teardown() { server_stop_all; }
 	server_stop_all
 	! (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null
 }
+
+@test "harness: systemd-socket-activate passes POSTERN_CONF to the program" {
+	server_start socket-activate sh -c 'echo "conf $POSTERN_CONF"'
+	run python3 -c "import socket;s=socket.create_connection(('127.0.0.1',$PORT));print(s.recv(1000).decode().strip())"
+	[ "$output" = "conf $CONF" ]
+}

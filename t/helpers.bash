@@ -84,7 +84,9 @@ server_start() {
 		tcpserver -q -R -H -l localhost 127.0.0.1 "$PORT" "$@" 2>>"$log" &
 		;;
 	socket-activate)
-		systemd-socket-activate --accept --inetd -l "127.0.0.1:$PORT" "$@" 2>>"$log" &
+		# It passes the children only PATH, HOME, TERM and what -E names.
+		systemd-socket-activate --accept --inetd -l "127.0.0.1:$PORT" \
+			-E POSTERN_CONF -E ASAN_OPTIONS -E UBSAN_OPTIONS "$@" 2>>"$log" &
 		;;
 	*)
 		echo "unknown launcher $launcher" >&2; return 1 ;;
