@@ -43,8 +43,11 @@ static int from_env(const char *name, char *buf, size_t size)
 
 const char *peer_address(char *buf, size_t size)
 {
+	/* REMOTE_HOST: stunnel's exec hands the server a socketpair, whose
+	 * peer is AF_UNIX, and puts the client's address there. */
 	if (from_socket(buf, size) == 0 || from_env("TCPREMOTEIP", buf, size) == 0 ||
-	    from_env("REMOTE_ADDR", buf, size) == 0)
+	    from_env("REMOTE_ADDR", buf, size) == 0 ||
+	    from_env("REMOTE_HOST", buf, size) == 0)
 		return buf;
 	snprintf(buf, size, "unknown");
 	return buf;

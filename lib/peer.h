@@ -3,7 +3,9 @@
 #define POSTERN_PEER_H
 #include <stddef.h>
 
-/* getpeername(0), else $TCPREMOTEIP, else $REMOTE_ADDR, else "unknown".
+/* getpeername(0), else $TCPREMOTEIP, else $REMOTE_ADDR, else $REMOTE_HOST
+ * (stunnel's exec), else "unknown"; a variable counts only if it parses as
+ * an address.
  * IPv4-mapped IPv6 addresses come out as plain IPv4. Into buf; returns buf. */
 const char *peer_address(char *buf, size_t size);
 

@@ -14,6 +14,11 @@ static void environment_fallbacks(void)
 	/* fd 0 is not a socket under the test runner */
 	unsetenv("TCPREMOTEIP");
 	unsetenv("REMOTE_ADDR");
+	unsetenv("REMOTE_HOST");
+	CHECK(strcmp(peer_address(buf, sizeof buf), "unknown") == 0);
+	setenv("REMOTE_HOST", "192.0.2.44", 1);       /* stunnel */
+	CHECK(strcmp(peer_address(buf, sizeof buf), "192.0.2.44") == 0);
+	setenv("REMOTE_HOST", "evil\r\n", 1);
 	CHECK(strcmp(peer_address(buf, sizeof buf), "unknown") == 0);
 	setenv("REMOTE_ADDR", "2001:db8::5", 1);
 	CHECK(strcmp(peer_address(buf, sizeof buf), "2001:db8::5") == 0);
