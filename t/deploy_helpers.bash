@@ -1,0 +1,103 @@
+# t/deploy_helpers.bash - shared by the t/deploy-*.bats files (after
+# `load helpers`). They run the installed programs as an unprivileged user,
+# the way a real deployment does, so most of them need root (skipped
+# otherwise).
+#
+# deploy_setup_file     (in setup_file) the test user, a world-traversable
+#                       base directory, and `scripts/install` into
+#                       $BASE/usr (PREFIX), so that every example config
+#                       names the programs there. Exports BASE SBIN SHARE.
+# deploy_teardown_file  removes them (the user only if this file made it)
+# deploy_instance       (in setup) postern-setup for a fresh control dir,
+#                       spool and mailroot under $BASE; sets CONF SPOOL
+#                       MAILROOT POSTERN_CONF, a local domain example.test
+#                       and the user alice@example.test, password "secret"
+# need_root, need_program NAME, bg LOG CMD..., session_uids PORT COMM
+
+DEPLOY_USER=posterntest
+
+need_root() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root (creates a user, runs servers as it)"
+}
+
+deploy_setup_file() {
+	[ "$(id -u)" -eq 0 ] || return 0
+	BASE=$(mktemp -d /tmp/postern-deploy.XXXXXX)
+	chmod 755 "$BASE"
+	if ! getent passwd "$DEPLOY_USER" >/dev/null; then
+		useradd --system --user-group --no-create-home \
+			--shell /usr/sbin/nologin "$DEPLOY_USER"
+		touch "$BASE/.user-made-here"
+	fi
+	"$TOP/scripts/install" "" "$BASE/usr" >/dev/null
+	SBIN="$BASE/usr/sbin" SHARE="$BASE/usr/share/postern"
+	export BASE SBIN SHARE
+}
+
+deploy_teardown_file() {
+	[ -n "${BASE:-}" ] && [ -d "$BASE" ] || return 0
+	if [ -e "$BASE/.user-made-here" ]; then
+		userdel "$DEPLOY_USER" 2>/dev/null
+		getent group "$DEPLOY_USER" >/dev/null && groupdel "$DEPLOY_USER" 2>/dev/null
+	fi
+	rm -rf "$BASE"
+}
+
+deploy_instance() {
+	need_root
+	SERVER_PIDS=()
+	local d="$BASE/i$BATS_TEST_NUMBER"
+	"$TOP/scripts/postern-setup" --user "$DEPLOY_USER" --conf "$d/conf" \
+		--spool "$d/spool" --mailroot "$d/mailroot" >/dev/null
+	CONF="$d/conf" SPOOL="$d/spool" MAILROOT="$d/mailroot"
+	LOGDIR="$d/log"
+	mkdir -p "$LOGDIR"
+	export POSTERN_CONF="$CONF" CONF SPOOL MAILROOT LOGDIR
+	control me mx.example.test
+	control domains example.test
+	add_user alice@example.test secret
+	DEPLOY_UID=$(id -u "$DEPLOY_USER")
+}
+
+need_program() {
+	[ -x "$SBIN/$1" ] || skip "$1 is not built yet"
+}
+
+# bg LOG CMD...: start CMD in the background, its output into LOG, to be
+# stopped by server_stop_all. CMD must exec the daemon (so $! is it).
+bg() {
+	local log=$1; shift
+	"$@" >>"$log" 2>&1 3>&- &
+	SERVER_PIDS+=($!)
+}
+
+# The uids of the running processes named COMM, sorted and unique, while a
+# connection to PORT is open (after its greeting, printed first).
+session_uids() {
+	python3 - "$1" "$2" <<'PY'
+import socket, subprocess, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+greeting = s.recv(1000).decode(errors="replace").splitlines()
+print(greeting[0] if greeting else "(nothing)")
+ps = subprocess.run(["ps", "-o", "uid=", "-C", sys.argv[2]],
+                    capture_output=True, text=True).stdout.split()
+print(" ".join(sorted(set(ps))) or "(none)")
+s.close()
+PY
+}
+
+# Mode and owner of a path as "MODE USER:GROUP".
+mode_owner() {
+	stat -c '%a %U:%G' "$1"
+}
+
+# Put a message for alice into her Maildir, owned by the mail user.
+deliver_to_alice() {
+	local box="$MAILROOT/example.test/alice" f
+	mkdir -p "$box/cur" "$box/new" "$box/tmp"
+	f="$box/new/1700000000.P1Q1.deploy"
+	printf 'From: bob@example.test\nTo: alice@example.test\nSubject: %s\n\nHello Alice.\n' \
+		"${1:-deploy test}" > "$f"
+	chown -R "$DEPLOY_USER:$DEPLOY_USER" "$MAILROOT/example.test"
+	chmod -R go-rwx "$MAILROOT/example.test"
+}
