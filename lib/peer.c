@@ -41,11 +41,23 @@ static int from_env(const char *name, char *buf, size_t size)
 	return 0;
 }
 
+static int is_loopback(const char *ip)
+{
+	return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0;
+}
+
 const char *peer_address(char *buf, size_t size)
 {
-	/* REMOTE_HOST: stunnel's exec hands the server a socketpair, whose
-	 * peer is AF_UNIX, and puts the client's address there. */
-	if (from_socket(buf, size) == 0 || from_env("TCPREMOTEIP", buf, size) == 0 ||
+	/* stunnel's exec joins the server to stunnel by a loopback TCP pair
+	 * (or an AF_UNIX socketpair), so the socket's peer is stunnel itself;
+	 * it puts the client's address in REMOTE_HOST. from_env leaves buf
+	 * alone when the variable is missing or not an address. */
+	if (from_socket(buf, size) == 0) {
+		if (is_loopback(buf))
+			(void)from_env("REMOTE_HOST", buf, size);
+		return buf;
+	}
+	if (from_env("TCPREMOTEIP", buf, size) == 0 ||
 	    from_env("REMOTE_ADDR", buf, size) == 0 ||
 	    from_env("REMOTE_HOST", buf, size) == 0)
 		return buf;

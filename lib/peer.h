@@ -3,9 +3,10 @@
 #define POSTERN_PEER_H
 #include <stddef.h>
 
-/* getpeername(0), else $TCPREMOTEIP, else $REMOTE_ADDR, else $REMOTE_HOST
- * (stunnel's exec), else "unknown"; a variable counts only if it parses as
- * an address.
+/* getpeername(0), else $TCPREMOTEIP, else $REMOTE_ADDR, else $REMOTE_HOST,
+ * else "unknown"; a variable counts only if it parses as an address.
+ * $REMOTE_HOST (set by stunnel's exec, whose socket to the server is a
+ * loopback pair) also wins over a loopback getpeername(0).
  * IPv4-mapped IPv6 addresses come out as plain IPv4. Into buf; returns buf. */
 const char *peer_address(char *buf, size_t size);
 

@@ -71,12 +71,18 @@ bg() {
 	SERVER_PIDS+=($!)
 }
 
-# The uids of the running processes named COMM, sorted and unique, while a
-# connection to PORT is open (after its greeting, printed first).
+# session_uids PORT COMM [tls]: the uids of the running processes named
+# COMM, sorted and unique, while a connection to PORT (over TLS with "tls")
+# is open, after its greeting, which is printed first.
 session_uids() {
-	python3 - "$1" "$2" <<'PY'
-import socket, subprocess, sys
+	python3 - "$1" "$2" "${3:-}" <<'PY'
+import socket, ssl, subprocess, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+if sys.argv[3] == "tls":
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    s = ctx.wrap_socket(s)
 greeting = s.recv(1000).decode(errors="replace").splitlines()
 print(greeting[0] if greeting else "(nothing)")
 ps = subprocess.run(["ps", "-o", "uid=", "-C", sys.argv[2]],

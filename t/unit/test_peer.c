@@ -46,6 +46,12 @@ static void from_socket(void)
 	setenv("TCPREMOTEIP", "192.0.2.9", 1);
 	char buf[64];
 	CHECK(strcmp(peer_address(buf, sizeof buf), "127.0.0.1") == 0);
+	/* stunnel: the loopback peer is stunnel, the client in REMOTE_HOST */
+	setenv("REMOTE_HOST", "192.0.2.44", 1);
+	CHECK(strcmp(peer_address(buf, sizeof buf), "192.0.2.44") == 0);
+	setenv("REMOTE_HOST", "not an address", 1);
+	CHECK(strcmp(peer_address(buf, sizeof buf), "127.0.0.1") == 0);
+	unsetenv("REMOTE_HOST");
 	dup2(saved, 0);
 	close(a); close(c); close(l); close(saved);
 }
