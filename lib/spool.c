@@ -87,6 +87,21 @@ void spool_new_id(char id[SPOOL_ID_MAX])
 		 (long)tv.tv_usec, (long)getpid(), counter++);
 }
 
+/* Run by root (sendmail from cron, an administrator), a new file must still
+ * belong to the spool's owner, the user the runner runs as, or the runner
+ * cannot read it. 0, or -1 with errno. */
+static int give_to_spool_owner(const struct spool *sp, int fd)
+{
+	struct stat st;
+	if (geteuid() != 0)
+		return 0;
+	if (stat(sp->dir, &st) < 0)
+		return -1;
+	if (st.st_uid == 0)
+		return 0;
+	return fchown(fd, st.st_uid, st.st_gid);
+}
+
 int spool_begin(struct spool *sp, struct spool_writer *w)
 {
 	w->sp = sp;
@@ -98,8 +113,16 @@ int spool_begin(struct spool *sp, struct spool_writer *w)
 		if (spool_path(sp, "tmp", w->id, w->tmp_path, sizeof w->tmp_path) < 0)
 			return -1;
 		w->fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (w->fd >= 0)
-			return 0;
+		if (w->fd >= 0) {
+			if (give_to_spool_owner(sp, w->fd) == 0)
+				return 0;
+			int saved = errno;
+			close(w->fd);
+			unlink(w->tmp_path);
+			w->fd = -1;
+			errno = saved;
+			return -1;
+		}
 		if (errno != EEXIST)
 			return -1;
 	}

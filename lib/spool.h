@@ -57,7 +57,9 @@ struct spool_writer {
 	char buf[65536];
 };
 
-/* Create tmp/ID for a new message. 0, or -1 with errno (nothing left). */
+/* Create tmp/ID for a new message, mode 0600; when run by root, owned by
+ * the owner of the spool directory (so the runner can read what root's
+ * sendmail wrote). 0, or -1 with errno (nothing left). */
 int spool_begin(struct spool *sp, struct spool_writer *w);
 /* Write the envelope block and its blank line. Call once, first. */
 int spool_put_envelope(struct spool_writer *w, const struct envelope *env);

@@ -137,3 +137,20 @@ run_script() {
 	[ "$(mode_owner "$MAILROOT/example.test/alice")" = "700 $DEPLOY_USER:$DEPLOY_USER" ]
 	[ "$(ps -o uid= -p "${SERVER_PIDS[0]}" | tr -d ' ')" = "$DEPLOY_UID" ]
 }
+
+@test "tcpserver: mail that root's sendmail queues is the mail user's, and gets delivered" {
+	need_program postern-runner
+	need_program postern-sendmail
+	printf 'Subject: from root\n\nhello\n' |
+		"$SBIN/postern-sendmail" -f root@example.test alice@example.test 2>>"$LOGDIR/sendmail"
+	f=$(find "$SPOOL/queue" -type f)
+	[ "$(mode_owner "$f")" = "600 $DEPLOY_USER:$DEPLOY_USER" ]
+	[ -z "$(find "$SPOOL" -user root)" ]
+	bg "$LOGDIR/runner" env POSTERN_USER="$DEPLOY_USER" "$SHARE/tcpserver/postern-runner/run"
+	for i in $(seq 1 100); do
+		[ "$(queue_count)" -eq 0 ] && [ -n "$(ls "$MAILROOT/example.test/alice/new" 2>/dev/null)" ] && break
+		sleep 0.1
+	done
+	cat "$LOGDIR/runner"
+	grep -q '^Subject: from root' "$MAILROOT"/example.test/alice/new/*
+}
