@@ -136,6 +136,16 @@ run_script() {
 	[ "$(mode_owner "$f")" = "600 $DEPLOY_USER:$DEPLOY_USER" ]
 	[ "$(mode_owner "$MAILROOT/example.test/alice")" = "700 $DEPLOY_USER:$DEPLOY_USER" ]
 	[ "$(ps -o uid= -p "${SERVER_PIDS[0]}" | tr -d ' ')" = "$DEPLOY_UID" ]
+	# another user of the host can read neither the mailbox nor the spool
+	as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+	run as_nobody cat "$f"
+	[ "$status" -ne 0 ] && [[ $output == *"Permission denied"* ]]
+	run as_nobody ls "$MAILROOT"
+	[ "$status" -ne 0 ] && [[ $output == *"Permission denied"* ]]
+	run as_nobody ls "$SPOOL"
+	[ "$status" -ne 0 ] && [[ $output == *"Permission denied"* ]]
+	run as_nobody cat "$CONF/users"
+	[ "$status" -ne 0 ] && [[ $output == *"Permission denied"* ]]
 }
 
 @test "tcpserver: mail that root's sendmail queues is the mail user's, and gets delivered" {
