@@ -30,9 +30,11 @@ teardown() {
 	no_sanitizer_reports "$LOGDIR"/*
 }
 
-# stunnel_start: the installed config in the foreground, on free loopback
-# ports, as the test user, with the test certificate; the servers' log
-# lines into $LOGDIR/servers. Sets P_submissions P_imaps P_pop3s.
+# stunnel_start: the installed config on free loopback ports, as the test
+# user, with the test certificate; stunnel's log into $LOGDIR/stunnel (a
+# directory the test user may write: stunnel opens it after setuid), the
+# servers' log lines into $LOGDIR/servers. Sets P_submissions P_imaps
+# P_pop3s.
 stunnel_start() {
 	local conf="$BATS_TEST_TMPDIR/stunnel.conf" name= bin
 	P_submissions=$(free_port) P_imaps=$(free_port) P_pop3s=$(free_port)
@@ -40,9 +42,7 @@ stunnel_start() {
 		case $line in
 		"setuid = postern") echo "setuid = $DEPLOY_USER" ;;
 		"setgid = postern") echo "setgid = $DEPLOY_USER" ;;
-		"pid = "*) echo "pid = $LOGDIR/stunnel.pid" ;;
-		"syslog = yes") printf 'syslog = no\noutput = %s\n' "$LOGDIR/stunnel" ;;
-		"foreground = no") echo "foreground = yes" ;;
+		"syslog = no") printf 'syslog = no\noutput = %s\n' "$LOGDIR/stunnel" ;;
 		"cert = "*) echo "cert = $BASE/cert.pem" ;;
 		"key = "*) echo "key = $BASE/key.pem" ;;
 		"["*"]") name=${line#[}; name=${name%]}; echo "$line" ;;
@@ -63,6 +63,8 @@ stunnel_start() {
 	local c="$SHARE/stunnel/postern.conf"
 	grep -qx "setuid = postern" "$c"
 	grep -qx "setgid = postern" "$c"
+	grep -qx "pid =" "$c"                 # postern could not write one in /run
+	grep -qx "foreground = yes" "$c"      # as Debian's stunnel@.service wants
 	grep -qx "accept = :::465" "$c"
 	grep -qx "accept = :::993" "$c"
 	grep -qx "accept = :::995" "$c"
