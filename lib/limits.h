@@ -52,6 +52,25 @@
 /* Parenthesis nesting in a command (search keys, fetch atts). */
 #define IMAP_NESTING_MAX 32
 
+/* --- MIME parsing (RFC 2045, 2046; imapd FETCH BODYSTRUCTURE) -------- */
+/* Nesting of multipart and message/rfc822 parts. Real mail nests fewer
+ * than 10 deep (a forward of a forward of a digest); 32 keeps the
+ * recursive parser and writer's stack small while leaving room, and
+ * matches IMAP_NESTING_MAX. A deeper part is treated as a text leaf. */
+#define MIME_DEPTH_MAX 32
+/* Parts in one message. Dovecot's default (max_total_mime_parts) is
+ * 10000; more than that is an attack, not mail. Further parts are
+ * dropped from the structure (their bytes stay in the parent's body). */
+#define MIME_PARTS_MAX 10000
+/* Parameters kept from one Content-Type or Content-Disposition field,
+ * counting each RFC 2231 continuation segment. Real fields carry fewer
+ * than 10; the rest are ignored. */
+#define MIME_PARAMS_MAX 64
+/* Cap of a decoded header value or body held for SEARCH: above the
+ * largest message smtpd accepts (maxsize default 35 MiB), so any stored
+ * message decodes whole. */
+#define MIME_DECODED_MAX (64 * 1024 * 1024)
+
 /* --- control files and spool ----------------------------------------- */
 /* A control-file line: an alias line with a handful of targets. */
 #define CONTROL_LINE_MAX 4096
