@@ -1,0 +1,406 @@
+/* mime.c - the MIME tree of a message in memory (RFC 2045, RFC 2046). */
+#include "mime.h"
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "limits.h"
+#include "mime_encoding.h"
+
+static struct mime_param default_charset[1] = { { "charset", "us-ascii" } };
+
+/* Make p a text/plain; charset=us-ascii part (RFC 2045 §5.2). */
+static void make_text(struct mime_part *p)
+{
+	p->ctype.type = "text";
+	p->ctype.subtype = "plain";
+	p->ctype.params = default_charset;
+	p->ctype.nparams = 1;
+	p->child = NULL;
+	p->nchildren = 0;
+}
+
+/* Content-Language: a list of tags (RFC 3282), comments dropped. */
+static int parse_languages(struct mime_part *p, const char *v,
+			   struct mime_arena *a)
+{
+	size_t len = strlen(v), n = 0;
+	int depth = 0;
+	char *s = mime_arena_strndup(a, v, len);
+	p->languages = mime_arena_alloc(a, (len / 2 + 1) * sizeof *p->languages);
+	if (!s || !p->languages)
+		return -1;
+	for (size_t i = 0; i < len; i++) {     /* separators to NUL */
+		char c = s[i];
+		depth += c == '(';
+		if (depth > 0 || c == ',' || c == ' ' || c == '\t')
+			s[i] = '\0';
+		depth -= c == ')' && depth > 0;
+	}
+	for (size_t i = 0; i < len; i++)
+		if (s[i] && (i == 0 || !s[i - 1]))
+			p->languages[n++] = s + i;
+	p->nlanguages = n;
+	return 0;
+}
+
+/* The MIME fields a part's header may carry, and where each goes. */
+enum field { F_TYPE, F_ENCODING, F_ID, F_DESCRIPTION, F_MD5, F_LOCATION,
+	     F_DISPOSITION, F_LANGUAGE, F_COUNT };
+static const char *const field_names[F_COUNT] = {
+	"Content-Type", "Content-Transfer-Encoding", "Content-ID",
+	"Content-Description", "Content-MD5", "Content-Location",
+	"Content-Disposition", "Content-Language",
+};
+
+/* Store the unfolded value v of field f (the first of its name wins). */
+static int store_field(struct mime_part *p, enum field f, const char *v,
+		       struct mime_arena *a)
+{
+	const char **slot = NULL;
+	switch (f) {
+	case F_TYPE:
+		return mime_ctype_parse(v, 1, a, &p->ctype);
+	case F_DISPOSITION:
+		return mime_ctype_parse(v, 0, a, &p->disposition);
+	case F_LANGUAGE:
+		return parse_languages(p, v, a);
+	case F_ENCODING: slot = &p->encoding; break;
+	case F_ID: slot = &p->id; break;
+	case F_DESCRIPTION: slot = &p->description; break;
+	case F_MD5: slot = &p->md5; break;
+	case F_LOCATION: slot = &p->location; break;
+	case F_COUNT: return 0;
+	}
+	*slot = mime_arena_strndup(a, v, strlen(v));
+	return *slot ? 0 : -1;
+}
+
+static enum field field_kind(const struct mime_field *f)
+{
+	if (f->name_len < 8 || strncasecmp(f->name, "Content-", 8) != 0)
+		return F_COUNT;
+	for (int k = 0; k < F_COUNT; k++)
+		if (strlen(field_names[k]) == f->name_len &&
+		    strncasecmp(f->name, field_names[k], f->name_len) == 0)
+			return (enum field)k;
+	return F_COUNT;
+}
+
+/* Read the Content-* fields of p's header. -1 on ENOMEM. */
+static int read_fields(struct mime_message *m, struct mime_part *p)
+{
+	const char *h = m->buf + p->header_off;
+	struct mime_field f;
+	size_t pos = 0;
+	unsigned seen = 0;
+	struct bytes v;
+	int r = 0;
+	bytes_init(&v, MIME_DECODED_MAX);
+	while (r == 0 && mime_header_next(h, p->header_len, &pos, &f)) {
+		enum field k = field_kind(&f);
+		if (k == F_COUNT || (seen & (1u << k)))
+			continue;
+		seen |= 1u << k;
+		bytes_clear(&v);
+		r = mime_unfold(f.value, f.value_len, &v);
+		if (r == 0)
+			r = store_field(p, k, bytes_str(&v), &m->arena);
+	}
+	bytes_free(&v);
+	return r;
+}
+
+static int parse_part(struct mime_message *m, struct mime_part *p,
+		      int digest_child);
+
+static struct mime_part *part_new(struct mime_message *m,
+				  struct mime_part *parent, size_t off, size_t end)
+{
+	struct mime_part *p = mime_arena_alloc(&m->arena, sizeof *p);
+	if (!p)
+		return NULL;
+	p->parent = parent;
+	p->depth = parent ? parent->depth + 1 : 0;
+	p->header_off = off;
+	p->header_len = mime_header_length(m->buf + off, end - off);
+	p->body_off = off + p->header_len;
+	p->body_len = end - p->body_off;
+	m->nparts++;
+	return p;
+}
+
+/* 2 when line[0..len) is the close delimiter of boundary b, 1 when it is
+ * a delimiter: "--" b, then only transport padding (RFC 2046 §5.1.1). */
+static int delimiter(const char *line, size_t len, const char *b, size_t blen)
+{
+	if (len < 2 + blen || line[0] != '-' || line[1] != '-' ||
+	    memcmp(line + 2, b, blen) != 0)
+		return 0;
+	size_t i = 2 + blen;
+	if (len - i >= 2 && line[i] == '-' && line[i + 1] == '-')
+		return 2;
+	for (; i < len; i++)
+		if (line[i] != ' ' && line[i] != '\t')
+			return 0;
+	return 1;
+}
+
+/* Add the body part buf[start..end) to multipart p. -1 on ENOMEM. */
+static int add_child(struct mime_message *m, struct mime_part *p,
+		     struct mime_part ***tail, size_t start, size_t end)
+{
+	struct mime_part *c = part_new(m, p, start, end);
+	if (!c)
+		return -1;
+	**tail = c;
+	*tail = &c->next;
+	p->nchildren++;
+	return parse_part(m, c, mime_is(p, "multipart", "digest"));
+}
+
+/* Where a part that ends just before a delimiter line at d ends: the line
+ * end before the delimiter belongs to it (RFC 2046 §5.1.1). */
+static size_t before_delimiter(const char *buf, size_t start, size_t d)
+{
+	if (d > start && buf[d - 1] == '\n')
+		d--;
+	if (d > start && buf[d - 1] == '\r')
+		d--;
+	return d;
+}
+
+/* Split multipart p's body at boundary b into children. -1 on ENOMEM. */
+static int split_multipart(struct mime_message *m, struct mime_part *p,
+			   const char *b)
+{
+	const char *buf = m->buf;
+	size_t blen = strlen(b), pos = p->body_off, end = p->body_off + p->body_len;
+	size_t open = (size_t)-1;               /* start of the open part */
+	struct mime_part **tail = &p->child;
+	while (pos < end) {
+		const char *lf = memchr(buf + pos, '\n', end - pos);
+		size_t next = lf ? (size_t)(lf - buf) + 1 : end;
+		size_t len = (lf ? (size_t)(lf - buf) : end) - pos;
+		if (len > 0 && buf[pos + len - 1] == '\r')
+			len--;
+		int kind = buf[pos] == '-' ? delimiter(buf + pos, len, b, blen) : 0;
+		if (kind && open != (size_t)-1 && m->nparts >= MIME_PARTS_MAX)
+			return 0;
+		if (kind && open != (size_t)-1 &&
+		    add_child(m, p, &tail, open, before_delimiter(buf, open, pos)) < 0)
+			return -1;
+		if (kind == 2)
+			return 0;
+		if (kind)
+			open = next;
+		pos = next;
+	}
+	if (open != (size_t)-1 && m->nparts < MIME_PARTS_MAX &&
+	    add_child(m, p, &tail, open, end) < 0)
+		return -1;
+	return 0;
+}
+
+/* Content-Transfer-Encoding is an identity (7bit, 8bit, binary, none). */
+static int identity_encoding(const char *e)
+{
+	return !e || strcasecmp(e, "7bit") == 0 || strcasecmp(e, "8bit") == 0 ||
+	       strcasecmp(e, "binary") == 0;
+}
+
+/* The structure below p: children of a multipart, the message inside a
+ * message/rfc822. -1 on ENOMEM. */
+static int parse_children(struct mime_message *m, struct mime_part *p)
+{
+	int deep = p->depth >= MIME_DEPTH_MAX;
+	if (mime_is(p, "multipart", NULL)) {
+		const struct mime_param *b = mime_param_find(&p->ctype, "boundary");
+		if (!deep && b && b->name[strlen(b->name) - 1] != '*' && b->value[0] &&
+		    split_multipart(m, p, b->value) < 0)
+			return -1;
+		if (!p->child)
+			make_text(p);
+		return 0;
+	}
+	if (!mime_is(p, "message", "rfc822"))
+		return 0;
+	if (!identity_encoding(p->encoding)) {
+		p->ctype.type = "application";
+		p->ctype.subtype = "octet-stream";
+		return 0;
+	}
+	if (deep || m->nparts >= MIME_PARTS_MAX) {
+		make_text(p);
+		return 0;
+	}
+	p->child = part_new(m, p, p->body_off, p->body_off + p->body_len);
+	if (!p->child)
+		return -1;
+	p->nchildren = 1;
+	return parse_part(m, p->child, 0);
+}
+
+/* Read p's header fields, apply the defaults, size it, parse below it. */
+static int parse_part(struct mime_message *m, struct mime_part *p,
+		      int digest_child)
+{
+	if (read_fields(m, p) < 0)
+		return -1;
+	if (!p->ctype.type && digest_child) {
+		p->ctype.type = "message";      /* RFC 2046 §5.1.5 */
+		p->ctype.subtype = "rfc822";
+	} else if (!p->ctype.type) {
+		make_text(p);                   /* RFC 2045 §5.2 */
+	}
+	p->size = mime_crlf_size(m->buf + p->body_off, p->body_len);
+	p->lines = mime_crlf_lines(m->buf + p->body_off, p->body_len);
+	return parse_children(m, p);
+}
+
+struct mime_message *mime_parse(const char *buf, size_t len)
+{
+	struct mime_message *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	mime_arena_init(&m->arena);
+	m->buf = buf ? buf : "";
+	m->len = buf ? len : 0;
+	m->size = mime_crlf_size(m->buf, m->len);
+	m->root = part_new(m, NULL, 0, m->len);
+	if (!m->root || parse_part(m, m->root, 0) < 0) {
+		mime_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void mime_free(struct mime_message *m)
+{
+	if (!m)
+		return;
+	mime_arena_free(&m->arena);
+	free(m);
+}
+
+int mime_is(const struct mime_part *p, const char *type, const char *subtype)
+{
+	return p->ctype.type && strcasecmp(p->ctype.type, type) == 0 &&
+	       (!subtype || (p->ctype.subtype &&
+			     strcasecmp(p->ctype.subtype, subtype) == 0));
+}
+
+const struct mime_part *mime_part_message(const struct mime_part *p)
+{
+	return mime_is(p, "message", "rfc822") ? p->child : NULL;
+}
+
+/* --- BODY[section] (RFC 3501 §6.4.5) -------------------------------- */
+
+static const struct mime_part *nth_child(const struct mime_part *p, size_t k)
+{
+	const struct mime_part *c = p->child;
+	while (c && --k > 0)
+		c = c->next;
+	return c;
+}
+
+/* Part number k below cur (NULL: below the root message m->root). */
+static const struct mime_part *descend(const struct mime_message *m,
+				       const struct mime_part *cur, size_t k)
+{
+	const struct mime_part *msg = cur ? mime_part_message(cur) : m->root;
+	if (!msg)               /* cur is no message: only a multipart has parts */
+		return cur->child && mime_is(cur, "multipart", NULL)
+			? nth_child(cur, k) : NULL;
+	if (msg->child && mime_is(msg, "multipart", NULL))
+		return nth_child(msg, k);
+	return k == 1 ? msg : NULL;
+}
+
+/* Set *sec to header or body of the message at p (NULL on failure). */
+static int message_section(const struct mime_part *p, int text,
+			   struct mime_section *sec)
+{
+	if (!p)
+		return -1;
+	sec->part = p;
+	sec->off = text ? p->body_off : p->header_off;
+	sec->len = text ? p->body_len : p->header_len;
+	return 0;
+}
+
+static int keyword(const char *s, size_t n, const char *kw)
+{
+	return strlen(kw) == n && strncasecmp(s, kw, n) == 0;
+}
+
+/* The suffix after the part numbers: s[0..n) ("" when none). */
+static int section_suffix(const struct mime_message *m, const struct mime_part *p,
+			  const char *s, size_t n, struct mime_section *sec)
+{
+	const struct mime_part *msg = p ? mime_part_message(p) : m->root;
+	if (n == 0) {
+		sec->kind = MIME_SECTION_ALL;
+		return p ? message_section(p, 1, sec)
+			 : (sec->part = m->root, sec->off = 0, sec->len = m->len, 0);
+	}
+	if (p && keyword(s, n, "MIME")) {
+		sec->kind = MIME_SECTION_HEADER;
+		return message_section(p, 0, sec);
+	}
+	if (keyword(s, n, "TEXT") || keyword(s, n, "HEADER"))
+		sec->kind = keyword(s, n, "TEXT") ? MIME_SECTION_TEXT : MIME_SECTION_HEADER;
+	else if (keyword(s, n, "HEADER.FIELDS"))
+		sec->kind = MIME_SECTION_FIELDS;
+	else if (keyword(s, n, "HEADER.FIELDS.NOT"))
+		sec->kind = MIME_SECTION_FIELDS_NOT;
+	else
+		return -1;
+	return message_section(msg, sec->kind == MIME_SECTION_TEXT, sec);
+}
+
+int mime_section_find(const struct mime_message *m, const char *s, size_t n,
+		      struct mime_section *sec)
+{
+	const struct mime_part *p = NULL;
+	struct mime_section found;
+	size_t i = 0;
+	while (i < n && s[i] >= '1' && s[i] <= '9') {
+		size_t k = 0;
+		while (i < n && s[i] >= '0' && s[i] <= '9' && k < MIME_PARTS_MAX + 1)
+			k = k * 10 + (size_t)(s[i++] - '0');
+		if (k > MIME_PARTS_MAX || !(p = descend(m, p, k)))
+			return -1;
+		if (i < n && s[i] != '.')
+			return -1;
+		if (i < n)
+			i++;
+		if (i == n && s[n - 1] == '.')
+			return -1;
+	}
+	if (section_suffix(m, p, s + i, n - i, &found) < 0)
+		return -1;
+	*sec = found;
+	return 0;
+}
+
+int mime_header_filter(const char *h, size_t n, const char *const *names,
+		       size_t count, int exclude, struct bytes *out)
+{
+	struct mime_field f;
+	size_t pos = 0;
+	while (mime_header_next(h, n, &pos, &f)) {
+		int listed = 0;
+		for (size_t k = 0; k < count && !listed; k++)
+			listed = strlen(names[k]) == f.name_len &&
+				 strncasecmp(names[k], f.name, f.name_len) == 0;
+		if (listed == !!exclude)
+			continue;
+		size_t start = (size_t)(f.name - h);
+		if (mime_crlf_append(out, f.name, pos - start) < 0)
+			return -1;
+		if (h[pos - 1] != '\n' && bytes_append(out, "\r\n", 2) < 0)
+			return -1;
+	}
+	return bytes_append(out, "\r\n", 2);
+}
