@@ -240,6 +240,23 @@ static int parse_children(struct mime_message *m, struct mime_part *p)
 	return parse_part(m, p->child, 0);
 }
 
+/* A text part without a charset parameter is US-ASCII (RFC 2046 §4.1.2);
+ * the parameter is added, as Dovecot shows it. -1 on ENOMEM. */
+static int default_text_charset(struct mime_message *m, struct mime_part *p)
+{
+	if (!mime_is(p, "text", NULL) || mime_param_find(&p->ctype, "charset"))
+		return 0;
+	struct mime_param *v = mime_arena_alloc(&m->arena,
+		(p->ctype.nparams + 1) * sizeof *v);
+	if (!v)
+		return -1;
+	if (p->ctype.nparams)
+		memcpy(v, p->ctype.params, p->ctype.nparams * sizeof *v);
+	v[p->ctype.nparams++] = default_charset[0];
+	p->ctype.params = v;
+	return 0;
+}
+
 /* Read p's header fields, apply the defaults, size it, parse below it. */
 static int parse_part(struct mime_message *m, struct mime_part *p,
 		      int digest_child)
@@ -251,6 +268,8 @@ static int parse_part(struct mime_message *m, struct mime_part *p,
 		p->ctype.subtype = "rfc822";
 	} else if (!p->ctype.type) {
 		make_text(p);                   /* RFC 2045 §5.2 */
+	} else if (default_text_charset(m, p) < 0) {
+		return -1;
 	}
 	p->size = mime_crlf_size(m->buf + p->body_off, p->body_len);
 	p->lines = mime_crlf_lines(m->buf + p->body_off, p->body_len);

@@ -19,8 +19,6 @@ size_t mime_crlf_lines(const char *p, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (p[i] == '\n')
 			lines++;
-	if (n > 0 && p[n - 1] != '\n')
-		lines++;
 	return lines;
 }
 

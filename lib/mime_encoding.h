@@ -17,7 +17,8 @@
 /* Octets of p[0..n) in CRLF form (see above). */
 size_t mime_crlf_size(const char *p, size_t n);
 /* Text lines of p[0..n) as BODYSTRUCTURE counts them: the number of line
- * ends, plus one for a last line that has none. */
+ * ends (a last line without one is not counted, as Dovecot and Cyrus
+ * count). */
 size_t mime_crlf_lines(const char *p, size_t n);
 /* Append p[0..n) in CRLF form to out. 0, or -1 (cap, ENOMEM) with out
  * possibly holding part of it. */

@@ -1,0 +1,33 @@
+/* imap_struct.h - the IMAP forms of a parsed message (RFC 3501 §7.4.2):
+ * ENVELOPE, BODY and BODYSTRUCTURE, and IMAP strings. Each function
+ * appends to out and returns 0, or -1 (cap, ENOMEM) with out holding a
+ * partial result the caller should discard. */
+#ifndef POSTERN_IMAP_STRUCT_H
+#define POSTERN_IMAP_STRUCT_H
+#include <stddef.h>
+#include "bytes.h"
+#include "mime.h"
+
+/* p[0..n) as an IMAP string (§4.3): a quoted string ("\" and "\\"
+ * escaped) when it is 7-bit without CR, LF or NUL and short, else a
+ * literal "{N}\r\n" followed by the octets. NULs are dropped. */
+int imap_string(struct bytes *out, const char *p, size_t n);
+/* s as an IMAP nstring: NIL when s is NULL, else imap_string. */
+int imap_nstring(struct bytes *out, const char *s);
+
+/* The ENVELOPE of message msg (m->root, or the child of a message/rfc822
+ * part): date, subject, from, sender, reply-to, to, cc, bcc, in-reply-to,
+ * message-id. Values are the first field of each name, unfolded,
+ * encoded words left as they are. Sender and Reply-To default to From
+ * when absent or empty; an absent or empty address field is NIL. */
+int imap_envelope(const struct mime_message *m, const struct mime_part *msg,
+		  struct bytes *out);
+
+/* BODYSTRUCTURE (extended != 0: with the extension data: parameters,
+ * MD5, disposition, language, location) or BODY (extended == 0) of the
+ * whole message m. Sizes are in CRLF octets; types and encodings are
+ * shown as written (defaults: "text" "plain", "7bit"). */
+int imap_bodystructure(const struct mime_message *m, int extended,
+		       struct bytes *out);
+
+#endif
