@@ -154,11 +154,12 @@ static int emit(struct parser *ps, const char *name, const char *adl,
 	return ps->emit(ps->ctx, &a);
 }
 
-/* Emit the mailbox gathered: local, domain, name (or the comment). */
-static int emit_mailbox(struct parser *ps)
+/* Emit the mailbox gathered: local, domain, name (or, for a bare
+ * "addr (comment)", the comment). */
+static int emit_mailbox(struct parser *ps, int bare)
 {
 	const char *name = ps->name.len ? bytes_str(&ps->name)
-			 : ps->comment.len ? bytes_str(&ps->comment) : NULL;
+			 : bare && ps->comment.len ? bytes_str(&ps->comment) : NULL;
 	if (ps->local.len == 0 && ps->domain.len == 0 && !name)
 		return 0;
 	return emit(ps, name, ps->adl.len ? bytes_str(&ps->adl) : NULL,
@@ -212,7 +213,8 @@ static int element(struct parser *ps, int *in_group)
 		next_token(ps);
 		return emit(ps, NULL, NULL, bytes_str(&ps->name), NULL);
 	}
-	if (is_special(ps, '<')) {
+	int bare = !is_special(ps, '<');
+	if (!bare) {
 		if (angle_addr(ps) < 0)
 			return -1;
 	} else if (is_special(ps, '@')) {
@@ -227,7 +229,7 @@ static int element(struct parser *ps, int *in_group)
 		if (bytes_append(&ps->local, ps->raw.data, ps->raw.len) < 0)
 			return -1;
 	}
-	int r = emit_mailbox(ps);
+	int r = emit_mailbox(ps, bare);
 	resync(ps);
 	return r;
 }

@@ -50,23 +50,45 @@ int mime_fold(const char *p, size_t n, struct bytes *out)
 	return 0;
 }
 
+/* Undo p's Content-Transfer-Encoding into raw. 0 or -1. */
+static int undo_encoding(const struct mime_message *m, const struct mime_part *p,
+			 struct bytes *raw)
+{
+	const char *body = m->buf + p->body_off, *e = p->encoding;
+	if (e && strcasecmp(e, "base64") == 0)
+		return base64_decode_lenient(body, p->body_len, raw);
+	if (e && strcasecmp(e, "quoted-printable") == 0)
+		return mime_qp_decode(body, p->body_len, 0, raw);
+	return bytes_append(raw, body, p->body_len);
+}
+
+/* CRLF to LF in place, so that LF and CRLF messages decode alike. */
+static void crlf_to_lf(struct bytes *b)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < b->len; i++)
+		if (!(b->data[i] == '\r' && i + 1 < b->len && b->data[i + 1] == '\n'))
+			b->data[j++] = b->data[i];
+	if (b->len)
+		bytes_truncate(b, j);
+}
+
 int mime_part_decode(const struct mime_message *m, const struct mime_part *p,
 		     struct bytes *out)
 {
-	const char *body = m->buf + p->body_off, *e = p->encoding;
 	const struct mime_param *cs = mime_param_find(&p->ctype, "charset");
-	struct bytes raw;
-	int r;
-	if (!e || (strcasecmp(e, "base64") != 0 && strcasecmp(e, "quoted-printable") != 0))
-		return mime_charset_to_utf8(cs ? cs->value : NULL, body, p->body_len, out);
+	struct bytes raw, charset;
 	bytes_init(&raw, MIME_DECODED_MAX);
-	r = strcasecmp(e, "base64") == 0
-		? base64_decode_lenient(body, p->body_len, &raw)
-		: mime_qp_decode(body, p->body_len, 0, &raw);
+	bytes_init(&charset, 64);               /* a charset name is short */
+	if (cs && mime_param_decode(cs, &charset) < 0)
+		bytes_clear(&charset);          /* too long: unknown charset */
+	int r = undo_encoding(m, p, &raw);
+	crlf_to_lf(&raw);
 	if (r == 0)
-		r = mime_charset_to_utf8(cs ? cs->value : NULL, bytes_str(&raw),
-					 raw.len, out);
+		r = mime_charset_to_utf8(charset.len ? bytes_str(&charset) : NULL,
+					 bytes_str(&raw), raw.len, out);
 	bytes_free(&raw);
+	bytes_free(&charset);
 	return r;
 }
 

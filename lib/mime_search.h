@@ -17,7 +17,8 @@ int mime_fold(const char *p, size_t n, struct bytes *out);
 
 /* Append the body of part p decoded: its Content-Transfer-Encoding
  * undone (base64 leniently, quoted-printable per RFC 2045 §6.7; others
- * as they are) and its charset converted to UTF-8. 0, or -1. */
+ * as they are), CRLF made LF, and its charset converted to UTF-8.
+ * 0, or -1. */
 int mime_part_decode(const struct mime_message *m, const struct mime_part *p,
 		     struct bytes *out);
 

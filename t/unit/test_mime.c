@@ -11,6 +11,7 @@
 #include "imap_struct.h"
 #include "mime.h"
 #include "mime_encoding.h"
+#include "mime_search.h"
 
 static int read_file(const char *path, struct bytes *b)
 {
@@ -25,6 +26,58 @@ static int read_file(const char *path, struct bytes *b)
 	int r = ferror(f) ? -1 : 0;
 	fclose(f);
 	return r;
+}
+
+/* "DECODED number text" for a leaf, text escaped (\n, \\, \xNN). */
+static void dump_leaf(const struct mime_message *m, const struct mime_part *p,
+		      const char *num)
+{
+	struct mime_section sec;
+	if (mime_section_find(m, num, strlen(num), &sec) < 0 || sec.part != p)
+		printf("SECTION %s does not find its part\n", num);
+	if (!mime_is(p, "text", NULL))
+		return;
+	struct bytes d;
+	bytes_init(&d, 1 << 26);
+	mime_part_decode(m, p, &d);
+	printf("DECODED %s ", num);
+	for (size_t i = 0; i < d.len; i++) {
+		unsigned char c = (unsigned char)d.data[i];
+		if (c == '\n')
+			fputs("\\n", stdout);
+		else if (c == '\\')
+			fputs("\\\\", stdout);
+		else if (c < 0x20 || c == 0x7f)
+			printf("\\x%02X", c);
+		else
+			putchar(c);
+	}
+	putchar('\n');
+	bytes_free(&d);
+}
+
+/* Walk the tree numbering parts as RFC 3501 §6.4.5 does. */
+static void dump_walk(const struct mime_message *m, const struct mime_part *p,
+		      const char *num)
+{
+	char sub[256];
+	const struct mime_part *msg = mime_part_message(p);
+	if (msg && !(mime_is(msg, "multipart", NULL) && msg->child)) {
+		snprintf(sub, sizeof sub, "%s.1", num);
+		dump_walk(m, msg, sub);
+		return;
+	}
+	if (msg)
+		p = msg;
+	if (!mime_is(p, "multipart", NULL) || !p->child) {
+		dump_leaf(m, p, num);
+		return;
+	}
+	int k = 1;
+	for (const struct mime_part *c = p->child; c; c = c->next, k++) {
+		snprintf(sub, sizeof sub, "%s%s%d", num, *num ? "." : "", k);
+		dump_walk(m, c, sub);
+	}
 }
 
 static int dump(const char *path)
@@ -47,6 +100,8 @@ static int dump(const char *path)
 	imap_envelope(m, m->root, &out);
 	bytes_appendf(&out, "\nRFC822.SIZE %zu\n", m->size);
 	fwrite(out.data, 1, out.len, stdout);
+	dump_walk(m, m->root, mime_is(m->root, "multipart", NULL) && m->root->child
+		  ? "" : "1");
 	mime_free(m);
 	bytes_free(&in);
 	bytes_free(&out);
