@@ -9,6 +9,7 @@
 #include "bytes.h"
 #include "check.h"
 #include "imap_struct.h"
+#include "limits.h"
 #include "mime.h"
 #include "mime_encoding.h"
 #include "mime_search.h"
@@ -108,7 +109,250 @@ static int dump(const char *path)
 	return 0;
 }
 
+
+static const char sample[] =
+	"From: a@example.test\n"
+	"Subject: sections\n"
+	"Content-Type: multipart/mixed; boundary=o\n"
+	"\n"
+	"preamble\n"
+	"--o\n"
+	"Content-Type: text/plain\n"
+	"\n"
+	"one\n"
+	"--o\n"
+	"Content-Type: message/rfc822\n"
+	"\n"
+	"Subject: inner\n"
+	"Content-Type: multipart/alternative; boundary=i\n"
+	"\n"
+	"--i\n"
+	"\n"
+	"alt1\n"
+	"--i\n"
+	"Content-Type: text/html\n"
+	"\n"
+	"alt2\n"
+	"--i--\n"
+	"--o\n"
+	"Content-Type: message/rfc822\n"
+	"\n"
+	"Subject: single\n"
+	"\n"
+	"just text\n"
+	"--o--\n"
+	"epilogue\n";
+
+/* The text of section spec in m, or "<none>". */
+static const char *section(const struct mime_message *m, const char *spec)
+{
+	static char buf[1024];
+	struct mime_section sec;
+	if (mime_section_find(m, spec, strlen(spec), &sec) < 0)
+		return "<none>";
+	snprintf(buf, sizeof buf, "%.*s", (int)sec.len, m->buf + sec.off);
+	return buf;
+}
+
+static void sections(void)
+{
+	struct mime_message *m = mime_parse(sample, sizeof sample - 1);
+	CHECK(m != NULL);
+	CHECK(strcmp(section(m, ""), sample) == 0);
+	CHECK(strcmp(section(m, "HEADER"), "From: a@example.test\nSubject: sections\n"
+		     "Content-Type: multipart/mixed; boundary=o\n\n") == 0);
+	CHECK(strncmp(section(m, "TEXT"), "preamble\n--o\n", 13) == 0);
+	CHECK(strcmp(section(m, "1"), "one") == 0);
+	CHECK(strcmp(section(m, "1.MIME"), "Content-Type: text/plain\n\n") == 0);
+	CHECK(strncmp(section(m, "2"), "Subject: inner\n", 15) == 0);
+	CHECK(strcmp(section(m, "2.HEADER"), "Subject: inner\nContent-Type: "
+		     "multipart/alternative; boundary=i\n\n") == 0);
+	CHECK(strcmp(section(m, "2.TEXT"), "--i\n\nalt1\n--i\nContent-Type: text/html\n"
+		     "\nalt2\n--i--") == 0);
+	CHECK(strcmp(section(m, "2.1"), "alt1") == 0);
+	CHECK(strcmp(section(m, "2.1.MIME"), "\n") == 0);
+	CHECK(strcmp(section(m, "2.2"), "alt2") == 0);
+	CHECK(strcmp(section(m, "2.2.mime"), "Content-Type: text/html\n\n") == 0);
+	CHECK(strcmp(section(m, "2.MIME"), "Content-Type: message/rfc822\n\n") == 0);
+	CHECK(strcmp(section(m, "3.1"), "just text") == 0);
+	CHECK(strcmp(section(m, "3.HEADER"), "Subject: single\n\n") == 0);
+	CHECK(strcmp(section(m, "3.TEXT"), "just text") == 0);
+	CHECK(strcmp(section(m, "3.1.MIME"), "Subject: single\n\n") == 0);
+	struct mime_section sec;
+	CHECK(mime_section_find(m, "2.HEADER.FIELDS", 15, &sec) == 0 &&
+	      sec.kind == MIME_SECTION_FIELDS && sec.len == 64);
+	CHECK(mime_section_find(m, "header.fields.not", 17, &sec) == 0 &&
+	      sec.kind == MIME_SECTION_FIELDS_NOT && sec.off == 0);
+	static const char *const bad[] = { "4", "0", "01", "1.", ".1", "1..2",
+		"MIME", "1.HEADER", "1.1", "3.2", "3.1.1", "2.3", "TEXT.MIME",
+		"1.TEXT", "HEADER.FIELDS.NOTX", "2.1.2", "99999999999999999999", "1 ", NULL };
+	for (size_t k = 0; bad[k]; k++)
+		CHECK(strcmp(section(m, bad[k]), "<none>") == 0);
+	mime_free(m);
+}
+
+static void sections_single_part(void)
+{
+	const char *msg = "Subject: x\r\n\r\nbody\r\n";
+	struct mime_message *m = mime_parse(msg, strlen(msg));
+	CHECK(strcmp(section(m, "1"), "body\r\n") == 0);
+	CHECK(strcmp(section(m, "TEXT"), "body\r\n") == 0);
+	CHECK(strcmp(section(m, "1.MIME"), "Subject: x\r\n\r\n") == 0);
+	CHECK(strcmp(section(m, "2"), "<none>") == 0);
+	CHECK(strcmp(section(m, "1.1"), "<none>") == 0);
+	CHECK(strcmp(section(m, "1.HEADER"), "<none>") == 0);
+	mime_free(m);
+}
+
+static void header_fields(void)
+{
+	const char *h = "From: a@b\nSubject: one\n two\nTo: c@d\nsubject: again\n\n";
+	const char *names[] = { "SUBJECT", "x-none" };
+	struct bytes out;
+	bytes_init(&out, 1000);
+	CHECK(mime_header_filter(h, strlen(h), names, 2, 0, &out) == 0);
+	CHECK(strcmp(bytes_str(&out), "Subject: one\r\n two\r\nsubject: again\r\n\r\n") == 0);
+	bytes_clear(&out);
+	CHECK(mime_header_filter(h, strlen(h), names, 2, 1, &out) == 0);
+	CHECK(strcmp(bytes_str(&out), "From: a@b\r\nTo: c@d\r\n\r\n") == 0);
+	bytes_clear(&out);
+	CHECK(mime_header_filter("X: y", 4, names, 0, 1, &out) == 0);
+	CHECK(strcmp(bytes_str(&out), "X: y\r\n\r\n") == 0);
+	bytes_clear(&out);
+	CHECK(mime_header_filter(h, strlen(h), names, 1, 0, &out) == 0);
+	bytes_free(&out);
+}
+
+static void imap_strings(void)
+{
+	struct bytes b;
+	bytes_init(&b, 10000);
+	CHECK(imap_string(&b, "plain", 5) == 0 && strcmp(bytes_str(&b), "\"plain\"") == 0);
+	bytes_clear(&b);
+	CHECK(imap_string(&b, "a\"b\\c", 5) == 0 && strcmp(bytes_str(&b), "\"a\\\"b\\\\c\"") == 0);
+	bytes_clear(&b);
+	CHECK(imap_string(&b, "caf\xc3\xa9", 5) == 0 && strcmp(bytes_str(&b), "{5}\r\ncaf\xc3\xa9") == 0);
+	bytes_clear(&b);
+	CHECK(imap_string(&b, "a\r\nb", 4) == 0 && strcmp(bytes_str(&b), "{4}\r\na\r\nb") == 0);
+	bytes_clear(&b);
+	CHECK(imap_string(&b, "a\0b", 3) == 0 && strcmp(bytes_str(&b), "\"ab\"") == 0);
+	bytes_clear(&b);
+	CHECK(imap_string(&b, "", 0) == 0 && strcmp(bytes_str(&b), "\"\"") == 0);
+	bytes_clear(&b);
+	CHECK(imap_nstring(&b, NULL) == 0 && strcmp(bytes_str(&b), "NIL") == 0);
+	bytes_clear(&b);
+	char longv[2000];
+	memset(longv, 'x', sizeof longv);
+	CHECK(imap_string(&b, longv, sizeof longv) == 0 && strncmp(bytes_str(&b), "{2000}\r\nxx", 10) == 0);
+	bytes_free(&b);
+}
+
+static const char *structure(const char *msg)
+{
+	static struct bytes b;
+	bytes_free(&b);
+	bytes_init(&b, 1 << 22);
+	if (!msg)
+		return NULL;
+	struct mime_message *m = mime_parse(msg, strlen(msg));
+	CHECK(m && imap_bodystructure(m, 1, &b) == 0);
+	mime_free(m);
+	return bytes_str(&b);
+}
+
+static const char *envelope(const char *msg)
+{
+	static struct bytes b;
+	bytes_free(&b);
+	bytes_init(&b, 1 << 16);
+	if (!msg)
+		return NULL;
+	struct mime_message *m = mime_parse(msg, strlen(msg));
+	CHECK(m && imap_envelope(m, m->root, &b) == 0);
+	mime_free(m);
+	return bytes_str(&b);
+}
+
+static void envelopes(void)
+{
+	CHECK(strcmp(envelope(""), "(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)") == 0);
+	CHECK(strcmp(envelope("From: a@b\nSender: \nReply-To: r@s\nSubject:\n\n"),
+		     "(NIL \"\" ((NIL NIL \"a\" \"b\")) ((NIL NIL \"a\" \"b\")) "
+		     "((NIL NIL \"r\" \"s\")) NIL NIL NIL NIL NIL)") == 0);
+	/* the first of two Subject fields; an 8-bit name is a literal */
+	CHECK(strcmp(envelope("To: \"D\xc3\xa9j\xc3\xa0\" <x@y>\nsubject: first\nSubject: second\n\n"),
+		     "(NIL \"first\" NIL NIL NIL (({6}\r\nD\xc3\xa9j\xc3\xa0 NIL \"x\" \"y\")) "
+		     "NIL NIL NIL NIL)") == 0);
+	CHECK(strcmp(envelope("Cc: ,\nBcc: \"\" <b@c>\nIn-Reply-To: <x@y>\n\n"),
+		     "(NIL NIL NIL NIL NIL NIL NIL ((NIL NIL \"b\" \"c\")) \"<x@y>\" NIL)") == 0);
+	envelope(NULL);
+}
+
+static void defaults_and_extensions(void)
+{
+	CHECK(strcmp(structure("Content-Type: text/html; format=flowed\n"
+			       "Content-Language: en (English), de\n"
+			       "Content-Disposition: inline\n\nx\n"),
+		     "(\"text\" \"html\" (\"format\" \"flowed\" \"charset\" \"us-ascii\") NIL NIL "
+		     "\"7bit\" 3 1 NIL (\"inline\" NIL) (\"en\" \"de\") NIL)") == 0);
+	CHECK(strcmp(structure("Content-Type: image/png\nContent-Transfer-Encoding: base64\n"
+			       "Content-ID: <i@x>\nContent-Description: pic\n\niVBO\n"),
+		     "(\"image\" \"png\" NIL \"<i@x>\" \"pic\" \"base64\" 6 NIL NIL NIL NIL)") == 0);
+	CHECK(strcmp(structure("Content-Type: message/rfc822\n\n"),
+		     "(\"message\" \"rfc822\" NIL NIL NIL \"7bit\" 0 (NIL NIL NIL NIL NIL NIL NIL "
+		     "NIL NIL NIL) (\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0 "
+		     "NIL NIL NIL NIL) 0 NIL NIL NIL NIL)") == 0);
+	CHECK(strcmp(structure("Content-Type: multipart/mixed; boundary=x\n\n--x\n\n--x--\n"),
+		     "((\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0 NIL NIL "
+		     "NIL NIL) \"mixed\" (\"boundary\" \"x\") NIL NIL NIL)") == 0);
+	structure(NULL);
+}
+
+/* Nesting and part counts stay within the limits, and deep input is
+ * parsed without deep recursion. */
+static void limits(void)
+{
+	struct bytes msg, out;
+	bytes_init(&msg, 1 << 24);
+	bytes_init(&out, 1 << 26);
+	for (int k = 0; k < 200; k++)
+		bytes_appendf(&msg, "Content-Type: multipart/mixed; boundary=b%d\n\n--b%d\n", k, k);
+	bytes_append_str(&msg, "\ninnermost\n");
+	struct mime_message *m = mime_parse(msg.data, msg.len);
+	CHECK(m != NULL);
+	int depth = 0;
+	for (const struct mime_part *p = m->root; p; p = p->child)
+		depth = p->depth;
+	CHECK(depth == MIME_DEPTH_MAX);
+	CHECK(imap_bodystructure(m, 1, &out) == 0);
+	mime_free(m);
+	bytes_clear(&msg);
+	for (int k = 0; k < 200; k++)
+		bytes_append_str(&msg, "Content-Type: message/rfc822\n\n");
+	m = mime_parse(msg.data, msg.len);
+	CHECK(m && m->nparts == MIME_DEPTH_MAX + 1);
+	bytes_clear(&out);
+	CHECK(imap_bodystructure(m, 1, &out) == 0);
+	mime_free(m);
+	bytes_clear(&msg);
+	bytes_append_str(&msg, "Content-Type: multipart/mixed; boundary=p\n\n");
+	for (int k = 0; k < MIME_PARTS_MAX + 500; k++)
+		bytes_append_str(&msg, "--p\n\nx\n");
+	m = mime_parse(msg.data, msg.len);
+	CHECK(m && m->nparts == MIME_PARTS_MAX && m->root->nchildren == MIME_PARTS_MAX - 1);
+	mime_free(m);
+	bytes_free(&msg);
+	bytes_free(&out);
+}
+
 static const struct check_case cases[] = {
+	{ "sections", sections },
+	{ "sections_single_part", sections_single_part },
+	{ "header_fields", header_fields },
+	{ "imap_strings", imap_strings },
+	{ "envelopes", envelopes },
+	{ "defaults_and_extensions", defaults_and_extensions },
+	{ "limits", limits },
 	{ NULL, NULL }
 };
 
