@@ -3,6 +3,7 @@
  * Besides its cases, `test_mime --dump FILE` prints FILE's BODYSTRUCTURE,
  * BODY, ENVELOPE and RFC822.SIZE, one per line: t/mime-corpus.bats
  * compares that with the expected output written by hand. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "imap_struct.h"
 #include "limits.h"
 #include "mime.h"
+#include "mime_date.h"
 #include "mime_encoding.h"
 #include "mime_search.h"
 
@@ -345,6 +347,130 @@ static void limits(void)
 	bytes_free(&out);
 }
 
+/* --- fuzzing: random mutations of the corpus, under ASan in make test - */
+
+static unsigned long fuzz_state = 12345;
+
+static unsigned fuzz_rand(unsigned n)
+{
+	fuzz_state = fuzz_state * 6364136223846793005UL + 1442695040888963407UL;
+	return n ? (unsigned)((fuzz_state >> 33) % n) : 0;
+}
+
+/* One random edit of b. */
+static void mutate(struct bytes *b)
+{
+	static const char *const tokens[] = { "\n--", "--", "\n\n", "\r\n", "=?",
+		"?=", "=?utf-8?b?", "?q?", "=", "\"", "(", ")", "<", ">", ":", ";",
+		",", "@", "\r", "\\", "*0*=", "*1=", "'", "%", "%E9", "boundary=",
+		"\nContent-Type: multipart/mixed; boundary=", "message/rfc822\n\n",
+		"\nContent-Transfer-Encoding: base64\n", "\xff\xc3", " ", "\t", "\n " };
+	size_t pos = b->len ? fuzz_rand((unsigned)b->len) : 0;
+	size_t len = fuzz_rand(64) + 1;
+	struct bytes t;
+	bytes_init(&t, b->max);
+	switch (fuzz_rand(5)) {
+	case 0:
+		if (b->len)
+			b->data[pos] = (char)fuzz_rand(256);
+		return;
+	case 1: {
+		const char *tok = tokens[fuzz_rand(sizeof tokens / sizeof tokens[0])];
+		bytes_append(&t, b->data, pos);
+		bytes_append_str(&t, tok);
+		break;
+	}
+	case 2:
+		bytes_append(&t, b->data, pos);
+		pos = pos + len < b->len ? pos + len : b->len;
+		break;
+	case 3:
+		bytes_append(&t, b->data, pos + (pos + len < b->len ? len : b->len - pos));
+		break;
+	default:
+		bytes_truncate(b, pos);
+		bytes_free(&t);
+		return;
+	}
+	bytes_append(&t, b->data + pos, b->len - pos);
+	bytes_free(b);
+	*b = t;
+}
+
+/* Everything imapd may ask of a message. */
+static void exercise(const char *buf, size_t len)
+{
+	char *copy = malloc(len ? len : 1);     /* exact size: ASan sees overreads */
+	CHECK(copy != NULL);
+	if (len)
+		memcpy(copy, buf, len);
+	struct mime_message *m = mime_parse(copy, len);
+	struct bytes out;
+	bytes_init(&out, 1 << 26);
+	CHECK(m != NULL);
+	CHECK(imap_bodystructure(m, 1, &out) == 0);
+	CHECK(imap_bodystructure(m, 0, &out) == 0);
+	CHECK(imap_envelope(m, m->root, &out) == 0);
+	CHECK(mime_search_text(m, "needle", 1) >= 0);
+	CHECK(mime_search_header(m, m->root, "subject", "x") >= 0);
+	static const char *const specs[] = { "1", "2", "1.1", "1.2.MIME", "2.HEADER",
+		"2.TEXT", "1.1.1", "3", "HEADER", "TEXT", "1.MIME" };
+	for (size_t k = 0; k < sizeof specs / sizeof specs[0]; k++) {
+		struct mime_section sec;
+		if (mime_section_find(m, specs[k], strlen(specs[k]), &sec) == 0) {
+			CHECK(sec.off <= len && sec.len <= len - sec.off);
+			bytes_clear(&out);
+			CHECK(mime_header_filter(copy + sec.off, sec.len, specs, 2, 1, &out) == 0);
+		}
+	}
+	struct mime_date date;
+	(void)mime_date_parse(copy, len < 300 ? len : 300, &date);
+	bytes_clear(&out);
+	CHECK(mime_rfc2047_decode(copy, len, &out) == 0);
+	for (const struct mime_part *p = m->root; p; p = p->child) {
+		bytes_clear(&out);
+		CHECK(mime_part_decode(m, p, &out) == 0);
+	}
+	mime_free(m);
+	bytes_free(&out);
+	free(copy);
+}
+
+static void fuzz(void)
+{
+	const char *dir = getenv("MIME_CORPUS") ? getenv("MIME_CORPUS") : "t/mime-corpus";
+	const char *seed = getenv("MIME_FUZZ_SEED");
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int files = 0;
+	if (seed)
+		fuzz_state = strtoul(seed, NULL, 10);
+	CHECK(d != NULL);
+	while (d && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		char path[1024];
+		struct bytes orig, b;
+		if (n < 5 || strcmp(e->d_name + n - 4, ".eml") != 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		bytes_init(&orig, 1 << 20);
+		CHECK(read_file(path, &orig) == 0);
+		files++;
+		for (int round = 0; round < 400; round++) {
+			bytes_init(&b, 1 << 20);
+			bytes_append(&b, orig.data, orig.len);
+			for (unsigned k = fuzz_rand(8) + 1; k > 0; k--)
+				mutate(&b);
+			exercise(b.data, b.len);
+			bytes_free(&b);
+		}
+		bytes_free(&orig);
+	}
+	if (d)
+		closedir(d);
+	CHECK(files >= 10);
+}
+
 static const struct check_case cases[] = {
 	{ "sections", sections },
 	{ "sections_single_part", sections_single_part },
@@ -353,6 +479,7 @@ static const struct check_case cases[] = {
 	{ "envelopes", envelopes },
 	{ "defaults_and_extensions", defaults_and_extensions },
 	{ "limits", limits },
+	{ "fuzz", fuzz },
 	{ NULL, NULL }
 };
 
