@@ -45,22 +45,21 @@ int imap_nstring(struct bytes *out, const char *s)
 
 /* The unfolded value of header field name in v; 1 found, 0 absent,
  * -1 on error. */
-static int field_value(const struct mime_message *m, const struct mime_part *msg,
-		       const char *name, struct bytes *v)
+static int field_value(const char *h, size_t n, const char *name, struct bytes *v)
 {
 	struct mime_field f;
 	bytes_clear(v);
-	if (!mime_header_find(m->buf + msg->header_off, msg->header_len, name, &f))
+	if (!mime_header_find(h, n, name, &f))
 		return 0;
 	return mime_unfold(f.value, f.value_len, v) < 0 ? -1 : 1;
 }
 
-static int env_nstring(const struct mime_message *m, const struct mime_part *msg,
-		       const char *name, struct bytes *out)
+static int env_nstring(const char *h, size_t n, const char *name,
+		       struct bytes *out)
 {
 	struct bytes v;
 	bytes_init(&v, MIME_DECODED_MAX);
-	int r = field_value(m, msg, name, &v);
+	int r = field_value(h, n, name, &v);
 	if (r >= 0)
 		r = imap_nstring(out, r ? bytes_str(&v) : NULL);
 	bytes_free(&v);
@@ -82,13 +81,13 @@ static int emit_address(void *ctx, const struct mime_address *a)
 
 /* The address list of field name as IMAP writes it into list ("" when
  * the field is absent or holds no address). */
-static int address_list(const struct mime_message *m, const struct mime_part *msg,
-			const char *name, struct bytes *list)
+static int address_list(const char *h, size_t n, const char *name,
+			struct bytes *list)
 {
 	struct bytes v;
 	bytes_init(&v, MIME_DECODED_MAX);
 	bytes_clear(list);
-	int r = field_value(m, msg, name, &v);
+	int r = field_value(h, n, name, &v);
 	if (r > 0)
 		r = mime_address_parse(bytes_str(&v), emit_address, list);
 	if (r >= 0 && list->len > 0)
@@ -97,8 +96,7 @@ static int address_list(const struct mime_message *m, const struct mime_part *ms
 	return r < 0 ? -1 : 0;
 }
 
-static int env_addresses(const struct mime_message *m, const struct mime_part *msg,
-			 struct bytes *out)
+static int env_addresses(const char *h, size_t n, struct bytes *out)
 {
 	static const char *const names[] = { "From", "Sender", "Reply-To",
 					     "To", "Cc", "Bcc" };
@@ -108,7 +106,7 @@ static int env_addresses(const struct mime_message *m, const struct mime_part *m
 	bytes_init(&list, MIME_DECODED_MAX);
 	for (size_t k = 0; k < 6 && r == 0; k++) {
 		struct bytes *use = k == 0 ? &from : &list;
-		r = address_list(m, msg, names[k], use);
+		r = address_list(h, n, names[k], use);
 		if (r == 0 && use->len == 0 && (k == 1 || k == 2))
 			use = &from;            /* §7.4.2: Sender, Reply-To */
 		if (r == 0)
@@ -121,16 +119,21 @@ static int env_addresses(const struct mime_message *m, const struct mime_part *m
 	return r;
 }
 
+int imap_envelope_header(const char *h, size_t n, struct bytes *out)
+{
+	if (bytes_append_char(out, '(') < 0 || env_nstring(h, n, "Date", out) < 0 ||
+	    bytes_append_char(out, ' ') < 0 || env_nstring(h, n, "Subject", out) < 0 ||
+	    env_addresses(h, n, out) < 0 ||
+	    bytes_append_char(out, ' ') < 0 || env_nstring(h, n, "In-Reply-To", out) < 0 ||
+	    bytes_append_char(out, ' ') < 0 || env_nstring(h, n, "Message-ID", out) < 0)
+		return -1;
+	return bytes_append_char(out, ')');
+}
+
 int imap_envelope(const struct mime_message *m, const struct mime_part *msg,
 		  struct bytes *out)
 {
-	if (bytes_append_char(out, '(') < 0 || env_nstring(m, msg, "Date", out) < 0 ||
-	    bytes_append_char(out, ' ') < 0 || env_nstring(m, msg, "Subject", out) < 0 ||
-	    env_addresses(m, msg, out) < 0 ||
-	    bytes_append_char(out, ' ') < 0 || env_nstring(m, msg, "In-Reply-To", out) < 0 ||
-	    bytes_append_char(out, ' ') < 0 || env_nstring(m, msg, "Message-ID", out) < 0)
-		return -1;
-	return bytes_append_char(out, ')');
+	return imap_envelope_header(m->buf + msg->header_off, msg->header_len, out);
 }
 
 /* --- BODY and BODYSTRUCTURE ------------------------------------------ */

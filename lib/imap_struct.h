@@ -22,6 +22,10 @@ int imap_nstring(struct bytes *out, const char *s);
  * when absent or empty; an absent or empty address field is NIL. */
 int imap_envelope(const struct mime_message *m, const struct mime_part *msg,
 		  struct bytes *out);
+/* The same from a header section h[0..n) alone, without parsing the
+ * message: for FETCH ENVELOPE, read the file only up to its empty line
+ * (mime_header_length) and call this. */
+int imap_envelope_header(const char *h, size_t n, struct bytes *out);
 
 /* BODYSTRUCTURE (extended != 0: with the extension data: parameters,
  * MD5, disposition, language, location) or BODY (extended == 0) of the

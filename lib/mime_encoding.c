@@ -36,6 +36,26 @@ int mime_crlf_append(struct bytes *out, const char *p, size_t n)
 	return bytes_append(out, p + start, n - start);
 }
 
+int mime_crlf_slice(struct bytes *out, const char *p, size_t n, size_t start,
+		    size_t len)
+{
+	size_t at = 0, i = 0;           /* at: CRLF offset of p[i] */
+	for (; i < n && len > 0; i++) {
+		int bare = p[i] == '\n' && (i == 0 || p[i - 1] != '\r');
+		if (bare && at >= start && bytes_append_char(out, '\r') < 0)
+			return -1;
+		if (bare && at++ >= start && --len == 0)
+			break;
+		if (at >= start) {
+			if (bytes_append_char(out, p[i]) < 0)
+				return -1;
+			len--;
+		}
+		at++;
+	}
+	return 0;
+}
+
 static int hex_value(char c)
 {
 	if (c >= '0' && c <= '9')

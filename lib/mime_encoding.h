@@ -24,6 +24,14 @@ size_t mime_crlf_lines(const char *p, size_t n);
  * possibly holding part of it. */
 int mime_crlf_append(struct bytes *out, const char *p, size_t n);
 
+/* Append to out the octets [start, start + len) of p[0..n)'s CRLF form,
+ * for BODY[...]<start.len> partial fetches (RFC 3501 §6.4.5): a range
+ * may begin or end between the CR and LF made from a bare LF. A range
+ * past the end is cut short (empty when start is beyond it).
+ * 0, or -1 (cap, ENOMEM). */
+int mime_crlf_slice(struct bytes *out, const char *p, size_t n, size_t start,
+		    size_t len);
+
 /* Decode quoted-printable p[0..n) (RFC 2045 §6.7) and append to out:
  * =XX (either case) to the octet, "=" before a line end (trailing white
  * space allowed) is a soft break, trailing white space of a hard line is

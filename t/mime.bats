@@ -2,6 +2,7 @@
 # lib/mime and its modules: the C unit cases of t/unit/test_mime*.c, one
 # test each (the corpus is in t/mime-corpus.bats). The fuzz case mutates
 # the corpus at random (fixed seed, bounded count) under ASan.
+# Made by t/mime-corpus/gen-mime-bats.
 
 load helpers
 
@@ -63,6 +64,12 @@ setup() { export MIME_CORPUS="$TOP/t/mime-corpus"; }
 
 @test "mime_encoding: crlf append" {
 	run "$TOP/t/unit/test_mime_encoding" crlf_append
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "mime_encoding: crlf slice" {
+	run "$TOP/t/unit/test_mime_encoding" crlf_slice
 	echo "$output"
 	[ "$status" -eq 0 ]
 }

@@ -63,6 +63,30 @@ static void crlf_append(void)
 	bytes_free(&small);
 }
 
+/* Every slice of the CRLF form equals the same bytes of mime_crlf_append. */
+static void crlf_slice(void)
+{
+	static const char *const in[] = { "a\nb\r\nc\n", "\n\n", "x\ry\n", "", "abc" };
+	for (size_t k = 0; k < 5; k++) {
+		size_t n = strlen(in[k]);
+		struct bytes whole, part;
+		bytes_init(&whole, 100);
+		bytes_init(&part, 100);
+		CHECK(mime_crlf_append(&whole, in[k], n) == 0);
+		for (size_t start = 0; start <= whole.len + 1; start++)
+			for (size_t len = 0; len <= whole.len + 1; len++) {
+				size_t want = start > whole.len ? 0
+					: len < whole.len - start ? len : whole.len - start;
+				bytes_clear(&part);
+				CHECK(mime_crlf_slice(&part, in[k], n, start, len) == 0);
+				CHECK(part.len == want);
+				CHECK(want == 0 || memcmp(part.data, whole.data + start, want) == 0);
+			}
+		bytes_free(&whole);
+		bytes_free(&part);
+	}
+}
+
 static void quoted_printable(void)
 {
 	CHECK(strcmp(qp("Caf=E9", 0), "Caf\xe9") == 0);
@@ -148,6 +172,7 @@ static void cleanup(void)
 static const struct check_case cases[] = {
 	{ "crlf_size_and_lines", crlf_size_and_lines },
 	{ "crlf_append", crlf_append },
+	{ "crlf_slice", crlf_slice },
 	{ "quoted_printable", quoted_printable },
 	{ "encoded_words", encoded_words },
 	{ "charsets", charsets },
