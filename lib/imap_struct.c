@@ -1,6 +1,7 @@
 /* imap_struct.c - ENVELOPE, BODY, BODYSTRUCTURE (RFC 3501 §7.4.2). */
 #include "imap_struct.h"
 #include <string.h>
+#include <strings.h>
 #include "limits.h"
 #include "mime_address.h"
 #include "mime_header.h"
@@ -8,6 +9,25 @@
 /* Longer values go as literals: clients read long quoted strings
  * badly, and a literal needs no escaping. */
 #define IMAP_QUOTED_MAX 1024
+
+/* Append p[0..n) with NULs dropped and, when quoting, '"' and '\\'
+ * escaped: runs between those characters go in one append each. */
+static int string_body(struct bytes *out, const char *p, size_t n, int quoting)
+{
+	size_t i = 0;
+	while (i < n) {
+		size_t j = i;
+		while (j < n && p[j] != '\0' && !(quoting && (p[j] == '"' || p[j] == '\\')))
+			j++;
+		if (bytes_append(out, p + i, j - i) < 0)
+			return -1;
+		if (j < n && p[j] != '\0' &&
+		    (bytes_append_char(out, '\\') < 0 || bytes_append_char(out, p[j]) < 0))
+			return -1;
+		i = j + 1;
+	}
+	return 0;
+}
 
 int imap_string(struct bytes *out, const char *p, size_t n)
 {
@@ -18,22 +38,12 @@ int imap_string(struct bytes *out, const char *p, size_t n)
 		nuls += c == 0;
 		literal |= c == '\r' || c == '\n' || c >= 0x80;
 	}
-	if (literal) {
-		if (bytes_appendf(out, "{%zu}\r\n", n - nuls) < 0)
-			return -1;
-	} else if (bytes_append_char(out, '"') < 0) {
+	if (literal)
+		return bytes_appendf(out, "{%zu}\r\n", n - nuls) < 0 ? -1
+			: string_body(out, p, n, 0);
+	if (bytes_append_char(out, '"') < 0 || string_body(out, p, n, 1) < 0)
 		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '\0')
-			continue;
-		if (!literal && (p[i] == '"' || p[i] == '\\') &&
-		    bytes_append_char(out, '\\') < 0)
-			return -1;
-		if (bytes_append_char(out, p[i]) < 0)
-			return -1;
-	}
-	return literal ? 0 : bytes_append_char(out, '"');
+	return bytes_append_char(out, '"');
 }
 
 int imap_nstring(struct bytes *out, const char *s)
@@ -43,27 +53,49 @@ int imap_nstring(struct bytes *out, const char *s)
 
 /* --- ENVELOPE -------------------------------------------------------- */
 
-/* The unfolded value of header field name in v; 1 found, 0 absent,
- * -1 on error. */
-static int field_value(const char *h, size_t n, const char *name, struct bytes *v)
+/* The fields ENVELOPE shows, in its order (RFC 3501 §7.4.2). */
+enum env_field { E_DATE, E_SUBJECT, E_FROM, E_SENDER, E_REPLY_TO, E_TO, E_CC,
+		 E_BCC, E_IN_REPLY_TO, E_MESSAGE_ID, E_COUNT };
+static const char *const env_names[E_COUNT] = { "Date", "Subject", "From",
+	"Sender", "Reply-To", "To", "Cc", "Bcc", "In-Reply-To", "Message-ID" };
+
+/* The first field of each name, found in one pass over the header. */
+struct env_fields {
+	struct mime_field f[E_COUNT];
+	unsigned have;
+	struct bytes value, from, list;         /* scratch */
+};
+
+static void env_collect(const char *h, size_t n, struct env_fields *e)
 {
 	struct mime_field f;
-	bytes_clear(v);
-	if (!mime_header_find(h, n, name, &f))
-		return 0;
-	return mime_unfold(f.value, f.value_len, v) < 0 ? -1 : 1;
+	size_t pos = 0;
+	while (mime_header_next(h, n, &pos, &f))
+		for (int k = 0; k < E_COUNT; k++)
+			if (!(e->have & (1u << k)) && strlen(env_names[k]) == f.name_len &&
+			    strncasecmp(env_names[k], f.name, f.name_len) == 0) {
+				e->f[k] = f;
+				e->have |= 1u << k;
+				break;
+			}
 }
 
-static int env_nstring(const char *h, size_t n, const char *name,
-		       struct bytes *out)
+/* The unfolded value of field k into e->value: 1, 0 when absent, -1. */
+static int env_value(struct env_fields *e, enum env_field k)
 {
-	struct bytes v;
-	bytes_init(&v, MIME_DECODED_MAX);
-	int r = field_value(h, n, name, &v);
-	if (r >= 0)
-		r = imap_nstring(out, r ? bytes_str(&v) : NULL);
-	bytes_free(&v);
-	return r;
+	bytes_clear(&e->value);
+	if (!(e->have & (1u << k)))
+		return 0;
+	return mime_unfold(e->f[k].value, e->f[k].value_len, &e->value) < 0 ? -1 : 1;
+}
+
+/* Field k as an nstring, after a space unless it is the first. */
+static int env_nstring(struct env_fields *e, enum env_field k, struct bytes *out)
+{
+	int r = env_value(e, k);
+	if (r < 0 || (k != E_DATE && bytes_append_char(out, ' ') < 0))
+		return -1;
+	return imap_nstring(out, r ? bytes_str(&e->value) : NULL);
 }
 
 static int emit_address(void *ctx, const struct mime_address *a)
@@ -79,55 +111,53 @@ static int emit_address(void *ctx, const struct mime_address *a)
 	return bytes_append_char(out, ')');
 }
 
-/* The address list of field name as IMAP writes it into list ("" when
- * the field is absent or holds no address). */
-static int address_list(const char *h, size_t n, const char *name,
-			struct bytes *list)
+/* The address list of field k as IMAP writes it into list ("" when the
+ * field is absent or holds no address). */
+static int address_list(struct env_fields *e, enum env_field k, struct bytes *list)
 {
-	struct bytes v;
-	bytes_init(&v, MIME_DECODED_MAX);
 	bytes_clear(list);
-	int r = field_value(h, n, name, &v);
+	int r = env_value(e, k);
 	if (r > 0)
-		r = mime_address_parse(bytes_str(&v), emit_address, list);
+		r = mime_address_parse(bytes_str(&e->value), emit_address, list);
 	if (r >= 0 && list->len > 0)
 		r = bytes_append_char(list, ')');
-	bytes_free(&v);
 	return r < 0 ? -1 : 0;
 }
 
-static int env_addresses(const char *h, size_t n, struct bytes *out)
+/* From, Sender, Reply-To, To, Cc, Bcc. */
+static int env_addresses(struct env_fields *e, struct bytes *out)
 {
-	static const char *const names[] = { "From", "Sender", "Reply-To",
-					     "To", "Cc", "Bcc" };
-	struct bytes from, list;
-	int r = 0;
-	bytes_init(&from, MIME_DECODED_MAX);
-	bytes_init(&list, MIME_DECODED_MAX);
-	for (size_t k = 0; k < 6 && r == 0; k++) {
-		struct bytes *use = k == 0 ? &from : &list;
-		r = address_list(h, n, names[k], use);
-		if (r == 0 && use->len == 0 && (k == 1 || k == 2))
-			use = &from;            /* §7.4.2: Sender, Reply-To */
-		if (r == 0)
-			r = bytes_append_char(out, ' ') < 0 ? -1 : use->len
-				? bytes_append(out, use->data, use->len)
-				: bytes_append_str(out, "NIL");
+	for (int k = E_FROM; k <= E_BCC; k++) {
+		struct bytes *use = k == E_FROM ? &e->from : &e->list;
+		if (address_list(e, (enum env_field)k, use) < 0)
+			return -1;
+		if (use->len == 0 && (k == E_SENDER || k == E_REPLY_TO))
+			use = &e->from;         /* §7.4.2 */
+		if (bytes_append_char(out, ' ') < 0 ||
+		    (use->len ? bytes_append(out, use->data, use->len)
+			      : bytes_append_str(out, "NIL")) < 0)
+			return -1;
 	}
-	bytes_free(&from);
-	bytes_free(&list);
-	return r;
+	return 0;
 }
 
 int imap_envelope_header(const char *h, size_t n, struct bytes *out)
 {
-	if (bytes_append_char(out, '(') < 0 || env_nstring(h, n, "Date", out) < 0 ||
-	    bytes_append_char(out, ' ') < 0 || env_nstring(h, n, "Subject", out) < 0 ||
-	    env_addresses(h, n, out) < 0 ||
-	    bytes_append_char(out, ' ') < 0 || env_nstring(h, n, "In-Reply-To", out) < 0 ||
-	    bytes_append_char(out, ' ') < 0 || env_nstring(h, n, "Message-ID", out) < 0)
-		return -1;
-	return bytes_append_char(out, ')');
+	struct env_fields e;
+	e.have = 0;
+	bytes_init(&e.value, MIME_DECODED_MAX);
+	bytes_init(&e.from, MIME_DECODED_MAX);
+	bytes_init(&e.list, MIME_DECODED_MAX);
+	env_collect(h, n, &e);
+	int r = bytes_append_char(out, '(') < 0 || env_nstring(&e, E_DATE, out) < 0 ||
+		env_nstring(&e, E_SUBJECT, out) < 0 || env_addresses(&e, out) < 0 ||
+		env_nstring(&e, E_IN_REPLY_TO, out) < 0 ||
+		env_nstring(&e, E_MESSAGE_ID, out) < 0 ||
+		bytes_append_char(out, ')') < 0 ? -1 : 0;
+	bytes_free(&e.value);
+	bytes_free(&e.from);
+	bytes_free(&e.list);
+	return r;
 }
 
 int imap_envelope(const struct mime_message *m, const struct mime_part *msg,

@@ -26,7 +26,13 @@ struct parser {
 
 static int is_atom_char(char c)
 {
-	return (unsigned char)c > ' ' && c != 127 && !strchr("()<>[]:;@\\,\"", c);
+	switch (c) {
+	case '(': case ')': case '<': case '>': case '[': case ']': case ':':
+	case ';': case '@': case '\\': case ',': case '"': case 127:
+		return 0;
+	default:
+		return (unsigned char)c > ' ';
+	}
 }
 
 /* Skip white space and comments; keep the first comment's text. */

@@ -7,18 +7,27 @@
 size_t mime_crlf_size(const char *p, size_t n)
 {
 	size_t size = n;
-	for (size_t i = 0; i < n; i++)
-		if (p[i] == '\n' && (i == 0 || p[i - 1] != '\r'))
+	const char *lf = p, *end = p + n;
+	if (n == 0)
+		return 0;
+	while ((lf = memchr(lf, '\n', (size_t)(end - lf)))) {
+		if (lf == p || lf[-1] != '\r')
 			size++;
+		lf++;
+	}
 	return size;
 }
 
 size_t mime_crlf_lines(const char *p, size_t n)
 {
 	size_t lines = 0;
-	for (size_t i = 0; i < n; i++)
-		if (p[i] == '\n')
-			lines++;
+	const char *lf = p, *end = p + n;
+	if (n == 0)
+		return 0;
+	while ((lf = memchr(lf, '\n', (size_t)(end - lf)))) {
+		lines++;
+		lf++;
+	}
 	return lines;
 }
 

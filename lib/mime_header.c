@@ -78,22 +78,27 @@ int mime_header_find(const char *h, size_t n, const char *name,
 	return 0;
 }
 
+static int unfold_skip(char c)
+{
+	return c == '\r' || c == '\n' || c == '\0';
+}
+
 int mime_unfold(const char *v, size_t n, struct bytes *out)
 {
-	size_t start = out->len;
-	int r = 0;
-	for (size_t i = 0; i < n && r == 0; i++) {
-		if (v[i] == '\r' || v[i] == '\n' || v[i] == '\0')
-			continue;
-		if (out->len == start && is_wsp(v[i]))
-			continue;
-		r = bytes_append_char(out, v[i]);
+	size_t start = out->len, i = 0;
+	while (i < n && (is_wsp(v[i]) || unfold_skip(v[i])))
+		i++;
+	while (i < n) {                 /* runs between line ends and NULs */
+		size_t j = i;
+		while (j < n && !unfold_skip(v[j]))
+			j++;
+		if (bytes_append(out, v + i, j - i) < 0)
+			return -1;
+		i = j + 1;
 	}
 	while (out->len > start && is_wsp(out->data[out->len - 1]))
 		bytes_truncate(out, out->len - 1);
-	if (r == 0 && out->len == start)
-		r = bytes_append(out, "", 0);   /* makes data non-NULL */
-	return r;
+	return 0;
 }
 
 /* --- structured values: RFC 2045 §5.1 tokens, RFC 822 comments ------- */
@@ -381,10 +386,11 @@ int mime_ctype_parse(const char *v, int has_subtype, struct mime_arena *a,
 	ct->subtype = has_subtype ? mime_arena_strndup(a, v + sub, slen) : NULL;
 	if (!ct->type || (has_subtype && !ct->subtype))
 		return -1;
-	struct param_list *pl = mime_arena_alloc(a, sizeof *pl);
-	if (!pl || collect_params(v, i, a, pl) < 0)
+	struct param_list pl;                   /* 2.5 KiB, on the stack */
+	pl.n = 0;
+	if (collect_params(v, i, a, &pl) < 0)
 		return -1;
-	return merge_params(pl, a, ct);
+	return merge_params(&pl, a, ct);
 }
 
 const struct mime_param *mime_param_find(const struct mime_ctype *ct,

@@ -32,6 +32,19 @@ int mime_fold(const char *p, size_t n, struct bytes *out)
 {
 	size_t i = 0;
 	while (i < n) {
+		size_t j = i;                   /* an ASCII run in one append */
+		while (j < n && (unsigned char)p[j] < 0x80)
+			j++;
+		if (j > i) {
+			size_t at = out->len;
+			if (bytes_append(out, p + i, j - i) < 0)
+				return -1;
+			for (; at < out->len; at++)
+				if (out->data[at] >= 'A' && out->data[at] <= 'Z')
+					out->data[at] += 'a' - 'A';
+			i = j;
+			continue;
+		}
 		unsigned cp;
 		size_t len = mime_utf8_decode(p + i, n - i, &cp);
 		int r;
