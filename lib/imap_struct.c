@@ -209,17 +209,17 @@ static int dsp_lang_loc(struct bytes *out, const struct mime_part *p)
 }
 
 static int body(const struct mime_message *m, const struct mime_part *p,
-		int ext, struct bytes *out);
+		int flags, struct bytes *out);
 
 static int multipart(const struct mime_message *m, const struct mime_part *p,
-		     int ext, struct bytes *out)
+		     int flags, struct bytes *out)
 {
 	for (const struct mime_part *c = p->child; c; c = c->next)
-		if (body(m, c, ext, out) < 0)
+		if (body(m, c, flags, out) < 0)
 			return -1;
 	if (sp(out) < 0 || imap_nstring(out, p->ctype.subtype) < 0)
 		return -1;
-	if (!ext)
+	if (!(flags & IMAP_BODY_EXTENDED))
 		return 0;
 	return sp(out) < 0 || params(out, &p->ctype) < 0 || sp(out) < 0
 		? -1 : dsp_lang_loc(out, p);
@@ -237,37 +237,39 @@ static int body_fields(struct bytes *out, const struct mime_part *p)
 }
 
 static int single(const struct mime_message *m, const struct mime_part *p,
-		  int ext, struct bytes *out)
+		  int flags, struct bytes *out)
 {
 	const struct mime_part *msg = mime_part_message(p);
+	if (msg && !(flags & IMAP_BODY_REV2) && !mime_is(p, "message", "rfc822"))
+		msg = NULL;             /* message/global in IMAP4rev1: basic */
 	if (imap_nstring(out, p->ctype.type) < 0 || sp(out) < 0 ||
 	    imap_nstring(out, p->ctype.subtype) < 0 || sp(out) < 0 ||
 	    body_fields(out, p) < 0)
 		return -1;
 	if (msg && (sp(out) < 0 || imap_envelope(m, msg, out) < 0 ||
-		    sp(out) < 0 || body(m, msg, ext, out) < 0))
+		    sp(out) < 0 || body(m, msg, flags, out) < 0))
 		return -1;
 	if ((msg || mime_is(p, "text", NULL)) &&
 	    bytes_appendf(out, " %zu", p->lines) < 0)
 		return -1;
-	if (!ext)
+	if (!(flags & IMAP_BODY_EXTENDED))
 		return 0;
 	return sp(out) < 0 || imap_nstring(out, p->md5) < 0 || sp(out) < 0
 		? -1 : dsp_lang_loc(out, p);
 }
 
 static int body(const struct mime_message *m, const struct mime_part *p,
-		int ext, struct bytes *out)
+		int flags, struct bytes *out)
 {
 	if (bytes_append_char(out, '(') < 0)
 		return -1;
 	int r = mime_is(p, "multipart", NULL) && p->child
-		? multipart(m, p, ext, out) : single(m, p, ext, out);
+		? multipart(m, p, flags, out) : single(m, p, flags, out);
 	return r < 0 ? -1 : bytes_append_char(out, ')');
 }
 
-int imap_bodystructure(const struct mime_message *m, int extended,
+int imap_bodystructure(const struct mime_message *m, int flags,
 		       struct bytes *out)
 {
-	return body(m, m->root, extended, out);
+	return body(m, m->root, flags, out);
 }

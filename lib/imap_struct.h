@@ -27,11 +27,20 @@ int imap_envelope(const struct mime_message *m, const struct mime_part *msg,
  * (mime_header_length) and call this. */
 int imap_envelope_header(const char *h, size_t n, struct bytes *out);
 
-/* BODYSTRUCTURE (extended != 0: with the extension data: parameters,
- * MD5, disposition, language, location) or BODY (extended == 0) of the
- * whole message m. Sizes are in CRLF octets; types and encodings are
- * shown as written (defaults: "text" "plain", "7bit"). */
-int imap_bodystructure(const struct mime_message *m, int extended,
+/* Flags of imap_bodystructure. */
+#define IMAP_BODY_EXTENDED 0x01 /* BODYSTRUCTURE: with the extension data
+				 * (parameters, MD5, disposition, language,
+				 * location); without it: BODY */
+#define IMAP_BODY_REV2     0x02 /* IMAP4rev2 (RFC 9051 §9 media-message):
+				 * message/global shown like message/rfc822,
+				 * with envelope, body and lines; IMAP4rev1
+				 * grammar knows only MESSAGE/RFC822, so
+				 * without this flag it is a basic part */
+
+/* BODYSTRUCTURE or BODY (see the flags) of the whole message m. Sizes
+ * are in CRLF octets; types and encodings are shown as written (defaults:
+ * "text" "plain", "7bit"). */
+int imap_bodystructure(const struct mime_message *m, int flags,
 		       struct bytes *out);
 
 #endif

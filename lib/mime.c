@@ -201,6 +201,13 @@ static int split_multipart(struct mime_message *m, struct mime_part *p,
 	return 0;
 }
 
+/* A message/rfc822 part, or message/global (RFC 6532 §3.5, RFC 9051
+ * §6.4.5): it holds a message with its own header and structure. */
+static int encapsulates(const struct mime_part *p)
+{
+	return mime_is(p, "message", "rfc822") || mime_is(p, "message", "global");
+}
+
 /* Content-Transfer-Encoding is an identity (7bit, 8bit, binary, none). */
 static int identity_encoding(const char *e)
 {
@@ -222,7 +229,7 @@ static int parse_children(struct mime_message *m, struct mime_part *p)
 			make_text(p);
 		return 0;
 	}
-	if (!mime_is(p, "message", "rfc822"))
+	if (!encapsulates(p))
 		return 0;
 	if (!identity_encoding(p->encoding)) {
 		p->ctype.type = "application";
@@ -310,7 +317,7 @@ int mime_is(const struct mime_part *p, const char *type, const char *subtype)
 
 const struct mime_part *mime_part_message(const struct mime_part *p)
 {
-	return mime_is(p, "message", "rfc822") ? p->child : NULL;
+	return encapsulates(p) ? p->child : NULL;
 }
 
 /* --- BODY[section] (RFC 3501 §6.4.5) -------------------------------- */

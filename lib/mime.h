@@ -17,9 +17,10 @@
  * Shape of the tree. The root is the message. Every part has a header (a
  * message's header, or a body part's MIME header) and a body. A multipart
  * has children (its body parts, RFC 2046 §5.1; preamble and epilogue
- * belong to no part). A message/rfc822 part has one child, the message
- * it encapsulates, whose header is that message's header and which may
- * itself be multipart. Everything else is a leaf.
+ * belong to no part). A message/rfc822 (or message/global, RFC 6532)
+ * part has one child, the message it encapsulates, whose header is that
+ * message's header and which may itself be multipart. Everything else is
+ * a leaf.
  *
  * Malformed input never fails the parse, it degrades (RFC 2045 §5.2,
  * RFC 2046 §5.1): no or unparsable Content-Type means text/plain;
@@ -27,8 +28,9 @@
  * without a boundary parameter, or whose boundary never starts a part,
  * is a text/plain leaf; a missing close delimiter ends the last part at
  * the end of the enclosing body; a message/rfc822 part with a base64 or
- * quoted-printable encoding (forbidden by RFC 2046 §5.2.1) is an opaque
- * application/octet-stream leaf; below MIME_DEPTH_MAX a multipart or
+ * quoted-printable encoding (forbidden by RFC 2046 §5.2.1; a
+ * message/global so encoded, RFC 6532 §3.5, cannot be read in place
+ * either) is an opaque application/octet-stream leaf; below MIME_DEPTH_MAX a multipart or
  * message becomes a text/plain leaf; parts after MIME_PARTS_MAX are
  * left out of the tree. */
 #ifndef POSTERN_MIME_H
@@ -75,7 +77,8 @@ void mime_free(struct mime_message *m);
 /* 1 when part p is of type/subtype (case-insensitive; subtype NULL
  * matches any), else 0. */
 int mime_is(const struct mime_part *p, const char *type, const char *subtype);
-/* The encapsulated message of a message/rfc822 part, else NULL. */
+/* The encapsulated message of a message/rfc822 or message/global part,
+ * else NULL. */
 const struct mime_part *mime_part_message(const struct mime_part *p);
 
 /* Which text BODY[section] (RFC 3501 §6.4.5) names. */

@@ -44,6 +44,12 @@ setup() { export MIME_CORPUS="$TOP/t/mime-corpus"; }
 	[ "$status" -eq 0 ]
 }
 
+@test "mime: message global" {
+	run "$TOP/t/unit/test_mime" message_global
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
 @test "mime: limits" {
 	run "$TOP/t/unit/test_mime" limits
 	echo "$output"

@@ -96,7 +96,7 @@ static int dump(const char *path)
 	if (!m)
 		return 2;
 	bytes_append_str(&out, "BODYSTRUCTURE ");
-	imap_bodystructure(m, 1, &out);
+	imap_bodystructure(m, IMAP_BODY_EXTENDED, &out);
 	bytes_append_str(&out, "\nBODY ");
 	imap_bodystructure(m, 0, &out);
 	bytes_append_str(&out, "\nENVELOPE ");
@@ -257,7 +257,7 @@ static const char *structure(const char *msg)
 	if (!msg)
 		return NULL;
 	struct mime_message *m = mime_parse(msg, strlen(msg));
-	CHECK(m && imap_bodystructure(m, 1, &b) == 0);
+	CHECK(m && imap_bodystructure(m, IMAP_BODY_EXTENDED, &b) == 0);
 	mime_free(m);
 	return bytes_str(&b);
 }
@@ -310,6 +310,24 @@ static void defaults_and_extensions(void)
 	structure(NULL);
 }
 
+static void message_global(void)
+{
+	const char *msg = "Content-Type: message/global\n\nSubject: \xc3\xa9\n\nx\n";
+	struct mime_message *m = mime_parse(msg, strlen(msg));
+	struct bytes b;
+	bytes_init(&b, 10000);
+	CHECK(imap_bodystructure(m, 0, &b) == 0);
+	CHECK(strcmp(bytes_str(&b), "(\"message\" \"global\" NIL NIL NIL \"7bit\" 18)") == 0);
+	bytes_clear(&b);
+	CHECK(imap_bodystructure(m, IMAP_BODY_REV2, &b) == 0);
+	CHECK(strcmp(bytes_str(&b), "(\"message\" \"global\" NIL NIL NIL \"7bit\" 18 "
+		     "(NIL {2}\r\n\xc3\xa9 NIL NIL NIL NIL NIL NIL NIL NIL) "
+		     "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 3 1) 3)") == 0);
+	CHECK(strcmp(section(m, "1.HEADER"), "Subject: \xc3\xa9\n\n") == 0);
+	bytes_free(&b);
+	mime_free(m);
+}
+
 /* Nesting and part counts stay within the limits, and deep input is
  * parsed without deep recursion. */
 static void limits(void)
@@ -326,7 +344,7 @@ static void limits(void)
 	for (const struct mime_part *p = m->root; p; p = p->child)
 		depth = p->depth;
 	CHECK(depth == MIME_DEPTH_MAX);
-	CHECK(imap_bodystructure(m, 1, &out) == 0);
+	CHECK(imap_bodystructure(m, IMAP_BODY_EXTENDED, &out) == 0);
 	mime_free(m);
 	bytes_clear(&msg);
 	for (int k = 0; k < 200; k++)
@@ -334,7 +352,7 @@ static void limits(void)
 	m = mime_parse(msg.data, msg.len);
 	CHECK(m && m->nparts == MIME_DEPTH_MAX + 1);
 	bytes_clear(&out);
-	CHECK(imap_bodystructure(m, 1, &out) == 0);
+	CHECK(imap_bodystructure(m, IMAP_BODY_EXTENDED, &out) == 0);
 	mime_free(m);
 	bytes_clear(&msg);
 	bytes_append_str(&msg, "Content-Type: multipart/mixed; boundary=p\n\n");
@@ -408,7 +426,7 @@ static void exercise(const char *buf, size_t len)
 	struct bytes out;
 	bytes_init(&out, 1 << 26);
 	CHECK(m != NULL);
-	CHECK(imap_bodystructure(m, 1, &out) == 0);
+	CHECK(imap_bodystructure(m, IMAP_BODY_EXTENDED, &out) == 0);
 	CHECK(imap_bodystructure(m, 0, &out) == 0);
 	CHECK(imap_envelope(m, m->root, &out) == 0);
 	CHECK(mime_search_text(m, "needle", 1) >= 0);
@@ -478,6 +496,7 @@ static const struct check_case cases[] = {
 	{ "imap_strings", imap_strings },
 	{ "envelopes", envelopes },
 	{ "defaults_and_extensions", defaults_and_extensions },
+	{ "message_global", message_global },
 	{ "limits", limits },
 	{ "fuzz", fuzz },
 	{ NULL, NULL }
