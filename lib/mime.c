@@ -64,7 +64,13 @@ static int store_field(struct mime_part *p, enum field f, const char *v,
 		return mime_ctype_parse(v, 0, a, &p->disposition);
 	case F_LANGUAGE:
 		return parse_languages(p, v, a);
-	case F_ENCODING: slot = &p->encoding; break;
+	case F_ENCODING: {                      /* a token, comments dropped */
+		struct mime_ctype e;
+		if (mime_ctype_parse(v, 0, a, &e) < 0)
+			return -1;
+		p->encoding = e.type;           /* NULL when unparsable: 7bit */
+		return 0;
+	}
 	case F_ID: slot = &p->id; break;
 	case F_DESCRIPTION: slot = &p->description; break;
 	case F_MD5: slot = &p->md5; break;

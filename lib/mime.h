@@ -1,12 +1,30 @@
 /* mime.h - the structure of an Internet message (RFC 5322, RFC 2045,
  * RFC 2046), parsed once from memory, for imapd's FETCH and SEARCH.
  *
+ * What imapd needs, and where it is:
+ *   parse            mime_parse / mime_free                  (this file)
+ *   RFC822.SIZE      m->size (CRLF octets)                   (this file)
+ *   BODYSTRUCTURE    imap_bodystructure(m, IMAP_BODY_EXTENDED, &out)
+ *   BODY             imap_bodystructure(m, 0, &out)        (imap_struct.h)
+ *   ENVELOPE         imap_envelope(m, m->root, &out), or without parsing
+ *                    the body: imap_envelope_header(buf, mime_header_length(
+ *                    buf, len), &out)                       (imap_struct.h)
+ *   BODY[section]    mime_section_find -> a byte range; send it with
+ *                    mime_crlf_append, or mime_crlf_slice for <start.len>;
+ *                    HEADER.FIELDS[.NOT]: mime_header_filter (this file,
+ *                    mime_encoding.h)
+ *   SEARCH HEADER, FROM, TO, CC, BCC, SUBJECT: mime_search_header
+ *   SEARCH BODY, TEXT: mime_search_text                     (mime_search.h)
+ *   SEARCH SENT*     mime_date_header + mime_date_days      (mime_date.h)
+ *   strings          imap_string / imap_nstring             (imap_struct.h)
+ *
  * Usage:
  *     struct mime_message *m = mime_parse(buf, len);   // buf stays alive
- *     imap_bodystructure(m, 1, &out);   // lib/imap_struct.h
- *     imap_envelope(m->root, &out);
- *     mime_section_find(m, "1.2.MIME", 8, &sec);       // BODY[1.2.MIME]
- *     mime_search_text(m, "needle", 1);                 // lib/mime_search.h
+ *     if (!m) ...ENOMEM...
+ *     imap_bodystructure(m, IMAP_BODY_EXTENDED, &out);
+ *     mime_section_find(m, "1.2.MIME", 8, &sec);      // BODY[1.2.MIME]
+ *     mime_crlf_append(&out, m->buf + sec.off, sec.len);
+ *     mime_search_text(m, "needle", 1);                // SEARCH TEXT
  *     mime_free(m);
  *
  * The tree points into the caller's buffer (buf, len): keep it unchanged
@@ -30,9 +48,9 @@
  * the end of the enclosing body; a message/rfc822 part with a base64 or
  * quoted-printable encoding (forbidden by RFC 2046 §5.2.1; a
  * message/global so encoded, RFC 6532 §3.5, cannot be read in place
- * either) is an opaque application/octet-stream leaf; below MIME_DEPTH_MAX a multipart or
- * message becomes a text/plain leaf; parts after MIME_PARTS_MAX are
- * left out of the tree. */
+ * either) is an opaque application/octet-stream leaf; below
+ * MIME_DEPTH_MAX a multipart or message becomes a text/plain leaf; parts
+ * after MIME_PARTS_MAX are left out of the tree. */
 #ifndef POSTERN_MIME_H
 #define POSTERN_MIME_H
 #include <stddef.h>

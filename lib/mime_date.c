@@ -2,6 +2,7 @@
 #include "mime_date.h"
 #include <string.h>
 #include <strings.h>
+#include "mime_header.h"
 
 long mime_days_from_civil(int year, int month, int day)
 {
@@ -165,4 +166,12 @@ int mime_date_parse(const char *s, size_t n, struct mime_date *d)
 		return -1;
 	*d = r;
 	return 0;
+}
+
+int mime_date_header(const char *h, size_t n, struct mime_date *d)
+{
+	struct mime_field f;
+	if (!mime_header_find(h, n, "Date", &f))
+		return -1;
+	return mime_date_parse(f.value, f.value_len, d);
 }

@@ -20,6 +20,10 @@ struct mime_date {
  * out of range) with *d unchanged. */
 int mime_date_parse(const char *s, size_t n, struct mime_date *d);
 
+/* The first Date: field of header section h[0..n), parsed as above.
+ * 0, or -1 when there is none or it does not parse. */
+int mime_date_header(const char *h, size_t n, struct mime_date *d);
+
 /* The instant d names, as seconds since the epoch (UTC). */
 time_t mime_date_time(const struct mime_date *d);
 

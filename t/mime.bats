@@ -164,6 +164,12 @@ setup() { export MIME_CORPUS="$TOP/t/mime-corpus"; }
 	[ "$status" -eq 0 ]
 }
 
+@test "mime_date: date field" {
+	run "$TOP/t/unit/test_mime_date" date_field
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
 @test "mime_search: case folding" {
 	run "$TOP/t/unit/test_mime_search" case_folding
 	echo "$output"

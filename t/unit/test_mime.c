@@ -297,7 +297,7 @@ static void defaults_and_extensions(void)
 			       "Content-Disposition: inline\n\nx\n"),
 		     "(\"text\" \"html\" (\"format\" \"flowed\" \"charset\" \"us-ascii\") NIL NIL "
 		     "\"7bit\" 3 1 NIL (\"inline\" NIL) (\"en\" \"de\") NIL)") == 0);
-	CHECK(strcmp(structure("Content-Type: image/png\nContent-Transfer-Encoding: base64\n"
+	CHECK(strcmp(structure("Content-Type: image/png\nContent-Transfer-Encoding: (c) base64 (x)\n"
 			       "Content-ID: <i@x>\nContent-Description: pic\n\niVBO\n"),
 		     "(\"image\" \"png\" NIL \"<i@x>\" \"pic\" \"base64\" 6 NIL NIL NIL NIL)") == 0);
 	CHECK(strcmp(structure("Content-Type: message/rfc822\n\n"),

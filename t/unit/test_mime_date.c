@@ -75,11 +75,23 @@ static void instants_and_days(void)
 	CHECK(mime_days_from_civil(1969, 12, 31) == -1);
 }
 
+static void date_field(void)
+{
+	const char *h = "Received: by x; Mon, 1 Jan 2001 00:00:00 +0000\n"
+			"date: Tue,\n 2 Jan 2001 03:04:05 -0100\nDate: Wed, 3 Jan 2001\n\n";
+	struct mime_date d;
+	CHECK(mime_date_header(h, strlen(h), &d) == 0);
+	CHECK(d.day == 2 && d.hour == 3 && d.zone == -60);
+	CHECK(mime_date_header("Subject: x\n\n", 12, &d) == -1);
+	CHECK(mime_date_header("Date: never\n\n", 13, &d) == -1);
+}
+
 static const struct check_case cases[] = {
 	{ "rfc5322_forms", rfc5322_forms },
 	{ "obsolete_forms", obsolete_forms },
 	{ "bad_dates", bad_dates },
 	{ "instants_and_days", instants_and_days },
+	{ "date_field", date_field },
 	{ NULL, NULL }
 };
 
