@@ -113,7 +113,8 @@ static int emit_address(void *ctx, const struct mime_address *a)
 
 /* The address list of field k as IMAP writes it into list ("" when the
  * field is absent or holds no address). */
-static int address_list(struct env_fields *e, enum env_field k, struct bytes *list)
+static int address_list(struct env_fields *e, enum env_field k,
+			struct bytes *list)
 {
 	bytes_clear(list);
 	int r = env_value(e, k);

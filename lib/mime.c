@@ -367,8 +367,9 @@ static int keyword(const char *s, size_t n, const char *kw)
 }
 
 /* The suffix after the part numbers: s[0..n) ("" when none). */
-static int section_suffix(const struct mime_message *m, const struct mime_part *p,
-			  const char *s, size_t n, struct mime_section *sec)
+static int section_suffix(const struct mime_message *m,
+			  const struct mime_part *p, const char *s, size_t n,
+			  struct mime_section *sec)
 {
 	const struct mime_part *msg = p ? mime_part_message(p) : m->root;
 	if (n == 0) {

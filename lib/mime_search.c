@@ -109,7 +109,8 @@ int mime_part_decode(const struct mime_message *m, const struct mime_part *p,
 static int find(const char *s, size_t n, const char *w, size_t wn)
 {
 	const char *end = s + n, *p = s;
-	while (wn <= (size_t)(end - p) && (p = memchr(p, w[0], (size_t)(end - p) - wn + 1))) {
+	while (wn <= (size_t)(end - p) &&
+	       (p = memchr(p, w[0], (size_t)(end - p) - wn + 1)) != NULL) {
 		if (memcmp(p, w, wn) == 0)
 			return 1;
 		p++;
