@@ -124,7 +124,8 @@ struct mime_section {
  * the buffer exactly: a header includes its ending empty line when the
  * message has one and nothing is added when it has none.
  * Returns 0 with *sec set, or -1 when the syntax is bad or the part does
- * not exist (*sec unchanged). */
+ * not exist (*sec unchanged; Dovecot answers such a fetch with an empty
+ * string, which clients handle best). */
 int mime_section_find(const struct mime_message *m, const char *s, size_t n,
 		      struct mime_section *sec);
 
