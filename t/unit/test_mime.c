@@ -31,6 +31,66 @@ static int read_file(const char *path, struct bytes *b)
 	return r;
 }
 
+/* The end of one IMAP item at s[i] (not a list): an atom or number, a
+ * quoted string (7-bit, no CR/LF/NUL, '\' only before '"' or '\'), or a
+ * literal {N}CRLF with N octets. 0 when it is malformed. */
+static size_t imap_item_end(const char *s, size_t i, size_t n)
+{
+	if (s[i] == '"') {
+		for (i++; i < n && s[i] != '"'; i++) {
+			unsigned char u = (unsigned char)s[i];
+			if (u >= 0x80 || u == '\r' || u == '\n' || u == 0)
+				return 0;
+			if (u == '\\' && (i + 1 >= n || (s[i + 1] != '"' && s[i + 1] != '\\')))
+				return 0;
+			i += u == '\\';
+		}
+		return i < n ? i + 1 : 0;
+	}
+	if (s[i] == '{') {
+		char *end;
+		unsigned long len = strtoul(s + i + 1, &end, 10);
+		if ((size_t)(end + 3 - s) > n || end[0] != '}' || end[1] != '\r' ||
+		    end[2] != '\n' || (size_t)(end + 3 - s) + len > n)
+			return 0;
+		return (size_t)(end + 3 - s) + len;
+	}
+	size_t j = i;
+	while (j < n && s[j] != ' ' && s[j] != ')' && s[j] != '(' && s[j] != '"')
+		j++;
+	return j;
+}
+
+/* 1 when s[0..n) is exactly one IMAP parenthesized list, items separated
+ * by one SP except where lists meet: "((a)(b))" as body-type-mpart and
+ * address lists write them. */
+static int imap_syntax_ok(const char *s, size_t n)
+{
+	size_t i = 0;
+	int depth = 0, after = 0;       /* after: 0 nothing, 1 an item, 2 a ')' */
+	while (i < n) {
+		if (after && s[i] != ')' && !(after == 2 && s[i] == '(')) {
+			if (s[i] != ' ' || ++i >= n)
+				return 0;
+		}
+		if (s[i] == '(') {
+			depth++, i++, after = 0;
+		} else if (s[i] == ')') {
+			if (--depth < 0)
+				return 0;
+			i++, after = 2;
+			if (depth == 0)
+				return i == n;
+		} else {
+			size_t e = depth > 0 ? imap_item_end(s, i, n) : 0;
+			if (e <= i)
+				return 0;
+			i = e, after = 1;
+		}
+	}
+	return 0;
+}
+
 /* "DECODED number text" for a leaf, text escaped (\n, \\, \xNN). */
 static void dump_leaf(const struct mime_message *m, const struct mime_part *p,
 		      const char *num)
@@ -96,7 +156,10 @@ static int dump(const char *path)
 	if (!m)
 		return 2;
 	bytes_append_str(&out, "BODYSTRUCTURE ");
+	size_t at = out.len;
 	imap_bodystructure(m, IMAP_BODY_EXTENDED, &out);
+	if (!imap_syntax_ok(out.data + at, out.len - at))
+		bytes_append_str(&out, " <-- BAD SYNTAX");
 	bytes_append_str(&out, "\nBODY ");
 	imap_bodystructure(m, 0, &out);
 	bytes_append_str(&out, "\nENVELOPE ");
@@ -227,6 +290,14 @@ static void header_fields(void)
 
 static void imap_strings(void)
 {
+	static const char *const good[] = { "(NIL \"a\\\"b\" {2}\r\n(y (1 2))",
+		"((a)(b) \"c\")", "(((NIL NIL \"x\" \"y\")) NIL)", "()", NULL };
+	static const char *const bad[] = { "(NIL  NIL)", "(\"a\nb\")", "({5}\r\nab)",
+		"(a))", "(a)(b)", "(a (b)c)", "(a\"b\")", "(\"\xc3\xa9\")", "(a", "a", NULL };
+	for (size_t k = 0; good[k]; k++)
+		CHECK(imap_syntax_ok(good[k], strlen(good[k])));
+	for (size_t k = 0; bad[k]; k++)
+		CHECK(!imap_syntax_ok(bad[k], strlen(bad[k])));
 	struct bytes b;
 	bytes_init(&b, 10000);
 	CHECK(imap_string(&b, "plain", 5) == 0 && strcmp(bytes_str(&b), "\"plain\"") == 0);
@@ -426,9 +497,14 @@ static void exercise(const char *buf, size_t len)
 	struct bytes out;
 	bytes_init(&out, 1 << 26);
 	CHECK(m != NULL);
-	CHECK(imap_bodystructure(m, IMAP_BODY_EXTENDED, &out) == 0);
+	CHECK(imap_bodystructure(m, IMAP_BODY_EXTENDED | IMAP_BODY_REV2, &out) == 0);
+	CHECK(imap_syntax_ok(out.data, out.len));
+	bytes_clear(&out);
 	CHECK(imap_bodystructure(m, 0, &out) == 0);
+	CHECK(imap_syntax_ok(out.data, out.len));
+	bytes_clear(&out);
 	CHECK(imap_envelope(m, m->root, &out) == 0);
+	CHECK(imap_syntax_ok(out.data, out.len));
 	CHECK(mime_search_text(m, "needle", 1) >= 0);
 	CHECK(mime_search_header(m, m->root, "subject", "x") >= 0);
 	static const char *const specs[] = { "1", "2", "1.1", "1.2.MIME", "2.HEADER",
