@@ -6,9 +6,6 @@
 #include "mime_address.h"
 #include "mime_header.h"
 
-/* Longer values go as literals: clients read long quoted strings
- * badly, and a literal needs no escaping. */
-#define IMAP_QUOTED_MAX 1024
 
 /* Append p[0..n) with NULs dropped and, when quoting, '"' and '\\'
  * escaped: runs between those characters go in one append each. */

@@ -70,6 +70,15 @@
  * largest message smtpd accepts (maxsize default 35 MiB), so any stored
  * message decodes whole. */
 #define MIME_DECODED_MAX (64 * 1024 * 1024)
+/* A charset name, NUL included: RFC 2978 §2.3 registers names of at most
+ * 40 characters; a longer one in an encoded word or parameter is unknown. */
+#define MIME_CHARSET_MAX 48
+/* A word of a Date: field ("Wednesday,", "+0000", "(comment)" parts):
+ * longer words are cut, no valid date word comes near it. */
+#define MIME_DATE_WORD_MAX 32
+/* Longest IMAP quoted string written; longer values go as literals, which
+ * need no escaping and which clients read without line-length limits. */
+#define IMAP_QUOTED_MAX 1024
 
 /* --- control files and spool ----------------------------------------- */
 /* A control-file line: an alias line with a handful of targets. */

@@ -2,6 +2,7 @@
 #include "mime_date.h"
 #include <string.h>
 #include <strings.h>
+#include "limits.h"
 #include "mime_header.h"
 
 long mime_days_from_civil(int year, int month, int day)
@@ -28,7 +29,7 @@ long mime_date_days(const struct mime_date *d)
 
 /* One word of the date; at most 31 characters kept. */
 struct word {
-	char s[32];
+	char s[MIME_DATE_WORD_MAX];
 	size_t len;
 	int sign;               /* '+' or '-' before digits (a zone), else 0 */
 };

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 #include "base64.h"
+#include "limits.h"
 
 size_t mime_crlf_size(const char *p, size_t n)
 {
@@ -271,7 +272,7 @@ int mime_charset_to_utf8(const char *charset, const char *p, size_t n,
 
 /* An encoded word at p[0..n) (p starts with "=?"). */
 struct encoded_word {
-	char charset[48];
+	char charset[MIME_CHARSET_MAX];
 	char encoding;          /* 'B' or 'Q' */
 	const char *text;
 	size_t text_len;
@@ -310,7 +311,7 @@ static int word_parse(const char *p, size_t n, struct encoded_word *w)
 /* Words already decoded but not yet converted to UTF-8. */
 struct pending {
 	struct bytes raw;
-	char charset[48];
+	char charset[MIME_CHARSET_MAX];
 };
 
 static int pending_flush(struct pending *pd, struct bytes *out)

@@ -440,7 +440,7 @@ int mime_param_decode(const struct mime_param *p, struct bytes *out)
 	if (len == 0 || p->name[len - 1] != '*')
 		return mime_rfc2047_decode(p->value, strlen(p->value), out);
 	const char *q1 = strchr(p->value, '\''), *q2 = q1 ? strchr(q1 + 1, '\'') : NULL;
-	char charset[48] = "";
+	char charset[MIME_CHARSET_MAX] = "";
 	const char *text = p->value;
 	if (q2) {
 		size_t cl = (size_t)(q1 - p->value);

@@ -92,7 +92,7 @@ int mime_part_decode(const struct mime_message *m, const struct mime_part *p,
 	const struct mime_param *cs = mime_param_find(&p->ctype, "charset");
 	struct bytes raw, charset;
 	bytes_init(&raw, MIME_DECODED_MAX);
-	bytes_init(&charset, 64);               /* a charset name is short */
+	bytes_init(&charset, MIME_CHARSET_MAX);
 	if (cs && mime_param_decode(cs, &charset) < 0)
 		bytes_clear(&charset);          /* too long: unknown charset */
 	int r = undo_encoding(m, p, &raw);
