@@ -221,15 +221,29 @@ static int identity_encoding(const char *e)
 	       strcasecmp(e, "binary") == 0;
 }
 
+/* The boundary parameter of multipart p, an RFC 2231 extended one
+ * decoded; NULL when there is none (or on ENOMEM, which then shows). */
+static const char *boundary_of(struct mime_message *m, const struct mime_part *p)
+{
+	const struct mime_param *b = mime_param_find(&p->ctype, "boundary");
+	if (!b || b->name[strlen(b->name) - 1] != '*')
+		return b ? b->value : NULL;
+	struct bytes v;
+	bytes_init(&v, MIME_DECODED_MAX);
+	const char *r = mime_param_decode(b, &v) < 0 ? NULL
+		: mime_arena_strndup(&m->arena, bytes_str(&v), v.len);
+	bytes_free(&v);
+	return r;
+}
+
 /* The structure below p: children of a multipart, the message inside a
  * message/rfc822. -1 on ENOMEM. */
 static int parse_children(struct mime_message *m, struct mime_part *p)
 {
 	int deep = p->depth >= MIME_DEPTH_MAX;
 	if (mime_is(p, "multipart", NULL)) {
-		const struct mime_param *b = mime_param_find(&p->ctype, "boundary");
-		if (!deep && b && b->name[strlen(b->name) - 1] != '*' && b->value[0] &&
-		    split_multipart(m, p, b->value) < 0)
+		const char *b = deep ? NULL : boundary_of(m, p);
+		if (b && b[0] && split_multipart(m, p, b) < 0)
 			return -1;
 		if (!p->child)
 			make_text(p);

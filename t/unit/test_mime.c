@@ -378,6 +378,10 @@ static void defaults_and_extensions(void)
 	CHECK(strcmp(structure("Content-Type: multipart/mixed; boundary=x\n\n--x\n\n--x--\n"),
 		     "((\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0 NIL NIL "
 		     "NIL NIL) \"mixed\" (\"boundary\" \"x\") NIL NIL NIL)") == 0);
+	CHECK(strcmp(structure("Content-Type: multipart/mixed; boundary*0*=''%41;"
+			       " boundary*1=\"B\"\n\n--AB\n\nx\n--AB--\n"),
+		     "((\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 1 0 NIL NIL "
+		     "NIL NIL) \"mixed\" (\"boundary*\" \"''%41B\") NIL NIL NIL)") == 0);
 	structure(NULL);
 }
 
