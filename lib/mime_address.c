@@ -20,6 +20,7 @@ struct parser {
 	struct token t;                         /* the current token */
 	struct bytes name, raw, adl, local, domain, comment;
 	int comment_set;                        /* a comment seen in this address */
+	int words;                              /* in the phrase */
 	int (*emit)(void *ctx, const struct mime_address *a);
 	void *ctx;
 };
@@ -122,6 +123,7 @@ static void reset(struct parser *ps)
 	bytes_clear(&ps->domain);
 	bytes_clear(&ps->comment);
 	ps->comment_set = 0;
+	ps->words = 0;
 }
 
 /* A phrase (RFC 5322 §3.2.5, with obs-phrase's dots): words into name
@@ -137,6 +139,7 @@ static int phrase(struct parser *ps)
 			: bytes_append(&ps->name, ps->t.p, ps->t.len);
 		if (r < 0 || bytes_append(&ps->raw, ps->t.p, ps->t.len) < 0)
 			return -1;
+		ps->words++;
 		next_token(ps);
 	}
 	return 0;
@@ -230,11 +233,11 @@ static int element(struct parser *ps, int *in_group)
 		next_token(ps);
 		if (domain(ps, &ps->domain) < 0)
 			return -1;
-	} else if (ps->raw.len > 0) {           /* a bare word: no domain */
+	} else if (ps->words == 1) {            /* a bare word: no domain */
 		bytes_clear(&ps->name);
 		if (bytes_append(&ps->local, ps->raw.data, ps->raw.len) < 0)
 			return -1;
-	}
+	}                                       /* bare words: a name alone */
 	int r = emit_mailbox(ps, bare);
 	resync(ps);
 	return r;

@@ -199,6 +199,8 @@ static void address_lists(void)
 			    "(NIL|@a.test,@b.test|joe|c.test)"));
 	CHECK(addresses_are("\"quoted local\"@x.test", "(NIL|NIL|\"quoted local\"|x.test)"));
 	CHECK(addresses_are("justname", "(NIL|NIL|justname|MISSING_DOMAIN)"));
+	CHECK(addresses_are("John Smith, x@y", "(John Smith|NIL|MISSING_MAILBOX|MISSING_DOMAIN)"
+			    "(NIL|NIL|x|y)"));
 	CHECK(addresses_are("<>", ""));
 	CHECK(addresses_are("Name <>", "(Name|NIL|MISSING_MAILBOX|MISSING_DOMAIN)"));
 	CHECK(addresses_are("a@[192.0.2.1]", "(NIL|NIL|a|[192.0.2.1])"));
