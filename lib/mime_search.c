@@ -63,9 +63,8 @@ int mime_fold(const char *p, size_t n, struct bytes *out)
 	return 0;
 }
 
-/* Undo p's Content-Transfer-Encoding into raw. 0 or -1. */
-static int undo_encoding(const struct mime_message *m, const struct mime_part *p,
-			 struct bytes *raw)
+int mime_part_unencode(const struct mime_message *m, const struct mime_part *p,
+		       struct bytes *raw)
 {
 	const char *body = m->buf + p->body_off, *e = p->encoding;
 	if (e && strcasecmp(e, "base64") == 0)
@@ -95,7 +94,7 @@ int mime_part_decode(const struct mime_message *m, const struct mime_part *p,
 	bytes_init(&charset, MIME_CHARSET_MAX);
 	if (cs && mime_param_decode(cs, &charset) < 0)
 		bytes_clear(&charset);          /* too long: unknown charset */
-	int r = undo_encoding(m, p, &raw);
+	int r = mime_part_unencode(m, p, &raw);
 	crlf_to_lf(&raw);
 	if (r == 0)
 		r = mime_charset_to_utf8(charset.len ? bytes_str(&charset) : NULL,

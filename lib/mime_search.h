@@ -15,6 +15,13 @@
  * 0, or -1 (cap, ENOMEM). */
 int mime_fold(const char *p, size_t n, struct bytes *out);
 
+/* Append the body of part p with its Content-Transfer-Encoding undone
+ * (base64 leniently, quoted-printable per RFC 2045 §6.7 with hard line
+ * ends as LF; 7bit, 8bit, binary and unknown ones as they are), octets
+ * otherwise untouched: for BINARY[] (RFC 3516). 0, or -1. */
+int mime_part_unencode(const struct mime_message *m, const struct mime_part *p,
+		       struct bytes *out);
+
 /* Append the body of part p decoded: its Content-Transfer-Encoding
  * undone (base64 leniently, quoted-printable per RFC 2045 §6.7; others
  * as they are), CRLF made LF, and its charset converted to UTF-8.

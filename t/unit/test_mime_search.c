@@ -114,6 +114,9 @@ static void decode_parts(void)
 	bytes_clear(&b);
 	CHECK(mime_part_decode(m, m->root->child->next, &b) == 0);
 	CHECK(strcmp(bytes_str(&b), "<b>Gr\xc3\xbc\xc3\x9f" "e</b>") == 0);
+	bytes_clear(&b);
+	CHECK(mime_part_unencode(m, m->root->child, &b) == 0);     /* Latin-1 kept */
+	CHECK(strcmp(bytes_str(&b), "La cr\xe8me br\xfbl\xe9" "e est servie.") == 0);
 	bytes_free(&b);
 	mime_free(m);
 }
