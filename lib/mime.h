@@ -16,6 +16,7 @@
  *   SEARCH HEADER, FROM, TO, CC, BCC, SUBJECT: mime_search_header
  *   SEARCH BODY, TEXT: mime_search_text                     (mime_search.h)
  *   SEARCH SENT*     mime_date_header + mime_date_days      (mime_date.h)
+ *   decoded bodies   mime_part_decode (UTF-8), mime_part_unencode (BINARY)
  *   strings          imap_string / imap_nstring             (imap_struct.h)
  *
  * Usage:
