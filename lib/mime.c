@@ -313,7 +313,7 @@ struct mime_message *mime_parse(const char *buf, size_t len)
 	m->len = buf ? len : 0;
 	m->size = mime_crlf_size(m->buf, m->len);
 	m->root = part_new(m, NULL, 0, m->len);
-	if (!m->root || parse_part(m, m->root, 0) < 0) {
+	if (!m->root || parse_part(m, m->root, 0) < 0 || m->arena.failed) {
 		mime_free(m);
 		return NULL;
 	}
