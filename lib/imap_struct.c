@@ -58,23 +58,50 @@ static const char *const env_names[E_COUNT] = { "Date", "Subject", "From",
 
 /* The first field of each name, found in one pass over the header. */
 struct env_fields {
+	const char *h;                          /* the header section */
+	size_t n;
 	struct mime_field f[E_COUNT];
-	unsigned have;
+	unsigned have, repeated;                /* bit k: field k seen, twice */
 	struct bytes value, from, list;         /* scratch */
 };
 
-static void env_collect(const char *h, size_t n, struct env_fields *e)
+static int is_field(const struct mime_field *f, const char *name)
+{
+	return strlen(name) == f->name_len &&
+	       strncasecmp(name, f->name, f->name_len) == 0;
+}
+
+static void env_collect(struct env_fields *e)
 {
 	struct mime_field f;
 	size_t pos = 0;
-	while (mime_header_next(h, n, &pos, &f))
-		for (int k = 0; k < E_COUNT; k++)
-			if (!(e->have & (1u << k)) && strlen(env_names[k]) == f.name_len &&
-			    strncasecmp(env_names[k], f.name, f.name_len) == 0) {
+	while (mime_header_next(e->h, e->n, &pos, &f))
+		for (int k = 0; k < E_COUNT; k++) {
+			if (!is_field(&f, env_names[k]))
+				continue;
+			if (e->have & (1u << k))
+				e->repeated |= 1u << k;
+			else
 				e->f[k] = f;
-				e->have |= 1u << k;
-				break;
-			}
+			e->have |= 1u << k;
+			break;
+		}
+}
+
+/* All fields of address field k, unfolded and joined by commas into
+ * e->value: RFC 5322 allows one To or Cc, but mail with several is read
+ * as one list, as Dovecot does. 1, or -1. */
+static int env_joined(struct env_fields *e, enum env_field k)
+{
+	struct mime_field f;
+	size_t pos = 0;
+	bytes_clear(&e->value);
+	while (mime_header_next(e->h, e->n, &pos, &f))
+		if (is_field(&f, env_names[k]) &&
+		    ((e->value.len && bytes_append_char(&e->value, ',') < 0) ||
+		     mime_unfold(f.value, f.value_len, &e->value) < 0))
+			return -1;
+	return 1;
 }
 
 /* The unfolded value of field k into e->value: 1, 0 when absent, -1. */
@@ -114,7 +141,7 @@ static int address_list(struct env_fields *e, enum env_field k,
 			struct bytes *list)
 {
 	bytes_clear(list);
-	int r = env_value(e, k);
+	int r = e->repeated & (1u << k) ? env_joined(e, k) : env_value(e, k);
 	if (r > 0)
 		r = mime_address_parse(bytes_str(&e->value), emit_address, list);
 	if (r >= 0 && list->len > 0)
@@ -142,11 +169,13 @@ static int env_addresses(struct env_fields *e, struct bytes *out)
 int imap_envelope_header(const char *h, size_t n, struct bytes *out)
 {
 	struct env_fields e;
-	e.have = 0;
+	e.h = h;
+	e.n = n;
+	e.have = e.repeated = 0;
 	bytes_init(&e.value, MIME_DECODED_MAX);
 	bytes_init(&e.from, MIME_DECODED_MAX);
 	bytes_init(&e.list, MIME_DECODED_MAX);
-	env_collect(h, n, &e);
+	env_collect(&e);
 	int r = bytes_append_char(out, '(') < 0 || env_nstring(&e, E_DATE, out) < 0 ||
 		env_nstring(&e, E_SUBJECT, out) < 0 || env_addresses(&e, out) < 0 ||
 		env_nstring(&e, E_IN_REPLY_TO, out) < 0 ||

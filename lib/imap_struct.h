@@ -18,7 +18,8 @@ int imap_nstring(struct bytes *out, const char *s);
 /* The ENVELOPE of message msg (m->root, or the child of a message/rfc822
  * part): date, subject, from, sender, reply-to, to, cc, bcc, in-reply-to,
  * message-id. Values are the first field of each name, unfolded,
- * encoded words left as they are. Sender and Reply-To default to From
+ * encoded words left as they are; an address field given several times
+ * (From, To, Cc, ...) counts as one list of all their addresses. Sender and Reply-To default to From
  * when absent or empty; an absent or empty address field is NIL. */
 int imap_envelope(const struct mime_message *m, const struct mime_part *msg,
 		  struct bytes *out);

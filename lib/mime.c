@@ -175,33 +175,92 @@ static size_t before_delimiter(const char *buf, size_t start, size_t d)
 	return d;
 }
 
-/* Split multipart p's body at boundary b into children. -1 on ENOMEM. */
+#define NONE ((size_t)-1)
+
+/* The line at pos: its length without the line end; *next is where the
+ * following line starts (end when there is none). */
+static size_t line_at(const char *buf, size_t pos, size_t end, size_t *next)
+{
+	const char *lf = memchr(buf + pos, '\n', end - pos);
+	size_t len = (lf ? (size_t)(lf - buf) : end) - pos;
+	*next = lf ? (size_t)(lf - buf) + 1 : end;
+	if (len > 0 && buf[pos + len - 1] == '\r')
+		len--;
+	return len;
+}
+
+/* The end (before its line end) of the first close delimiter line of b
+ * in buf[pos..end), or NONE. */
+static size_t close_end(const char *buf, size_t pos, size_t end, const char *b)
+{
+	size_t blen = strlen(b);
+	while (pos < end) {
+		size_t next, len = line_at(buf, pos, end, &next);
+		if (buf[pos] == '-' && delimiter(buf + pos, len, b, blen) == 2)
+			return pos + len;
+		pos = next;
+	}
+	return NONE;
+}
+
+/* Where a part opened at off, inside a multipart of boundary b, ends
+ * when it is itself a multipart with the same boundary b: a broken but
+ * common nesting (Outlook Express for Macintosh) that takes the
+ * delimiters up to the first close delimiter, which then ends it. NONE
+ * for any other part (or on ENOMEM, where the tree is discarded). */
+static size_t nested_same_boundary(struct mime_message *m, size_t off,
+				   size_t end, const char *b)
+{
+	const char *h = m->buf + off;
+	size_t hl = mime_header_length(h, end - off);
+	struct mime_field f;
+	struct mime_ctype ct;
+	struct bytes v;
+	if (!mime_header_find(h, hl, "Content-Type", &f))
+		return NONE;
+	bytes_init(&v, MIME_DECODED_MAX);
+	int r = mime_unfold(f.value, f.value_len, &v);
+	if (r == 0)
+		r = mime_ctype_parse(bytes_str(&v), 1, &m->arena, &ct);
+	bytes_free(&v);
+	const struct mime_param *pb = r == 0 && ct.type &&
+		strcasecmp(ct.type, "multipart") == 0
+		? mime_param_find(&ct, "boundary") : NULL;
+	if (!pb || strcmp(pb->value, b) != 0)
+		return NONE;
+	return close_end(m->buf, off + hl, end, b);
+}
+
+/* Split multipart p's body at boundary b into children (RFC 2046
+ * §5.1.1). -1 on ENOMEM. */
 static int split_multipart(struct mime_message *m, struct mime_part *p,
 			   const char *b)
 {
 	const char *buf = m->buf;
 	size_t blen = strlen(b), pos = p->body_off, end = p->body_off + p->body_len;
-	size_t open = (size_t)-1;               /* start of the open part */
+	size_t open = NONE;                     /* start of the open part */
 	struct mime_part **tail = &p->child;
 	while (pos < end) {
-		const char *lf = memchr(buf + pos, '\n', end - pos);
-		size_t next = lf ? (size_t)(lf - buf) + 1 : end;
-		size_t len = (lf ? (size_t)(lf - buf) : end) - pos;
-		if (len > 0 && buf[pos + len - 1] == '\r')
-			len--;
+		size_t next, len = line_at(buf, pos, end, &next);
 		int kind = buf[pos] == '-' ? delimiter(buf + pos, len, b, blen) : 0;
-		if (kind && open != (size_t)-1 && m->nparts >= MIME_PARTS_MAX)
-			return 0;
-		if (kind && open != (size_t)-1 &&
-		    add_child(m, p, &tail, open, before_delimiter(buf, open, pos)) < 0)
-			return -1;
+		if (kind && open != NONE && (m->nparts >= MIME_PARTS_MAX ||
+		    add_child(m, p, &tail, open, before_delimiter(buf, open, pos)) < 0))
+			return m->nparts >= MIME_PARTS_MAX ? 0 : -1;
 		if (kind == 2)
 			return 0;
-		if (kind)
-			open = next;
+		open = kind ? next : open;
+		size_t nested = kind ? nested_same_boundary(m, next, end, b) : NONE;
+		if (nested != NONE) {
+			if (m->nparts >= MIME_PARTS_MAX)
+				return 0;
+			if (add_child(m, p, &tail, next, nested) < 0)
+				return -1;
+			open = NONE;
+			line_at(buf, nested, end, &next);       /* past the close line */
+		}
 		pos = next;
 	}
-	if (open != (size_t)-1 && m->nparts < MIME_PARTS_MAX &&
+	if (open != NONE && m->nparts < MIME_PARTS_MAX &&
 	    add_child(m, p, &tail, open, end) < 0)
 		return -1;
 	return 0;
@@ -338,116 +397,4 @@ int mime_is(const struct mime_part *p, const char *type, const char *subtype)
 const struct mime_part *mime_part_message(const struct mime_part *p)
 {
 	return encapsulates(p) ? p->child : NULL;
-}
-
-/* --- BODY[section] (RFC 3501 §6.4.5) -------------------------------- */
-
-static const struct mime_part *nth_child(const struct mime_part *p, size_t k)
-{
-	const struct mime_part *c = p->child;
-	while (c && --k > 0)
-		c = c->next;
-	return c;
-}
-
-/* Part number k below cur (NULL: below the root message m->root). */
-static const struct mime_part *descend(const struct mime_message *m,
-				       const struct mime_part *cur, size_t k)
-{
-	const struct mime_part *msg = cur ? mime_part_message(cur) : m->root;
-	if (!msg)               /* cur is no message: only a multipart has parts */
-		return cur->child && mime_is(cur, "multipart", NULL)
-			? nth_child(cur, k) : NULL;
-	if (msg->child && mime_is(msg, "multipart", NULL))
-		return nth_child(msg, k);
-	return k == 1 ? msg : NULL;
-}
-
-/* Set *sec to header or body of the message at p (NULL on failure). */
-static int message_section(const struct mime_part *p, int text,
-			   struct mime_section *sec)
-{
-	if (!p)
-		return -1;
-	sec->part = p;
-	sec->off = text ? p->body_off : p->header_off;
-	sec->len = text ? p->body_len : p->header_len;
-	return 0;
-}
-
-static int keyword(const char *s, size_t n, const char *kw)
-{
-	return strlen(kw) == n && strncasecmp(s, kw, n) == 0;
-}
-
-/* The suffix after the part numbers: s[0..n) ("" when none). */
-static int section_suffix(const struct mime_message *m,
-			  const struct mime_part *p, const char *s, size_t n,
-			  struct mime_section *sec)
-{
-	const struct mime_part *msg = p ? mime_part_message(p) : m->root;
-	if (n == 0) {
-		sec->kind = MIME_SECTION_ALL;
-		return p ? message_section(p, 1, sec)
-			 : (sec->part = m->root, sec->off = 0, sec->len = m->len, 0);
-	}
-	if (p && keyword(s, n, "MIME")) {
-		sec->kind = MIME_SECTION_HEADER;
-		return message_section(p, 0, sec);
-	}
-	if (keyword(s, n, "TEXT") || keyword(s, n, "HEADER"))
-		sec->kind = keyword(s, n, "TEXT") ? MIME_SECTION_TEXT : MIME_SECTION_HEADER;
-	else if (keyword(s, n, "HEADER.FIELDS"))
-		sec->kind = MIME_SECTION_FIELDS;
-	else if (keyword(s, n, "HEADER.FIELDS.NOT"))
-		sec->kind = MIME_SECTION_FIELDS_NOT;
-	else
-		return -1;
-	return message_section(msg, sec->kind == MIME_SECTION_TEXT, sec);
-}
-
-int mime_section_find(const struct mime_message *m, const char *s, size_t n,
-		      struct mime_section *sec)
-{
-	const struct mime_part *p = NULL;
-	struct mime_section found;
-	size_t i = 0;
-	while (i < n && s[i] >= '1' && s[i] <= '9') {
-		size_t k = 0;
-		while (i < n && s[i] >= '0' && s[i] <= '9' && k < MIME_PARTS_MAX + 1)
-			k = k * 10 + (size_t)(s[i++] - '0');
-		if (k > MIME_PARTS_MAX || !(p = descend(m, p, k)))
-			return -1;
-		if (i < n && s[i] != '.')
-			return -1;
-		if (i < n)
-			i++;
-		if (i == n && s[n - 1] == '.')
-			return -1;
-	}
-	if (section_suffix(m, p, s + i, n - i, &found) < 0)
-		return -1;
-	*sec = found;
-	return 0;
-}
-
-int mime_header_filter(const char *h, size_t n, const char *const *names,
-		       size_t count, int exclude, struct bytes *out)
-{
-	struct mime_field f;
-	size_t pos = 0;
-	while (mime_header_next(h, n, &pos, &f)) {
-		int listed = 0;
-		for (size_t k = 0; k < count && !listed; k++)
-			listed = strlen(names[k]) == f.name_len &&
-				 strncasecmp(names[k], f.name, f.name_len) == 0;
-		if (listed == !!exclude)
-			continue;
-		size_t start = (size_t)(f.name - h);
-		if (mime_crlf_append(out, f.name, pos - start) < 0)
-			return -1;
-		if (h[pos - 1] != '\n' && bytes_append(out, "\r\n", 2) < 0)
-			return -1;
-	}
-	return bytes_append(out, "\r\n", 2);
 }

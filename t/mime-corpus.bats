@@ -30,6 +30,7 @@ corpus() {
 @test "mime corpus: header only, no empty line" { corpus header-only; }
 @test "mime corpus: multipart/digest defaults" { corpus digest; }
 @test "mime corpus: broken multiparts degrade to text" { corpus broken-multipart; }
+@test "mime corpus: nested multipart reusing the parent's boundary" { corpus reused-boundary; }
 
 @test "mime corpus: every message has a test" {
 	local f name

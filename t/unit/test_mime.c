@@ -358,6 +358,9 @@ static void envelopes(void)
 		     "NIL NIL NIL NIL)") == 0);
 	CHECK(strcmp(envelope("Cc: ,\nBcc: \"\" <b@c>\nIn-Reply-To: <x@y>\n\n"),
 		     "(NIL NIL NIL NIL NIL NIL NIL ((NIL NIL \"b\" \"c\")) \"<x@y>\" NIL)") == 0);
+	CHECK(strcmp(envelope("To: a@b\nCc: c@d\nto: e@f, g:;\n\n"),
+		     "(NIL NIL NIL NIL NIL ((NIL NIL \"a\" \"b\")(NIL NIL \"e\" \"f\")"
+		     "(NIL NIL \"g\" NIL)(NIL NIL NIL NIL)) ((NIL NIL \"c\" \"d\")) NIL NIL NIL)") == 0);
 	envelope(NULL);
 }
 
