@@ -189,14 +189,27 @@ static size_t line_at(const char *buf, size_t pos, size_t end, size_t *next)
 	return len;
 }
 
+/* The first line at or after line start pos that begins with '-' (only
+ * such a line can be a delimiter), or end: memchr skips text quickly. */
+static size_t dash_line(const char *buf, size_t pos, size_t end)
+{
+	const char *p = buf + pos, *e = buf + end;
+	while (p < e && (p = memchr(p, '-', (size_t)(e - p))) != NULL) {
+		if (p == buf + pos || p[-1] == '\n')
+			return (size_t)(p - buf);
+		p++;
+	}
+	return end;
+}
+
 /* The end (before its line end) of the first close delimiter line of b
  * in buf[pos..end), or NONE. */
 static size_t close_end(const char *buf, size_t pos, size_t end, const char *b)
 {
 	size_t blen = strlen(b);
-	while (pos < end) {
+	while ((pos = dash_line(buf, pos, end)) < end) {
 		size_t next, len = line_at(buf, pos, end, &next);
-		if (buf[pos] == '-' && delimiter(buf + pos, len, b, blen) == 2)
+		if (delimiter(buf + pos, len, b, blen) == 2)
 			return pos + len;
 		pos = next;
 	}
@@ -207,9 +220,11 @@ static size_t close_end(const char *buf, size_t pos, size_t end, const char *b)
  * when it is itself a multipart with the same boundary b: a broken but
  * common nesting (Outlook Express for Macintosh) that takes the
  * delimiters up to the first close delimiter, which then ends it. NONE
- * for any other part (or on ENOMEM, where the tree is discarded). */
+ * for any other part (or on ENOMEM, where the tree is discarded).
+ * *no_close remembers where a search for a close delimiter failed, so
+ * that no later part searches again: the split stays linear. */
 static size_t nested_same_boundary(struct mime_message *m, size_t off,
-				   size_t end, const char *b)
+				   size_t end, const char *b, size_t *no_close)
 {
 	const char *h = m->buf + off;
 	size_t hl = mime_header_length(h, end - off);
@@ -226,9 +241,12 @@ static size_t nested_same_boundary(struct mime_message *m, size_t off,
 	const struct mime_param *pb = r == 0 && ct.type &&
 		strcasecmp(ct.type, "multipart") == 0
 		? mime_param_find(&ct, "boundary") : NULL;
-	if (!pb || strcmp(pb->value, b) != 0)
+	if (!pb || strcmp(pb->value, b) != 0 || (*no_close != NONE && off >= *no_close))
 		return NONE;
-	return close_end(m->buf, off + hl, end, b);
+	size_t c = close_end(m->buf, off + hl, end, b);
+	if (c == NONE)
+		*no_close = off;
+	return c;
 }
 
 /* Split multipart p's body at boundary b into children (RFC 2046
@@ -238,18 +256,18 @@ static int split_multipart(struct mime_message *m, struct mime_part *p,
 {
 	const char *buf = m->buf;
 	size_t blen = strlen(b), pos = p->body_off, end = p->body_off + p->body_len;
-	size_t open = NONE;                     /* start of the open part */
+	size_t open = NONE, no_close = NONE;    /* open: start of the open part */
 	struct mime_part **tail = &p->child;
-	while (pos < end) {
+	while ((pos = dash_line(buf, pos, end)) < end) {
 		size_t next, len = line_at(buf, pos, end, &next);
-		int kind = buf[pos] == '-' ? delimiter(buf + pos, len, b, blen) : 0;
+		int kind = delimiter(buf + pos, len, b, blen);
 		if (kind && open != NONE && (m->nparts >= MIME_PARTS_MAX ||
 		    add_child(m, p, &tail, open, before_delimiter(buf, open, pos)) < 0))
 			return m->nparts >= MIME_PARTS_MAX ? 0 : -1;
 		if (kind == 2)
 			return 0;
 		open = kind ? next : open;
-		size_t nested = kind ? nested_same_boundary(m, next, end, b) : NONE;
+		size_t nested = kind ? nested_same_boundary(m, next, end, b, &no_close) : NONE;
 		if (nested != NONE) {
 			if (m->nparts >= MIME_PARTS_MAX)
 				return 0;
@@ -357,8 +375,7 @@ static int parse_part(struct mime_message *m, struct mime_part *p,
 	} else if (default_text_charset(m, p) < 0) {
 		return -1;
 	}
-	p->size = mime_crlf_size(m->buf + p->body_off, p->body_len);
-	p->lines = mime_crlf_lines(m->buf + p->body_off, p->body_len);
+	p->size = mime_crlf_count(m->buf + p->body_off, p->body_len, &p->lines);
 	return parse_children(m, p);
 }
 

@@ -1,34 +1,50 @@
 /* mime_encoding.c - line ends, quoted-printable, RFC 2047, charsets. */
 #include "mime_encoding.h"
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 #include "base64.h"
 #include "limits.h"
 
+/* Octets of p[0..n) equal to c, eight at a time: a byte of x = w ^ c*ones
+ * is zero exactly where w has c, and the expression below sets the high
+ * bit of exactly those bytes. */
+static size_t count_byte(const unsigned char *p, size_t n, unsigned char c)
+{
+	const uint64_t ones = 0x0101010101010101u, low7 = 0x7f7f7f7f7f7f7f7fu;
+	size_t count = 0, i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w, x;
+		memcpy(&w, p + i, 8);
+		x = w ^ (ones * c);
+		count += (size_t)__builtin_popcountll(~(((x & low7) + low7) | x | low7));
+	}
+	for (; i < n; i++)
+		count += p[i] == c;
+	return count;
+}
+
+size_t mime_crlf_count(const char *p, size_t n, size_t *lines)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t lf = count_byte(u, n, '\n'), crlf = 0;
+	if (lf > 0 && count_byte(u, n, '\r') > 0)      /* Maildir files have none */
+		for (size_t i = 1; i < n; i++)
+			crlf += (u[i] == '\n') & (u[i - 1] == '\r');
+	if (lines)
+		*lines = lf;
+	return n + lf - crlf;
+}
+
 size_t mime_crlf_size(const char *p, size_t n)
 {
-	size_t size = n;
-	const char *lf = p, *end = p + n;
-	if (n == 0)
-		return 0;
-	while ((lf = memchr(lf, '\n', (size_t)(end - lf)))) {
-		if (lf == p || lf[-1] != '\r')
-			size++;
-		lf++;
-	}
-	return size;
+	return mime_crlf_count(p, n, NULL);
 }
 
 size_t mime_crlf_lines(const char *p, size_t n)
 {
-	size_t lines = 0;
-	const char *lf = p, *end = p + n;
-	if (n == 0)
-		return 0;
-	while ((lf = memchr(lf, '\n', (size_t)(end - lf)))) {
-		lines++;
-		lf++;
-	}
+	size_t lines;
+	mime_crlf_count(p, n, &lines);
 	return lines;
 }
 

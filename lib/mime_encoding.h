@@ -20,6 +20,9 @@ size_t mime_crlf_size(const char *p, size_t n);
  * ends (a last line without one is not counted, as Dovecot and Cyrus
  * count). */
 size_t mime_crlf_lines(const char *p, size_t n);
+/* Both at once: returns mime_crlf_size and sets *lines (when not NULL)
+ * to mime_crlf_lines. */
+size_t mime_crlf_count(const char *p, size_t n, size_t *lines);
 /* Append p[0..n) in CRLF form to out. 0, or -1 (cap, ENOMEM) with out
  * possibly holding part of it. */
 int mime_crlf_append(struct bytes *out, const char *p, size_t n);
