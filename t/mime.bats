@@ -56,6 +56,12 @@ setup() { export MIME_CORPUS="$TOP/t/mime-corpus"; }
 	[ "$status" -eq 0 ]
 }
 
+@test "mime: pathological inputs" {
+	run "$TOP/t/unit/test_mime" pathological_inputs
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
 @test "mime: fuzz" {
 	run "$TOP/t/unit/test_mime" fuzz
 	echo "$output"

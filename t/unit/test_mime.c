@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "bytes.h"
 #include "check.h"
 #include "imap_struct.h"
@@ -443,6 +444,38 @@ static void limits(void)
 	bytes_free(&out);
 }
 
+/* Inputs built to make a naive splitter quadratic: 20000 parts each
+ * declaring a multipart with the parent's boundary and no close
+ * delimiter, and 40 nested multiparts over 200000 short lines. Each must
+ * parse in well under a second even under ASan (quadratic took minutes). */
+static void pathological_inputs(void)
+{
+	struct bytes msg;
+	bytes_init(&msg, 1 << 24);
+	for (int shape = 0; shape < 2; shape++) {
+		bytes_clear(&msg);
+		if (shape == 0) {
+			bytes_append_str(&msg, "Content-Type: multipart/mixed; boundary=S\n\n");
+			for (int k = 0; k < 20000; k++)
+				bytes_append_str(&msg, "--S\nContent-Type: multipart/mixed; boundary=S\n\nx\n");
+		} else {
+			for (int k = 0; k < 40; k++)
+				bytes_appendf(&msg, "Content-Type: multipart/mixed; boundary=b%d\n\n--b%d\n", k, k);
+			for (int k = 0; k < 200000; k++)
+				bytes_append_str(&msg, "x\n");
+		}
+		clock_t start = clock();
+		struct mime_message *m = mime_parse(msg.data, msg.len);
+		CHECK(m != NULL);
+		mime_free(m);
+		double secs = (double)(clock() - start) / CLOCKS_PER_SEC;
+		if (secs > 3)
+			fprintf(stderr, "shape %d took %.2f s\n", shape, secs);
+		CHECK(secs <= 3);
+	}
+	bytes_free(&msg);
+}
+
 /* --- fuzzing: random mutations of the corpus, under ASan in make test - */
 
 static unsigned long fuzz_state = 12345;
@@ -581,6 +614,7 @@ static const struct check_case cases[] = {
 	{ "defaults_and_extensions", defaults_and_extensions },
 	{ "message_global", message_global },
 	{ "limits", limits },
+	{ "pathological_inputs", pathological_inputs },
 	{ "fuzz", fuzz },
 	{ NULL, NULL }
 };
