@@ -241,7 +241,8 @@ static size_t nested_same_boundary(struct mime_message *m, size_t off,
 	const struct mime_param *pb = r == 0 && ct.type &&
 		strcasecmp(ct.type, "multipart") == 0
 		? mime_param_find(&ct, "boundary") : NULL;
-	if (!pb || strcmp(pb->value, b) != 0 || (*no_close != NONE && off >= *no_close))
+	if (!pb || strcmp(pb->value, b) != 0 ||
+	    (*no_close != NONE && off >= *no_close))
 		return NONE;
 	size_t c = close_end(m->buf, off + hl, end, b);
 	if (c == NONE)
@@ -261,13 +262,18 @@ static int split_multipart(struct mime_message *m, struct mime_part *p,
 	while ((pos = dash_line(buf, pos, end)) < end) {
 		size_t next, len = line_at(buf, pos, end, &next);
 		int kind = delimiter(buf + pos, len, b, blen);
-		if (kind && open != NONE && (m->nparts >= MIME_PARTS_MAX ||
-		    add_child(m, p, &tail, open, before_delimiter(buf, open, pos)) < 0))
-			return m->nparts >= MIME_PARTS_MAX ? 0 : -1;
+		if (kind && open != NONE) {
+			if (m->nparts >= MIME_PARTS_MAX)
+				return 0;
+			if (add_child(m, p, &tail, open,
+				      before_delimiter(buf, open, pos)) < 0)
+				return -1;
+		}
 		if (kind == 2)
 			return 0;
 		open = kind ? next : open;
-		size_t nested = kind ? nested_same_boundary(m, next, end, b, &no_close) : NONE;
+		size_t nested = kind ? nested_same_boundary(m, next, end, b,
+							    &no_close) : NONE;
 		if (nested != NONE) {
 			if (m->nparts >= MIME_PARTS_MAX)
 				return 0;
