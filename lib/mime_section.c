@@ -50,17 +50,25 @@ static int section_suffix(const struct mime_message *m,
 			  struct mime_section *sec)
 {
 	const struct mime_part *msg = p ? mime_part_message(p) : m->root;
+	if (n == 0 && !p) {                     /* BODY[]: the whole message */
+		sec->kind = MIME_SECTION_ALL;
+		sec->part = m->root;
+		sec->off = 0;
+		sec->len = m->len;
+		return 0;
+	}
 	if (n == 0) {
 		sec->kind = MIME_SECTION_ALL;
-		return p ? message_section(p, 1, sec)
-			 : (sec->part = m->root, sec->off = 0, sec->len = m->len, 0);
+		return message_section(p, 1, sec);
 	}
 	if (p && keyword(s, n, "MIME")) {
 		sec->kind = MIME_SECTION_HEADER;
 		return message_section(p, 0, sec);
 	}
-	if (keyword(s, n, "TEXT") || keyword(s, n, "HEADER"))
-		sec->kind = keyword(s, n, "TEXT") ? MIME_SECTION_TEXT : MIME_SECTION_HEADER;
+	if (keyword(s, n, "TEXT"))
+		sec->kind = MIME_SECTION_TEXT;
+	else if (keyword(s, n, "HEADER"))
+		sec->kind = MIME_SECTION_HEADER;
 	else if (keyword(s, n, "HEADER.FIELDS"))
 		sec->kind = MIME_SECTION_FIELDS;
 	else if (keyword(s, n, "HEADER.FIELDS.NOT"))
