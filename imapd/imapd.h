@@ -8,6 +8,8 @@
 #ifndef IMAPD_IMAPD_H
 #define IMAPD_IMAPD_H
 #include <stddef.h>
+#include <stdint.h>
+#include "bytes.h"
 #include "input.h"
 #include "output.h"
 #include "limits.h"
@@ -48,7 +50,8 @@ struct session {
 	int auth_failures;
 	struct mailbox *box;            /* in STATE_SELECTED */
 	long maxsize;                   /* control "maxsize", read when needed */
-	char code[128];                 /* response code for the tagged reply */
+	int plaintext;                  /* -1 unknown, else plaintext_ok */
+	struct bytes code;              /* response code for the tagged reply */
 	char text[256];                 /* text for the tagged reply */
 };
 
@@ -61,6 +64,8 @@ typedef enum reply (*command_handler)(struct session *s, struct parse *p);
  * handler can write "return reply_set(s, REPLY_NO, NULL, "...")". */
 enum reply reply_set(struct session *s, enum reply rc, const char *code,
 		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Append "a:b,c" for the ascending numbers v[0..n) to out. 0 or -1. */
+int uid_set_format(struct bytes *out, const uint32_t *v, size_t n);
 /* "* " fmt CRLF, queued. */
 void untagged(struct session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -108,6 +113,21 @@ void session_unselect(struct session *s);
  * (EXISTS, RECENT, FETCH FLAGS; EXPUNGE only when allow_expunge, which
  * RFC 3501 §7.4.1 forbids during FETCH, STORE and SEARCH). */
 void session_refresh(struct session *s, int allow_expunge);
+/* cmd_auth.c: may a password be sent on this link? (encrypted, or the
+ * control file "plaintextauth" says 1; read once.) */
+int session_plaintext_ok(struct session *s);
+/* cmd_mailbox.c: parse a mailbox argument (astring), check the name
+ * (folder.h), canonicalise INBOX, and set *name and its directory. On
+ * failure returns REPLY_BAD (syntax) or REPLY_NO (refused name) with the
+ * reply set; else REPLY_OK. */
+enum reply mailbox_arg(struct session *s, struct parse *p,
+		       const char **name, char *dir, size_t size);
+/* msgset.c: the selected messages named by set (sequence numbers, or
+ * UIDs when s->uid), as ascending indexes into s->box->msgs in *idx
+ * (malloc'd, *n of them). REPLY_OK, or REPLY_BAD with the reply set when
+ * a sequence number does not exist (§6.4.8 UID sets never fail). */
+enum reply message_set(struct session *s, const struct seqset *set,
+		       size_t **idx, size_t *n);
 /* main.c: the control file "maxsize", read once. */
 long session_maxsize(struct session *s);
 

@@ -99,8 +99,9 @@ static void tagged(struct session *s, enum reply rc, const char *deftext)
 {
 	static const char *const words[] = { "OK", "NO", "BAD", "OK" };
 	const char *text = s->text[0] ? s->text : deftext;
+	int code = s->code.len > 0;
 	output_printf(&s->out, "%s %s %s%s%s%s\r\n", s->tag, words[rc],
-		      s->code[0] ? "[" : "", s->code, s->code[0] ? "] " : "",
+		      code ? "[" : "", bytes_str(&s->code), code ? "] " : "",
 		      text);
 }
 
@@ -112,7 +113,8 @@ static int run(struct session *s, struct bytes *buf)
 	enum reply rc;
 	char deftext[64];
 	parse_init(&p, buf->data, buf->len);
-	s->code[0] = s->text[0] = '\0';
+	bytes_clear(&s->code);
+	s->text[0] = '\0';
 	s->uid = 0;
 	if (parse_tag(&p, &tag) < 0) {
 		output_str(&s->out, "* BAD Missing or invalid tag\r\n");
@@ -220,6 +222,8 @@ int main(int argc, char **argv)
 	output_init(&s.out, 1, 60 * 1000);
 	peer_address(s.peer, sizeof s.peer);
 	s.state = STATE_NOT_AUTH;
+	s.plaintext = -1;
+	bytes_init(&s.code, IMAP_COMMAND_MAX * 4);
 	log_event("event=connect peer=%s tls=%d", s.peer, s.encrypted);
 	output_str(&s.out, "* OK [CAPABILITY ");
 	write_capabilities(&s);
