@@ -47,7 +47,7 @@ static int parse_key(struct parse *p, struct key *k);
 static int parse_keys(struct parse *p, struct key *k, int close)
 {
 	k->kind = KEY_AND;
-	k->a = NULL;
+	k->a = k->b = NULL;
 	struct key **tail = &k->a;
 	do {
 		if (*tail != NULL && parse_sp(p) < 0)
@@ -55,7 +55,6 @@ static int parse_keys(struct parse *p, struct key *k, int close)
 		struct key *n = parse_alloc(p, sizeof *n);
 		if (!n || parse_key(p, n) < 0)
 			return -1;
-		n->b = NULL;
 		struct key *link = parse_alloc(p, sizeof *link);
 		if (!link)
 			return -1;
@@ -70,7 +69,7 @@ static int parse_keys(struct parse *p, struct key *k, int close)
 static int parse_key(struct parse *p, struct key *k)
 {
 	struct string w;
-	memset(k, 0, sizeof k->kind);
+	memset(k, 0, sizeof *k);
 	int c = parse_peek(p);
 	if (c == '(') {
 		if (parse_open(p) < 0 || parse_keys(p, k, 1) < 0)

@@ -19,7 +19,7 @@ static int store_args(struct parse *p, enum store_mode *mode, int *silent,
 	*mode = STORE_SET;
 	if (parse_peek(p) == '+' || parse_peek(p) == '-')
 		*mode = p->buf[p->pos++] == '+' ? STORE_ADD : STORE_REMOVE;
-	if (parse_word(p, ".", &item) < 0)
+	if (parse_name(p, &item) < 0)
 		return -1;
 	*silent = !strcasecmp(item.s, "FLAGS.SILENT");
 	if (!*silent && strcasecmp(item.s, "FLAGS")) {

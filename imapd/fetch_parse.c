@@ -69,7 +69,7 @@ static int section(struct parse *p, struct fetch_att *a, struct bytes *l)
 	struct string spec = { 0 };
 	if (parse_char(p, '[') < 0 || bytes_append_str(l, "[") < 0)
 		return -1;
-	if (parse_peek(p) != ']' && parse_word(p, ".", &spec) < 0)
+	if (parse_peek(p) != ']' && parse_name(p, &spec) < 0)
 		return -1;
 	if (!spec.s)
 		a->section = SECTION_ALL;
@@ -149,7 +149,7 @@ static int one_att(struct parse *p, struct fetch_request *r)
 	struct string w;
 	struct fetch_att a;
 	memset(&a, 0, sizeof a);
-	if (parse_word(p, ".", &w) < 0)
+	if (parse_name(p, &w) < 0)
 		return -1;
 	if (!strcasecmp(w.s, "BODY") && parse_peek(p) == '[')
 		return body_att(p, &a, 0) < 0 ? -1 : add(p, r, &a);
@@ -198,7 +198,7 @@ int fetch_parse(struct parse *p, struct fetch_request *r)
 	if (parse_peek(p) != '(') {
 		size_t save = p->pos;
 		struct string w;
-		if (parse_word(p, ".", &w) < 0)
+		if (parse_name(p, &w) < 0)
 			return -1;
 		if (!strcasecmp(w.s, "ALL") || !strcasecmp(w.s, "FAST") ||
 		    !strcasecmp(w.s, "FULL"))

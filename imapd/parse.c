@@ -145,6 +145,17 @@ int parse_word(struct parse *p, const char *extra, struct string *out)
 	return parse_run(p, is_atom_char, extra, out, "Expected an atom");
 }
 
+static int is_name_char(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= '0' && c <= '9') || c == '.' || c == '-';
+}
+
+int parse_name(struct parse *p, struct string *out)
+{
+	return parse_run(p, is_name_char, NULL, out, "Expected a name");
+}
+
 static int is_tag_char(int c)
 {
 	return c != '+' && (is_atom_char(c) || c == ']');

@@ -59,6 +59,9 @@ int parse_atom(struct parse *p, struct string *out);
 /* An atom that may also hold extra characters, e.g. "\" for flags or
  * "[" "]" "<" ">" "." for fetch attributes: 1*(ATOM-CHAR or extra). */
 int parse_word(struct parse *p, const char *extra, struct string *out);
+/* A keyword name: 1*(ALPHA / DIGIT / "." / "-"), e.g. "BODY.PEEK" before
+ * its "[", "FLAGS.SILENT". */
+int parse_name(struct parse *p, struct string *out);
 /* quoted / literal. */
 int parse_string(struct parse *p, struct string *out);
 /* astring: 1*ASTRING-CHAR / string. */
