@@ -178,7 +178,8 @@ static int list_finish(struct folder_list *l, size_t *cap)
 			if (list_add(l, cap, name, (size_t)(d - name), 0) < 0)
 				return -1;
 	}
-	qsort(l->v, l->count, sizeof *l->v, entry_cmp);
+	if (l->count)
+		qsort(l->v, l->count, sizeof *l->v, entry_cmp);
 	size_t w = 0;
 	for (size_t i = 0; i < l->count; i++) {
 		if (w > 0 && !strcmp(l->v[w - 1].name, l->v[i].name)) {

@@ -171,6 +171,8 @@ static int found_cmp(const void *a, const void *b)
 static struct found *scan_find(struct scan *sc, const char *base)
 {
 	struct found key = { .base = (char *)base };
+	if (!sc->count)
+		return NULL;
 	return bsearch(&key, sc->v, sc->count, sizeof *sc->v, found_cmp);
 }
 
@@ -277,7 +279,8 @@ int uidlist_sync_locked(const char *dir, int move_new, char *const *first,
 	if (changed < 0 || scan_dir(dir, "cur", &sc) < 0 ||
 	    scan_dir(dir, "new", &sc) < 0)
 		goto fail;
-	qsort(sc.v, sc.count, sizeof *sc.v, found_cmp);
+	if (sc.count)
+		qsort(sc.v, sc.count, sizeof *sc.v, found_cmp);
 	changed |= match_known(out, &sc);
 	for (size_t i = 0; i < nfirst; i++) {
 		struct found *f = scan_find(&sc, first[i]);
