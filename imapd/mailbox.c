@@ -111,8 +111,9 @@ size_t mailbox_recent(const struct mailbox *box)
 	return n;
 }
 
-/* Merge the fresh list into box; see mailbox_refresh. */
-static void merge(struct mailbox *box, struct uidlist *l, struct message *v,
+/* Merge the fresh list into box; see mailbox_refresh. Returns how many
+ * messages are new. */
+static size_t merge(struct mailbox *box, struct uidlist *l, struct message *v,
 		  int allow_expunge, struct output *out)
 {
 	size_t w = 0, j = 0;
@@ -143,10 +144,14 @@ static void merge(struct mailbox *box, struct uidlist *l, struct message *v,
 		}
 		v[w++] = *m;
 	}
+	size_t added = 0;
 	for (; j < l->count; j++)
-		if (l->v[j].file)
+		if (l->v[j].file) {
 			message_take(&v[w++], &l->v[j]);
+			added++;
+		}
 	box->count = w;
+	return added;
 }
 
 int mailbox_refresh(struct mailbox *box, int allow_expunge,
@@ -155,21 +160,19 @@ int mailbox_refresh(struct mailbox *box, int allow_expunge,
 	struct uidlist l;
 	if (uidlist_sync(box->dir, !box->readonly, NULL, 0, &l) < 0)
 		return -1;
-	size_t old = box->count, old_recent = mailbox_recent(box);
 	struct message *v = calloc(box->count + l.count + 1, sizeof *v);
 	if (!v) {
 		uidlist_free(&l);
 		return -1;
 	}
-	merge(box, &l, v, allow_expunge, out);
+	size_t added = merge(box, &l, v, allow_expunge, out);
 	free(box->msgs);
 	box->msgs = v;
 	box->next = l.next;
 	uidlist_free(&l);
-	size_t recent = mailbox_recent(box);
-	if (out && (box->count != old || recent != old_recent)) {
+	if (out && added) {
 		output_printf(out, "* %zu EXISTS\r\n", box->count);
-		output_printf(out, "* %zu RECENT\r\n", recent);
+		output_printf(out, "* %zu RECENT\r\n", mailbox_recent(box));
 	}
 	return 0;
 }
