@@ -63,13 +63,46 @@ static int copyuid(const struct copy *c, struct bytes *out)
 		uid_set_format(out, c->dst_uids, c->n) < 0 ? -1 : 0;
 }
 
+/* Copy or move the messages idx[0..n) into the folder dir; reply. */
+static enum reply transfer(struct session *s, const char *name,
+			   const char *dir, const size_t *idx, size_t n,
+			   int move)
+{
+	struct copy c = { 0 };
+	struct bytes code;
+	c.bases = calloc(n, sizeof *c.bases);
+	c.flags = calloc(n, sizeof *c.flags);
+	c.src_uids = calloc(n, sizeof *c.src_uids);
+	c.dst_uids = calloc(n, sizeof *c.dst_uids);
+	int lock = move ? uidlist_lock(s->box->dir) : -1;
+	int ok = c.bases && c.flags && c.src_uids && c.dst_uids &&
+		 copy_files(s, dir, idx, n, move, &c) == 0;
+	uidlist_unlock(lock);
+	if (c.bases && c.dst_uids &&
+	    store_uids(dir, c.bases, c.n, c.dst_uids, &c.validity) < 0)
+		log_event("event=uidlist-error folder=%s", dir);
+	bytes_init(&code, IMAP_COMMAND_MAX * 4);
+	int have_code = ok && c.validity && copyuid(&c, &code) == 0;
+	if (move && have_code)  /* RFC 6851 §4.3: before the EXPUNGEs */
+		untagged(s, "OK [%s] Moved", bytes_str(&code));
+	if (move || !strcmp(s->box->name, name))
+		session_refresh(s, 1);
+	enum reply rc = ok ? REPLY_OK :
+		reply_set(s, REPLY_NO, "SERVERBUG",
+			  move ? "Move failed" : "Copy failed");
+	if (ok && !move && have_code)
+		reply_set(s, REPLY_OK, bytes_str(&code), NULL);
+	bytes_free(&code);
+	copy_free(&c);
+	return rc;
+}
+
 static enum reply copy_or_move(struct session *s, struct parse *p, int move)
 {
 	struct seqset set;
 	const char *name;
 	char dir[PATH_MAX_POSTERN];
 	size_t *idx, n;
-	struct copy c = { 0 };
 	if (parse_sp(p) < 0 || parse_seqset(p, &set) < 0 || parse_sp(p) < 0)
 		return REPLY_BAD;
 	enum reply rc = mailbox_arg(s, p, &name, dir, sizeof dir);
@@ -83,37 +116,9 @@ static enum reply copy_or_move(struct session *s, struct parse *p, int move)
 		rc = reply_set(s, REPLY_NO, "TRYCREATE", "No such mailbox");
 	else if (move && s->box->readonly)
 		rc = reply_set(s, REPLY_NO, "READ-ONLY", "Mailbox is read-only");
-	if (rc != REPLY_OK || n == 0) {
-		free(idx);
-		return rc;
-	}
-	c.bases = calloc(n, sizeof *c.bases);
-	c.flags = calloc(n, sizeof *c.flags);
-	c.src_uids = calloc(n, sizeof *c.src_uids);
-	c.dst_uids = calloc(n, sizeof *c.dst_uids);
-	int lock = move ? uidlist_lock(s->box->dir) : -1;
-	int ok = c.bases && c.flags && c.src_uids && c.dst_uids &&
-		 copy_files(s, dir, idx, n, move, &c) == 0;
-	uidlist_unlock(lock);
+	else if (n > 0)
+		rc = transfer(s, name, dir, idx, n, move);
 	free(idx);
-	if (c.bases && c.dst_uids &&
-	    store_uids(dir, c.bases, c.n, c.dst_uids, &c.validity) < 0)
-		log_event("event=uidlist-error folder=%s", dir);
-	struct bytes code;
-	bytes_init(&code, IMAP_COMMAND_MAX * 4);
-	int have_code = ok && c.validity && copyuid(&c, &code) == 0;
-	if (move && have_code)  /* RFC 6851 §4.3: before the EXPUNGEs */
-		untagged(s, "OK [%s] Moved", bytes_str(&code));
-	if (move)
-		session_refresh(s, 1);
-	else if (!strcmp(s->box->name, name))
-		session_refresh(s, 1);
-	rc = ok ? REPLY_OK : reply_set(s, REPLY_NO, "SERVERBUG",
-				       move ? "Move failed" : "Copy failed");
-	if (ok && !move && have_code)
-		reply_set(s, REPLY_OK, bytes_str(&code), NULL);
-	bytes_free(&code);
-	copy_free(&c);
 	return rc;
 }
 

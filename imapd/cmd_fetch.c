@@ -92,11 +92,17 @@ static int prepare(struct session *s, const struct fetch_request *r,
 {
 	char path[PATH_MAX_POSTERN];
 	struct stat st;
-	if (mailbox_path(s->box, m, path, sizeof path) < 0)
-		return -1;
 	if (m->size < 0)
 		m->size = message_size_from_name(m->base);
-	if (r->need_text || m->size < 0) {
+	int need_file = r->need_text || r->need_date || r->sets_seen ||
+			(m->size < 0 && r->need_size);
+	if (need_file && mailbox_path(s->box, m, path, sizeof path) < 0)
+		return -1;
+	if (!need_file) {
+		*seen_set = 0;
+		return 0;
+	}
+	if (r->need_text || (m->size < 0 && r->need_size)) {
 		if (message_load(path, (size_t)session_maxsize(s) * 2, md) < 0)
 			return -1;
 		m->size = (long long)md->text.len;

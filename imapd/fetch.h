@@ -37,6 +37,8 @@ struct fetch_request {
 	int need_text;          /* some attribute needs the message text */
 	int sets_seen;          /* some attribute sets \Seen */
 	int has_flags, has_uid;
+	int need_date;          /* INTERNALDATE: a stat(2) */
+	int need_size;          /* RFC822.SIZE */
 };
 
 /* Parse "ALL" / "FAST" / "FULL" / fetch-att / "(" fetch-att *(SP

@@ -26,6 +26,8 @@ static int add(struct parse *p, struct fetch_request *r,
 	}
 	r->has_flags |= a->kind == FETCH_FLAGS;
 	r->has_uid |= a->kind == FETCH_UID;
+	r->need_date |= a->kind == FETCH_INTERNALDATE;
+	r->need_size |= a->kind == FETCH_SIZE;
 	return 0;
 }
 
