@@ -10,9 +10,7 @@ enum reply cmd_capability(struct session *s, struct parse *p)
 {
 	if (parse_end(p) < 0)
 		return REPLY_BAD;
-	output_str(&s->out, "* CAPABILITY ");
-	write_capabilities(s);
-	output_str(&s->out, "\r\n");
+	untagged(s, "CAPABILITY %s", capabilities(s));
 	return REPLY_OK;
 }
 

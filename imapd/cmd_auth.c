@@ -74,9 +74,9 @@ static enum reply auth_user(struct session *s, const char *user,
 	s->state = STATE_AUTH;
 	log_event("event=login user=%s peer=%s",
 		  log_quote(s->user, q, sizeof q), s->peer);
-	return reply_set(s, REPLY_OK, "CAPABILITY IMAP4rev1 LITERAL+ SASL-IR "
-			 "ID ENABLE NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN",
-			 "Logged in");
+	char code[160];
+	snprintf(code, sizeof code, "CAPABILITY %s", capabilities(s));
+	return reply_set(s, REPLY_OK, code, "Logged in");
 }
 
 enum reply cmd_login(struct session *s, struct parse *p)

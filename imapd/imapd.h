@@ -71,8 +71,8 @@ void untagged(struct session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* An IMAP string for arbitrary bytes: quoted when safe, else a literal. */
 void write_string(struct output *out, const char *p, size_t n);
-/* The CAPABILITY list for the session's state and link, no "* ". */
-void write_capabilities(struct session *s);
+/* The CAPABILITY list for the session's state and link (§7.2.1). */
+const char *capabilities(struct session *s);
 
 /* Command handlers by group: cmd_any.c, cmd_auth.c, cmd_mailbox.c,
  * cmd_select.c, cmd_fetch.c, cmd_store.c, cmd_copy.c, cmd_append.c,

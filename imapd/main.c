@@ -225,12 +225,12 @@ int main(int argc, char **argv)
 	s.plaintext = -1;
 	bytes_init(&s.code, IMAP_COMMAND_MAX * 4);
 	log_event("event=connect peer=%s tls=%d", s.peer, s.encrypted);
-	output_str(&s.out, "* OK [CAPABILITY ");
-	write_capabilities(&s);
-	output_str(&s.out, "] postern IMAP4rev1 ready\r\n");
+	untagged(&s, "OK [CAPABILITY %s] postern IMAP4rev1 ready",
+		 capabilities(&s));
 	int code = session_loop(&s);
 	if (s.box)
 		session_unselect(&s);
 	log_event("event=end user=%s", s.user[0] ? s.user : "-");
+	bytes_free(&s.code);
 	return code;
 }

@@ -56,13 +56,16 @@ void write_string(struct output *out, const char *p, size_t n)
 	output_str(out, "\"");
 }
 
-void write_capabilities(struct session *s)
+const char *capabilities(struct session *s)
 {
-	output_str(&s->out, "IMAP4rev1 LITERAL+ SASL-IR ID ENABLE NAMESPACE "
-		   "UIDPLUS MOVE UNSELECT CHILDREN");
-	if (s->state == STATE_NOT_AUTH)
-		output_str(&s->out, session_plaintext_ok(s) ?
-			   " AUTH=PLAIN" : " LOGINDISABLED");
+	if (s->state != STATE_NOT_AUTH)
+		return "IMAP4rev1 LITERAL+ SASL-IR ID ENABLE NAMESPACE UIDPLUS "
+		       "MOVE UNSELECT CHILDREN";
+	return session_plaintext_ok(s) ?
+		"IMAP4rev1 LITERAL+ SASL-IR ID ENABLE NAMESPACE UIDPLUS "
+		"MOVE UNSELECT CHILDREN AUTH=PLAIN" :
+		"IMAP4rev1 LITERAL+ SASL-IR ID ENABLE NAMESPACE UIDPLUS "
+		"MOVE UNSELECT CHILDREN LOGINDISABLED";
 }
 
 int uid_set_format(struct bytes *out, const uint32_t *v, size_t n)

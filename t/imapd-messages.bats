@@ -60,6 +60,14 @@ uidvalidity() { sed -n '1s/^postern-uidlist 1 \([0-9]*\) .*/\1/p' "${1:-$MAILDIR
 	has_line " FLAGS (\\Seen \\Recent))"
 }
 
+@test "a message stored with CRLF is served as is, not doubled" {
+	deliver 1000000005.M5P5.test 'Subject: crlf\r\n\r\nline\r\nbare\nend\r\n'
+	run imap "$LOGIN" "a SELECT INBOX" "b FETCH 1 (RFC822.SIZE BODY.PEEK[TEXT])"
+	has_line "* 1 FETCH (RFC822.SIZE 34 BODY[TEXT] {17}"
+	output=$(printf '%s\r\n' "$LOGIN" "a SELECT INBOX" "b FETCH 1 BODY.PEEK[]" | "$IMAPD" 2>/dev/null)
+	grep -q $'^bare\r$' <<<"$output"
+}
+
 @test "FETCH BODY sections, partial ranges, and \\Seen only without PEEK" {
 	three_messages
 	run imap "$LOGIN" "a SELECT INBOX" \
