@@ -273,3 +273,36 @@ uidvalidity() { sed -n '1s/^postern-uidlist 1 \([0-9]*\) .*/\1/p' "${1:-$MAILDIR
 	[ "$(tail -1 <<<"$uids")" -eq 20 ]
 	[ "$(tail -n +2 "$MAILDIR/postern-uidlist" | wc -l)" -eq 20 ]
 }
+
+@test "a message removed behind the session's back: FETCH and STORE say NO, no crash" {
+	three_messages
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	"$IMAPD" < "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/out" 2>>"$BATS_TEST_TMPDIR/imapd.log" &
+	exec 7>"$BATS_TEST_TMPDIR/in"
+	printf '%s\r\n' "$LOGIN" "a SELECT INBOX" >&7
+	sleep 0.5
+	rm "$MAILDIR/cur/1000000002.M2P2.test:2,"
+	printf '%s\r\n' "b FETCH 1:3 BODY.PEEK[TEXT]" "c STORE 2 +FLAGS (\\Seen)" \
+		"d FETCH 2 (UID FLAGS)" "e NOOP" "f FETCH 2 UID" "g LOGOUT" >&7
+	exec 7>&-
+	wait
+	output=$(tr -d '\r' < "$BATS_TEST_TMPDIR/out")
+	has_line "* 1 FETCH (BODY[TEXT] {10}"
+	has_line "* 3 FETCH (BODY[TEXT] {12}"
+	has_line "b NO [EXPUNGEISSUED] Some messages were expunged"
+	has_line "c NO [EXPUNGEISSUED] Some messages were expunged"
+	has_line "* 2 FETCH (UID 2 FLAGS (\\Recent))"
+	has_line "* 2 EXPUNGE"
+	has_line "* 2 FETCH (UID 3)"
+	has_line "g OK LOGOUT completed"
+}
+
+@test "a flag change by another program is followed, not undone" {
+	three_messages
+	run imap "$LOGIN" "a SELECT INBOX"
+	mv "$MAILDIR/cur/1000000001.M1P1.test:2," "$MAILDIR/cur/1000000001.M1P1.test:2,Fa"
+	run imap "$LOGIN" "a SELECT INBOX" "b FETCH 1 FLAGS" "c STORE 1 +FLAGS (\\Seen)"
+	has_line "* 1 FETCH (FLAGS (\\Flagged))"
+	has_line "* 1 FETCH (FLAGS (\\Flagged \\Seen))"
+	[ -f "$MAILDIR/cur/1000000001.M1P1.test:2,FSa" ]
+}

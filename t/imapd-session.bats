@@ -161,3 +161,19 @@ teardown() { server_stop_all; no_sanitizer_reports "$BATS_TEST_TMPDIR/imapd.log"
 	has_line "* BAD Missing or invalid tag"
 	has_line "b OK NOOP completed"
 }
+
+@test "ID with too many pairs or long fields is BAD" {
+	pairs=$(for i in $(seq 1 31); do printf '"f%s" "v" ' "$i"; done)
+	run imap "a ID (${pairs% })" 'b ID ("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" "v")' 'c ID ("f")'
+	has_line "a BAD ID list too long"
+	has_line "b BAD ID list too long"
+	has_line "c BAD Missing argument or space"
+}
+
+@test "an AUTHENTICATE response over its bound is BAD" {
+	long=$(head -c 2000 /dev/zero | tr '\0' 'A')
+	run imap "a AUTHENTICATE PLAIN" "$long" "b AUTHENTICATE PLAIN $long" "c NOOP"
+	has_line "a BAD Response too long"
+	has_line "b BAD Response too long"
+	has_line "c OK NOOP completed"
+}
