@@ -48,12 +48,12 @@ static int literal_marker(const char *l, size_t len, uint64_t *n, int *sync)
 	return 1;
 }
 
-/* The bound on literals: "maxsize" for APPEND, else IMAP_LITERAL_MAX.
- * The verb is the second word of the first line. */
+/* The bound on literals: "maxsize" for APPEND once logged in, else
+ * IMAP_LITERAL_MAX. The verb is the second word of the first line. */
 static uint64_t literal_limit(struct session *s, const char *l, size_t len)
 {
 	const char *sp = memchr(l, ' ', len);
-	if (!sp)
+	if (!sp || !(s->state & STATES_AUTHED))
 		return IMAP_LITERAL_MAX;
 	size_t rest = len - (size_t)(sp + 1 - l);
 	if (rest >= 7 && !strncasecmp(sp + 1, "APPEND ", 7))

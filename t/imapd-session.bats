@@ -177,3 +177,9 @@ teardown() { server_stop_all; no_sanitizer_reports "$BATS_TEST_TMPDIR/imapd.log"
 	has_line "b BAD Response too long"
 	has_line "c OK NOOP completed"
 }
+
+@test "before login an APPEND literal has the small bound" {
+	run imap_raw "a APPEND INBOX {70000}\r\nb NOOP\r\n"
+	has_line "a NO [TOOBIG] Literal too big"
+	has_line "b OK NOOP completed"
+}
