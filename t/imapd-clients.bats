@@ -51,6 +51,7 @@ PY
 	has_line "1"
 	has_line "OK 1 2"
 	has_line "OK \"Archive\" (MESSAGES 3 UNSEEN 1)"
+	grep -q 'event=connect peer=127.0.0.1 tls=0' "$BATS_TEST_TMPDIR/server.log"
 	[ "$(message_files)" -eq 5 ]
 }
 
