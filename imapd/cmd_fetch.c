@@ -86,22 +86,20 @@ static void write_att(struct session *s, const struct fetch_att *a,
 	}
 }
 
-/* What a message needs before its response: text, size, date, \Seen. */
+/* What a message needs before its response: text, size, date. */
 static int prepare(struct session *s, const struct fetch_request *r,
-		   struct message *m, struct message_data *md, int *seen_set)
+		   struct message *m, struct message_data *md)
 {
 	char path[PATH_MAX_POSTERN];
 	struct stat st;
 	if (m->size < 0)
 		m->size = message_size_from_name(m->base);
-	int need_file = r->need_text || r->need_date || r->sets_seen ||
+	int need_file = r->need_text || r->need_date ||
 			(m->size < 0 && r->need_size);
-	if (need_file && mailbox_path(s->box, m, path, sizeof path) < 0)
-		return -1;
-	if (!need_file) {
-		*seen_set = 0;
+	if (!need_file)
 		return 0;
-	}
+	if (mailbox_path(s->box, m, path, sizeof path) < 0)
+		return -1;
 	if (r->need_text || (m->size < 0 && r->need_size)) {
 		if (message_load(path, (size_t)session_maxsize(s) * 2, md) < 0)
 			return -1;
@@ -111,21 +109,41 @@ static int prepare(struct session *s, const struct fetch_request *r,
 			return -1;
 		md->mtime = st.st_mtime;
 	}
-	*seen_set = 0;
-	if (r->sets_seen && !s->box->readonly && !(m->flags & FLAG_SEEN) &&
-	    mailbox_set_flags(s->box, m, m->flags | FLAG_SEEN) == 0)
-		*seen_set = 1;
 	return 0;
 }
 
+/* §6.4.5: fetching a body without PEEK sets \Seen. Done for the whole set
+ * first, so that the folder's lock is not held while the client reads.
+ * Returns a flag per message (seen newly set), or NULL when none. */
+static unsigned char *mark_seen(struct session *s,
+				const struct fetch_request *r,
+				const size_t *idx, size_t n)
+{
+	if (!r->sets_seen || s->box->readonly || n == 0)
+		return NULL;
+	unsigned char *set = calloc(n, 1);
+	int lock = set ? uidlist_lock(s->box->dir) : -1;
+	if (lock < 0) {
+		free(set);
+		return NULL;
+	}
+	for (size_t k = 0; k < n; k++) {
+		struct message *m = &s->box->msgs[idx[k]];
+		if (!(m->flags & FLAG_SEEN) &&
+		    mailbox_set_flags(s->box, m, m->flags | FLAG_SEEN) == 0)
+			set[k] = 1;
+	}
+	uidlist_unlock(lock);
+	return set;
+}
+
 static int fetch_one(struct session *s, const struct fetch_request *r,
-		     size_t i, struct bytes *tmp)
+		     size_t i, int seen_set, struct bytes *tmp)
 {
 	struct message *m = &s->box->msgs[i];
 	struct message_data md;
-	int seen_set;
 	memset(&md, 0, sizeof md);
-	if (prepare(s, r, m, &md, &seen_set) < 0) {
+	if (prepare(s, r, m, &md) < 0) {
 		message_data_free(&md);
 		return -1;
 	}
@@ -160,16 +178,15 @@ enum reply cmd_fetch(struct session *s, struct parse *p)
 	enum reply rc = message_set(s, &set, &idx, &n);
 	if (rc != REPLY_OK)
 		return rc;
-	int lock = r.sets_seen && !s->box->readonly ?
-		   uidlist_lock(s->box->dir) : -1;
+	unsigned char *seen = mark_seen(s, &r, idx, n);
 	struct bytes tmp;
 	bytes_init(&tmp, (size_t)session_maxsize(s) * 2);
 	size_t missing = 0;
 	for (size_t k = 0; k < n; k++)
-		if (fetch_one(s, &r, idx[k], &tmp) < 0)
+		if (fetch_one(s, &r, idx[k], seen && seen[k], &tmp) < 0)
 			missing++;
 	bytes_free(&tmp);
-	uidlist_unlock(lock);
+	free(seen);
 	free(idx);
 	if (missing)    /* RFC 2180 §4.1.2 */
 		return reply_set(s, REPLY_NO, "EXPUNGEISSUED",

@@ -66,6 +66,19 @@ static int parse_keys(struct parse *p, struct key *k, int close)
 	return 0;
 }
 
+/* NOT search-key / OR search-key SP search-key */
+static int parse_logic(struct parse *p, struct key *k, int or)
+{
+	k->kind = or ? KEY_OR : KEY_NOT;
+	k->a = parse_alloc(p, sizeof *k->a);
+	if (!k->a || parse_sp(p) < 0 || parse_key(p, k->a) < 0)
+		return -1;
+	if (!or)
+		return 0;
+	k->b = parse_alloc(p, sizeof *k->b);
+	return !k->b || parse_sp(p) < 0 ? -1 : parse_key(p, k->b);
+}
+
 static int parse_key(struct parse *p, struct key *k)
 {
 	struct string w;
@@ -102,19 +115,8 @@ static int parse_key(struct parse *p, struct key *k)
 		k->kind = w.s[0] == 'K' || w.s[0] == 'k' ? KEY_NONE : KEY_ALL;
 		return parse_sp(p) < 0 ? -1 : parse_atom(p, &kw);
 	}
-	if (!strcasecmp(w.s, "NOT")) {
-		k->kind = KEY_NOT;
-		k->a = parse_alloc(p, sizeof *k->a);
-		return !k->a || parse_sp(p) < 0 ? -1 : parse_key(p, k->a);
-	}
-	if (!strcasecmp(w.s, "OR")) {
-		k->kind = KEY_OR;
-		k->a = parse_alloc(p, sizeof *k->a);
-		k->b = parse_alloc(p, sizeof *k->b);
-		return !k->a || !k->b || parse_sp(p) < 0 ||
-		       parse_key(p, k->a) < 0 || parse_sp(p) < 0 ?
-		       -1 : parse_key(p, k->b);
-	}
+	if (!strcasecmp(w.s, "NOT") || !strcasecmp(w.s, "OR"))
+		return parse_logic(p, k, !strcasecmp(w.s, "OR"));
 	p->error = "Unknown or unsupported search key";
 	return -1;
 }
