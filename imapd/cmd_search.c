@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 #include "imapd.h"
+#include "limits.h"
 #include "mailbox.h"
 #include "message.h"
 
@@ -70,13 +71,20 @@ static int parse_keys(struct parse *p, struct key *k, int close)
 static int parse_logic(struct parse *p, struct key *k, int or)
 {
 	k->kind = or ? KEY_OR : KEY_NOT;
+	if (++p->depth > IMAP_NESTING_MAX) {     /* bounds the recursion */
+		p->error = "Search keys nested too deep";
+		return -1;
+	}
 	k->a = parse_alloc(p, sizeof *k->a);
 	if (!k->a || parse_sp(p) < 0 || parse_key(p, k->a) < 0)
 		return -1;
-	if (!or)
-		return 0;
-	k->b = parse_alloc(p, sizeof *k->b);
-	return !k->b || parse_sp(p) < 0 ? -1 : parse_key(p, k->b);
+	if (or) {
+		k->b = parse_alloc(p, sizeof *k->b);
+		if (!k->b || parse_sp(p) < 0 || parse_key(p, k->b) < 0)
+			return -1;
+	}
+	p->depth--;
+	return 0;
 }
 
 static int parse_key(struct parse *p, struct key *k)

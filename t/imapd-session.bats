@@ -149,8 +149,14 @@ teardown() { server_stop_all; no_sanitizer_reports "$BATS_TEST_TMPDIR/imapd.log"
 	three_messages
 	deep=$(printf '(%.0s' $(seq 1 40))ALL$(printf ')%.0s' $(seq 1 40))
 	ok=$(printf '(%.0s' $(seq 1 30))ALL$(printf ')%.0s' $(seq 1 30))
-	run imap "$LOGIN" "s SELECT INBOX" "a SEARCH $deep" "b SEARCH $ok"
+	nots=$(printf 'NOT %.0s' $(seq 1 40))
+	ors=$(printf 'OR ALL %.0s' $(seq 1 40))
+	run imap "$LOGIN" "s SELECT INBOX" "a SEARCH $deep" "b SEARCH $ok" \
+		"c SEARCH ${nots}ALL" "d SEARCH ${ors}ALL" "e SEARCH NOT NOT ALL"
 	has_line "a BAD Parentheses nested too deep"
+	has_line "c BAD Search keys nested too deep"
+	has_line "d BAD Search keys nested too deep"
+	has_line "e OK SEARCH completed"
 	has_line "* SEARCH 1 2 3"
 	has_line "b OK SEARCH completed"
 }
