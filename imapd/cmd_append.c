@@ -7,6 +7,7 @@
 #include "imapd.h"
 #include "log.h"
 #include "mailbox.h"
+#include "maildir.h"
 #include "message.h"
 #include "store.h"
 
@@ -54,7 +55,9 @@ enum reply cmd_append(struct session *s, struct parse *p)
 		return reply_set(s, REPLY_NO, "TRYCREATE", "No such mailbox");
 	if (msg.len == 0)
 		return reply_set(s, REPLY_NO, NULL, "Empty message");
-	if (store_message(dir, msg.s, msg.len, flags, date, base,
+	/* DESIGN.md: a Maildir's missing cur/ new/ tmp/ are made on use */
+	if (maildir_create(dir) < 0 ||
+	    store_message(dir, msg.s, msg.len, flags, date, base,
 			  sizeof base) < 0) {
 		log_event("event=append-error folder=%s", dir);
 		return reply_set(s, REPLY_NO, "SERVERBUG", "Cannot save message");

@@ -8,6 +8,7 @@
 #include "imapd.h"
 #include "log.h"
 #include "mailbox.h"
+#include "maildir.h"
 #include "store.h"
 #include "uidlist.h"
 
@@ -76,6 +77,7 @@ static enum reply transfer(struct session *s, const char *name,
 	c.dst_uids = calloc(n, sizeof *c.dst_uids);
 	int lock = move ? uidlist_lock(s->box->dir) : -1;
 	int ok = c.bases && c.flags && c.src_uids && c.dst_uids &&
+		 maildir_create(dir) == 0 &&
 		 copy_files(s, dir, idx, n, move, &c) == 0;
 	uidlist_unlock(lock);
 	if (c.bases && c.dst_uids &&

@@ -182,6 +182,15 @@ uidvalidity() { sed -n '1s/^postern-uidlist 1 \([0-9]*\) .*/\1/p' "${1:-$MAILDIR
 	[ -z "$(ls "$MAILDIR/tmp")" ]
 }
 
+@test "APPEND and COPY into a folder whose tmp/ and new/ are missing" {
+	three_messages
+	mkdir -p "$MAILDIR/.Bare/cur"
+	run imap_raw "$LOGIN\r\na APPEND Bare {5+}\r\nx: y\r\nb SELECT INBOX\r\nc COPY 1 Bare\r\n"
+	has_line "a OK [APPENDUID $(uidvalidity "$MAILDIR/.Bare") 1] APPEND completed"
+	has_line "c OK [COPYUID $(uidvalidity "$MAILDIR/.Bare") 1 2] COPY completed"
+	[ "$(find "$MAILDIR/.Bare/new" -type f | wc -l)" -eq 2 ]
+}
+
 @test "APPEND to the selected folder reports EXISTS" {
 	three_messages
 	run imap_raw "$LOGIN\r\na SELECT INBOX\r\nb APPEND INBOX {5+}\r\nx: y\r\n"
