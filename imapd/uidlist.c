@@ -185,6 +185,32 @@ static void scan_free(struct scan *sc)
 	free(sc->v);
 }
 
+/* List new/ and cur/ into sc, sorted by base name. */
+static int scan_all(const char *dir, struct scan *sc)
+{
+	if (scan_dir(dir, "cur", sc) < 0 || scan_dir(dir, "new", sc) < 0)
+		return -1;
+	if (sc->count)
+		qsort(sc->v, sc->count, sizeof *sc->v, found_cmp);
+	return 0;
+}
+
+/* Does some known message seem to have no file? Another program (a mail
+ * reader renaming a file to change its flags) may have moved it while
+ * readdir ran; a second listing tells that from an expunge. */
+static int scan_consistent(const char *dir, const struct uidlist *l,
+			   struct scan *sc)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		if (scan_find(sc, l->v[i].base))
+			continue;
+		scan_free(sc);
+		memset(sc, 0, sizeof *sc);
+		return scan_all(dir, sc);
+	}
+	return 0;
+}
+
 /* Attach found files to known entries; drop entries without a file. */
 static int match_known(struct uidlist *l, struct scan *sc)
 {
@@ -276,11 +302,9 @@ int uidlist_sync_locked(const char *dir, int move_new, char *const *first,
 	size_t cap = 0;
 	memset(out, 0, sizeof *out);
 	int changed = read_file(dir, out, &cap);
-	if (changed < 0 || scan_dir(dir, "cur", &sc) < 0 ||
-	    scan_dir(dir, "new", &sc) < 0)
+	if (changed < 0 || scan_all(dir, &sc) < 0 ||
+	    scan_consistent(dir, out, &sc) < 0)
 		goto fail;
-	if (sc.count)
-		qsort(sc.v, sc.count, sizeof *sc.v, found_cmp);
 	changed |= match_known(out, &sc);
 	for (size_t i = 0; i < nfirst; i++) {
 		struct found *f = scan_find(&sc, first[i]);
