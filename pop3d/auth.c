@@ -2,6 +2,7 @@
  * PLAIN (RFC 5034, RFC 4616). APOP is not offered: it needs every
  * password stored in the clear, and the users file holds crypt hashes. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -71,7 +72,8 @@ static enum reply enter_mailbox(struct session *s, const char *user)
 		log_event("event=login-error user=%s reason=mailbox errno=%d", q, errno);
 		return REPLY_TEMPORARY;
 	}
-	snprintf(s->user, sizeof s->user, "%s", user);
+	if (user != s->user)
+		snprintf(s->user, sizeof s->user, "%s", user);
 	s->state = STATE_TRANSACTION;
 	log_event("event=login user=%s client=%s messages=%zu", q, s->peer,
 		  s->box.count);

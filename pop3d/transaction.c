@@ -140,28 +140,43 @@ enum reply command_list(struct session *s, char *args)
 	return reply_line(s, ".") < 0 ? REPLY_FATAL : REPLY_DONE;
 }
 
+/* The first line of a RETR (with the size, §11) or TOP reply. */
+static enum reply first_line(struct session *s, size_t i, int fd, long body_lines)
+{
+	uint64_t size;
+
+	if (body_lines >= 0)
+		return reply_line(s, "+OK top of message follows") < 0 ?
+			REPLY_FATAL : REPLY_OK;
+	if (mailbox_message_size_fd(&s->box, i, fd, &size) < 0) {
+		log_event("event=read-failed message=%zu errno=%d", i + 1, errno);
+		return REPLY_TEMPORARY;
+	}
+	return reply_line(s, "+OK %" PRIu64 " octets", size) < 0 ?
+		REPLY_FATAL : REPLY_OK;
+}
+
 /* Send message i as a multi-line reply: the whole of it (body_lines < 0)
  * or its header and body_lines lines of its body (TOP). */
 static enum reply send_message(struct session *s, size_t i, long body_lines)
 {
-	uint64_t size;
 	int fd = mailbox_message_open(&s->box, i);
-	enum reply r = REPLY_DONE;
+	enum reply r;
 
 	if (fd < 0)
 		return errno == ENOENT ? REPLY_VANISHED : REPLY_TEMPORARY;
-	if (mailbox_message_size_fd(&s->box, i, fd, &size) < 0) {
-		log_event("event=read-failed message=%zu errno=%d", i + 1, errno);
-		r = REPLY_TEMPORARY;
-	} else if (reply_line(s, "+OK %" PRIu64 " octets", size) < 0) {
-		r = REPLY_FATAL;
-	} else if (message_stream(fd, &s->out, body_lines, NULL) < 0) {
-		/* Half a message is on the wire: no reply can follow it. */
-		if (!s->out.error)
-			log_event("event=read-failed message=%zu errno=%d", i + 1, errno);
-		r = REPLY_FATAL;
-	} else if (reply_line(s, ".") < 0) {
-		r = REPLY_FATAL;
+	r = first_line(s, i, fd, body_lines);
+	if (r == REPLY_OK) {
+		r = REPLY_DONE;
+		if (message_stream(fd, &s->out, body_lines, NULL) < 0) {
+			/* Half a message is on the wire: no reply can follow. */
+			if (!s->out.error)
+				log_event("event=read-failed message=%zu errno=%d",
+					  i + 1, errno);
+			r = REPLY_FATAL;
+		} else if (reply_line(s, ".") < 0) {
+			r = REPLY_FATAL;
+		}
 	}
 	if (close(fd) < 0 && r == REPLY_DONE)
 		r = REPLY_FATAL;
