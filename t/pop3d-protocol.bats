@@ -12,6 +12,7 @@ setup() {
 
 teardown() {
 	server_stop_all
+	no_sanitizer_reports "$LOG"
 }
 
 @test "pop3d: greeting and CAPA with plaintext allowed" {
