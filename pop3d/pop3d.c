@@ -219,6 +219,7 @@ static int session_run(struct session *s)
 /* Settings from the control files and the environment. */
 static void session_init(struct session *s, int encrypted)
 {
+	char addr[128];
 	long timeout, plaintext;
 
 	if (control_number("timeout", 300, &timeout) < 0)
@@ -226,14 +227,15 @@ static void session_init(struct session *s, int encrypted)
 	if (control_number("plaintextauth", 0, &plaintext) < 0)
 		log_event("event=control-error file=plaintextauth errno=%d", errno);
 	if (timeout > 86400)
-		timeout = 86400;
+		timeout = 86400;        /* a day; 0 means no timeout */
 	s->state = STATE_AUTHORIZATION;
 	s->encrypted = encrypted || getenv("SSL_PROTOCOL") != NULL;
 	s->plaintext_ok = s->encrypted || plaintext == 1;
 	mailbox_init(&s->box);
 	input_init(&s->in, 0, (int)timeout * 1000);
 	output_init(&s->out, 1, (int)timeout * 1000);
-	peer_address(s->peer, sizeof s->peer);
+	/* $TCPREMOTEIP and $REMOTE_ADDR come from outside: quote for logs. */
+	log_quote(peer_address(addr, sizeof addr), s->peer, sizeof s->peer);
 }
 
 int main(int argc, char **argv)
