@@ -14,6 +14,7 @@
 #include "fsutil.h"
 #include "log.h"
 #include "maildir.h"
+#include "sizecache.h"
 #include "stream.h"
 
 /* The lock file, a hidden name in the Maildir's top directory: Maildir
@@ -223,6 +224,8 @@ enum mailbox_status mailbox_open(struct mailbox *mb, const char *dir)
 	st = lock_take(mb);
 	if (st == MAILBOX_OK && (move_new(mb->dir) < 0 || list_cur(mb) < 0))
 		st = MAILBOX_ERROR;
+	if (st == MAILBOX_OK)
+		size_cache_load(mb);
 	if (st != MAILBOX_OK) {
 		int saved = errno;
 
@@ -289,6 +292,7 @@ int mailbox_message_size_fd(struct mailbox *mb, size_t i, int fd,
 		    lseek(fd, 0, SEEK_SET) < 0)
 			return -1;
 		m->flags |= MESSAGE_SIZE_KNOWN;
+		mb->cache_dirty = 1;
 	}
 	*size = m->size;
 	return 0;
@@ -370,6 +374,8 @@ size_t mailbox_update(struct mailbox *mb)
 		if (!(mb->messages[i].flags & MESSAGE_DELETED))
 			continue;
 		if (remove_one(mb, i) == 0) {
+			mb->messages[i].flags |= MESSAGE_REMOVED;
+			mb->cache_dirty = 1;
 			removed++;
 		} else {
 			log_event("event=delete-failed errno=%d", errno);
@@ -387,8 +393,12 @@ size_t mailbox_update(struct mailbox *mb)
 
 void mailbox_close(struct mailbox *mb)
 {
-	if (mb->lock_fd >= 0)
-		close(mb->lock_fd);     /* releases the flock */
+	if (mb->lock_fd >= 0) {
+		if (size_cache_save(mb) < 0)
+			log_event("event=size-cache-failed errno=%d", errno);
+		if (close(mb->lock_fd) < 0)     /* releases the flock */
+			log_event("event=unlock-failed errno=%d", errno);
+	}
 	free(mb->messages);
 	bytes_free(&mb->names);
 	mailbox_init(mb);

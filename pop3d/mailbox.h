@@ -16,6 +16,7 @@
 
 #define MESSAGE_DELETED    0x01     /* DELE'd in this session */
 #define MESSAGE_SIZE_KNOWN 0x02     /* size is computed */
+#define MESSAGE_REMOVED    0x04     /* its file was removed at UPDATE */
 
 struct message {
 	size_t name;            /* offset of the file name in names */
@@ -31,6 +32,7 @@ struct mailbox {
 	struct message *messages;
 	struct bytes names;     /* the file names in cur/, NUL-separated */
 	size_t deleted;         /* how many carry MESSAGE_DELETED */
+	int cache_dirty;        /* the size cache wants rewriting */
 };
 
 enum mailbox_status {
@@ -74,7 +76,8 @@ const char *mailbox_unique_id(const struct mailbox *mb, size_t i, char *buf);
  * counts as removed. */
 size_t mailbox_update(struct mailbox *mb);
 
-/* Release the lock and the memory; mb is closed (mailbox_init state). */
+/* Save the size cache (sizecache.h) when the lock is held, release the
+ * lock and the memory; mb is closed (mailbox_init state). */
 void mailbox_close(struct mailbox *mb);
 
 #endif
