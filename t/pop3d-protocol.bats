@@ -505,3 +505,40 @@ PY
 		[ "$(cat "$MB/.pop3.sizes")" = "1000.M1P1.host 17" ]
 	done
 }
+
+@test "pop3d: stuffing and CRLF are right across the 64 KB read boundary" {
+	python3 - "$MB/new" <<'PY'
+import sys
+d = sys.argv[1]
+line = b"a" * 99 + b"\n"                       # 100 octets
+fill = line * 655 + b"b" * 35 + b"\n"          # 65536 octets: next line starts at 64 KB
+open(d + "/1000.M1P1.host", "wb").write(fill + b".dot at the boundary\nend\n")
+fill = line * 655 + b"b" * 35 + b"\r\n"        # CR is the last octet of the first chunk
+open(d + "/1001.M1P1.host", "wb").write(fill[:65535] + b"\r\nend\n")
+PY
+	printf 'USER joe@example.test\r\nPASS secret\r\nLIST\r\nRETR 1\r\nRETR 2\r\nQUIT\r\n' | "$POP3D" 2>/dev/null > "$BATS_TEST_TMPDIR/raw"
+	python3 - "$BATS_TEST_TMPDIR/raw" <<'PY'
+import sys
+raw = open(sys.argv[1], "rb").read()
+line = b"a" * 99 + b"\r\n"
+m1 = line * 655 + b"b" * 35 + b"\r\n..dot at the boundary\r\nend\r\n"
+m2 = line * 655 + b"b" * 35 + b"\r\nend\r\n"
+assert b"1 %d\r\n2 %d\r\n" % (len(m1) - 1, len(m2)) in raw, raw[:200]
+assert b"+OK %d octets\r\n" % (len(m1) - 1) + m1 + b".\r\n" in raw
+assert b"+OK %d octets\r\n" % len(m2) + m2 + b".\r\n" in raw
+PY
+}
+
+@test "pop3d: AUTH PLAIN continuation longer than a command line" {
+	long=$(head -c 200 /dev/zero | tr '\0' 'p')
+	add_user long@example.test "$long"
+	resp=$(plain long@example.test "$long" long@example.test)
+	[ "${#resp}" -gt 255 ]
+	pop "AUTH PLAIN\r\n$resp\r\nQUIT\r\n"
+	[ "${lines[1]}" = "+ " ]
+	[ "${lines[2]}" = "+OK 0 messages" ]
+	over=$(head -c 1100 /dev/zero | tr '\0' 'A')
+	pop "AUTH PLAIN\r\n$over\r\nQUIT\r\n"
+	[ "${lines[2]}" = "-ERR authentication response too long" ]
+	[ "${lines[3]}" = "+OK bye" ]
+}
