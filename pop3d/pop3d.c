@@ -208,6 +208,7 @@ static int session_run(struct session *s)
 		if (next_line(s, line, sizeof line, &flags) != INPUT_OK)
 			return s->out.error ? 111 : 0;
 		r = dispatch(s, line, flags);
+		explicit_bzero(line, sizeof line);      /* PASS, AUTH PLAIN */
 		if (r == REPLY_FATAL)
 			return 111;
 		if (r == REPLY_CLOSE)
