@@ -68,6 +68,22 @@
 #define IMAP_COMMAND_MAX 65536
 /* Parenthesis nesting in a command (search keys, fetch atts). */
 #define IMAP_NESTING_MAX 32
+/* A tag: clients use a letter and a counter; a longer one is not echoed. */
+#define IMAP_TAG_MAX 64
+/* A literal in any command but APPEND: names, passwords and search
+ * strings are small (RFC 7888 §4 invites a low bound there); APPEND's
+ * literal is bounded by the control file "maxsize". */
+#define IMAP_LITERAL_MAX IMAP_COMMAND_MAX
+/* A mailbox name in modified UTF-7: a Maildir++ folder is one directory
+ * entry, ".NAME", so NAME_MAX (255) less the dot. */
+#define IMAP_MAILBOX_NAME_MAX 254
+/* Folders listed by LIST/LSUB in one user's Maildir. */
+#define IMAP_FOLDERS_MAX 10000
+/* The per-folder UID file: about 60 octets a message; 64 MB is a
+ * million messages. */
+#define IMAP_UIDLIST_MAX (64L * 1024 * 1024)
+/* ID (RFC 2971 §3.3): at most 30 field-value pairs. */
+#define IMAP_ID_PAIRS_MAX 30
 
 /* --- control files and spool ----------------------------------------- */
 /* A control-file line: an alias line with a handful of targets. */
