@@ -17,10 +17,12 @@
 #include "sizecache.h"
 #include "stream.h"
 
-/* The lock file, a hidden name in the Maildir's top directory: Maildir
- * readers look only in cur/ new/ tmp/ and at Maildir++ folders, which
- * are directories. */
-#define LOCK_NAME ".pop3.lock"
+/* The lock file in the Maildir's top directory. Maildir readers look
+ * only in cur/ new/ tmp/ and at Maildir++ folders (directories whose
+ * names start with '.'); a name without the dot can never clash with a
+ * folder (".pop3.lock" would be the folder "pop3.lock"). Like imapd's
+ * "postern-uidlist". */
+#define LOCK_NAME "postern-pop3.lock"
 
 void mailbox_init(struct mailbox *mb)
 {

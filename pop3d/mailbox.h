@@ -1,8 +1,8 @@
 /* mailbox.h - a Maildir as one POP3 session sees it (RFC 1939 §4-§6).
  *
  * At login the mailbox is locked for the session (flock on the file
- * ".pop3.lock" in the Maildir: RFC 1939 §8 exclusive access), new/ is
- * moved into cur/, and the list of messages is fixed for the session.
+ * "postern-pop3.lock" in the Maildir: RFC 1939 §8 exclusive access),
+ * new/ is moved into cur/, and the list of messages is fixed for the session.
  * Messages are numbered from 1 in order of delivery. A message file that
  * another process renames meanwhile (a flag change after the ':') is
  * found again by its unique name; deletions happen only in

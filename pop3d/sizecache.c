@@ -8,7 +8,7 @@
 
 #include "fsutil.h"
 
-#define CACHE_NAME ".pop3.sizes"
+#define CACHE_NAME "postern-pop3.sizes"
 /* A line: a file name, a space, 20 digits, LF. */
 #define CACHE_LINE_MAX (POP3_FILE_NAME_MAX + 23)
 

@@ -429,12 +429,12 @@ PY
 
 @test "pop3d: hidden files, folders and the lock file are not messages" {
 	deliver 1000.M1P1.host 'Subject: a\n\nx\n'
-	mkdir -p "$MB/.Sent/cur" "$MB/cur/subdir"
+	mkdir -p "$MB/.Sent/cur" "$MB/.pop3.lock/cur" "$MB/cur/subdir"
 	printf 'junk\n' > "$MB/cur/.hidden"
 	printf 'junk\n' > "$MB/new/.hidden"
 	pop 'USER joe@example.test\r\nPASS secret\r\nSTAT\r\nQUIT\r\n'
 	[ "${lines[3]}" = "+OK 1 17" ]
-	[ -f "$MB/.pop3.lock" ]
+	[ -f "$MB/postern-pop3.lock" ]
 	[ -f "$MB/new/.hidden" ]
 }
 
@@ -470,39 +470,39 @@ PY
 	no_sanitizer_reports "$LOG"
 }
 
-@test "pop3d: sizes learned are kept in .pop3.sizes, sorted, and pruned at QUIT" {
+@test "pop3d: sizes learned are kept in postern-pop3.sizes, sorted, and pruned at QUIT" {
 	deliver 1001.M1P1.host 'Subject: b\n\nyy\n'
 	deliver 1000.M1P1.host 'Subject: a\n\nx\n'
 	pop 'USER joe@example.test\r\nPASS secret\r\nQUIT\r\n'
-	[ ! -e "$MB/.pop3.sizes" ]              # nothing learned, nothing written
+	[ ! -e "$MB/postern-pop3.sizes" ]              # nothing learned, nothing written
 	pop 'USER joe@example.test\r\nPASS secret\r\nSTAT\r\nQUIT\r\n'
 	[ "${lines[3]}" = "+OK 2 35" ]
-	[ "$(cat "$MB/.pop3.sizes")" = "$(printf '1000.M1P1.host 17\n1001.M1P1.host 18')" ]
+	[ "$(cat "$MB/postern-pop3.sizes")" = "$(printf '1000.M1P1.host 17\n1001.M1P1.host 18')" ]
 	pop 'USER joe@example.test\r\nPASS secret\r\nDELE 1\r\nQUIT\r\n'
-	[ "$(cat "$MB/.pop3.sizes")" = "1001.M1P1.host 18" ]
+	[ "$(cat "$MB/postern-pop3.sizes")" = "1001.M1P1.host 18" ]
 	rm "$MB/cur/1001.M1P1.host:2,"
 	deliver 1002.M1P1.host 'Subject: c\n\n'
 	pop 'USER joe@example.test\r\nPASS secret\r\nLIST\r\nQUIT\r\n'
-	[ "$(cat "$MB/.pop3.sizes")" = "1002.M1P1.host 14" ]
+	[ "$(cat "$MB/postern-pop3.sizes")" = "1002.M1P1.host 14" ]
 }
 
-@test "pop3d: a size in .pop3.sizes is used without reading the message" {
+@test "pop3d: a size in postern-pop3.sizes is used without reading the message" {
 	deliver 1000.M1P1.host 'Subject: a\n\nx\n'
 	deliver 1001.M1P1.host 'Subject: b\n\nyy\n'
-	printf '1000.M1P1.host 1234\n' > "$MB/.pop3.sizes"
+	printf '1000.M1P1.host 1234\n' > "$MB/postern-pop3.sizes"
 	pop 'USER joe@example.test\r\nPASS secret\r\nLIST\r\nQUIT\r\n'
 	[ "$(printf '%s|' "${lines[@]:3:4}")" = "+OK 2 messages|1 1234|2 18|.|" ]
-	[ "$(cat "$MB/.pop3.sizes")" = "$(printf '1000.M1P1.host 1234\n1001.M1P1.host 18')" ]
+	[ "$(cat "$MB/postern-pop3.sizes")" = "$(printf '1000.M1P1.host 1234\n1001.M1P1.host 18')" ]
 }
 
-@test "pop3d: a malformed .pop3.sizes is ignored and rewritten" {
+@test "pop3d: a malformed postern-pop3.sizes is ignored and rewritten" {
 	deliver 1000.M1P1.host 'Subject: a\n\nx\n'
 	for junk in 'zzz 1\n1000.M1P1.host 99\n' '1000.M1P1.host x\n' '1000.M1P1.host 99' ' 99\n' \
 		'1000.M1P1.host 123456789012345678901\n'; do
-		printf "$junk" > "$MB/.pop3.sizes"
+		printf "$junk" > "$MB/postern-pop3.sizes"
 		pop 'USER joe@example.test\r\nPASS secret\r\nSTAT\r\nQUIT\r\n'
 		[ "${lines[3]}" = "+OK 1 17" ]
-		[ "$(cat "$MB/.pop3.sizes")" = "1000.M1P1.host 17" ]
+		[ "$(cat "$MB/postern-pop3.sizes")" = "1000.M1P1.host 17" ]
 	done
 }
 
