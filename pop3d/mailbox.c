@@ -64,10 +64,12 @@ static enum mailbox_status lock_take(struct mailbox *mb)
 	return errno == EWOULDBLOCK ? MAILBOX_IN_USE : MAILBOX_ERROR;
 }
 
-/* Is name a message file name (not ".", "..", or a hidden file)? */
-static int message_name(const char *name)
+/* Is the entry a message file (not ".", "..", a hidden file or a
+ * directory)? */
+static int message_entry(const struct dirent *de)
 {
-	return name[0] != '.' && strlen(name) <= POP3_FILE_NAME_MAX;
+	return de->d_name[0] != '.' && strlen(de->d_name) <= POP3_FILE_NAME_MAX &&
+	       (de->d_type == DT_REG || de->d_type == DT_UNKNOWN);
 }
 
 /* Move one file new/name to cur/name:2, (keeping an info part it has).
@@ -79,7 +81,7 @@ static int move_one(const char *dir, const char *name)
 	int n = snprintf(curname, sizeof curname, "%s%s", name,
 			 strchr(name, ':') ? "" : ":2,");
 
-	if (n < 0 || (size_t)n >= sizeof curname)
+	if (n < 0 || n > POP3_FILE_NAME_MAX)
 		return 0;       /* cannot be named in cur/: leave it */
 	if (path_in(from, sizeof from, dir, "new", name) < 0 ||
 	    path_in(to, sizeof to, dir, "cur", curname) < 0)
@@ -103,7 +105,7 @@ static int move_new(const char *dir)
 	while (r == 0 && (errno = 0, de = readdir(d)) != NULL) {
 		int m;
 
-		if (!message_name(de->d_name))
+		if (!message_entry(de))
 			continue;
 		m = move_one(dir, de->d_name);
 		if (m < 0)
@@ -196,9 +198,7 @@ static int list_cur(struct mailbox *mb)
 	    (d = opendir(path)) == NULL)
 		return -1;
 	while (r == 0 && (errno = 0, de = readdir(d)) != NULL) {
-		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
-			continue;
-		if (message_name(de->d_name) && list_add(mb, de->d_name) < 0)
+		if (message_entry(de) && list_add(mb, de->d_name) < 0)
 			r = -1;
 	}
 	if (r == 0 && errno != 0)
@@ -254,7 +254,7 @@ static int relocate(struct mailbox *mb, size_t i)
 	while ((de = readdir(d)) != NULL) {
 		if (strncmp(de->d_name, old, base) == 0 &&
 		    (de->d_name[base] == ':' || de->d_name[base] == '\0') &&
-		    message_name(de->d_name)) {
+		    message_entry(de)) {
 			snprintf(found, sizeof found, "%s", de->d_name);
 			break;
 		}

@@ -432,10 +432,15 @@ PY
 	mkdir -p "$MB/.Sent/cur" "$MB/.pop3.lock/cur" "$MB/cur/subdir"
 	printf 'junk\n' > "$MB/cur/.hidden"
 	printf 'junk\n' > "$MB/new/.hidden"
+	mkdir "$MB/new/dir"
+	toolong="1000.M2P1.$(head -c 245 /dev/zero | tr '\0' 'h')"   # 255: no room for ":2,"
+	printf 'Subject: x\n\n' > "$MB/new/$toolong"
 	pop 'USER joe@example.test\r\nPASS secret\r\nSTAT\r\nQUIT\r\n'
 	[ "${lines[3]}" = "+OK 1 17" ]
 	[ -f "$MB/postern-pop3.lock" ]
 	[ -f "$MB/new/.hidden" ]
+	[ -d "$MB/new/dir" ]
+	[ -f "$MB/new/$toolong" ]
 }
 
 @test "pop3d: a Dovecot-style ,W= size in the name is the CRLF size" {
