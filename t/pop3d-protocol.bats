@@ -547,3 +547,13 @@ PY
 	[ "${lines[2]}" = "-ERR authentication response too long" ]
 	[ "${lines[3]}" = "+OK bye" ]
 }
+
+@test "pop3d: a users-file entry that names no Maildir is refused" {
+	add_user noat secret2
+	add_user .dot@example.test secret3
+	pop 'USER noat\r\nPASS secret2\r\nUSER .dot@example.test\r\nPASS secret3\r\nQUIT\r\n'
+	[ "${lines[2]}" = "-ERR [SYS/PERM] no mailbox for this user" ]
+	[ "${lines[4]}" = "-ERR [SYS/PERM] no mailbox for this user" ]
+	[ "${lines[5]}" = "+OK bye" ]
+	[ -z "$(find "$MAILROOT" -name '*noat*' -o -name '.dot')" ]
+}
