@@ -53,8 +53,9 @@
 /* Unknown, malformed or misplaced commands before pop3d hangs up
  * (like SMTP_BAD_COMMANDS_MAX: no client errs this often by accident). */
 #define POP3_BAD_COMMANDS_MAX 20
-/* Messages listed in one session: bounds the per-session list (about
- * 40 bytes each with its name, so 40 MB at worst). */
+/* Messages listed in one session (more wait for a later session): bounds
+ * the per-session list, 24 bytes a message plus its name (typically 40),
+ * some 64 MB for a million. */
 #define POP3_MESSAGES_MAX 1000000
 /* A Maildir file name pop3d keeps (NAME_MAX of common file systems). */
 #define POP3_FILE_NAME_MAX 255

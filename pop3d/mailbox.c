@@ -198,7 +198,15 @@ static int list_cur(struct mailbox *mb)
 	    (d = opendir(path)) == NULL)
 		return -1;
 	while (r == 0 && (errno = 0, de = readdir(d)) != NULL) {
-		if (message_entry(de) && list_add(mb, de->d_name) < 0)
+		if (!message_entry(de))
+			continue;
+		if (mb->count == POP3_MESSAGES_MAX) {
+			/* Serve what fits; the rest comes once these are gone. */
+			log_event("event=mailbox-truncated listed=%zu", mb->count);
+			errno = 0;
+			break;
+		}
+		if (list_add(mb, de->d_name) < 0)
 			r = -1;
 	}
 	if (r == 0 && errno != 0)
