@@ -86,6 +86,34 @@
 /* ID (RFC 2971 §3.3): at most 30 field-value pairs. */
 #define IMAP_ID_PAIRS_MAX 30
 
+/* --- MIME parsing (RFC 2045, 2046; imapd FETCH BODYSTRUCTURE) -------- */
+/* Nesting of multipart and message/rfc822 parts. Real mail nests fewer
+ * than 10 deep (a forward of a forward of a digest); 32 keeps the
+ * recursive parser and writer's stack small while leaving room, and
+ * matches IMAP_NESTING_MAX. A deeper part is treated as a text leaf. */
+#define MIME_DEPTH_MAX 32
+/* Parts in one message. Dovecot's default (max_total_mime_parts) is
+ * 10000; more than that is an attack, not mail. Further parts are
+ * dropped from the structure (their bytes stay in the parent's body). */
+#define MIME_PARTS_MAX 10000
+/* Parameters kept from one Content-Type or Content-Disposition field,
+ * counting each RFC 2231 continuation segment. Real fields carry fewer
+ * than 10; the rest are ignored. */
+#define MIME_PARAMS_MAX 64
+/* Cap of a decoded header value or body held for SEARCH: above the
+ * largest message smtpd accepts (maxsize default 35 MiB), so any stored
+ * message decodes whole. */
+#define MIME_DECODED_MAX (64 * 1024 * 1024)
+/* A charset name, NUL included: RFC 2978 §2.3 registers names of at most
+ * 40 characters; a longer one in an encoded word or parameter is unknown. */
+#define MIME_CHARSET_MAX 48
+/* A word of a Date: field ("Wednesday,", "+0000", "(comment)" parts):
+ * longer words are cut, no valid date word comes near it. */
+#define MIME_DATE_WORD_MAX 32
+/* Longest IMAP quoted string written; longer values go as literals, which
+ * need no escaping and which clients read without line-length limits. */
+#define IMAP_QUOTED_MAX 1024
+
 /* --- control files and spool ----------------------------------------- */
 /* A control-file line: an alias line with a handful of targets. */
 #define CONTROL_LINE_MAX 4096
