@@ -17,6 +17,7 @@
 #define MESSAGE_DELETED    0x01     /* DELE'd in this session */
 #define MESSAGE_SIZE_KNOWN 0x02     /* size is computed */
 #define MESSAGE_REMOVED    0x04     /* its file was removed at UPDATE */
+#define MESSAGE_RETRIEVED  0x08     /* RETRieved: gets the Seen flag at UPDATE */
 
 struct message {
 	size_t name;            /* offset of the file name in names */
@@ -71,9 +72,11 @@ int mailbox_message_open(struct mailbox *mb, size_t i);
  * 0x21..0x7E, "H" and 32 hex digits of a hash of it. Returns buf. */
 const char *mailbox_unique_id(const struct mailbox *mb, size_t i, char *buf);
 
-/* Remove every message marked deleted, then fsync cur/. Returns how many
- * could not be removed (0 on full success); a message already gone
- * counts as removed. */
+/* The UPDATE state: remove every message marked deleted, give those
+ * marked retrieved (and kept) the Seen flag, then fsync cur/. Returns
+ * how many deleted messages could not be removed (0 on full success); a
+ * message already gone counts as removed. A failed flag change is only
+ * logged. */
 size_t mailbox_update(struct mailbox *mb);
 
 /* Save the size cache (sizecache.h) when the lock is held, release the

@@ -191,8 +191,10 @@ enum reply command_retr(struct session *s, char *args)
 	if (r != REPLY_OK)
 		return r;
 	r = send_message(s, i, -1);
-	if (r == REPLY_DONE)
+	if (r == REPLY_DONE) {
+		s->box.messages[i].flags |= MESSAGE_RETRIEVED;
 		s->retrieved++;
+	}
 	return r;
 }
 

@@ -124,7 +124,7 @@ PY
 	[ "$output" = $'1 1000.M1P1.host\r\n2 1001.M1P1.host\r' ]
 	run curl -sS --max-time 10 -u joe@example.test:secret -X DELE -I "pop3://127.0.0.1:$PORT/2"
 	[ "$status" -eq 0 ]
-	[ "$(ls "$MB/cur")" = "1000.M1P1.host:2," ]
+	[ "$(ls "$MB/cur")" = "1000.M1P1.host:2,S" ]       # RETRieved: Seen
 	run curl -sS --max-time 10 -u joe@example.test:wrong "pop3://127.0.0.1:$PORT/"
 	[ "$status" -ne 0 ]
 }

@@ -182,7 +182,7 @@ import sys
 for i in range(20000): sys.stdout.write(("." if i % 7 == 0 else "") + "line %d of a long message\n" % i)
 ' > "$MB/new/1000.M1P1.host"
 	printf 'USER joe@example.test\r\nPASS secret\r\nLIST 1\r\nRETR 1\r\nQUIT\r\n' | "$POP3D" 2>/dev/null > "$BATS_TEST_TMPDIR/raw"
-	python3 - "$BATS_TEST_TMPDIR/raw" "$MB/cur/1000.M1P1.host:2," <<'PY'
+	python3 - "$BATS_TEST_TMPDIR/raw" "$MB/cur/1000.M1P1.host:2,S" <<'PY'
 import sys
 raw = open(sys.argv[1], 'rb').read()
 stored = open(sys.argv[2], 'rb').read()
@@ -603,4 +603,20 @@ open(want, "wb").write(b"".join(expect))
 PY
 	"$POP3D" < "$BATS_TEST_TMPDIR/want.in" 2>/dev/null | tail -n +4 | head -n -1 > "$BATS_TEST_TMPDIR/got"
 	cmp "$BATS_TEST_TMPDIR/got" "$BATS_TEST_TMPDIR/want"
+}
+
+@test "pop3d: messages RETRieved and kept get the Seen flag at QUIT, and only then" {
+	deliver 1000.M1P1.host 'Subject: a\n\nx\n'
+	printf 'Subject: b\n\ny\n' > "$MB/cur/1001.M1P1.host:2,FR"
+	printf 'Subject: c\n\nz\n' > "$MB/cur/1002.M1P1.host:2,Ta"
+	printf 'Subject: d\n\nw\n' > "$MB/cur/1003.M1P1.host:2,RS"
+	printf 'Subject: e\n\nv\n' > "$MB/cur/1004.M1P1.host:1,x"
+	printf 'Subject: f\n\nu\n' > "$MB/cur/1005.M1P1.host:2,"
+	pop 'USER joe@example.test\r\nPASS secret\r\nRETR 1\r\nRETR 2\r\nRETR 3\r\nRETR 4\r\nRETR 5\r\nTOP 6 1\r\n'
+	[ "$(ls "$MB/cur" | tr '\n' ' ')" = "1000.M1P1.host:2, 1001.M1P1.host:2,FR 1002.M1P1.host:2,Ta 1003.M1P1.host:2,RS 1004.M1P1.host:1,x 1005.M1P1.host:2, " ]
+	pop 'USER joe@example.test\r\nPASS secret\r\nUIDL 1\r\nRETR 1\r\nRETR 2\r\nRETR 3\r\nRETR 4\r\nRETR 5\r\nTOP 6 1\r\nDELE 4\r\nQUIT\r\n'
+	[ "${lines[-1]}" = "+OK bye, 1 messages deleted" ]
+	[ "$(ls "$MB/cur" | tr '\n' ' ')" = "1000.M1P1.host:2,S 1001.M1P1.host:2,FRS 1002.M1P1.host:2,STa 1004.M1P1.host:1,x 1005.M1P1.host:2, " ]
+	pop 'USER joe@example.test\r\nPASS secret\r\nUIDL 1\r\nQUIT\r\n'
+	[ "${lines[3]}" = "+OK 1 1000.M1P1.host" ]
 }
