@@ -31,7 +31,7 @@ void mailbox_init(struct mailbox *mb)
 	bytes_init(&mb->names, (size_t)POP3_MESSAGES_MAX * (POP3_FILE_NAME_MAX + 1));
 }
 
-static const char *name_of(const struct mailbox *mb, size_t i)
+const char *mailbox_file_name(const struct mailbox *mb, size_t i)
 {
 	return mb->names.data + mb->messages[i].name;
 }
@@ -245,13 +245,10 @@ enum mailbox_status mailbox_open(struct mailbox *mb, const char *dir)
 	return st;
 }
 
-/* The file of message i was renamed (flags changed): find it in cur/ by
- * its unique part and remember the new name. 0, or -1 with errno
- * (ENOENT: no such unique name any more). */
-static int relocate(struct mailbox *mb, size_t i)
+int mailbox_relocate(struct mailbox *mb, size_t i)
 {
 	char path[PATH_MAX_POSTERN], found[POP3_FILE_NAME_MAX + 1] = "";
-	const char *old = name_of(mb, i);
+	const char *old = mailbox_file_name(mb, i);
 	size_t base = strcspn(old, ":");
 	struct dirent *de;
 	DIR *d;
@@ -271,8 +268,23 @@ static int relocate(struct mailbox *mb, size_t i)
 		errno = found[0] ? errno : ENOENT;
 		return -1;
 	}
-	mb->messages[i].name = mb->names.len;
-	return bytes_append(&mb->names, found, strlen(found) + 1);
+	return mailbox_file_renamed(mb, i, found);
+}
+
+int mailbox_file_renamed(struct mailbox *mb, size_t i, const char *name)
+{
+	size_t at = mb->names.len;
+
+	if (bytes_append(&mb->names, name, strlen(name) + 1) < 0)
+		return -1;
+	mb->messages[i].name = at;
+	return 0;
+}
+
+int mailbox_cur_path(const struct mailbox *mb, const char *name, char *buf,
+		     size_t size)
+{
+	return path_in(buf, size, mb->dir, "cur", name);
 }
 
 int mailbox_message_open(struct mailbox *mb, size_t i)
@@ -281,12 +293,12 @@ int mailbox_message_open(struct mailbox *mb, size_t i)
 	int fd, tries;
 
 	for (tries = 0; tries < 2; tries++) {
-		if (path_in(path, sizeof path, mb->dir, "cur", name_of(mb, i)) < 0)
+		if (mailbox_cur_path(mb, mailbox_file_name(mb, i), path, sizeof path) < 0)
 			return -1;
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 		if (fd >= 0 || errno != ENOENT || tries > 0)
 			return fd;
-		if (relocate(mb, i) < 0)
+		if (mailbox_relocate(mb, i) < 0)
 			return -1;
 	}
 	return -1;
@@ -339,7 +351,7 @@ static uint64_t fnv1a(const char *s, size_t n, uint64_t h)
 
 const char *mailbox_unique_id(const struct mailbox *mb, size_t i, char *buf)
 {
-	const char *name = name_of(mb, i);
+	const char *name = mailbox_file_name(mb, i);
 	size_t n = strcspn(name, ":"), k;
 	int ok = n >= 1 && n <= POP3_UNIQUE_ID_MAX;
 
@@ -354,122 +366,6 @@ const char *mailbox_unique_id(const struct mailbox *mb, size_t i, char *buf)
 		 fnv1a(name, n, 0xcbf29ce484222325ULL),
 		 fnv1a(name, n, 0x84222325cbf29ce4ULL));
 	return buf;
-}
-
-/* Remove the file of message i. 0 removed or already gone, -1 failed. */
-static int remove_one(struct mailbox *mb, size_t i)
-{
-	char path[PATH_MAX_POSTERN];
-	int tries;
-
-	for (tries = 0; tries < 2; tries++) {
-		if (path_in(path, sizeof path, mb->dir, "cur", name_of(mb, i)) < 0)
-			return -1;
-		if (unlink(path) == 0)
-			return 0;
-		if (errno != ENOENT || tries > 0)
-			return -1;
-		if (relocate(mb, i) < 0)
-			return errno == ENOENT ? 0 : -1;
-	}
-	return -1;
-}
-
-/* name with the Seen flag added to its ":2," info, flags kept in ASCII
- * order as Maildir wants, into buf. 1 a new name; 0 already seen, or an
- * info other than ":2,"; -1 too long. */
-static int seen_name(const char *name, char *buf, size_t size)
-{
-	const char *info = strchr(name, ':');
-	const char *flags;
-	size_t k = 0;
-	int n;
-
-	if (info == NULL) {
-		n = snprintf(buf, size, "%s:2,S", name);
-	} else {
-		if (strncmp(info, ":2,", 3) != 0 || strchr(info + 3, 'S'))
-			return 0;
-		flags = info + 3;
-		while (flags[k] && (unsigned char)flags[k] < 'S')
-			k++;
-		n = snprintf(buf, size, "%.*s:2,%.*sS%s", (int)(info - name), name,
-			     (int)k, flags, flags + k);
-	}
-	return n < 0 || (size_t)n >= size || n > POP3_FILE_NAME_MAX ? -1 : 1;
-}
-
-/* Give message i the Seen flag (a rename in cur/). 1 renamed, 0 nothing
- * to do or the message is gone, -1 failed. */
-static int mark_seen(struct mailbox *mb, size_t i)
-{
-	char from[PATH_MAX_POSTERN], to[PATH_MAX_POSTERN];
-	char seen[POP3_FILE_NAME_MAX + 1];
-	int tries, r;
-
-	for (tries = 0; tries < 2; tries++) {
-		r = seen_name(name_of(mb, i), seen, sizeof seen);
-		if (r <= 0)
-			return r;
-		if (path_in(from, sizeof from, mb->dir, "cur", name_of(mb, i)) < 0 ||
-		    path_in(to, sizeof to, mb->dir, "cur", seen) < 0)
-			return -1;
-		if (rename(from, to) == 0) {
-			mb->messages[i].name = mb->names.len;
-			return bytes_append(&mb->names, seen, strlen(seen) + 1) < 0 ? -1 : 1;
-		}
-		if (errno != ENOENT || tries > 0)
-			return -1;
-		if (relocate(mb, i) < 0)
-			return errno == ENOENT ? 0 : -1;
-	}
-	return -1;
-}
-
-/* Messages RETRieved and kept get the Seen flag, as an IMAP client
- * would set it. Returns how many files were renamed. */
-static size_t mark_retrieved_seen(struct mailbox *mb)
-{
-	size_t i, renamed = 0;
-	int r;
-
-	for (i = 0; i < mb->count; i++) {
-		if ((mb->messages[i].flags & (MESSAGE_RETRIEVED | MESSAGE_DELETED)) !=
-		    MESSAGE_RETRIEVED)
-			continue;
-		r = mark_seen(mb, i);
-		if (r < 0)
-			log_event("event=seen-failed message=%zu errno=%d", i + 1, errno);
-		renamed += r > 0;
-	}
-	return renamed;
-}
-
-size_t mailbox_update(struct mailbox *mb)
-{
-	char cur[PATH_MAX_POSTERN];
-	size_t i, failed = 0, removed = 0, renamed;
-
-	for (i = 0; i < mb->count; i++) {
-		if (!(mb->messages[i].flags & MESSAGE_DELETED))
-			continue;
-		if (remove_one(mb, i) == 0) {
-			mb->messages[i].flags |= MESSAGE_REMOVED;
-			mb->cache_dirty = 1;
-			removed++;
-		} else {
-			log_event("event=delete-failed errno=%d", errno);
-			failed++;
-		}
-	}
-	renamed = mark_retrieved_seen(mb);
-	/* Unlinks and renames are durable only once the directory is synced. */
-	if (removed + renamed > 0 &&
-	    (path_in(cur, sizeof cur, mb->dir, "cur", "") < 0 || fsync_dir(cur) < 0)) {
-		log_event("event=fsync-failed errno=%d", errno);
-		failed += removed;
-	}
-	return failed;
 }
 
 void mailbox_close(struct mailbox *mb)

@@ -66,13 +66,30 @@ int mailbox_message_size_fd(struct mailbox *mb, size_t i, int fd,
  * message vanished). */
 int mailbox_message_open(struct mailbox *mb, size_t i);
 
+/* The file name of message i in cur/, as last seen. */
+const char *mailbox_file_name(const struct mailbox *mb, size_t i);
+
+/* dir/cur/name of the mailbox into buf ("" names cur/ itself). 0, or -1
+ * (ENAMETOOLONG). */
+int mailbox_cur_path(const struct mailbox *mb, const char *name, char *buf,
+		     size_t size);
+
+/* The file of message i was renamed by another process (flags changed):
+ * find it in cur/ by its unique part and remember the new name. 0, or -1
+ * with errno (ENOENT: no such unique name any more). */
+int mailbox_relocate(struct mailbox *mb, size_t i);
+
+/* Remember name as the file name of message i (after a rename). 0, or
+ * -1 (ENOMEM) with the old name kept. */
+int mailbox_file_renamed(struct mailbox *mb, size_t i, const char *name);
+
 /* The unique-id of message i (RFC 1939 §7) into buf, which must hold
  * POP3_UNIQUE_ID_MAX + 1 bytes: the part of the file name before ':',
  * or, when that is longer than 70 octets or holds octets outside
  * 0x21..0x7E, "H" and 32 hex digits of a hash of it. Returns buf. */
 const char *mailbox_unique_id(const struct mailbox *mb, size_t i, char *buf);
 
-/* The UPDATE state: remove every message marked deleted, give those
+/* update.c - the UPDATE state: remove every message marked deleted, give those
  * marked retrieved (and kept) the Seen flag, then fsync cur/. Returns
  * how many deleted messages could not be removed (0 on full success); a
  * message already gone counts as removed. A failed flag change is only

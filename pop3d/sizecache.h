@@ -2,8 +2,9 @@
  *
  * A POP3 session needs every message's size as sent (STAT, LIST), which
  * means reading every file. The sizes learned are kept in
- * "postern-pop3.sizes" in the Maildir's top directory, one "UNIQUE SIZE" line per message,
- * sorted by UNIQUE (the file name up to ':'). A Maildir message never
+ * "postern-pop3.sizes" in the Maildir's top directory, one "UNIQUE SIZE"
+ * line per message, sorted by UNIQUE (the file name up to ':'). A
+ * Maildir message never
  * changes once delivered, so an entry stays true for as long as its
  * message exists. Only the session that holds the mailbox lock reads or
  * writes the file; it is replaced atomically. A file that cannot be read
