@@ -185,8 +185,9 @@ static enum reply data_end(struct session *s, struct receipt *m,
 	if (r != REPLY_OK) {
 		spool_abort(&writer);
 		if (r != REPLY_SENT)
-			log_event("event=reject cmd=DATA client=%s reply=%d "
-				  "size=%llu", s->client_ip, (int)r, m->size);
+			log_event("event=reject cmd=DATA client=%s status=%s "
+				  "size=%llu", s->client_ip, reply_status(r),
+				  m->size);
 		return r;
 	}
 	if (spool_commit(&writer) < 0) {

@@ -104,8 +104,8 @@ static void log_reject(struct session *s, const char *cmd, const char *addr,
 {
 	char q[ADDRESS_PATH_MAX * 4 + 3];
 
-	log_event("event=reject cmd=%s client=%s address=%s reply=%d", cmd,
-		  s->client_ip, log_quote(addr, q, sizeof q), (int)r);
+	log_event("event=reject cmd=%s client=%s address=%s status=%s", cmd,
+		  s->client_ip, log_quote(addr, q, sizeof q), reply_status(r));
 }
 
 /* MAIL FROM:<reverse-path> [params] (§4.1.1.2; RFC 1870, 6152, 6531). */

@@ -94,6 +94,13 @@ void reply_send(struct session *s, enum reply r)
 		s->state = STATE_CLOSED;
 }
 
+const char *reply_status(enum reply r)
+{
+	if (r <= REPLY_SENT_BAD || r >= REPLY_COUNT || !replies[r].code)
+		return "-";
+	return replies[r].status;
+}
+
 int reply_is_bad(enum reply r)
 {
 	if (r == REPLY_SENT_BAD)

@@ -115,6 +115,8 @@ struct session {
 /* Write the standard reply r (not REPLY_SENT*). Marks the session closed
  * when r is a closing reply. */
 void reply_send(struct session *s, enum reply r);
+/* The enhanced status code of r for the log ("-" for REPLY_SENT*). */
+const char *reply_status(enum reply r);
 /* Is r a client error that counts toward SMTP_BAD_COMMANDS_MAX? */
 int reply_is_bad(enum reply r);
 /* Write one reply line "code text" (text printf-formatted). */
