@@ -125,16 +125,20 @@ static enum reply data_receive(struct session *s, struct receipt *m)
 {
 	char line[SMTP_TEXT_LINE_MAX + 1];
 	size_t len;
-	int flags;
+	int flags, after_crlf = 1;      /* DATA itself ended in CRLF */
 
 	for (;;) {
 		switch (input_line(&s->in, line, sizeof line, &len, &flags)) {
 		case INPUT_OK:
-			if (len == 1 && line[0] == '.' && flags == 0)
+			/* Only CRLF "." CRLF ends: not "<LF>.<CRLF>" either. */
+			if (len == 1 && line[0] == '.' && flags == 0 &&
+			    after_crlf)
 				return m->refusal;
+			after_crlf = !(flags & INPUT_BARE_LF);
 			data_line(s, m, line, len, flags);
 			break;
 		case INPUT_TOO_LONG:            /* §4.5.3.1.6 */
+			after_crlf = !(flags & INPUT_BARE_LF);
 			if (m->refusal == REPLY_OK)
 				m->refusal = REPLY_DATA_LONG_LINE;
 			break;
