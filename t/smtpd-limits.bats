@@ -34,7 +34,7 @@ TXN='EHLO c.test\r\nMAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\n'
 
 @test "an over-long text line ending in a bare LF cannot end the data" {
 	pad=$(printf 'z%.0s' $(seq 1 1200))
-	raw_dialog "${TXN}DATA\r\n${pad}\n.\r\nQUIT\r\n.\r\nQUIT\r\n"
+	raw_dialog "${TXN}DATA\r\n${pad}\n.\r\nNOOP\r\n.\r\nQUIT\r\n"
 	expect_replies "220 mx.example.test ESMTP postern" "250 HELP" \
 		"250 2.1.0 Ok" "250 2.1.5 Ok" \
 		"354 End data with <CR><LF>.<CR><LF>" \
