@@ -130,12 +130,10 @@ AUTH PLAIN
 $BOB
 QUIT
 EOF
-	grep -qx '334 ' "$OUT"
 	expect_replies "220 mx.example.test ESMTP postern" "250 HELP" \
-		"501 5.0.0 Authentication cancelled" \
-		"235 2.7.0 Authentication successful" \
+		"334 " "501 5.0.0 Authentication cancelled" \
+		"334 " "235 2.7.0 Authentication successful" \
 		"221 2.0.0 mx.example.test Bye"
-	[ "$(grep -c '^334 $' "$OUT")" -eq 2 ]
 }
 
 @test "AUTH LOGIN, with and without an initial response; '*' cancels" {
@@ -237,7 +235,7 @@ $long
 QUIT
 EOF
 	expect_replies "220 mx.example.test ESMTP postern" "250 HELP" \
-		"500 5.5.6 Authentication exchange line is too long" \
+		"334 " "500 5.5.6 Authentication exchange line is too long" \
 		"221 2.0.0 mx.example.test Bye"
 }
 
