@@ -19,6 +19,7 @@ TXN='EHLO c.test\r\nMAIL FROM:<a@remote.test>\r\nRCPT TO:<bob@example.test>\r\n'
 		"500 5.5.2 Error: line too long" \
 		"500 5.5.2 Error: line too long" \
 		"221 2.0.0 mx.example.test Bye"
+	no_trace
 }
 
 @test "a text line of 1000 octets passes, 1001 get 554 5.6.0 after the data" {
@@ -88,6 +89,7 @@ EOF
 		"500 5.5.2 Error: NUL in command" \
 		"503 5.5.1 Error: need MAIL command" \
 		"221 2.0.0 mx.example.test Bye"
+	no_trace
 }
 
 @test "NUL in the data: 554 5.6.0, nothing stored" {
@@ -104,6 +106,7 @@ EOF
 		"250 2.1.0 Ok" \
 		"500 5.5.2 Error: bare CR or LF in command" \
 		"221 2.0.0 mx.example.test Bye"
+	no_trace
 }
 
 @test "bare LF and bare CR in the data: 554 5.6.0, nothing stored" {
@@ -142,6 +145,7 @@ EOF
 	[ "$(replies | tail -n 1)" = "421 4.7.0 mx.example.test Error: too many errors" ]
 	[ "$(replies | wc -l)" -eq 43 ]
 	grep -q 'event=too-many-errors' "$SMTPD_LOG"
+	no_trace
 }
 
 @test "silence past timeout: 421 4.4.2 and close" {
@@ -154,6 +158,7 @@ EOF
 		"421 4.4.2 mx.example.test Error: timeout exceeded"
 	[ $((SECONDS - start)) -le 2 ]
 	wait "$pid"
+	no_trace
 }
 
 @test "silence in the middle of DATA: 421 4.4.2, nothing stored" {
@@ -177,6 +182,7 @@ EOF
 	raw_dialog 'EHLO c.test\r\n'
 	[ "$DIALOG_STATUS" -eq 111 ]
 	expect_replies "421 4.3.0 mx.example.test Configuration error, try again later"
+	no_trace
 }
 
 @test "a bad maxsize file: 421 4.3.0 at EHLO; a bad maxrcpt: 421 4.3.0 at RCPT" {

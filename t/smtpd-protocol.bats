@@ -62,6 +62,7 @@ EOF
 		"501 5.5.4 Syntax error in parameters or arguments" \
 		"503 5.5.1 Error: send HELO/EHLO first" \
 		"221 2.0.0 mx.example.test Bye"
+	no_trace
 }
 
 @test "a message to a local user is queued with a Received: field" {
@@ -193,6 +194,7 @@ EOF
 		"500 5.5.1 Error: command not recognized" \
 		"221 2.0.0 mx.example.test Bye"
 	! grep -q script "$OUT"
+	no_trace
 }
 
 @test "bad sender and recipient paths: 501 5.1.7 and 501 5.1.3" {
@@ -277,6 +279,7 @@ EOF
 		"250 2.1.0 Ok" \
 		"250 2.1.5 Ok" \
 		"221 2.0.0 mx.example.test Bye"
+	no_trace
 }
 
 @test "local recipients: users, aliases, +tags, postmaster; others 550 5.1.1" {
@@ -304,6 +307,7 @@ EOF
 		"550 5.1.1 User unknown" \
 		"221 2.0.0 mx.example.test Bye"
 	grep -q 'event=reject cmd=RCPT client=unknown address=nobody@example.test status=5.1.1' "$SMTPD_LOG"
+	no_trace
 }
 
 @test "<Postmaster> alone is the first local domain's postmaster" {
@@ -349,6 +353,7 @@ EOF
 	expect_reply 4 "250 2.1.5 Ok"
 	TCPREMOTEIP=127.0.0.1 dialog < "$BATS_TEST_TMPDIR/in"
 	expect_reply 4 "554 5.7.1 Relay access denied"
+	no_trace
 }
 
 @test "relaying: allowed with RELAYCLIENT set" {
