@@ -28,6 +28,13 @@
 /* Bad commands in a row before the server gives up (RFC 5321 §4.3.2
  * leaves it to the server; Postfix's smtpd_hard_error_limit is 20). */
 #define SMTP_BAD_COMMANDS_MAX 20
+/* RFC 4954 §4: an AUTH continuation line; "12288 octets is considered to
+ * be a sufficient line length limit" for deployed mechanisms. */
+#define SMTP_AUTH_LINE_MAX 12288
+/* Free space smtpd leaves in the spool's file system beyond a message
+ * (the habit of OpenSMTPD and Postfix's queue_minfree): room for other
+ * writers and the runner's state files; below it, 452 4.3.1. */
+#define SPOOL_MIN_FREE (1024L * 1024)
 
 /* --- authentication -------------------------------------------------- */
 /* Failed logins before the connection is closed. */
