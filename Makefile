@@ -14,7 +14,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 OPT     ?= -O2
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
-CPPFLAGS += -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -Ilib
+CPPFLAGS += -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -iquote lib
 CFLAGS  += -std=c11 $(OPT) -g $(WARN) -MMD -MP
 LDLIBS  += -lcrypt -lresolv
 

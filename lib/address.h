@@ -19,11 +19,15 @@ struct address {
 /* Parse a path starting at s[0] == '<': "<local@domain>", "<>", a source
  * route "<@a,@b:local@domain>" whose route is ignored (§4.1.2 and
  * Appendix C). Returns the number of characters consumed (through '>'),
- * or -1 with *reason set to a short human-readable explanation. */
+ * or -1 with *reason set to a short human-readable explanation (a fixed
+ * string, never a copy of the input) and *a zeroed. "<Postmaster>" (any
+ * case, with ADDRESS_ALLOW_POSTMASTER) gives local "Postmaster", domain "". */
 int address_parse_path(const char *s, struct address *a, int flags,
 		       const char **reason);
 
-/* Parse a whole string that is a bare mailbox "local@domain". 0 or -1. */
+/* Parse a whole string that is a bare mailbox "local@domain". 0 or -1
+ * (as above). The inverse of address_format: with ADDRESS_ALLOW_NULL ""
+ * is the null path, with ADDRESS_ALLOW_POSTMASTER "Postmaster" alone. */
 int address_parse_mailbox(const char *s, struct address *a, int flags,
 			  const char **reason);
 

@@ -9,5 +9,9 @@ int base64_encode(const void *p, size_t n, struct bytes *out);
 /* Strict decode (padding required, no white space) into out. 0, or -1 on
  * bad input or cap. */
 int base64_decode(const char *s, size_t n, struct bytes *out);
+/* MIME-tolerant decode (RFC 2045 §6.8): characters outside the alphabet
+ * are skipped, decoding stops at '=' padding, a dangling partial quantum
+ * is dropped. Appends to out. 0, or -1 only on cap or ENOMEM. */
+int base64_decode_lenient(const char *s, size_t n, struct bytes *out);
 
 #endif

@@ -21,7 +21,8 @@ int bytes_append_char(struct bytes *b, char c);
 /* Append formatted text (vsnprintf); same contract as bytes_append. */
 int bytes_appendf(struct bytes *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int bytes_vappendf(struct bytes *b, const char *fmt, va_list ap);
+int bytes_vappendf(struct bytes *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* Replace the contents. Same contract as bytes_append. */
 int bytes_set(struct bytes *b, const void *p, size_t n);
 /* A NUL-terminated view; "" when empty. Never NULL. */

@@ -48,6 +48,9 @@ int control_lookup(const char *name, const char *key, char sep,
 /* Is item (ignoring ASCII case) one of the file's items? 1/0/-1. */
 int control_contains(const char *name, const char *item);
 
+/* Does the control file exist? 1, 0, or -1 (cannot tell). */
+int control_exists(const char *name);
+
 /* This host's name: "me", else gethostname(). Into buf. 0 or -1. */
 int control_me(char *buf, size_t size);
 

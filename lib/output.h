@@ -20,7 +20,8 @@ int output_write(struct output *out, const void *p, size_t n);
 int output_str(struct output *out, const char *s);
 int output_printf(struct output *out, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int output_vprintf(struct output *out, const char *fmt, va_list ap);
+int output_vprintf(struct output *out, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* Write out everything queued. 0, or -1 (errno) when the peer is gone or
  * the write timed out (errno ETIMEDOUT). */
 int output_flush(struct output *out);

@@ -13,8 +13,10 @@ struct sasl_plain {
 
 /* Decode the base64 initial response or continuation b64 (without CRLF)
  * into its three fields. Returns 0, or -1 for bad base64, a missing NUL,
- * a field over 255 octets or containing NUL. A non-empty authzid different
- * from authcid is refused (-1): postern does not proxy identities. */
+ * a field over 255 octets or containing NUL, an empty authcid or password
+ * (RFC 4616 §2). A non-empty authzid different
+ * from authcid is refused (-1): postern does not proxy identities.
+ * On -1 *out is zeroed; the decoded password is wiped from the heap. */
 int sasl_plain_decode(const char *b64, struct sasl_plain *out);
 
 #endif

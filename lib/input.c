@@ -1,0 +1,202 @@
+/* input.c - the bounded, buffered network reader. */
+#include "input.h"
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static long long deadline_from_now(const struct input *in)
+{
+	return in->timeout_ms > 0 ? now_ms() + in->timeout_ms : -1;
+}
+
+void input_init(struct input *in, int fd, int timeout_ms)
+{
+	in->fd = fd;
+	in->timeout_ms = timeout_ms;
+	in->start = in->end = 0;
+	in->eof = 0;
+}
+
+size_t input_buffered(const struct input *in)
+{
+	return in->end - in->start;
+}
+
+/* Wait until fd is readable or the deadline (-1: none) passes. */
+static enum input_status wait_readable(int fd, long long deadline)
+{
+	for (;;) {
+		int ms = -1;
+		if (deadline >= 0) {
+			long long left = deadline - now_ms();
+			if (left <= 0)
+				return INPUT_TIMEOUT;
+			ms = left > 1000000000 ? 1000000000 : (int)left;
+		}
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int r = poll(&p, 1, ms);
+		if (r > 0)
+			return INPUT_OK;
+		if (r == 0)
+			return INPUT_TIMEOUT;
+		if (errno != EINTR)
+			return INPUT_ERROR;
+	}
+}
+
+/* read(2) into dst after waiting; *got is set on INPUT_OK. */
+static enum input_status read_some(struct input *in, char *dst, size_t room,
+				   long long deadline, size_t *got)
+{
+	if (in->eof)
+		return INPUT_EOF;
+	for (;;) {
+		enum input_status st = wait_readable(in->fd, deadline);
+		if (st != INPUT_OK)
+			return st;
+		ssize_t r = read(in->fd, dst, room);
+		if (r > 0) {
+			*got = (size_t)r;
+			return INPUT_OK;
+		}
+		if (r == 0) {
+			in->eof = 1;
+			return INPUT_EOF;
+		}
+		if (errno != EINTR && errno != EAGAIN)
+			return INPUT_ERROR;
+	}
+}
+
+/* Read more into the buffer, making room at its end first. */
+static enum input_status fill(struct input *in, long long deadline)
+{
+	if (in->start == in->end) {
+		in->start = in->end = 0;
+	} else if (in->end == sizeof in->buf) {
+		memmove(in->buf, in->buf + in->start, in->end - in->start);
+		in->end -= in->start;
+		in->start = 0;
+	}
+	size_t got;
+	enum input_status st = read_some(in, in->buf + in->end,
+					 sizeof in->buf - in->end, deadline, &got);
+	if (st == INPUT_OK)
+		in->end += got;
+	return st;
+}
+
+/* Classify a complete line held in line[0..n) that ends with LF. */
+static size_t finish_line(char *line, size_t n, int *flags)
+{
+	int fl = 0;
+	n--;                                    /* the LF */
+	if (n > 0 && line[n - 1] == '\r')
+		n--;
+	else
+		fl |= INPUT_BARE_LF;
+	if (memchr(line, '\r', n))
+		fl |= INPUT_BARE_CR;
+	if (memchr(line, '\0', n))
+		fl |= INPUT_NUL;
+	line[n] = '\0';
+	*flags = fl;
+	return n;
+}
+
+enum input_status input_line(struct input *in, char *line, size_t size,
+			     size_t *len, int *flags)
+{
+	long long deadline = deadline_from_now(in);
+	size_t n = 0;
+	int overlong = 0;
+
+	*len = 0;
+	*flags = 0;
+	if (size < 2)
+		return INPUT_ERROR;
+	line[0] = '\0';
+	for (;;) {
+		if (in->start == in->end) {
+			enum input_status st = fill(in, deadline);
+			if (st != INPUT_OK)
+				return st;
+		}
+		char *p = in->buf + in->start;
+		size_t avail = in->end - in->start;
+		char *lf = memchr(p, '\n', avail);
+		size_t take = lf ? (size_t)(lf - p) + 1 : avail;
+		if (!overlong && n + take <= size - 1) {
+			memcpy(line + n, p, take);
+			n += take;
+		} else {
+			overlong = 1;   /* keep draining through the LF */
+		}
+		in->start += take;
+		if (lf)
+			break;
+	}
+	if (overlong) {
+		line[0] = '\0';
+		return INPUT_TOO_LONG;
+	}
+	*len = finish_line(line, n, flags);
+	return INPUT_OK;
+}
+
+/* Move n bytes to dst (NULL: discard), buffered bytes first. The deadline
+ * restarts after every read that makes progress: it bounds silence, not
+ * the length of a large transfer. */
+static enum input_status take_bytes(struct input *in, char *dst, size_t n)
+{
+	while (n > 0) {
+		if (in->start == in->end) {
+			enum input_status st = fill(in, deadline_from_now(in));
+			if (st != INPUT_OK)
+				return st;
+		}
+		size_t take = in->end - in->start;
+		if (take > n)
+			take = n;
+		if (dst) {
+			memcpy(dst, in->buf + in->start, take);
+			dst += take;
+		}
+		in->start += take;
+		n -= take;
+	}
+	return INPUT_OK;
+}
+
+enum input_status input_bytes(struct input *in, char *dst, size_t n)
+{
+	return take_bytes(in, dst, n);
+}
+
+enum input_status input_skip(struct input *in, size_t n)
+{
+	return take_bytes(in, NULL, n);
+}
+
+int input_wait(struct input *in, int ms)
+{
+	if (in->start != in->end || in->eof)
+		return 1;
+	struct pollfd p = { .fd = in->fd, .events = POLLIN };
+	for (;;) {
+		int r = poll(&p, 1, ms);
+		if (r >= 0)
+			return r > 0;
+		if (errno != EINTR)
+			return -1;
+	}
+}
