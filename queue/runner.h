@@ -1,0 +1,92 @@
+/* runner.h - the queue runner's internals, shared by runner.c (main
+ * loop), scan.c (what is due, finishing messages) and jobs.c (delivery
+ * children). See postern-runner(8) and postern-spool(5). */
+#ifndef POSTERN_QUEUE_RUNNER_H
+#define POSTERN_QUEUE_RUNNER_H
+#include <signal.h>
+#include <sys/types.h>
+#include <time.h>
+#include "bytes.h"
+#include "limits.h"
+#include "spool.h"
+#include "state.h"
+
+/* A message held in memory while it has jobs waiting or running. */
+struct active {
+	char id[SPOOL_ID_MAX];
+	struct envelope env;
+	off_t offset;           /* of the message in queue/ID */
+	off_t size;             /* message bytes */
+	struct msg_state st;
+	int jobs;               /* waiting or running */
+	struct active *next;
+};
+
+/* One delivery: a message's local recipients, or its recipients in one
+ * remote domain. */
+struct job {
+	struct active *msg;
+	int local;
+	char domain[ADDRESS_DOMAIN_MAX + 1];
+	size_t count;
+	long *index;            /* recipients (indexes into msg->st) */
+	pid_t pid;
+	int fd;                 /* read end of the report pipe; -1 waiting */
+	struct bytes report;
+	struct job *next;
+};
+
+/* IDs seen by a "runner -1" (not attempted twice in one run). */
+struct idset {
+	size_t count, size;
+	char **slot;
+};
+
+struct runner {
+	struct spool sp;
+	int once;                       /* -1: one pass, then exit */
+	int lock_fd, trigger_fd;
+	long concurrency, retrymin, retrymax, lifetime, timeout_cap;
+	char me[ADDRESS_DOMAIN_MAX + 1];
+	struct active *msgs;
+	size_t active_count;
+	struct job *waiting, *waiting_tail, *running;
+	size_t running_count;
+	time_t next_due;                /* earliest retry among idle messages */
+	time_t last_sweep;
+	int truncated;                  /* the last scan stopped at RUNNER_ACTIVE_MAX */
+	int found_work;                 /* the last scan started something */
+	int rescan;                     /* something new was queued by us */
+	struct idset seen;
+};
+
+extern volatile sig_atomic_t runner_stop;
+
+/* scan.c */
+/* Re-read the control files the runner uses (each scan). */
+void runner_read_controls(struct runner *R);
+/* Look through queue/: start jobs for what is due, finish what is done,
+ * note the next due time. Clears tmp/ debris and orphan state files when
+ * an hour has passed (or in -1 mode). */
+void runner_scan(struct runner *R);
+/* A message whose jobs have all ended: write its state; when no
+ * recipient is pending, send the DSN and remove it. Frees msg. */
+void runner_settle(struct runner *R, struct active *msg);
+/* Seconds to wait before the attempt after `attempts` attempts. */
+long runner_backoff(const struct runner *R, int attempts);
+
+/* jobs.c */
+/* Queue a job for recipients index[0..count) of msg (index is taken). */
+int jobs_add(struct runner *R, struct active *msg, int local,
+	     const char *domain, long *index, size_t count);
+/* Start waiting jobs while fewer than concurrency run. */
+void jobs_start(struct runner *R);
+/* Read a running job's pipe; at its end apply the results. */
+void jobs_read(struct runner *R, struct job *job);
+
+/* idset.c */
+int idset_add(struct idset *s, const char *id);
+int idset_has(const struct idset *s, const char *id);
+void idset_free(struct idset *s);
+
+#endif
