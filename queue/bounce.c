@@ -64,10 +64,11 @@ static int human_part(struct dsn *d)
 			       d->boundary, d->me);
 	for (size_t i = 0; i < d->st->count && rc == 0; i++) {
 		const struct rcpt_state *r = &d->st->rcpt[i];
+		int remote = r->relay[0] && strcmp(r->relay, "local") != 0;
 		if (r->status == RCPT_BOUNCED)
-			rc = bytes_appendf(t, "<%s>: %s%s%s\n", r->address,
-					   r->relay[0] ? "host " : "", r->relay,
-					   r->relay[0] ? " said: " : "");
+			rc = bytes_appendf(t, "<%s>:%s%s%s\n", r->address,
+					   remote ? " host " : "", remote ? r->relay : "",
+					   remote ? " said:" : "");
 		if (r->status == RCPT_BOUNCED && rc == 0)
 			rc = bytes_appendf(t, "    %s\n", r->reply);
 	}
