@@ -195,6 +195,8 @@ static void record(struct runner *R, struct active *m, struct rcpt_state *r,
 		state_clean_text(r->reply, sizeof r->reply, q1);
 	} else {
 		r->next = now + runner_backoff(R, r->attempts);
+		if (R->next_due == 0 || r->next < R->next_due)
+			R->next_due = r->next;
 		word = "deferred";
 	}
 	log_event("id=%s rcpt=%s result=%s relay=%s reply=%s delay=%lld attempts=%d",
