@@ -159,8 +159,10 @@ int main(int argc, char **argv)
 		if (R.once && !R.running_count && R.waiting)
 			continue;
 		scan = wait_events(&R);
-		if (!R.once && !runner_stop &&
-		    (scan || R.rescan || (R.truncated && R.active_count < RUNNER_ACTIVE_MAX / 2)))
+		/* -1 scans again only for a deep queue (truncated) while it
+		 * runs; the rest waits for once_done. */
+		if (!runner_stop && ((!R.once && (scan || R.rescan)) ||
+				     (R.truncated && R.active_count < RUNNER_ACTIVE_MAX / 2)))
 			runner_scan(&R);
 	}
 	log_event("event=exit");
