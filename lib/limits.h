@@ -101,6 +101,9 @@
 /* Messages the runner holds in memory at once; more wait in queue/ for
  * the next scan, so memory stays flat with a deep queue. */
 #define RUNNER_ACTIVE_MAX 200
+/* Delivery children at once, whatever "concurrency" says: each holds a
+ * pipe and maybe a socket; 500 stays far below the usual 1024 fd limit. */
+#define RUNNER_CONCURRENCY_MAX 500
 /* Longest sleep of an idle runner before it rescans queue/ anyway. */
 #define RUNNER_SCAN_INTERVAL 3600
 /* Scans one "runner -1" makes at most (bounces made by the first pass

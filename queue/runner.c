@@ -81,10 +81,11 @@ static void setup(struct runner *R, int argc, char **argv)
 		log_fatal(111, "cannot set signal handlers: %s", strerror(errno));
 }
 
-/* How long to sleep in poll: ms, or -1 for ever. */
+/* How long to sleep in poll: ms, or -1 for ever. -1 mode waits only for
+ * its children; the daemon also for the next due retry. */
 static int sleep_ms(const struct runner *R)
 {
-	if (R->once || R->running_count > 0 || runner_stop)
+	if (R->once || runner_stop)
 		return R->running_count > 0 ? -1 : 0;
 	time_t now = time(NULL);
 	long s = RUNNER_SCAN_INTERVAL;
@@ -97,8 +98,8 @@ static int sleep_ms(const struct runner *R)
  * scan is due. */
 static int wait_events(struct runner *R)
 {
-	struct pollfd fds[1 + RUNNER_ACTIVE_MAX * 4];
-	struct job *jobs[1 + RUNNER_ACTIVE_MAX * 4];
+	struct pollfd fds[1 + RUNNER_CONCURRENCY_MAX];
+	struct job *jobs[1 + RUNNER_CONCURRENCY_MAX];
 	nfds_t n = 0;
 	if (R->trigger_fd >= 0) {
 		fds[n].fd = R->trigger_fd;

@@ -26,6 +26,8 @@ void runner_read_controls(struct runner *R)
 	control_number("relaytimeout", 0, &R->timeout_cap);
 	if (R->concurrency < 1)
 		R->concurrency = 1;
+	if (R->concurrency > RUNNER_CONCURRENCY_MAX)
+		R->concurrency = RUNNER_CONCURRENCY_MAX;
 	if (R->retrymax < R->retrymin)
 		R->retrymax = R->retrymin;
 	if (control_me(R->me, sizeof R->me) < 0)
