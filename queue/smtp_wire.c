@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -91,11 +92,13 @@ int smtp_connect(struct smtp_conn *c, const struct mx_target *t, int cap,
 		close(fd);
 		return -1;
 	}
-	/* Blocking from here; SO_SNDTIMEO bounds a stuck write (§4.5.3.2.5). */
+	/* Blocking from here; SO_SNDTIMEO bounds a stuck write (§4.5.3.2.5).
+	 * Every flush is a whole command group, so Nagle only adds delay. */
 	struct timeval tv = { .tv_sec = capped(c, SMTP_TIMEOUT_BLOCK) };
-	int flags = fcntl(fd, F_GETFL);
+	int flags = fcntl(fd, F_GETFL), one = 1;
 	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0) {
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0) {
 		made_up(r, 421, "421 4.4.1 socket setup: %s", strerror(errno));
 		close(fd);
 		return -1;

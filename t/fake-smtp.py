@@ -34,6 +34,8 @@ def parse_spec(spec):
 
 class Handler(socketserver.StreamRequestHandler):
     def setup(self):
+        # replies go out at once (no Nagle delay against delayed ACKs)
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         super().setup()
         with lock:
             counter["conn"] += 1
