@@ -104,13 +104,17 @@
 /* Delivery children at once, whatever "concurrency" says: each holds a
  * pipe and maybe a socket; 500 stays far below the usual 1024 fd limit. */
 #define RUNNER_CONCURRENCY_MAX 500
+/* Messages one delivery child takes in turn (one SMTP connection for
+ * a remote domain): fewer forks and handshakes; small enough that a
+ * scan's messages still spread over the concurrency slots. */
+#define JOB_BATCH_MAX 10
 /* Longest sleep of an idle runner before it rescans queue/ anyway. */
 #define RUNNER_SCAN_INTERVAL 3600
 /* Scans one "runner -1" makes at most (bounces made by the first pass
  * are delivered by the next). */
 #define RUNNER_ONCE_SCANS_MAX 8
 /* What a delivery child may report on its pipe: a line per recipient. */
-#define JOB_REPORT_MAX (ALIAS_EXPANSION_MAX * (STATE_REPLY_MAX + 512))
+#define JOB_REPORT_MAX (JOB_BATCH_MAX * ALIAS_EXPANSION_MAX * (STATE_REPLY_MAX + 512))
 /* sendmail: a header block it parses for -t and the headers it adds. */
 #define SENDMAIL_HEADER_MAX (1024 * 1024)
 

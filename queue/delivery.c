@@ -25,7 +25,7 @@ void delivery_set_rest(struct delivery *d, enum result result,
 	}
 }
 
-int delivery_report(const struct delivery *d, int fd)
+int delivery_report(const struct delivery *d, int part, int fd)
 {
 	struct bytes b;
 	int rc = 0;
@@ -34,7 +34,7 @@ int delivery_report(const struct delivery *d, int fd)
 		const struct delivery_rcpt *r = &d->rcpt[i];
 		if (r->result == RESULT_NONE)
 			continue;
-		rc = bytes_appendf(&b, "%ld %c\t%s\t%s\n", r->index, (char)r->result,
+		rc = bytes_appendf(&b, "%d %ld %c\t%s\t%s\n", part, r->index, (char)r->result,
 				   r->relay[0] ? r->relay : "-", r->reply);
 	}
 	if (rc == 0 && b.len)

@@ -40,7 +40,8 @@ void delivery_set_rest(struct delivery *d, enum result result,
 		       const char *relay, const char *reply);
 
 /* Report the results on fd, one line per recipient with a result:
- * "INDEX RESULT\tRELAY\tREPLY\n". 0 or -1. */
-int delivery_report(const struct delivery *d, int fd);
+ * "PART INDEX RESULT\tRELAY\tREPLY\n", PART the delivery's place in its
+ * job. 0 or -1. */
+int delivery_report(const struct delivery *d, int part, int fd);
 
 #endif

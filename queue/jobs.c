@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "deliver_local.h"
@@ -15,19 +16,13 @@
 #include "runner.h"
 #include "smtp_client.h"
 
-int jobs_add(struct runner *R, struct active *msg, int local,
-	     const char *domain, long *index, size_t count)
+static struct job *new_job(struct runner *R, int local, const char *domain)
 {
 	struct job *j = calloc(1, sizeof *j);
-	if (!j) {
-		free(index);
-		return -1;
-	}
-	j->msg = msg;
+	if (!j)
+		return NULL;
 	j->local = local;
-	snprintf(j->domain, sizeof j->domain, "%s", domain);
-	j->index = index;
-	j->count = count;
+	snprintf(j->domain, sizeof j->domain, "%s", local ? "" : domain);
 	j->fd = -1;
 	bytes_init(&j->report, JOB_REPORT_MAX);
 	if (R->waiting_tail)
@@ -35,36 +30,72 @@ int jobs_add(struct runner *R, struct active *msg, int local,
 	else
 		R->waiting = j;
 	R->waiting_tail = j;
+	return j;
+}
+
+int jobs_add(struct runner *R, struct active *msg, int local,
+	     const char *domain, long *index, size_t count)
+{
+	struct job *j = R->waiting;
+	while (j && (j->parts >= JOB_BATCH_MAX || j->local != local ||
+		     (!local && strcasecmp(j->domain, domain) != 0)))
+		j = j->next;
+	if (!j)
+		j = new_job(R, local, domain);
+	if (!j) {
+		free(index);
+		return -1;
+	}
+	j->part[j->parts++] = (struct job_part){ msg, count, index };
 	msg->jobs++;
 	return 0;
 }
 
-/* In the child: deliver and report on fd, then exit. */
+/* A part's delivery, its queue file opened. 0, or -1 (ENOMEM). */
+static int part_delivery(struct runner *R, struct job_part *p, struct delivery *d)
+{
+	struct active *m = p->msg;
+	char path[PATH_MAX_POSTERN];
+	*d = (struct delivery){ .id = m->id, .env = &m->env, .offset = m->offset,
+				.size = m->size, .me = R->me,
+				.timeout_cap = (int)R->timeout_cap, .count = p->count };
+	d->rcpt = calloc(p->count, sizeof *d->rcpt);
+	if (!d->rcpt)
+		return -1;
+	for (size_t i = 0; i < p->count; i++) {
+		d->rcpt[i].index = p->index[i];
+		d->rcpt[i].address = m->st.rcpt[p->index[i]].address;
+	}
+	d->fd = spool_path(&R->sp, "queue", m->id, path, sizeof path) < 0 ? -1 :
+		open(path, O_RDONLY | O_CLOEXEC);
+	if (d->fd < 0)
+		delivery_set_rest(d, RESULT_DEFERRED, "", "451 4.3.0 the queue file is gone");
+	return 0;
+}
+
+/* In the child: deliver every part and report on fd, then exit. */
 static void child_run(struct runner *R, struct job *j, int fd)
 	__attribute__((noreturn));
 static void child_run(struct runner *R, struct job *j, int fd)
 {
-	struct active *m = j->msg;
-	struct delivery d = { .id = m->id, .env = &m->env, .offset = m->offset,
-			      .size = m->size, .me = R->me,
-			      .timeout_cap = (int)R->timeout_cap, .count = j->count };
-	char path[PATH_MAX_POSTERN];
-	d.rcpt = calloc(j->count, sizeof *d.rcpt);
-	if (!d.rcpt)
-		_exit(111);
-	for (size_t i = 0; i < j->count; i++) {
-		d.rcpt[i].index = j->index[i];
-		d.rcpt[i].address = m->st.rcpt[j->index[i]].address;
+	struct delivery d[JOB_BATCH_MAX];
+	struct delivery *todo[JOB_BATCH_MAX];
+	size_t n = 0;
+	for (size_t i = 0; i < j->parts; i++) {
+		if (part_delivery(R, &j->part[i], &d[i]) < 0)
+			_exit(111);
+		if (d[i].fd >= 0)
+			todo[n++] = &d[i];
 	}
-	d.fd = spool_path(&R->sp, "queue", m->id, path, sizeof path) < 0 ? -1 :
-	       open(path, O_RDONLY | O_CLOEXEC);
-	if (d.fd < 0)
-		delivery_set_rest(&d, RESULT_DEFERRED, "", "451 4.3.0 the queue file is gone");
-	else if (j->local)
-		local_deliver(&d);
-	else
-		smtp_deliver(&d, j->domain);
-	_exit(delivery_report(&d, fd) < 0 ? 111 : 0);
+	if (j->local)
+		for (size_t i = 0; i < n; i++)
+			local_deliver(todo[i]);
+	else if (n > 0)
+		smtp_deliver(todo, n, j->domain);
+	int rc = 0;
+	for (size_t i = 0; i < j->parts; i++)
+		rc |= delivery_report(&d[i], (int)i, fd);
+	_exit(rc < 0 ? 111 : 0);
 }
 
 static void start_one(struct runner *R, struct job *j)
@@ -100,7 +131,8 @@ static void start_one(struct runner *R, struct job *j)
 
 static void free_job(struct job *j)
 {
-	free(j->index);
+	for (size_t i = 0; i < j->parts; i++)
+		free(j->part[i].index);
 	bytes_free(&j->report);
 	free(j);
 }
@@ -129,10 +161,14 @@ static void finish(struct runner *R, struct job *j)
 		p = nl + 1;
 	}
 	apply_missing(R, j, status, now);
-	struct active *m = j->msg;
+	struct active *msgs[JOB_BATCH_MAX];
+	size_t n = j->parts;
+	for (size_t i = 0; i < n; i++)
+		msgs[i] = j->part[i].msg;
 	free_job(j);
-	if (--m->jobs == 0)
-		runner_settle(R, m);
+	for (size_t i = 0; i < n; i++)
+		if (--msgs[i]->jobs == 0)
+			runner_settle(R, msgs[i]);
 }
 
 void jobs_start(struct runner *R)
@@ -206,33 +242,40 @@ static void record(struct runner *R, struct active *m, struct rcpt_state *r,
 		  r->attempts);
 }
 
-static struct rcpt_state *job_rcpt(struct job *j, long index, int take)
+/* Recipient index of part k of j, marked answered; NULL if not asked. */
+static struct rcpt_state *job_rcpt(struct job *j, long k, long index)
 {
-	for (size_t i = 0; i < j->count; i++)
-		if (j->index[i] == index) {
-			if (take)
-				j->index[i] = -1;       /* answered */
-			return &j->msg->st.rcpt[index];
+	if (k < 0 || (size_t)k >= j->parts)
+		return NULL;
+	struct job_part *p = &j->part[k];
+	for (size_t i = 0; i < p->count; i++)
+		if (p->index[i] == index) {
+			p->index[i] = -1;
+			return &p->msg->st.rcpt[index];
 		}
 	return NULL;
 }
 
+/* One report line "PART INDEX R\tRELAY\tREPLY". */
 static void apply_line(struct runner *R, struct job *j, char *line, time_t now)
 {
-	char *end, *f[3] = { line, NULL, NULL };
-	long index = strtol(line, &end, 10);
-	if (end == line || *end != ' ' || !end[1] || end[2] != '\t')
+	char *end, *relay, *reply;
+	long k = strtol(line, &end, 10);
+	if (end == line || *end != ' ')
+		return;
+	long index = strtol(end + 1, &end, 10);
+	if (*end != ' ' || !end[1] || end[2] != '\t')
 		return;
 	char result = end[1];
-	f[1] = end + 3;
-	f[2] = strchr(f[1], '\t');
-	if (!f[2])
+	relay = end + 3;
+	reply = strchr(relay, '\t');
+	if (!reply)
 		return;
-	*f[2]++ = '\0';
-	struct rcpt_state *r = job_rcpt(j, index, 1);
+	*reply++ = '\0';
+	struct rcpt_state *r = job_rcpt(j, k, index);
 	if (r && (result == RESULT_SENT || result == RESULT_BOUNCED ||
 		  result == RESULT_DEFERRED))
-		record(R, j->msg, r, result, f[1], f[2], now);
+		record(R, j->part[k].msg, r, result, relay, reply, now);
 }
 
 static void apply_missing(struct runner *R, struct job *j, int status, time_t now)
@@ -240,8 +283,11 @@ static void apply_missing(struct runner *R, struct job *j, int status, time_t no
 	char reply[128];
 	snprintf(reply, sizeof reply, "451 4.3.0 the delivery process ended "
 		 "without a result (status %d)", status);
-	for (size_t i = 0; i < j->count; i++)
-		if (j->index[i] >= 0)
-			record(R, j->msg, &j->msg->st.rcpt[j->index[i]], RESULT_DEFERRED,
-			       "-", reply, now);
+	for (size_t k = 0; k < j->parts; k++) {
+		struct job_part *p = &j->part[k];
+		for (size_t i = 0; i < p->count; i++)
+			if (p->index[i] >= 0)
+				record(R, p->msg, &p->msg->st.rcpt[p->index[i]],
+				       RESULT_DEFERRED, "-", reply, now);
+	}
 }

@@ -24,12 +24,20 @@ struct active {
 
 /* One delivery: a message's local recipients, or its recipients in one
  * remote domain. */
-struct job {
+struct job_part {
 	struct active *msg;
-	int local;
-	char domain[ADDRESS_DOMAIN_MAX + 1];
 	size_t count;
 	long *index;            /* recipients (indexes into msg->st) */
+};
+
+/* A job: parts of up to JOB_BATCH_MAX messages that go the same way (all
+ * local, or one remote domain), delivered by one child in turn, over one
+ * SMTP connection when they are remote. */
+struct job {
+	int local;
+	char domain[ADDRESS_DOMAIN_MAX + 1];
+	size_t parts;
+	struct job_part part[JOB_BATCH_MAX];
 	pid_t pid;
 	int fd;                 /* read end of the report pipe; -1 waiting */
 	struct bytes report;
@@ -76,7 +84,8 @@ void runner_settle(struct runner *R, struct active *msg);
 long runner_backoff(const struct runner *R, int attempts);
 
 /* jobs.c */
-/* Queue a job for recipients index[0..count) of msg (index is taken). */
+/* Queue the delivery of recipients index[0..count) of msg (index is
+ * taken): added to a waiting job going the same way, else a new job. */
 int jobs_add(struct runner *R, struct active *msg, int local,
 	     const char *domain, long *index, size_t count);
 /* Start waiting jobs while fewer than concurrency run. */

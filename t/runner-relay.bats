@@ -259,3 +259,52 @@ T() { cat "$BATS_TEST_TMPDIR/${1:-fake}/transcript"; }
 	[ "$(queue_count)" -eq 0 ]
 	[ "$(ls "$BATS_TEST_TMPDIR/fake"/msg-* | wc -l)" -eq 12 ]
 }
+
+@test "relay: messages to one domain share a connection" {
+	fake_start fake
+	route remote.test
+	local i
+	for i in 1 2 3; do msg "n$i" | inject alice@example.test "u$i@remote.test"; done
+	run_runner -1
+	[ "$(queue_count)" -eq 0 ]
+	[ "$(grep -c '^C1: MAIL FROM' "$BATS_TEST_TMPDIR/fake/transcript")" -eq 3 ]
+	! grep -q '^C2:' "$BATS_TEST_TMPDIR/fake/transcript"
+	[ "$(ls "$BATS_TEST_TMPDIR/fake"/msg-* | wc -l)" -eq 3 ]
+}
+
+@test "relay: a refused message does not spoil the shared connection (pipelined)" {
+	fake_start fake --conn rcpt:dave@remote.test=550
+	route remote.test
+	msg first | inject alice@example.test dave@remote.test
+	msg second | inject alice@example.test erin@remote.test
+	run_runner -1
+	[ "$(queue_count)" -eq 0 ]
+	[ "$(ls "$BATS_TEST_TMPDIR/fake"/msg-* | wc -l)" -eq 1 ]
+	grep -q "Subject: second" "$BATS_TEST_TMPDIR/fake/msg-1"
+	! grep -q '^C2:' "$BATS_TEST_TMPDIR/fake/transcript"
+	[ "$(maildir_count alice@example.test)" -eq 1 ]
+}
+
+@test "relay: RSET after every RCPT refused (no PIPELINING), next message goes" {
+	fake_start fake --conn ext=8BITMIME,rcpt:dave@remote.test=550
+	route remote.test
+	msg first | inject alice@example.test dave@remote.test
+	msg second | inject alice@example.test erin@remote.test
+	run_runner -1
+	[ "$(queue_count)" -eq 0 ]
+	grep -q '^C1: RSET' "$BATS_TEST_TMPDIR/fake/transcript"
+	grep -q "Subject: second" "$BATS_TEST_TMPDIR/fake/msg-1"
+}
+
+@test "relay: a connection lost mid-batch: reconnect for the rest" {
+	fake_start fake --conn drop=end --conn rcpt=250
+	route remote.test
+	msg first | inject alice@example.test dave@remote.test
+	msg second | inject alice@example.test erin@remote.test
+	run_runner -1
+	[ "$(queue_count)" -eq 1 ]          # the first: its end-of-data reply was lost
+	grep -q "Subject: second" "$BATS_TEST_TMPDIR/fake/msg-1"
+	grep -q 'rcpt=dave@remote.test result=deferred.*connection closed' "$RUNNER_LOG"
+	run_runner -1
+	[ "$(queue_count)" -eq 0 ]
+}
