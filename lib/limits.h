@@ -28,6 +28,13 @@
 /* Bad commands in a row before the server gives up (RFC 5321 §4.3.2
  * leaves it to the server; Postfix's smtpd_hard_error_limit is 20). */
 #define SMTP_BAD_COMMANDS_MAX 20
+/* RFC 4954 §4: an AUTH continuation line; "12288 octets is considered to
+ * be a sufficient line length limit" for deployed mechanisms. */
+#define SMTP_AUTH_LINE_MAX 12288
+/* Free space smtpd leaves in the spool's file system beyond a message
+ * (the habit of OpenSMTPD and Postfix's queue_minfree): room for other
+ * writers and the runner's state files; below it, 452 4.3.1. */
+#define SPOOL_MIN_FREE (1024L * 1024)
 
 /* --- authentication -------------------------------------------------- */
 /* Failed logins before the connection is closed. */
@@ -44,6 +51,24 @@
 /* --- POP3 (RFC 1939 §4, RFC 2449 §4) -------------------------------- */
 /* RFC 2449 §4: a command line is at most 255 octets including CRLF. */
 #define POP3_COMMAND_LINE_MAX 255
+/* RFC 1939 §3: each argument is at most 40 characters (message numbers;
+ * USER and PASS take the rest of the line, bounded by the line). */
+#define POP3_ARGUMENT_MAX 40
+/* RFC 1939 §7: a unique-id is 1 to 70 octets of 0x21..0x7E; longer
+ * Maildir names are replaced by a hash of them. */
+#define POP3_UNIQUE_ID_MAX 70
+/* Unknown, malformed or misplaced commands before pop3d hangs up
+ * (like SMTP_BAD_COMMANDS_MAX: no client errs this often by accident). */
+#define POP3_BAD_COMMANDS_MAX 20
+/* Messages listed in one session (more wait for a later session): bounds
+ * the per-session list, 24 bytes a message plus its name (typically 40),
+ * some 64 MB for a million. */
+#define POP3_MESSAGES_MAX 1000000
+/* A Maildir file name pop3d keeps (NAME_MAX of common file systems). */
+#define POP3_FILE_NAME_MAX 255
+/* RETR/TOP read the message file in chunks of this size: few read(2)s,
+ * and a page-cache friendly size. */
+#define POP3_READ_CHUNK 65536
 
 /* --- IMAP (RFC 3501, RFC 7888 §4) ------------------------------------ */
 /* A whole command, literals excepted: no client needs more; RFC 7888 §4
@@ -51,6 +76,50 @@
 #define IMAP_COMMAND_MAX 65536
 /* Parenthesis nesting in a command (search keys, fetch atts). */
 #define IMAP_NESTING_MAX 32
+/* A tag: clients use a letter and a counter; a longer one is not echoed. */
+#define IMAP_TAG_MAX 64
+/* A literal in any command but APPEND: names, passwords and search
+ * strings are small (RFC 7888 §4 invites a low bound there); APPEND's
+ * literal is bounded by the control file "maxsize". */
+#define IMAP_LITERAL_MAX IMAP_COMMAND_MAX
+/* A mailbox name in modified UTF-7: a Maildir++ folder is one directory
+ * entry, ".NAME", so NAME_MAX (255) less the dot. */
+#define IMAP_MAILBOX_NAME_MAX 254
+/* Folders listed by LIST/LSUB in one user's Maildir. */
+#define IMAP_FOLDERS_MAX 10000
+/* The per-folder UID file: about 60 octets a message; 64 MB is a
+ * million messages. */
+#define IMAP_UIDLIST_MAX (64L * 1024 * 1024)
+/* ID (RFC 2971 §3.3): at most 30 field-value pairs. */
+#define IMAP_ID_PAIRS_MAX 30
+
+/* --- MIME parsing (RFC 2045, 2046; imapd FETCH BODYSTRUCTURE) -------- */
+/* Nesting of multipart and message/rfc822 parts. Real mail nests fewer
+ * than 10 deep (a forward of a forward of a digest); 32 keeps the
+ * recursive parser and writer's stack small while leaving room, and
+ * matches IMAP_NESTING_MAX. A deeper part is treated as a text leaf. */
+#define MIME_DEPTH_MAX 32
+/* Parts in one message. Dovecot's default (max_total_mime_parts) is
+ * 10000; more than that is an attack, not mail. Further parts are
+ * dropped from the structure (their bytes stay in the parent's body). */
+#define MIME_PARTS_MAX 10000
+/* Parameters kept from one Content-Type or Content-Disposition field,
+ * counting each RFC 2231 continuation segment. Real fields carry fewer
+ * than 10; the rest are ignored. */
+#define MIME_PARAMS_MAX 64
+/* Cap of a decoded header value or body held for SEARCH: above the
+ * largest message smtpd accepts (maxsize default 35 MiB), so any stored
+ * message decodes whole. */
+#define MIME_DECODED_MAX (64 * 1024 * 1024)
+/* A charset name, NUL included: RFC 2978 §2.3 registers names of at most
+ * 40 characters; a longer one in an encoded word or parameter is unknown. */
+#define MIME_CHARSET_MAX 48
+/* A word of a Date: field ("Wednesday,", "+0000", "(comment)" parts):
+ * longer words are cut, no valid date word comes near it. */
+#define MIME_DATE_WORD_MAX 32
+/* Longest IMAP quoted string written; longer values go as literals, which
+ * need no escaping and which clients read without line-length limits. */
+#define IMAP_QUOTED_MAX 1024
 
 /* --- control files and spool ----------------------------------------- */
 /* A control-file line: an alias line with a handful of targets. */

@@ -1,0 +1,152 @@
+/* cmd_auth.c - LOGIN (RFC 3501 §6.2.3) and AUTHENTICATE PLAIN (§6.2.2,
+ * RFC 4616, SASL-IR RFC 4959). Passwords are taken only on an encrypted
+ * link unless the control file "plaintextauth" says 1 (§11.1). */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include "control.h"
+#include "imapd.h"
+#include "log.h"
+#include "maildir.h"
+#include "password.h"
+#include "sasl.h"
+
+int session_plaintext_ok(struct session *s)
+{
+	if (s->plaintext < 0) {
+		char v[16];
+		s->plaintext = s->encrypted ||
+			(control_value("plaintextauth", v, sizeof v, "0") >= 0 &&
+			 !strcmp(v, "1"));
+	}
+	return s->plaintext;
+}
+
+static void wipe(volatile char *p, size_t n)
+{
+	while (n--)
+		*p++ = 0;
+}
+
+/* A failed attempt: delay, NO, and after AUTH_FAILURES_MAX the end. */
+static enum reply auth_failed(struct session *s, const char *user)
+{
+	char q[128];
+	log_event("event=login-failed user=%s peer=%s",
+		  log_quote(user, q, sizeof q), s->peer);
+	password_failure_delay();
+	if (++s->auth_failures < AUTH_FAILURES_MAX)
+		return reply_set(s, REPLY_NO, "AUTHENTICATIONFAILED",
+				 "Authentication failed");
+	output_printf(&s->out, "%s NO [AUTHENTICATIONFAILED] "
+		      "Authentication failed\r\n", s->tag);
+	untagged(s, "BYE Too many failed logins");
+	return REPLY_FATAL;
+}
+
+/* Check user and password; on success enter STATE_AUTH. */
+static enum reply auth_user(struct session *s, const char *user,
+			    const char *password)
+{
+	char q[128];
+	int ok = password_check(user, password);
+	if (ok < 0) {
+		log_event("event=users-unreadable");
+		return reply_set(s, REPLY_NO, "UNAVAILABLE",
+				 "Authentication temporarily unavailable");
+	}
+	if (ok == 0)
+		return auth_failed(s, user);
+	size_t n = strlen(user);
+	if (n >= sizeof s->user)
+		return auth_failed(s, user);
+	for (size_t i = 0; i <= n; i++)
+		s->user[i] = (char)tolower((unsigned char)user[i]);
+	if (maildir_path(s->maildir, sizeof s->maildir, NULL, s->user) < 0 ||
+	    maildir_create(s->maildir) < 0) {
+		log_event("event=maildir-error user=%s",
+			  log_quote(s->user, q, sizeof q));
+		s->user[0] = '\0';
+		return reply_set(s, REPLY_NO, "UNAVAILABLE",
+				 "Mailbox temporarily unavailable");
+	}
+	s->state = STATE_AUTH;
+	log_event("event=login user=%s peer=%s",
+		  log_quote(s->user, q, sizeof q), s->peer);
+	char code[160];
+	snprintf(code, sizeof code, "CAPABILITY %s", capabilities(s));
+	return reply_set(s, REPLY_OK, code, "Logged in");
+}
+
+enum reply cmd_login(struct session *s, struct parse *p)
+{
+	struct string user, pass;
+	if (parse_sp(p) < 0 || parse_astring(p, &user) < 0 ||
+	    parse_sp(p) < 0 || parse_astring(p, &pass) < 0 ||
+	    parse_end(p) < 0)
+		return REPLY_BAD;
+	if (!session_plaintext_ok(s))
+		return reply_set(s, REPLY_NO, "PRIVACYREQUIRED",
+				 "LOGIN is disabled on an unencrypted link");
+	enum reply rc = auth_user(s, user.s, pass.s);
+	wipe(pass.s, pass.len);
+	return rc;
+}
+
+/* The client's response after "+ ": one line of base64, "*" cancels. */
+static enum reply read_response(struct session *s, char *buf, size_t size)
+{
+	size_t len;
+	int flags;
+	output_str(&s->out, "+ \r\n");
+	if (output_flush(&s->out) < 0)
+		return REPLY_FATAL;
+	enum input_status st = input_line(&s->in, buf, size, &len, &flags);
+	if (st == INPUT_TOO_LONG)
+		return reply_set(s, REPLY_BAD, NULL, "Response too long");
+	if (st != INPUT_OK)
+		return REPLY_FATAL;
+	if ((flags & INPUT_NUL) || !strcmp(buf, "*"))
+		return reply_set(s, REPLY_BAD, NULL,
+				 "Authentication cancelled");
+	return REPLY_OK;
+}
+
+enum reply cmd_authenticate(struct session *s, struct parse *p)
+{
+	struct string mech, ir = { 0 };
+	char resp[SASL_PLAIN_MAX + 3];
+	struct sasl_plain sp;
+	if (parse_sp(p) < 0 || parse_atom(p, &mech) < 0)
+		return REPLY_BAD;
+	if (!parse_at_end(p) && (parse_sp(p) < 0 ||
+				 parse_word(p, "+/=", &ir) < 0))
+		return REPLY_BAD;
+	if (parse_end(p) < 0)
+		return REPLY_BAD;
+	if (strcasecmp(mech.s, "PLAIN"))
+		return reply_set(s, REPLY_NO, NULL,
+				 "Unsupported authentication mechanism");
+	if (!session_plaintext_ok(s))
+		return reply_set(s, REPLY_NO, "PRIVACYREQUIRED",
+				 "Authentication needs an encrypted link");
+	if (ir.s && ir.len > SASL_PLAIN_MAX)
+		return reply_set(s, REPLY_BAD, NULL, "Response too long");
+	if (ir.s) {
+		/* RFC 4959 §3: "=" is an empty initial response */
+		snprintf(resp, sizeof resp, "%s", strcmp(ir.s, "=") ? ir.s : "");
+	} else {
+		enum reply rc = read_response(s, resp, sizeof resp);
+		if (rc != REPLY_OK)
+			return rc;
+	}
+	if (sasl_plain_decode(resp, &sp) < 0) {
+		wipe(resp, sizeof resp);
+		return reply_set(s, REPLY_BAD, NULL, "Invalid PLAIN response");
+	}
+	enum reply rc = auth_user(s, sp.authcid, sp.password);
+	wipe(resp, sizeof resp);
+	wipe(sp.password, sizeof sp.password);
+	return rc;
+}

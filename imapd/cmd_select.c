@@ -1,0 +1,129 @@
+/* cmd_select.c - SELECT, EXAMINE (RFC 3501 §6.3.1, §6.3.2), CHECK,
+ * CLOSE, EXPUNGE (§6.4.1-3), UNSELECT (RFC 3691), UID EXPUNGE
+ * (RFC 4315 §2.1), and the reports of changes made elsewhere. */
+#include <stdio.h>
+#include <string.h>
+#include "folder.h"
+#include "imapd.h"
+#include "log.h"
+#include "mailbox.h"
+
+void session_unselect(struct session *s)
+{
+	mailbox_free(s->box);
+	s->box = NULL;
+	if (s->state == STATE_SELECTED)
+		s->state = STATE_AUTH;
+}
+
+void session_refresh(struct session *s, int allow_expunge)
+{
+	if (s->box && mailbox_refresh(s->box, allow_expunge, &s->out) < 0)
+		log_event("event=refresh-error folder=%s", s->box->dir);
+}
+
+static const char system_flags[] =
+	"\\Answered \\Flagged \\Deleted \\Seen \\Draft";
+
+static void select_report(struct session *s)
+{
+	struct mailbox *b = s->box;
+	untagged(s, "FLAGS (%s)", system_flags);
+	untagged(s, "OK [PERMANENTFLAGS (%s)] Flags permitted",
+		 b->readonly ? "" : system_flags);
+	untagged(s, "%zu EXISTS", b->count);
+	untagged(s, "%zu RECENT", mailbox_recent(b));
+	for (size_t i = 0; i < b->count; i++)
+		if (!(b->msgs[i].flags & FLAG_SEEN)) {
+			untagged(s, "OK [UNSEEN %zu] First unseen", i + 1);
+			break;
+		}
+	untagged(s, "OK [UIDVALIDITY %lu] UIDs valid",
+		 (unsigned long)b->validity);
+	untagged(s, "OK [UIDNEXT %lu] Predicted next UID",
+		 (unsigned long)b->next);
+}
+
+static enum reply open_folder(struct session *s, struct parse *p,
+			      int readonly)
+{
+	const char *name;
+	char dir[PATH_MAX_POSTERN];
+	if (parse_sp(p) < 0)
+		return REPLY_BAD;
+	enum reply rc = mailbox_arg(s, p, &name, dir, sizeof dir);
+	if (rc != REPLY_OK)
+		return rc;
+	if (parse_end(p) < 0)
+		return REPLY_BAD;
+	/* §6.3.1: a SELECT leaves the selected state first, even when it
+	 * then fails */
+	session_unselect(s);
+	if (!folder_exists(s->maildir, name))
+		return reply_set(s, REPLY_NO, "NONEXISTENT",
+				 "No such mailbox");
+	s->box = mailbox_open(dir, name, readonly);
+	if (!s->box) {
+		log_event("event=select-error folder=%s", dir);
+		return reply_set(s, REPLY_NO, "SERVERBUG",
+				 "Cannot open mailbox");
+	}
+	s->state = STATE_SELECTED;
+	select_report(s);
+	return reply_set(s, REPLY_OK, readonly ? "READ-ONLY" : "READ-WRITE",
+			 NULL);
+}
+
+enum reply cmd_select(struct session *s, struct parse *p)
+{
+	return open_folder(s, p, 0);
+}
+
+enum reply cmd_examine(struct session *s, struct parse *p)
+{
+	return open_folder(s, p, 1);
+}
+
+/* §6.4.1: our writes are durable when made, so CHECK only catches up. */
+enum reply cmd_check(struct session *s, struct parse *p)
+{
+	if (parse_end(p) < 0)
+		return REPLY_BAD;
+	session_refresh(s, 1);
+	return REPLY_OK;
+}
+
+/* §6.4.2: expunge silently (unless read-only), then leave. */
+enum reply cmd_close(struct session *s, struct parse *p)
+{
+	if (parse_end(p) < 0)
+		return REPLY_BAD;
+	if (!s->box->readonly && mailbox_expunge(s->box, NULL, NULL) < 0)
+		log_event("event=expunge-error folder=%s", s->box->dir);
+	session_unselect(s);
+	return REPLY_OK;
+}
+
+enum reply cmd_unselect(struct session *s, struct parse *p)
+{
+	if (parse_end(p) < 0)
+		return REPLY_BAD;
+	session_unselect(s);
+	return REPLY_OK;
+}
+
+enum reply cmd_expunge(struct session *s, struct parse *p)
+{
+	struct seqset uids;
+	if (s->uid && (parse_sp(p) < 0 || parse_seqset(p, &uids) < 0))
+		return REPLY_BAD;
+	if (parse_end(p) < 0)
+		return REPLY_BAD;
+	if (s->box->readonly)
+		return reply_set(s, REPLY_NO, "READ-ONLY",
+				 "Mailbox is read-only");
+	if (mailbox_expunge(s->box, s->uid ? &uids : NULL, &s->out) < 0)
+		return reply_set(s, REPLY_NO, "SERVERBUG", "Expunge failed");
+	session_refresh(s, 1);
+	return REPLY_OK;
+}

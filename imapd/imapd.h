@@ -1,0 +1,134 @@
+/* imapd.h - the IMAP session: its state, the command table, replies.
+ *
+ * One process serves one connection on stdin/stdout. The state machine of
+ * RFC 3501 §3 is the enum below; the table in main.c says in which states
+ * each command is valid, and main.c's loop is the only place that moves a
+ * session from one state to the next (handlers ask for it by return code
+ * or by calling session_select/session_unselect). */
+#ifndef IMAPD_IMAPD_H
+#define IMAPD_IMAPD_H
+#include <stddef.h>
+#include <stdint.h>
+#include "bytes.h"
+#include "input.h"
+#include "output.h"
+#include "limits.h"
+#include "parse.h"
+
+/* RFC 3501 §3: the four states, as bits so a command lists several. */
+enum imap_state {
+	STATE_NOT_AUTH = 1,     /* §3.1 */
+	STATE_AUTH = 2,         /* §3.2 */
+	STATE_SELECTED = 4,     /* §3.3 */
+	STATE_LOGOUT = 8,       /* §3.4 */
+};
+#define STATES_ANY (STATE_NOT_AUTH | STATE_AUTH | STATE_SELECTED)
+#define STATES_AUTHED (STATE_AUTH | STATE_SELECTED)
+
+/* What a handler returns; the loop writes the tagged reply. */
+enum reply {
+	REPLY_OK,               /* tag OK [s->code] s->text or "NAME completed" */
+	REPLY_NO,               /* tag NO ... */
+	REPLY_BAD,              /* tag BAD ..., text from the parser if unset */
+	REPLY_LOGOUT,           /* OK, then the session ends */
+	REPLY_FATAL,            /* no reply: the link is gone, exit 111 */
+};
+
+struct mailbox;
+
+struct session {
+	enum imap_state state;
+	struct input in;
+	struct output out;
+	int encrypted;                  /* -T or $SSL_PROTOCOL */
+	char peer[64];
+	char tag[IMAP_TAG_MAX + 1];     /* of the command being run */
+	const char *name;               /* its canonical name */
+	int uid;                        /* run as "UID name" */
+	char user[ADDRESS_PATH_MAX + 1];        /* after login: local@domain */
+	char maildir[PATH_MAX_POSTERN]; /* the user's Maildir root */
+	int auth_failures;
+	struct mailbox *box;            /* in STATE_SELECTED */
+	long maxsize;                   /* control "maxsize", read when needed */
+	int plaintext;                  /* -1 unknown, else plaintext_ok */
+	struct bytes code;              /* response code for the tagged reply */
+	char text[256];                 /* text for the tagged reply */
+};
+
+typedef enum reply (*command_handler)(struct session *s, struct parse *p);
+
+/* reply.c --------------------------------------------------------------- */
+
+/* Set the tagged reply's response code ("TRYCREATE", "COPYUID 1 2 3"...)
+ * and/or text; either may be NULL to keep the default. Returns rc so a
+ * handler can write "return reply_set(s, REPLY_NO, NULL, "...")". */
+enum reply reply_set(struct session *s, enum reply rc, const char *code,
+		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Append "a:b,c" for the ascending numbers v[0..n) to out. 0 or -1. */
+int uid_set_format(struct bytes *out, const uint32_t *v, size_t n);
+/* "* " fmt CRLF, queued. */
+void untagged(struct session *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* An IMAP string for arbitrary bytes: quoted when safe, else a literal. */
+void write_string(struct output *out, const char *p, size_t n);
+/* The CAPABILITY list for the session's state and link (§7.2.1). */
+const char *capabilities(struct session *s);
+
+/* Command handlers by group: cmd_any.c, cmd_auth.c, cmd_mailbox.c,
+ * cmd_select.c, cmd_fetch.c, cmd_store.c, cmd_copy.c, cmd_append.c,
+ * cmd_search.c. Each parses its own arguments from p (positioned just
+ * after the command name) and must consume them to the end. */
+enum reply cmd_capability(struct session *s, struct parse *p);
+enum reply cmd_noop(struct session *s, struct parse *p);
+enum reply cmd_logout(struct session *s, struct parse *p);
+enum reply cmd_id(struct session *s, struct parse *p);
+enum reply cmd_enable(struct session *s, struct parse *p);
+enum reply cmd_namespace(struct session *s, struct parse *p);
+enum reply cmd_login(struct session *s, struct parse *p);
+enum reply cmd_authenticate(struct session *s, struct parse *p);
+enum reply cmd_create(struct session *s, struct parse *p);
+enum reply cmd_delete(struct session *s, struct parse *p);
+enum reply cmd_rename(struct session *s, struct parse *p);
+enum reply cmd_subscribe(struct session *s, struct parse *p);
+enum reply cmd_unsubscribe(struct session *s, struct parse *p);
+enum reply cmd_list(struct session *s, struct parse *p);
+enum reply cmd_lsub(struct session *s, struct parse *p);
+enum reply cmd_status(struct session *s, struct parse *p);
+enum reply cmd_select(struct session *s, struct parse *p);
+enum reply cmd_examine(struct session *s, struct parse *p);
+enum reply cmd_close(struct session *s, struct parse *p);
+enum reply cmd_unselect(struct session *s, struct parse *p);
+enum reply cmd_check(struct session *s, struct parse *p);
+enum reply cmd_expunge(struct session *s, struct parse *p);
+enum reply cmd_fetch(struct session *s, struct parse *p);
+enum reply cmd_store(struct session *s, struct parse *p);
+enum reply cmd_copy(struct session *s, struct parse *p);
+enum reply cmd_move(struct session *s, struct parse *p);
+enum reply cmd_append(struct session *s, struct parse *p);
+enum reply cmd_search(struct session *s, struct parse *p);
+
+/* cmd_select.c: leave the selected folder (no expunge); state AUTH. */
+void session_unselect(struct session *s);
+/* cmd_select.c: report changes to the selected folder made elsewhere
+ * (EXISTS, RECENT, FETCH FLAGS; EXPUNGE only when allow_expunge, which
+ * RFC 3501 §7.4.1 forbids during FETCH, STORE and SEARCH). */
+void session_refresh(struct session *s, int allow_expunge);
+/* cmd_auth.c: may a password be sent on this link? (encrypted, or the
+ * control file "plaintextauth" says 1; read once.) */
+int session_plaintext_ok(struct session *s);
+/* cmd_mailbox.c: parse a mailbox argument (astring), check the name
+ * (folder.h), canonicalise INBOX, and set *name and its directory. On
+ * failure returns REPLY_BAD (syntax) or REPLY_NO (refused name) with the
+ * reply set; else REPLY_OK. */
+enum reply mailbox_arg(struct session *s, struct parse *p,
+		       const char **name, char *dir, size_t size);
+/* msgset.c: the selected messages named by set (sequence numbers, or
+ * UIDs when s->uid), as ascending indexes into s->box->msgs in *idx
+ * (malloc'd, *n of them). REPLY_OK, or REPLY_BAD with the reply set when
+ * a sequence number does not exist (§6.4.8 UID sets never fail). */
+enum reply message_set(struct session *s, const struct seqset *set,
+		       size_t **idx, size_t *n);
+/* main.c: the control file "maxsize", read once. */
+long session_maxsize(struct session *s);
+
+#endif

@@ -1,0 +1,75 @@
+/* mailbox.h - the selected folder: its messages in UID order, their flags
+ * (kept in the Maildir file name, ":2,DFRST") and \Recent (§2.3.2). */
+#ifndef IMAPD_MAILBOX_H
+#define IMAPD_MAILBOX_H
+#include <stddef.h>
+#include <stdint.h>
+#include "limits.h"
+#include "output.h"
+#include "parse.h"
+
+/* System flags (§2.3.2) and their Maildir info letters. */
+#define FLAG_ANSWERED 0x01      /* R */
+#define FLAG_FLAGGED  0x02      /* F */
+#define FLAG_DELETED  0x04      /* T */
+#define FLAG_SEEN     0x08      /* S */
+#define FLAG_DRAFT    0x10      /* D */
+
+struct message {
+	uint32_t uid;
+	char *base;             /* Maildir unique name */
+	char *file;             /* "cur/BASE:2,FLAGS" relative to the dir */
+	unsigned flags;
+	int recent;
+	long long size;         /* RFC822.SIZE (CRLF), -1 until known */
+	int gone;               /* the file vanished; EXPUNGE not yet sent */
+};
+
+struct mailbox {
+	char name[IMAP_MAILBOX_NAME_MAX + 1];
+	char dir[PATH_MAX_POSTERN];
+	int readonly;           /* EXAMINE */
+	uint32_t validity, next;
+	size_t count;
+	struct message *msgs;   /* sequence number i+1 is msgs[i] */
+};
+
+/* Open the folder in dir: sync its UIDs, and unless readonly move new/
+ * into cur/, those being \Recent here. NULL with errno on failure. */
+struct mailbox *mailbox_open(const char *dir, const char *name,
+			     int readonly);
+void mailbox_free(struct mailbox *box);
+
+/* Catch up with changes made by others; write EXISTS / RECENT / FETCH
+ * FLAGS and (if allow_expunge) EXPUNGE to out. 0 or -1. */
+int mailbox_refresh(struct mailbox *box, int allow_expunge,
+		    struct output *out);
+
+/* How many messages are \Recent. */
+size_t mailbox_recent(const struct mailbox *box);
+
+/* The flags a Maildir file name carries. */
+unsigned flags_from_file(const char *file);
+/* "(\Seen \Flagged ...)" (with \Recent when recent) to out. */
+void write_flags(struct output *out, unsigned flags, int recent);
+
+/* Full path of message m into buf, looking for it again in cur/ when it
+ * was renamed by another process. 0, or -1 (gone). */
+int mailbox_path(struct mailbox *box, struct message *m, char *buf,
+		 size_t size);
+
+/* Give m the flags (a rename of its file). Call with the folder's lock
+ * held (uidlist_lock). 0, or -1 (the message is gone). */
+int mailbox_set_flags(struct mailbox *box, struct message *m,
+		      unsigned flags);
+
+/* Remove the messages with \Deleted (and, if uids is set, a UID in it)
+ * and write "* n EXPUNGE" for each to out (when out is not NULL).
+ * Returns the number removed, -1 on error. */
+long mailbox_expunge(struct mailbox *box, const struct seqset *uids,
+		     struct output *out);
+
+/* The index of the message with this UID, or -1. */
+long mailbox_find_uid(const struct mailbox *box, uint32_t uid);
+
+#endif

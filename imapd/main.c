@@ -1,0 +1,236 @@
+/* main.c - imapd: one IMAP4rev1 session (RFC 3501) on stdin/stdout.
+ *
+ * The command table below is the protocol's state machine: each command
+ * with the states (§3) where it is valid and its handler. The loop reads a
+ * command, checks the state, runs the handler and writes the tagged reply
+ * from the handler's return code. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include "bytes.h"
+#include "command.h"
+#include "control.h"
+#include "imapd.h"
+#include "log.h"
+#include "mailbox.h"
+#include "peer.h"
+
+struct command {
+	const char *name;
+	int states;             /* enum imap_state bits */
+	int uid;                /* may follow "UID" (§6.4.8) */
+	command_handler handler;
+};
+
+static enum reply cmd_uid(struct session *s, struct parse *p);
+
+static const struct command commands[] = {
+	/* §6.1: any state */
+	{ "CAPABILITY",   STATES_ANY, 0, cmd_capability },
+	{ "NOOP",         STATES_ANY, 0, cmd_noop },
+	{ "LOGOUT",       STATES_ANY, 0, cmd_logout },
+	{ "ID",           STATES_ANY, 0, cmd_id },              /* RFC 2971 */
+	/* §6.2: not authenticated */
+	{ "LOGIN",        STATE_NOT_AUTH, 0, cmd_login },
+	{ "AUTHENTICATE", STATE_NOT_AUTH, 0, cmd_authenticate },
+	/* §6.3: authenticated (and selected) */
+	{ "ENABLE",       STATE_AUTH, 0, cmd_enable },          /* RFC 5161 */
+	{ "NAMESPACE",    STATES_AUTHED, 0, cmd_namespace },    /* RFC 2342 */
+	{ "SELECT",       STATES_AUTHED, 0, cmd_select },
+	{ "EXAMINE",      STATES_AUTHED, 0, cmd_examine },
+	{ "CREATE",       STATES_AUTHED, 0, cmd_create },
+	{ "DELETE",       STATES_AUTHED, 0, cmd_delete },
+	{ "RENAME",       STATES_AUTHED, 0, cmd_rename },
+	{ "SUBSCRIBE",    STATES_AUTHED, 0, cmd_subscribe },
+	{ "UNSUBSCRIBE",  STATES_AUTHED, 0, cmd_unsubscribe },
+	{ "LIST",         STATES_AUTHED, 0, cmd_list },
+	{ "LSUB",         STATES_AUTHED, 0, cmd_lsub },
+	{ "STATUS",       STATES_AUTHED, 0, cmd_status },
+	{ "APPEND",       STATES_AUTHED, 0, cmd_append },
+	/* §6.4: selected */
+	{ "CHECK",        STATE_SELECTED, 0, cmd_check },
+	{ "CLOSE",        STATE_SELECTED, 0, cmd_close },
+	{ "UNSELECT",     STATE_SELECTED, 0, cmd_unselect },    /* RFC 3691 */
+	{ "EXPUNGE",      STATE_SELECTED, 1, cmd_expunge },     /* UID: RFC 4315 */
+	{ "SEARCH",       STATE_SELECTED, 1, cmd_search },
+	{ "FETCH",        STATE_SELECTED, 1, cmd_fetch },
+	{ "STORE",        STATE_SELECTED, 1, cmd_store },
+	{ "COPY",         STATE_SELECTED, 1, cmd_copy },
+	{ "MOVE",         STATE_SELECTED, 1, cmd_move },        /* RFC 6851 */
+	{ "UID",          STATE_SELECTED, 0, cmd_uid },
+};
+
+static const struct command *command_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcasecmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+/* §6.4.8: UID COPY / MOVE / FETCH / STORE / SEARCH / EXPUNGE. */
+static enum reply cmd_uid(struct session *s, struct parse *p)
+{
+	struct string verb;
+	if (parse_sp(p) < 0 || parse_atom(p, &verb) < 0)
+		return REPLY_BAD;
+	const struct command *c = command_find(verb.s);
+	if (!c || !c->uid)
+		return reply_set(s, REPLY_BAD, NULL, "Unknown UID command");
+	s->uid = 1;
+	s->name = c->name;
+	return c->handler(s, p);
+}
+
+long session_maxsize(struct session *s)
+{
+	if (s->maxsize <= 0 && control_number("maxsize", 36700160,
+					       &s->maxsize) < 0)
+		log_event("event=control-error file=maxsize");
+	if (s->maxsize <= 0)
+		s->maxsize = 36700160;
+	return s->maxsize;
+}
+
+static void tagged(struct session *s, enum reply rc, const char *deftext)
+{
+	static const char *const words[] = { "OK", "NO", "BAD", "OK" };
+	const char *text = s->text[0] ? s->text : deftext;
+	int code = s->code.len > 0;
+	output_printf(&s->out, "%s %s %s%s%s%s\r\n", s->tag, words[rc],
+		      code ? "[" : "", bytes_str(&s->code), code ? "] " : "",
+		      text);
+}
+
+/* Run one assembled command. Returns 0 to go on, 1 to end the session. */
+static int run(struct session *s, struct bytes *buf)
+{
+	struct parse p;
+	struct string tag, name;
+	enum reply rc;
+	char deftext[64];
+	parse_init(&p, buf->data, buf->len);
+	bytes_clear(&s->code);
+	s->text[0] = '\0';
+	s->uid = 0;
+	if (parse_tag(&p, &tag) < 0) {
+		output_str(&s->out, "* BAD Missing or invalid tag\r\n");
+		parse_free(&p);
+		return 0;
+	}
+	snprintf(s->tag, sizeof s->tag, "%s", tag.s);
+	const struct command *c = NULL;
+	if (parse_sp(&p) < 0 || parse_atom(&p, &name) < 0)
+		rc = reply_set(s, REPLY_BAD, NULL, "Missing command");
+	else if (!(c = command_find(name.s)))
+		rc = reply_set(s, REPLY_BAD, NULL, "Unknown command");
+	else if (!(c->states & s->state))
+		rc = reply_set(s, REPLY_BAD, NULL,
+			       "Command not valid in this state");
+	else {
+		s->name = c->name;
+		rc = c->handler(s, &p);
+	}
+	if (rc == REPLY_BAD && !s->text[0])
+		snprintf(s->text, sizeof s->text, "%s",
+			 p.error ? p.error : "Syntax error");
+	snprintf(deftext, sizeof deftext, "%s%s completed",
+		 s->uid ? "UID " : "", c ? s->name : "");
+	parse_free(&p);
+	if (rc == REPLY_FATAL)
+		return 1;
+	tagged(s, rc, deftext);
+	return rc == REPLY_LOGOUT;
+}
+
+static void refused(struct session *s, struct bytes *buf,
+		    enum command_status st, const char *why)
+{
+	command_tag(buf, s->tag, sizeof s->tag);
+	const char *word = "BAD", *code = "";
+	if (st == COMMAND_TOOBIG) {
+		code = "[TOOBIG] ";
+		if (buf->len > strlen(s->tag) + 7 &&
+		    !strncasecmp(buf->data + strlen(s->tag) + 1, "APPEND ", 7))
+			word = "NO";
+	}
+	output_printf(&s->out, "%s %s %s%s\r\n", s->tag[0] ? s->tag : "*",
+		      word, code, why ? why : "Bad command");
+	log_event("event=bad-command reason=\"%s\"", why ? why : "");
+}
+
+static int session_loop(struct session *s)
+{
+	struct bytes buf;
+	bytes_init(&buf, (size_t)IMAP_COMMAND_MAX + IMAP_LITERAL_MAX +
+		   (size_t)session_maxsize(s) + 64);
+	int code = 0;
+	while (s->state != STATE_LOGOUT) {
+		if (output_flush(&s->out) < 0) {
+			code = 111;
+			break;
+		}
+		const char *why = NULL;
+		enum command_status st = command_read(s, &buf, &why);
+		if (st == COMMAND_OK) {
+			if (run(s, &buf))
+				s->state = STATE_LOGOUT;
+		} else if (st == COMMAND_BAD || st == COMMAND_TOOBIG) {
+			refused(s, &buf, st, why);
+		} else if (st == COMMAND_TIMEOUT) {
+			output_str(&s->out, "* BYE Autologout; idle too long\r\n");
+			log_event("event=timeout");
+			break;
+		} else {
+			log_event("event=disconnect");
+			code = st == COMMAND_EOF ? 0 : 111;
+			break;
+		}
+	}
+	output_flush(&s->out);
+	bytes_free(&buf);
+	return code;
+}
+
+/* RFC 3501 §5.4: an autologout timer must be at least 30 minutes; the
+ * "timeout" control file overrides (tests use a few seconds). */
+#define IMAP_DEFAULT_TIMEOUT 1800
+
+int main(int argc, char **argv)
+{
+	static struct session s;
+	int opt;
+	log_init("imapd");
+	while ((opt = getopt(argc, argv, "T")) != -1) {
+		if (opt == 'T')
+			s.encrypted = 1;
+		else
+			log_fatal(64, "usage: imapd [-T]");
+	}
+	if (optind != argc)
+		log_fatal(64, "usage: imapd [-T]");
+	if (getenv("SSL_PROTOCOL"))
+		s.encrypted = 1;
+	long timeout;
+	if (control_number("timeout", IMAP_DEFAULT_TIMEOUT, &timeout) < 0)
+		log_event("event=control-error file=timeout");
+	input_init(&s.in, 0, (int)(timeout > 0 && timeout < 86400 ?
+				   timeout * 1000 : IMAP_DEFAULT_TIMEOUT * 1000));
+	output_init(&s.out, 1, 60 * 1000);
+	peer_address(s.peer, sizeof s.peer);
+	s.state = STATE_NOT_AUTH;
+	s.plaintext = -1;
+	bytes_init(&s.code, IMAP_COMMAND_MAX * 4);
+	log_event("event=connect peer=%s tls=%d", s.peer, s.encrypted);
+	untagged(&s, "OK [CAPABILITY %s] postern IMAP4rev1 ready",
+		 capabilities(&s));
+	int code = session_loop(&s);
+	if (s.box)
+		session_unselect(&s);
+	log_event("event=end user=%s", s.user[0] ? s.user : "-");
+	bytes_free(&s.code);
+	return code;
+}

@@ -1,0 +1,190 @@
+/* message.c - message text for FETCH. See message.h. */
+#include "message.h"
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May",
+	"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+size_t crlf_size(const char *p, size_t n)
+{
+	size_t size = n;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == '\n' && (i == 0 || p[i - 1] != '\r'))
+			size++;
+	return size;
+}
+
+/* Where the header ends: after the first empty line, else at the end. */
+static size_t header_end(const char *p, size_t n)
+{
+	if (n >= 2 && p[0] == '\r' && p[1] == '\n')
+		return 2;
+	for (size_t i = 0; i + 3 < n; i++)
+		if (p[i] == '\r' && p[i + 1] == '\n' && p[i + 2] == '\r' &&
+		    p[i + 3] == '\n')
+			return i + 4;
+	return n;
+}
+
+int message_load(const char *path, size_t max, struct message_data *md)
+{
+	struct stat st;
+	memset(md, 0, sizeof *md);
+	bytes_init(&md->text, max * 2 + 2);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || (size_t)st.st_size > max) {
+		int e = (size_t)st.st_size > max ? EFBIG : errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	md->mtime = st.st_mtime;
+	char buf[16384];
+	char prev = 0;
+	ssize_t r;
+	while ((r = read(fd, buf, sizeof buf)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		size_t start = 0;
+		for (size_t i = 0; i < (size_t)r; i++) {
+			char before = i ? buf[i - 1] : prev;
+			if (buf[i] == '\n' && before != '\r') {
+				if (bytes_append(&md->text, buf + start,
+						 i - start) < 0 ||
+				    bytes_append(&md->text, "\r", 1) < 0)
+					break;
+				start = i;
+			}
+		}
+		if (bytes_append(&md->text, buf + start, (size_t)r - start) < 0)
+			break;
+		prev = buf[r - 1];
+	}
+	int e = errno;
+	close(fd);
+	if (r != 0) {
+		bytes_free(&md->text);
+		errno = e;
+		return -1;
+	}
+	md->header_len = header_end(bytes_str(&md->text), md->text.len);
+	return 0;
+}
+
+void message_data_free(struct message_data *md)
+{
+	bytes_free(&md->text);
+}
+
+long long message_size_from_name(const char *base)
+{
+	const char *w = strstr(base, ",W=");
+	if (!w)
+		return -1;
+	char *end;
+	long long v = strtoll(w + 3, &end, 10);
+	return (end == w + 3 || (*end && *end != ',' && *end != ':')) ? -1 : v;
+}
+
+static int name_listed(const char *field, size_t flen, char **names,
+		       size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(names[i]) == flen &&
+		    !strncasecmp(names[i], field, flen))
+			return 1;
+	return 0;
+}
+
+int header_fields(const char *hdr, size_t len, char **names, size_t n,
+		  int not, struct bytes *out)
+{
+	size_t i = 0;
+	/* the blank line that ends the header is not a field */
+	if (len >= 2 && hdr[len - 2] == '\r' && hdr[len - 1] == '\n' &&
+	    (len == 2 || (len >= 4 && hdr[len - 4] == '\r')))
+		len -= 2;
+	while (i < len) {
+		size_t start = i, colon = 0;
+		/* one field: its first line and continuation lines */
+		for (;;) {
+			const char *nl = memchr(hdr + i, '\n', len - i);
+			i = nl ? (size_t)(nl - hdr) + 1 : len;
+			if (i >= len || (hdr[i] != ' ' && hdr[i] != '\t'))
+				break;
+		}
+		const char *c = memchr(hdr + start, ':', i - start);
+		colon = c ? (size_t)(c - hdr - (long)start) : 0;
+		while (colon > 0 && (hdr[start + colon - 1] == ' ' ||
+				     hdr[start + colon - 1] == '\t'))
+			colon--;
+		int listed = c && name_listed(hdr + start, colon, names, n);
+		if (c && listed != not &&
+		    bytes_append(out, hdr + start, i - start) < 0)
+			return -1;
+	}
+	return bytes_append(out, "\r\n", 2);
+}
+
+void format_date_time(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+	if (!localtime_r(&t, &tm)) {
+		snprintf(buf, size, "01-Jan-1970 00:00:00 +0000");
+		return;
+	}
+	long off = tm.tm_gmtoff / 60;
+	char sign = off < 0 ? '-' : '+';
+	if (off < 0)
+		off = -off;
+	snprintf(buf, size, "%02d-%s-%04d %02d:%02d:%02d %c%02ld%02ld",
+		 tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, sign, off / 60, off % 60);
+}
+
+/* date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time
+ * SP zone DQUOTE; date-day-fixed = (SP DIGIT) / 2DIGIT. */
+int parse_date_time(const char *s, time_t *out)
+{
+	struct tm tm = { 0 };
+	char mon[4], sign;
+	int day, year, h, m, sec, zone, n = 0;
+	if (strlen(s) != 26 || !(isdigit((unsigned char)s[1])) ||
+	    (s[0] != ' ' && !isdigit((unsigned char)s[0])))
+		return -1;
+	if (sscanf(s, "%2d-%3c-%4d %2d:%2d:%2d %c%4d%n", &day, mon, &year, &h,
+		   &m, &sec, &sign, &zone, &n) != 8 || n != 26 ||
+	    (sign != '+' && sign != '-') || !isdigit((unsigned char)s[22]))
+		return -1;
+	mon[3] = '\0';
+	int mi = -1;
+	for (int i = 0; i < 12; i++)
+		if (!strcasecmp(mon, months[i]))
+			mi = i;
+	if (mi < 0 || day < 1 || day > 31 || year < 1900 || h > 23 ||
+	    m > 59 || sec > 60 || zone % 100 > 59)
+		return -1;
+	tm.tm_mday = day;
+	tm.tm_mon = mi;
+	tm.tm_year = year - 1900;
+	tm.tm_hour = h;
+	tm.tm_min = m;
+	tm.tm_sec = sec;
+	time_t t = timegm(&tm);
+	long off = (zone / 100) * 3600L + (zone % 100) * 60L;
+	*out = sign == '+' ? t - off : t + off;
+	return 0;
+}

@@ -1,0 +1,354 @@
+/* uidlist.c - persistent UIDs for a Maildir folder. See uidlist.h. */
+#include "uidlist.h"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+#include "bytes.h"
+#include "fsutil.h"
+#include "limits.h"
+
+/* A file found in new/ or cur/. */
+struct found {
+	char *base, *file;
+	int in_new;
+	int used;
+};
+
+struct scan {
+	size_t count, cap;
+	struct found *v;
+};
+
+int uidlist_lock(const char *dir)
+{
+	char path[PATH_MAX_POSTERN];
+	if (snprintf(path, sizeof path, "%s/postern-uidlist.lock", dir) >=
+	    (int)sizeof path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+void uidlist_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);      /* closing the only descriptor drops the flock */
+}
+
+void uidlist_free(struct uidlist *list)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		free(list->v[i].base);
+		free(list->v[i].file);
+	}
+	free(list->v);
+	memset(list, 0, sizeof *list);
+}
+
+static int list_push(struct uidlist *l, size_t *cap, uint32_t uid,
+		     const char *base)
+{
+	if (l->count == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+		struct uid_entry *v = realloc(l->v, c * sizeof *v);
+		if (!v)
+			return -1;
+		l->v = v;
+		*cap = c;
+	}
+	char *b = strdup(base);
+	if (!b)
+		return -1;
+	l->v[l->count++] = (struct uid_entry){ uid, b, NULL, 0 };
+	return 0;
+}
+
+/* Parse the file; a missing or damaged one starts a new UIDVALIDITY. */
+static int read_file(const char *dir, struct uidlist *l, size_t *cap)
+{
+	char path[PATH_MAX_POSTERN];
+	struct bytes b;
+	snprintf(path, sizeof path, "%s/postern-uidlist", dir);
+	bytes_init(&b, IMAP_UIDLIST_MAX);
+	unsigned long validity, next;
+	int n;
+	if (file_read_all(path, &b) < 0 || !b.data ||
+	    sscanf(b.data, "postern-uidlist 1 %lu %lu\n%n", &validity, &next,
+		   &n) != 2 || validity == 0 || validity > UINT32_MAX ||
+	    next == 0 || next > UINT32_MAX) {
+		bytes_free(&b);
+		if (errno != ENOENT)
+			errno = 0;
+		l->validity = (uint32_t)time(NULL);
+		l->next = 1;
+		return 1;       /* changed: write it */
+	}
+	l->validity = (uint32_t)validity;
+	l->next = (uint32_t)next;
+	char *save, *line;
+	uint32_t last = 0;
+	for (line = strtok_r(b.data + n, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *end;
+		unsigned long uid = strtoul(line, &end, 10);
+		if (*end != ' ' || uid <= last || uid >= l->next ||
+		    strchr(end + 1, '/') || strchr(end + 1, ':') || !end[1])
+			continue;
+		if (list_push(l, cap, (uint32_t)uid, end + 1) < 0) {
+			bytes_free(&b);
+			return -1;
+		}
+		last = (uint32_t)uid;
+	}
+	bytes_free(&b);
+	return 0;
+}
+
+static int scan_dir(const char *dir, const char *sub, struct scan *sc)
+{
+	char path[PATH_MAX_POSTERN];
+	snprintf(path, sizeof path, "%s/%s", dir, sub);
+	DIR *d = opendir(path);
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	struct dirent *e;
+	int rc = 0;
+	while (rc == 0 && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (sc->count == sc->cap) {
+			size_t c = sc->cap ? sc->cap * 2 : 64;
+			struct found *v = realloc(sc->v, c * sizeof *v);
+			if (!v) {
+				rc = -1;
+				break;
+			}
+			sc->v = v;
+			sc->cap = c;
+		}
+		struct found *f = &sc->v[sc->count];
+		size_t blen = strcspn(e->d_name, ":");
+		f->base = strndup(e->d_name, blen);
+		f->file = malloc(strlen(e->d_name) + 5);
+		if (!f->base || !f->file) {
+			free(f->base);
+			free(f->file);
+			rc = -1;
+			break;
+		}
+		snprintf(f->file, strlen(e->d_name) + 5, "%s/%s", sub,
+			 e->d_name);
+		f->in_new = sub[0] == 'n';
+		f->used = 0;
+		sc->count++;
+	}
+	closedir(d);
+	return rc;
+}
+
+static int found_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct found *)a)->base,
+		      ((const struct found *)b)->base);
+}
+
+static struct found *scan_find(struct scan *sc, const char *base)
+{
+	struct found key = { .base = (char *)base };
+	if (!sc->count)
+		return NULL;
+	return bsearch(&key, sc->v, sc->count, sizeof *sc->v, found_cmp);
+}
+
+static void scan_free(struct scan *sc)
+{
+	for (size_t i = 0; i < sc->count; i++) {
+		free(sc->v[i].base);
+		free(sc->v[i].file);
+	}
+	free(sc->v);
+}
+
+/* List new/ and cur/ into sc, sorted by base name. */
+static int scan_all(const char *dir, struct scan *sc)
+{
+	if (scan_dir(dir, "cur", sc) < 0 || scan_dir(dir, "new", sc) < 0)
+		return -1;
+	if (sc->count)
+		qsort(sc->v, sc->count, sizeof *sc->v, found_cmp);
+	return 0;
+}
+
+/* Does some known message seem to have no file? Another program (a mail
+ * reader renaming a file to change its flags) may have moved it while
+ * readdir ran; a second listing tells that from an expunge. */
+static int scan_consistent(const char *dir, const struct uidlist *l,
+			   struct scan *sc)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		if (scan_find(sc, l->v[i].base))
+			continue;
+		scan_free(sc);
+		memset(sc, 0, sizeof *sc);
+		return scan_all(dir, sc);
+	}
+	return 0;
+}
+
+/* Attach found files to known entries; drop entries without a file. */
+static int match_known(struct uidlist *l, struct scan *sc)
+{
+	size_t w = 0;
+	int changed = 0;
+	for (size_t i = 0; i < l->count; i++) {
+		struct found *f = scan_find(sc, l->v[i].base);
+		if (!f || f->used) {
+			free(l->v[i].base);
+			changed = 1;
+			continue;
+		}
+		f->used = 1;
+		l->v[i].file = f->file;
+		l->v[i].recent = f->in_new;
+		f->file = NULL;
+		l->v[w++] = l->v[i];
+	}
+	l->count = w;
+	return changed;
+}
+
+static int assign(struct uidlist *l, size_t *cap, struct found *f)
+{
+	if (f->used)
+		return 0;
+	if (l->next == UINT32_MAX) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	if (list_push(l, cap, l->next++, f->base) < 0)
+		return -1;
+	f->used = 1;
+	l->v[l->count - 1].file = f->file;
+	l->v[l->count - 1].recent = f->in_new;
+	f->file = NULL;
+	return 1;
+}
+
+static int write_file(const char *dir, const struct uidlist *l)
+{
+	char path[PATH_MAX_POSTERN];
+	struct bytes b;
+	snprintf(path, sizeof path, "%s/postern-uidlist", dir);
+	bytes_init(&b, IMAP_UIDLIST_MAX);
+	int rc = bytes_appendf(&b, "postern-uidlist 1 %lu %lu\n",
+			       (unsigned long)l->validity,
+			       (unsigned long)l->next);
+	for (size_t i = 0; rc == 0 && i < l->count; i++)
+		rc = bytes_appendf(&b, "%lu %s\n", (unsigned long)l->v[i].uid,
+				   l->v[i].base);
+	if (rc == 0)
+		rc = file_write_atomic(path, b.data, b.len, 0600);
+	bytes_free(&b);
+	return rc;
+}
+
+/* new/BASE -> cur/BASE:2, for each entry still in new/. */
+static void move_new_files(const char *dir, struct uidlist *l)
+{
+	char from[PATH_MAX_POSTERN], to[PATH_MAX_POSTERN];
+	for (size_t i = 0; i < l->count; i++) {
+		struct uid_entry *e = &l->v[i];
+		if (strncmp(e->file, "new/", 4))
+			continue;
+		size_t n = strlen(e->base) + 8;
+		char *file = malloc(n);
+		if (!file)
+			continue;
+		snprintf(file, n, "cur/%s:2,", e->base);
+		snprintf(from, sizeof from, "%s/%s", dir, e->file);
+		snprintf(to, sizeof to, "%s/%s", dir, file);
+		/* ENOENT: someone else moved it; the file name is then
+		 * found again by mailbox_locate when it is needed. */
+		if (rename(from, to) < 0 && errno != ENOENT) {
+			free(file);
+			e->recent = 0;
+			continue;
+		}
+		free(e->file);
+		e->file = file;
+	}
+}
+
+int uidlist_sync_locked(const char *dir, int move_new, char *const *first,
+			size_t nfirst, struct uidlist *out)
+{
+	struct scan sc = { 0 };
+	size_t cap = 0;
+	memset(out, 0, sizeof *out);
+	int changed = read_file(dir, out, &cap);
+	if (changed < 0 || scan_all(dir, &sc) < 0 ||
+	    scan_consistent(dir, out, &sc) < 0)
+		goto fail;
+	changed |= match_known(out, &sc);
+	for (size_t i = 0; i < nfirst; i++) {
+		struct found *f = scan_find(&sc, first[i]);
+		int r = f ? assign(out, &cap, f) : 0;
+		if (r < 0)
+			goto fail;
+		changed |= r;
+	}
+	for (size_t i = 0; i < sc.count; i++) {
+		int r = assign(out, &cap, &sc.v[i]);
+		if (r < 0)
+			goto fail;
+		changed |= r;
+	}
+	if (changed && write_file(dir, out) < 0)
+		goto fail;
+	if (move_new)
+		move_new_files(dir, out);
+	scan_free(&sc);
+	return 0;
+fail:
+	scan_free(&sc);
+	uidlist_free(out);
+	return -1;
+}
+
+int uidlist_sync(const char *dir, int move_new, char *const *first,
+		 size_t nfirst, struct uidlist *out)
+{
+	int fd = uidlist_lock(dir);
+	if (fd < 0)
+		return -1;
+	int rc = uidlist_sync_locked(dir, move_new, first, nfirst, out);
+	int e = errno;
+	uidlist_unlock(fd);
+	errno = e;
+	return rc;
+}
+
+const struct uid_entry *uidlist_find(const struct uidlist *list,
+				     const char *base)
+{
+	for (size_t i = list->count; i-- > 0;)
+		if (!strcmp(list->v[i].base, base))
+			return &list->v[i];
+	return NULL;
+}

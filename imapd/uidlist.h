@@ -1,0 +1,58 @@
+/* uidlist.h - persistent UIDs for a Maildir folder (RFC 3501 §2.3.1.1).
+ *
+ * The file "postern-uidlist" in the folder's directory:
+ *     postern-uidlist 1 UIDVALIDITY UIDNEXT
+ *     UID BASENAME
+ *     ...
+ * one line per message, ascending UIDs; BASENAME is the Maildir file name
+ * without its ":2,FLAGS" info. It is only ever replaced whole
+ * (file_write_atomic) while flock(LOCK_EX) is held on
+ * "postern-uidlist.lock" beside it, so any number of imapd processes give
+ * each message one UID, unique and ascending in order of discovery. */
+#ifndef IMAPD_UIDLIST_H
+#define IMAPD_UIDLIST_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct uid_entry {
+	uint32_t uid;
+	char *base;             /* the unique name, without ":2,..." */
+	char *file;             /* "cur/BASE:2,FLAGS" or "new/BASE" */
+	int recent;             /* moved out of new/ by this sync, or (when
+				 * not moving) still in new/ */
+};
+
+struct uidlist {
+	uint32_t validity, next;
+	size_t count;
+	struct uid_entry *v;    /* ascending by uid */
+};
+
+/* Take the folder's lock (blocking). Returns an fd for uidlist_unlock,
+ * or -1. Held around every rename or unlink in cur/ by imapd so that a
+ * directory scan under the lock sees each message exactly once. */
+int uidlist_lock(const char *dir);
+void uidlist_unlock(int fd);
+
+/* Under the lock: read the UID file, scan new/ and cur/, forget the
+ * messages whose files are gone, give the next UIDs to unknown files
+ * (the names in first[0..nfirst) first, in that order, then the rest in
+ * name order, which for Maildir names is delivery order), and when
+ * move_new is set rename new/ files into cur/ ("recent" for this caller,
+ * §2.3.2). Writes the file back when anything changed. Fills out; 0, or
+ * -1 with errno and out empty. */
+int uidlist_sync(const char *dir, int move_new, char *const *first,
+		 size_t nfirst, struct uidlist *out);
+
+/* The same with the lock already held (lockfd from uidlist_lock). */
+int uidlist_sync_locked(const char *dir, int move_new, char *const *first,
+			size_t nfirst, struct uidlist *out);
+
+void uidlist_free(struct uidlist *list);
+
+/* The entry with this base name, or NULL (binary search is not possible:
+ * the list is in UID order; linear). */
+const struct uid_entry *uidlist_find(const struct uidlist *list,
+				     const char *base);
+
+#endif

@@ -1,0 +1,220 @@
+/* mime_search.c - substring search over decoded headers and bodies. */
+#include "mime_search.h"
+#include <string.h>
+#include <strings.h>
+#include "base64.h"
+#include "limits.h"
+#include "mime_encoding.h"
+#include "mime_header.h"
+
+/* Simple case folding of one code point (see mime_search.h). */
+static unsigned fold_cp(unsigned c)
+{
+	if ((c >= 'A' && c <= 'Z') || (c >= 0xc0 && c <= 0xde && c != 0xd7))
+		return c + 32;
+	if (c < 0x100)
+		return c;
+	if (c == 0x130)
+		return 'i';
+	if (c == 0x178)
+		return 0xff;
+	if (((c <= 0x137 || (c >= 0x14a && c <= 0x177)) && !(c & 1)) ||
+	    (((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e)) && (c & 1)))
+		return c + 1;
+	if ((c >= 0x391 && c <= 0x3a9 && c != 0x3a2) || (c >= 0x410 && c <= 0x42f))
+		return c + 32;
+	if (c >= 0x400 && c <= 0x40f)
+		return c + 80;
+	return c;
+}
+
+int mime_fold(const char *p, size_t n, struct bytes *out)
+{
+	size_t i = 0;
+	while (i < n) {
+		size_t j = i;                   /* an ASCII run in one append */
+		while (j < n && (unsigned char)p[j] < 0x80)
+			j++;
+		if (j > i) {
+			size_t at = out->len;
+			if (bytes_append(out, p + i, j - i) < 0)
+				return -1;
+			for (; at < out->len; at++)
+				if (out->data[at] >= 'A' && out->data[at] <= 'Z')
+					out->data[at] += 'a' - 'A';
+			i = j;
+			continue;
+		}
+		unsigned cp;
+		size_t len = mime_utf8_decode(p + i, n - i, &cp);
+		int r;
+		if (len == 0) {
+			r = bytes_append_char(out, p[i]);
+			len = 1;
+		} else if (cp < 0x80) {
+			r = bytes_append_char(out, (char)fold_cp(cp));
+		} else {
+			r = mime_utf8_append(out, fold_cp(cp));
+		}
+		if (r < 0)
+			return -1;
+		i += len;
+	}
+	return 0;
+}
+
+int mime_part_unencode(const struct mime_message *m, const struct mime_part *p,
+		       struct bytes *raw)
+{
+	const char *body = m->buf + p->body_off, *e = p->encoding;
+	if (e && strcasecmp(e, "base64") == 0)
+		return base64_decode_lenient(body, p->body_len, raw);
+	if (e && strcasecmp(e, "quoted-printable") == 0)
+		return mime_qp_decode(body, p->body_len, 0, raw);
+	return bytes_append(raw, body, p->body_len);
+}
+
+/* CRLF to LF in place, so that LF and CRLF messages decode alike. */
+static void crlf_to_lf(struct bytes *b)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < b->len; i++)
+		if (!(b->data[i] == '\r' && i + 1 < b->len && b->data[i + 1] == '\n'))
+			b->data[j++] = b->data[i];
+	if (b->len)
+		bytes_truncate(b, j);
+}
+
+int mime_part_decode(const struct mime_message *m, const struct mime_part *p,
+		     struct bytes *out)
+{
+	const struct mime_param *cs = mime_param_find(&p->ctype, "charset");
+	struct bytes raw, charset;
+	bytes_init(&raw, MIME_DECODED_MAX);
+	bytes_init(&charset, MIME_CHARSET_MAX);
+	if (cs && mime_param_decode(cs, &charset) < 0)
+		bytes_clear(&charset);          /* too long: unknown charset */
+	int r = mime_part_unencode(m, p, &raw);
+	crlf_to_lf(&raw);
+	if (r == 0)
+		r = mime_charset_to_utf8(charset.len ? bytes_str(&charset) : NULL,
+					 bytes_str(&raw), raw.len, out);
+	bytes_free(&raw);
+	bytes_free(&charset);
+	return r;
+}
+
+/* 1 when s[0..n) contains w[0..wn), wn > 0 (memmem is not POSIX). */
+static int find(const char *s, size_t n, const char *w, size_t wn)
+{
+	const char *end = s + n, *p = s;
+	while (wn <= (size_t)(end - p) &&
+	       (p = memchr(p, w[0], (size_t)(end - p) - wn + 1)) != NULL) {
+		if (memcmp(p, w, wn) == 0)
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+/* 1 when the folded needle is in text[0..n) (folded here). */
+static int contains(const char *text, size_t n, const struct bytes *needle)
+{
+	struct bytes f;
+	if (needle->len == 0)
+		return 1;
+	bytes_init(&f, MIME_DECODED_MAX);
+	int r = mime_fold(text, n, &f);
+	if (r == 0)
+		r = find(bytes_str(&f), f.len, needle->data, needle->len);
+	bytes_free(&f);
+	return r;
+}
+
+/* Search the fields of header h[0..n) named name (NULL: all). */
+static int header_contains(const char *h, size_t n, const char *name,
+			   const struct bytes *needle)
+{
+	struct mime_field f;
+	struct bytes u, d;
+	size_t pos = 0, len = name ? strlen(name) : 0;
+	int r = 0;
+	bytes_init(&u, MIME_DECODED_MAX);
+	bytes_init(&d, MIME_DECODED_MAX);
+	while (r == 0 && mime_header_next(h, n, &pos, &f)) {
+		if (name && (f.name_len != len || strncasecmp(f.name, name, len) != 0))
+			continue;
+		bytes_clear(&u);
+		bytes_clear(&d);
+		if (mime_unfold(f.value, f.value_len, &u) < 0 ||
+		    mime_rfc2047_decode(bytes_str(&u), u.len, &d) < 0)
+			r = -1;
+		else
+			r = contains(bytes_str(&d), d.len, needle);
+	}
+	bytes_free(&u);
+	bytes_free(&d);
+	return r;
+}
+
+static int fold_needle(const char *needle, struct bytes *f)
+{
+	bytes_init(f, MIME_DECODED_MAX);
+	return mime_fold(needle, strlen(needle), f);
+}
+
+int mime_search_header(const struct mime_message *m, const struct mime_part *msg,
+		       const char *name, const char *needle)
+{
+	struct bytes f;
+	int r = fold_needle(needle, &f);
+	if (r == 0)
+		r = header_contains(m->buf + msg->header_off, msg->header_len, name, &f);
+	bytes_free(&f);
+	return r;
+}
+
+/* Depth-first over the tree from p. */
+static int text_contains(const struct mime_message *m, const struct mime_part *p,
+			 const struct bytes *needle)
+{
+	const struct mime_part *msg = mime_part_message(p);
+	if (msg) {
+		int r = header_contains(m->buf + msg->header_off, msg->header_len,
+					NULL, needle);
+		return r != 0 ? r : text_contains(m, msg, needle);
+	}
+	if (p->child) {
+		for (const struct mime_part *c = p->child; c; c = c->next) {
+			int r = text_contains(m, c, needle);
+			if (r != 0)
+				return r;
+		}
+		return 0;
+	}
+	if (!mime_is(p, "text", NULL))
+		return 0;
+	struct bytes d;
+	bytes_init(&d, MIME_DECODED_MAX);
+	int r = mime_part_decode(m, p, &d);
+	if (r == 0)
+		r = contains(bytes_str(&d), d.len, needle);
+	bytes_free(&d);
+	return r;
+}
+
+int mime_search_text(const struct mime_message *m, const char *needle,
+		     int with_header)
+{
+	struct bytes f;
+	int r = fold_needle(needle, &f);
+	if (r == 0 && with_header)
+		r = header_contains(m->buf + m->root->header_off,
+				    m->root->header_len, NULL, &f);
+	if (r == 0)
+		r = text_contains(m, m->root, &f);
+	if (f.len == 0 && r >= 0)
+		r = 1;
+	bytes_free(&f);
+	return r;
+}

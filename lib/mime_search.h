@@ -1,0 +1,47 @@
+/* mime_search.h - what IMAP SEARCH (RFC 3501 §6.4.4) needs of a message:
+ * case-insensitive substring matching over decoded header values
+ * (RFC 2047) and decoded text bodies (base64, quoted-printable, charset
+ * to UTF-8). Needles are UTF-8 (SEARCH CHARSET UTF-8 or US-ASCII).
+ *
+ * Matching folds case on both sides: ASCII, Latin-1, Latin Extended-A,
+ * basic Greek and Cyrillic. It does not normalize (no NFC/NFD). */
+#ifndef POSTERN_MIME_SEARCH_H
+#define POSTERN_MIME_SEARCH_H
+#include <stddef.h>
+#include "bytes.h"
+#include "mime.h"
+
+/* Append UTF-8 p[0..n) case-folded (invalid octets are passed through).
+ * 0, or -1 (cap, ENOMEM). */
+int mime_fold(const char *p, size_t n, struct bytes *out);
+
+/* Append the body of part p with its Content-Transfer-Encoding undone
+ * (base64 leniently, quoted-printable per RFC 2045 §6.7 with hard line
+ * ends as LF; 7bit, 8bit, binary and unknown ones as they are), octets
+ * otherwise untouched: for BINARY[] (RFC 3516). 0, or -1. */
+int mime_part_unencode(const struct mime_message *m, const struct mime_part *p,
+		       struct bytes *out);
+
+/* Append the body of part p decoded: its Content-Transfer-Encoding
+ * undone (base64 leniently, quoted-printable per RFC 2045 §6.7; others
+ * as they are), CRLF made LF, and its charset converted to UTF-8.
+ * 0, or -1. */
+int mime_part_decode(const struct mime_message *m, const struct mime_part *p,
+		     struct bytes *out);
+
+/* SEARCH HEADER/FROM/TO/CC/BCC/SUBJECT: 1 when a field named name
+ * (case-insensitive; NULL: any field) in the header of message msg
+ * (m->root or an encapsulated message) contains needle, its value
+ * unfolded and RFC 2047-decoded; an empty needle matches any such
+ * field. 0 when none does, -1 on ENOMEM. */
+int mime_search_header(const struct mime_message *m, const struct mime_part *msg,
+		       const char *name, const char *needle);
+
+/* SEARCH BODY (with_header 0) / TEXT (with_header 1): 1 when needle is in
+ * the decoded text of a text/ part or in the header of an encapsulated
+ * message anywhere in m, or (TEXT) in m's own header. Non-text parts are
+ * not searched. An empty needle matches. 0 no, -1 on ENOMEM. */
+int mime_search_text(const struct mime_message *m, const char *needle,
+		     int with_header);
+
+#endif

@@ -1,0 +1,68 @@
+# t/imapd-helpers.bash - shared by the t/imapd*.bats files.
+load helpers
+
+IMAPD="$TOP/imapd/imapd"
+
+# A user bob@example.test (password "secret") whose Maildir is $MAILDIR.
+imap_setup() {
+	instance_setup
+	add_user bob@example.test secret
+	control plaintextauth 1
+	MAILDIR="$MAILROOT/example.test/bob"
+	mkdir -p "$MAILDIR/cur" "$MAILDIR/new" "$MAILDIR/tmp"
+}
+
+# imap LINE...: run one session; each argument is a line sent with CRLF.
+# Output has its CRs removed; the log goes to $BATS_TEST_TMPDIR/imapd.log.
+imap() {
+	printf '%s\r\n' "$@" | "$IMAPD" 2>>"$BATS_TEST_TMPDIR/imapd.log" |
+		tr -d '\r'
+}
+
+# imap_raw BYTES: the exact bytes (printf %b) as the client's input.
+imap_raw() {
+	printf '%b' "$1" | "$IMAPD" 2>>"$BATS_TEST_TMPDIR/imapd.log" |
+		tr -d '\r'
+}
+
+LOGIN="L LOGIN bob@example.test secret"
+
+# deliver NAME TEXT [DIR]: a message (LF line ends) into DIR/new (default
+# $MAILDIR).
+deliver() {
+	local dir=${3:-$MAILDIR}
+	mkdir -p "$dir/tmp" "$dir/new" "$dir/cur"
+	printf '%b' "$2" > "$dir/tmp/$1"
+	mv "$dir/tmp/$1" "$dir/new/$1"
+}
+
+# Three messages, delivered in order.
+three_messages() {
+	deliver 1000000001.M1P1.test 'From: a@example.test\nSubject: first\nX-Long: one\n two\n\nbody one\n'
+	deliver 1000000002.M2P2.test 'From: b@example.test\nSubject: second\n\nbody two\nline two\n'
+	deliver 1000000003.M3P3.test 'From: c@example.test\nSubject: third\n\nbody three\n'
+}
+
+# Fail unless the output has this exact line.
+has_line() {
+	if ! grep -qxF -- "$1" <<<"$output"; then
+		echo "missing line: $1" >&2
+		echo "--- output:" >&2
+		echo "$output" >&2
+		return 1
+	fi
+}
+
+lacks_line() {
+	if grep -qxF -- "$1" <<<"$output"; then
+		echo "unexpected line: $1" >&2
+		echo "$output" >&2
+		return 1
+	fi
+}
+
+# The number of files in the Maildir (all folders, new and cur).
+message_files() {
+	find "$MAILDIR" -path '*/new/*' -type f -o -path '*/cur/*' -type f |
+		wc -l
+}
