@@ -171,6 +171,22 @@ static void finish(struct runner *R, struct job *j)
 			runner_settle(R, msgs[i]);
 }
 
+void jobs_drop_all(struct runner *R)
+{
+	while (R->waiting) {
+		struct job *j = R->waiting;
+		R->waiting = j->next;
+		free_job(j);
+	}
+	R->waiting_tail = NULL;
+	while (R->msgs) {
+		struct active *m = R->msgs;
+		R->msgs = m->next;
+		runner_free_msg(m);
+	}
+	R->active_count = 0;
+}
+
 void jobs_start(struct runner *R)
 {
 	while (R->waiting && !runner_stop &&

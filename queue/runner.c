@@ -167,6 +167,7 @@ int main(int argc, char **argv)
 			runner_scan(&R);
 	}
 	log_event("event=exit");
+	jobs_drop_all(&R);
 	idset_free(&R.seen);
 	return 0;
 }

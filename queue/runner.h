@@ -80,6 +80,8 @@ void runner_scan(struct runner *R);
 /* A message whose jobs have all ended: write its state; when no
  * recipient is pending, send the DSN and remove it. Frees msg. */
 void runner_settle(struct runner *R, struct active *msg);
+/* Free a message held in memory (not in R->msgs any more). */
+void runner_free_msg(struct active *m);
 /* Seconds to wait before the attempt after `attempts` attempts. */
 long runner_backoff(const struct runner *R, int attempts);
 
@@ -92,6 +94,9 @@ int jobs_add(struct runner *R, struct active *msg, int local,
 void jobs_start(struct runner *R);
 /* Read a running job's pipe; at its end apply the results. */
 void jobs_read(struct runner *R, struct job *job);
+/* On exit (no job running): drop the waiting jobs and every message held
+ * in memory, recording nothing; they are attempted again next time. */
+void jobs_drop_all(struct runner *R);
 
 /* idset.c */
 int idset_add(struct idset *s, const char *id);

@@ -50,7 +50,7 @@ static struct active *find_active(struct runner *R, const char *id)
 	return NULL;
 }
 
-static void free_msg(struct active *m)
+void runner_free_msg(struct active *m)
 {
 	envelope_free(&m->env);
 	state_free(&m->st);
@@ -139,12 +139,19 @@ void runner_settle(struct runner *R, struct active *m)
 	size_t pending, sent, bounced;
 	char path[PATH_MAX_POSTERN];
 	unlink_from_active(R, m);
+	if (!spool_has(R, "queue", m->id)) {    /* removed meanwhile (postern-queue rm) */
+		if (spool_path(&R->sp, "state", m->id, path, sizeof path) == 0)
+			(void)unlink(path);
+		log_event("id=%s event=gone", m->id);
+		runner_free_msg(m);
+		return;
+	}
 	state_counts(&m->st, &pending, &sent, &bounced);
 	if (pending > 0 || (bounced > 0 && send_dsn(R, m) < 0)) {
 		if (state_write(&R->sp, m->id, &m->st) < 0)
 			log_event("id=%s event=error op=state-write error=\"%s\"", m->id,
 				  strerror(errno));
-		free_msg(m);
+		runner_free_msg(m);
 		return;
 	}
 	/* queue/ID first: a state file alone is debris, a queue file alone
@@ -155,7 +162,7 @@ void runner_settle(struct runner *R, struct active *m)
 	if (spool_path(&R->sp, "state", m->id, path, sizeof path) == 0)
 		(void)unlink(path);
 	log_event("id=%s event=done sent=%zu bounced=%zu", m->id, sent, bounced);
-	free_msg(m);
+	runner_free_msg(m);
 }
 
 /* Bounce pending recipients that were tried and outlived queuelifetime. */
@@ -267,7 +274,7 @@ static struct active *load(struct runner *R, const char *id, int *fresh, int *fo
 		rc = state_from_envelope(&m->st, &m->env) == 0 ? 0 : -1;
 	if (rc < 0) {
 		log_event("id=%s event=error op=read-state error=\"%s\"", id, strerror(errno));
-		free_msg(m);
+		runner_free_msg(m);
 		return NULL;
 	}
 	*fresh = rc == 0;
@@ -291,7 +298,7 @@ static void consider(struct runner *R, const char *id, time_t now)
 	}
 	if (aliases_expand(id, &m->st) < 0) {
 		log_event("id=%s event=error op=aliases error=\"cannot read aliases\"", id);
-		free_msg(m);
+		runner_free_msg(m);
 		return;
 	}
 	expire(R, m, now);

@@ -308,3 +308,34 @@ T() { cat "$BATS_TEST_TMPDIR/${1:-fake}/transcript"; }
 	run_runner -1
 	[ "$(queue_count)" -eq 0 ]
 }
+
+@test "relay: SIGTERM lets the running delivery finish, the waiting ones wait" {
+	control concurrency 1
+	fake_start fake --conn sleep=0.5@end
+	control routes "one.test 127.0.0.1:$FAKE_PORT" "two.test 127.0.0.1:$FAKE_PORT"
+	msg | inject alice@example.test a@one.test
+	msg | inject alice@example.test b@two.test
+	"$RUNNER" 2>>"$RUNNER_LOG" &
+	local pid=$!
+	sleep 0.3
+	kill -TERM "$pid"
+	wait "$pid"
+	[ "$(queue_count)" -eq 1 ]
+	[ "$(ls "$BATS_TEST_TMPDIR/fake"/msg-* | wc -l)" -eq 1 ]
+	run_runner -1
+	[ "$(queue_count)" -eq 0 ]
+}
+
+@test "relay: a message removed while it is delivered leaves no state behind" {
+	fake_start fake --conn sleep=0.5@greeting
+	route remote.test
+	msg | inject alice@example.test dave@remote.test
+	"$RUNNER" -1 2>>"$RUNNER_LOG" &
+	local pid=$!
+	sleep 0.2
+	"$PQUEUE" rm "$(ls "$SPOOL/queue")"
+	wait "$pid"
+	[ "$(queue_count)" -eq 0 ]
+	[ "$(state_count)" -eq 0 ]
+	grep -q "event=gone" "$RUNNER_LOG"
+}
