@@ -173,22 +173,24 @@ static int cmd_retry(const char *id)
 static int cmd_stats(void)
 {
 	struct spool_list list;
+	struct envelope env;
 	char path[PATH_MAX_POSTERN], age[32] = "-";
 	long long bytes = 0;
-	time_t oldest = 0;
 	struct stat s;
 	if (spool_list(&sp, &list) < 0)
 		log_fatal(111, "cannot list the queue: %s", strerror(errno));
+	for (size_t i = 0; i < list.count; i++)
+		if (spool_path(&sp, "queue", list.ids[i], path, sizeof path) == 0 &&
+		    stat(path, &s) == 0)
+			bytes += (long long)s.st_size;
+	/* IDs sort by arrival: the first one still there is the oldest */
 	for (size_t i = 0; i < list.count; i++) {
-		if (spool_path(&sp, "queue", list.ids[i], path, sizeof path) < 0 ||
-		    stat(path, &s) < 0)
+		if (spool_read_envelope(&sp, list.ids[i], &env, NULL) < 0)
 			continue;
-		bytes += (long long)s.st_size;
-		if (!oldest || s.st_mtime < oldest)
-			oldest = s.st_mtime;    /* IDs sort by arrival too */
+		age_text((long)(time(NULL) - env.arrival), age, sizeof age);
+		envelope_free(&env);
+		break;
 	}
-	if (list.count && oldest)
-		age_text((long)(time(NULL) - oldest), age, sizeof age);
 	printf("messages %zu\noldest %s\nbytes %lld\n", list.count, age, bytes);
 	spool_list_free(&list);
 	return 0;

@@ -128,6 +128,8 @@ static void append_text(struct smtp_reply *r, const char *line, int first)
 	size_t used = strlen(r->text);
 	char clean[STATE_REPLY_MAX];
 	state_clean_text(clean, sizeof clean, line);
+	if (clean[0] && clean[1] && clean[2] && clean[3] == '-')
+		clean[3] = ' ';         /* "250-first" reads as "250 first; ..." */
 	snprintf(r->text + used, sizeof r->text - used, "%s%s",
 		 first ? "" : "; ", first ? clean : clean + 4);
 }

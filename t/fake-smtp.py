@@ -14,6 +14,7 @@ last one repeats; none: accept everything). A SPEC is comma-separated:
   ext=PIPELINING+8BITMIME+SMTPUTF8+SIZE=N   (default: the first three)
   drop=PHASE          close without a reply at greeting|mail|rcpt|data|end
   sleep=SECONDS@PHASE wait before replying at that phase
+  multiline=1         every reply in two lines ("250-...", "250 more")
 
 With --sink nothing is recorded but one byte per accepted message in
 DIR/count (benchmarks).
@@ -59,7 +60,10 @@ class Handler(socketserver.StreamRequestHandler):
         return self.spec.get(name, default)
 
     def reply(self, code, text):
-        self.wfile.write(("%s %s\r\n" % (code, text)).encode())
+        if self.spec.get("multiline"):
+            self.wfile.write(("%s-%s\r\n%s and more\r\n" % (code, text, code)).encode())
+        else:
+            self.wfile.write(("%s %s\r\n" % (code, text)).encode())
         self.wfile.flush()
 
     def handle(self):

@@ -339,3 +339,14 @@ T() { cat "$BATS_TEST_TMPDIR/${1:-fake}/transcript"; }
 	[ "$(state_count)" -eq 0 ]
 	grep -q "event=gone" "$RUNNER_LOG"
 }
+
+@test "relay: multi-line replies are read whole and quoted whole in the DSN" {
+	fake_start fake --conn multiline=1,rcpt:dave@remote.test=550
+	route remote.test
+	msg | inject alice@example.test dave@remote.test erin@remote.test
+	run_runner -1
+	[ "$(queue_count)" -eq 0 ]
+	[ -s "$BATS_TEST_TMPDIR/fake/msg-1" ]
+	run maildir_cat alice@example.test
+	[[ "$output" == *"Diagnostic-Code: smtp; 550 recipient refused; and more"* ]]
+}

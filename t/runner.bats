@@ -220,3 +220,18 @@ teardown() { queue_teardown; }
 	run "$RUNNER" extra
 	[ "$status" -eq 64 ]
 }
+
+@test "the daemon re-reads control files without a restart" {
+	"$RUNNER" 2>>"$RUNNER_LOG" &
+	local pid=$! i
+	sleep 0.3
+	control aliases "sales@example.test: carol@example.test"
+	msg | inject alice@example.test sales@example.test
+	for i in $(seq 1 40); do
+		[ "$(maildir_count carol@example.test)" -eq 1 ] && break
+		sleep 0.05
+	done
+	[ "$(maildir_count carol@example.test)" -eq 1 ]
+	kill -TERM "$pid"
+	wait "$pid"
+}
