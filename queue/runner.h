@@ -99,8 +99,11 @@ void jobs_read(struct runner *R, struct job *job);
 void jobs_drop_all(struct runner *R);
 
 /* idset.c */
+/* Add id (copied) to the set. 0, or -1 (ENOMEM) with the set unchanged. */
 int idset_add(struct idset *s, const char *id);
+/* Is id in the set? 1/0. */
 int idset_has(const struct idset *s, const char *id);
+/* Free every copy; the set is then empty and reusable. */
 void idset_free(struct idset *s);
 
 #endif
