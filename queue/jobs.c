@@ -246,7 +246,10 @@ static void record(struct runner *R, struct active *m, struct rcpt_state *r,
 		snprintf(q1, sizeof q1, "421 4.4.7 queue lifetime expired; last reply: %s", r->reply);
 		state_clean_text(r->reply, sizeof r->reply, q1);
 	} else {
-		r->next = now + runner_backoff(R, r->attempts);
+		long wait = runner_backoff(R, r->attempts);
+		if (!R->once && wait < 1)
+			wait = 1;       /* retrymin 0: the daemon must not spin */
+		r->next = now + wait;
 		if (R->next_due == 0 || r->next < R->next_due)
 			R->next_due = r->next;
 		word = "deferred";
