@@ -145,7 +145,8 @@
  * runaway alias file (a mailing list of a few hundred fits). */
 #define ALIAS_EXPANSION_MAX 1000
 /* Client side, a reply line may exceed §4.5.3.1.5's 512 octets from a
- * sloppy server; accept up to this and cut the rest. */
+ * sloppy server; accept up to this; a longer one is treated as a
+ * broken connection (retry later). */
 #define SMTP_CLIENT_REPLY_LINE_MAX 2048
 /* Lines in one multi-line reply (an EHLO list is ~20). */
 #define SMTP_REPLY_LINES_MAX 100
