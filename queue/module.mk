@@ -1,7 +1,6 @@
 # queue/ - the runner, sendmail and postern-queue (issue 4).
 # The root Makefile defines "all" after including the modules: keep it the
 # default goal whatever target a module.mk defines first.
-.DEFAULT_GOAL := all
 QUEUE_RUNNER_OBJS := queue/runner.o queue/scan.o queue/jobs.o queue/idset.o \
 	queue/state.o queue/aliases.o queue/bounce.o queue/msgtext.o \
 	queue/delivery.o queue/deliver_local.o queue/smtp_client.o \
