@@ -4,15 +4,21 @@
 
 load helpers
 
-# The macro package of a page: mdoc when it starts with .Dd, else man.
+# The groff options of a page: mdoc when it has .Dd, else man; the
+# preprocessors its first line asks for ('\" t: tbl, e: eqn).
 macros() {
+	local pre
 	if grep -q '^\.Dd' "$1"; then echo -mdoc; else echo -man; fi
+	pre=$(sed -n "1s/^'\\\\\" //p" "$1")
+	[[ $pre == *t* ]] && echo -t
+	[[ $pre == *e* ]] && echo -e
+	return 0
 }
 
 @test "man: every page renders with groff -ww -z without a warning" {
 	local page n=0
 	for page in "$TOP"/man/*.[58]; do
-		run groff -ww -z "$(macros "$page")" "$page"
+		run groff -ww -z $(macros "$page") "$page"
 		echo "$page: $output"
 		[ "$status" -eq 0 ]
 		[ -z "$output" ]
