@@ -13,8 +13,9 @@
 #                       MAILROOT POSTERN_CONF, a local domain example.test
 #                       and the user alice@example.test, password "secret"
 # need_root, need_program NAME, bg LOG CMD..., session_uids PORT COMM
-
-DEPLOY_USER=posterntest
+#
+# The test user's name is unique to the run (several suites may run at
+# once on one machine), and only this run's processes are looked at.
 
 need_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root (creates a user, runs servers as it)"
@@ -24,6 +25,8 @@ deploy_setup_file() {
 	[ "$(id -u)" -eq 0 ] || return 0
 	BASE=$(mktemp -d /tmp/postern-deploy.XXXXXX)
 	chmod 755 "$BASE"
+	DEPLOY_USER="pstdeploy$$"
+	export DEPLOY_USER
 	if ! getent passwd "$DEPLOY_USER" >/dev/null; then
 		useradd --system --user-group --no-create-home \
 			--shell /usr/sbin/nologin "$DEPLOY_USER"
@@ -72,11 +75,12 @@ bg() {
 }
 
 # session_uids PORT COMM [tls]: the uids of the running processes named
-# COMM, sorted and unique, while a connection to PORT (over TLS with "tls")
-# is open, after its greeting, which is printed first.
+# COMM that belong to this test (their POSTERN_CONF is $CONF), sorted and
+# unique, while a connection to PORT (over TLS with "tls") is open, after
+# its greeting, which is printed first.
 session_uids() {
-	python3 - "$1" "$2" "${3:-}" <<'PY'
-import socket, ssl, subprocess, sys
+	python3 - "$1" "$2" "${3:-}" "$CONF" <<'PY'
+import os, socket, ssl, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
 if sys.argv[3] == "tls":
     ctx = ssl.create_default_context()
@@ -85,9 +89,20 @@ if sys.argv[3] == "tls":
     s = ctx.wrap_socket(s)
 greeting = s.recv(1000).decode(errors="replace").splitlines()
 print(greeting[0] if greeting else "(nothing)")
-ps = subprocess.run(["ps", "-o", "uid=", "-C", sys.argv[2]],
-                    capture_output=True, text=True).stdout.split()
-print(" ".join(sorted(set(ps))) or "(none)")
+mine = ("POSTERN_CONF=" + sys.argv[4]).encode()
+uids = set()
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        with open("/proc/%s/comm" % pid) as f:
+            if f.read().strip() != sys.argv[2]:
+                continue
+        with open("/proc/%s/environ" % pid, "rb") as f:
+            if mine not in f.read().split(b"\0"):
+                continue
+        uids.add(str(os.stat("/proc/%s" % pid).st_uid))
+    except OSError:
+        pass
+print(" ".join(sorted(uids)) or "(none)")
 s.close()
 PY
 }
