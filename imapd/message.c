@@ -34,7 +34,17 @@ static size_t header_end(const char *p, size_t n)
 	return n;
 }
 
-int message_load(const char *path, size_t max, struct message_data *md)
+/* Has the header's empty line arrived? */
+static int header_done(const struct bytes *t)
+{
+	const char *p = bytes_str(t);
+	if (t->len >= 2 && p[0] == '\r' && p[1] == '\n')
+		return 1;
+	return t->len >= 4 && header_end(p, t->len) < t->len;
+}
+
+static int load(const char *path, size_t max, int header_only,
+		struct message_data *md)
 {
 	struct stat st;
 	memset(md, 0, sizeof *md);
@@ -72,6 +82,10 @@ int message_load(const char *path, size_t max, struct message_data *md)
 		if (bytes_append(&md->text, buf + start, (size_t)r - start) < 0)
 			break;
 		prev = buf[r - 1];
+		if (header_only && header_done(&md->text)) {
+			r = 0;
+			break;
+		}
 	}
 	int e = errno;
 	close(fd);
@@ -81,7 +95,19 @@ int message_load(const char *path, size_t max, struct message_data *md)
 		return -1;
 	}
 	md->header_len = header_end(bytes_str(&md->text), md->text.len);
+	md->complete = !header_only;
 	return 0;
+}
+
+int message_load(const char *path, size_t max, struct message_data *md)
+{
+	return load(path, max, 0, md);
+}
+
+int message_load_header(const char *path, size_t max,
+			struct message_data *md)
+{
+	return load(path, max, 1, md);
 }
 
 void message_data_free(struct message_data *md)

@@ -11,11 +11,16 @@ struct message_data {
 	struct bytes text;      /* the whole message with CRLF line ends */
 	size_t header_len;      /* the header through its blank line */
 	time_t mtime;           /* INTERNALDATE */
+	int complete;           /* the whole file (not just its header) */
 };
 
 /* Read the file at path (bounded by max octets) into md, turning each
  * bare LF into CRLF. 0, or -1 with errno (ENOENT: vanished). */
 int message_load(const char *path, size_t max, struct message_data *md);
+/* The same, but reading only as far as the header's empty line (a bit
+ * more: text holds the header and perhaps the start of the body). */
+int message_load_header(const char *path, size_t max,
+			struct message_data *md);
 void message_data_free(struct message_data *md);
 
 /* RFC822.SIZE from a Maildir++ ",W=n" in the base name; -1 if absent. */
