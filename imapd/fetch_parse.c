@@ -143,10 +143,8 @@ static int partial(struct parse *p, struct fetch_att *a, struct bytes *l)
 		return 0;
 	p->pos++;
 	if (parse_number(p, &a->offset) < 0 || parse_char(p, '.') < 0 ||
-	    parse_nz_number(p, &a->length) < 0 || parse_char(p, '>') < 0) {
-		p->error = "Bad partial range";
-		return -1;
-	}
+	    parse_nz_number(p, &a->length) < 0 || parse_char(p, '>') < 0)
+		return fail(p, "Bad partial range");
 	a->partial = 1;
 	return bytes_appendf(l, "<%lu>", (unsigned long)a->offset);
 }

@@ -118,7 +118,7 @@ corpus_fetch() {
 	for t in b c d e f g k; do has_line "$t BAD Bad section"; done
 	has_line "h BAD Missing argument or space"
 	grep -q '^i BAD ' <<<"$output"
-	has_line "j BAD Bad partial range"
+	has_line "j BAD Syntax error"
 	has_line "* 1 FETCH (FLAGS (\\Recent))"
 	[ -f "$MAILDIR/cur/1000000001.M1P1.x:2," ]
 }
