@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include "uidlist.h"
 
@@ -312,4 +313,12 @@ long mailbox_find_uid(const struct mailbox *box, uint32_t uid)
 			hi = mid;
 	}
 	return lo < box->count && box->msgs[lo].uid == uid ? (long)lo : -1;
+}
+
+int mailbox_keyword_index(const struct mailbox *box, const char *name)
+{
+	for (size_t i = 0; i < box->nkeywords; i++)
+		if (box->keywords[i] && !strcasecmp(box->keywords[i], name))
+			return (int)i;
+	return -1;
 }

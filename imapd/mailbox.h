@@ -14,6 +14,11 @@
 #define FLAG_DELETED  0x04      /* T */
 #define FLAG_SEEN     0x08      /* S */
 #define FLAG_DRAFT    0x10      /* D */
+#define FLAG_SYSTEM   0x1f
+/* Keyword n (0..25) of the folder: Maildir info letter 'a' + n, its name
+ * in the folder's keyword file (keywords.c). */
+#define FLAG_KEYWORD(n) (1u << (5 + (n)))
+#define KEYWORDS_MAX 26         /* the letters a..z */
 
 struct message {
 	uint32_t uid;
@@ -32,6 +37,8 @@ struct mailbox {
 	uint32_t validity, next;
 	size_t count;
 	struct message *msgs;   /* sequence number i+1 is msgs[i] */
+	char *keywords[KEYWORDS_MAX];   /* the folder's keyword names */
+	size_t nkeywords;
 };
 
 /* Open the folder in dir: sync its UIDs, and unless readonly move new/
@@ -68,6 +75,9 @@ int mailbox_set_flags(struct mailbox *box, struct message *m,
  * Returns the number removed, -1 on error. */
 long mailbox_expunge(struct mailbox *box, const struct seqset *uids,
 		     struct output *out);
+
+/* The number of keyword name in the folder (case ignored), or -1. */
+int mailbox_keyword_index(const struct mailbox *box, const char *name);
 
 /* The index of the message with this UID, or -1. */
 long mailbox_find_uid(const struct mailbox *box, uint32_t uid);
