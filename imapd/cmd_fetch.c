@@ -103,7 +103,7 @@ static void write_att(struct session *s, const struct fetch_att *a,
 		break;
 	case FETCH_FLAGS:
 		output_str(&s->out, "FLAGS ");
-		write_flags(&s->out, m->flags, m->recent);
+		write_flags(&s->out, &s->box->kw, m->flags, m->recent);
 		break;
 	case FETCH_INTERNALDATE:
 		format_date_time(d->md.mtime, date, sizeof date);
@@ -203,7 +203,7 @@ static int fetch_one(struct session *s, const struct fetch_request *r,
 		}
 		if (seen_set && !r->has_flags) {        /* §6.4.5 */
 			output_str(&s->out, " FLAGS ");
-			write_flags(&s->out, m->flags, m->recent);
+			write_flags(&s->out, &s->box->kw, m->flags, m->recent);
 		}
 		output_str(&s->out, ")\r\n");
 	}

@@ -22,15 +22,17 @@ void session_refresh(struct session *s, int allow_expunge)
 		log_event("event=refresh-error folder=%s", s->box->dir);
 }
 
-static const char system_flags[] =
-	"\\Answered \\Flagged \\Deleted \\Seen \\Draft";
-
 static void select_report(struct session *s)
 {
 	struct mailbox *b = s->box;
-	untagged(s, "FLAGS (%s)", system_flags);
-	untagged(s, "OK [PERMANENTFLAGS (%s)] Flags permitted",
-		 b->readonly ? "" : system_flags);
+	output_str(&s->out, "* FLAGS ");
+	write_flag_list(&s->out, &b->kw, 0);
+	output_str(&s->out, "\r\n* OK [PERMANENTFLAGS ");
+	if (b->readonly)
+		output_str(&s->out, "()");
+	else
+		write_flag_list(&s->out, &b->kw, 1);
+	output_str(&s->out, "] Flags permitted\r\n");
 	untagged(s, "%zu EXISTS", b->count);
 	untagged(s, "%zu RECENT", mailbox_recent(b));
 	for (size_t i = 0; i < b->count; i++)

@@ -26,14 +26,18 @@ unsigned flags_from_file(const char *file)
 	unsigned flags = 0;
 	if (!info)
 		return 0;
-	for (info += 3; *info; info++)
+	for (info += 3; *info; info++) {
+		if (*info >= 'a' && *info <= 'z')
+			flags |= FLAG_KEYWORD(*info - 'a');
 		for (size_t i = 0; i < NFLAGS; i++)
 			if (*info == flag_table[i].letter)
 				flags |= flag_table[i].flag;
+	}
 	return flags;
 }
 
-void write_flags(struct output *out, unsigned flags, int recent)
+void write_flags(struct output *out, const struct keywords *kw,
+		 unsigned flags, int recent)
 {
 	const char *sep = "";
 	output_str(out, "(");
@@ -42,8 +46,32 @@ void write_flags(struct output *out, unsigned flags, int recent)
 			output_printf(out, "%s%s", sep, flag_table[i].name);
 			sep = " ";
 		}
+	for (size_t i = 0; i < kw->count; i++)
+		if ((flags & FLAG_KEYWORD(i)) && kw->name[i]) {
+			output_printf(out, "%s%s", sep, kw->name[i]);
+			sep = " ";
+		}
 	if (recent)
 		output_printf(out, "%s\\Recent", sep);
+	output_str(out, ")");
+}
+
+void write_flag_list(struct output *out, const struct keywords *kw,
+		     int permanent)
+{
+	static const char *const order[] = { "\\Answered", "\\Flagged",
+		"\\Deleted", "\\Seen", "\\Draft" };
+	output_str(out, "(");
+	for (size_t i = 0; i < NFLAGS; i++)
+		output_printf(out, "%s%s", i ? " " : "", order[i]);
+	size_t used = 0;
+	for (size_t i = 0; i < kw->count; i++)
+		if (kw->name[i]) {
+			output_printf(out, " %s", kw->name[i]);
+			used++;
+		}
+	if (permanent && used < KEYWORDS_MAX)
+		output_str(out, " \\*");
 	output_str(out, ")");
 }
 
@@ -69,7 +97,9 @@ struct mailbox *mailbox_open(const char *dir, const char *name,
 	snprintf(box->dir, sizeof box->dir, "%s", dir);
 	snprintf(box->name, sizeof box->name, "%s", name);
 	box->readonly = readonly;
-	if (uidlist_sync(dir, !readonly, NULL, 0, &l) < 0) {
+	if (keywords_read(dir, &box->kw) < 0 ||
+	    uidlist_sync(dir, !readonly, NULL, 0, &l) < 0) {
+		keywords_free(&box->kw);
 		free(box);
 		return NULL;
 	}
@@ -101,6 +131,7 @@ void mailbox_free(struct mailbox *box)
 	for (size_t i = 0; i < box->count; i++)
 		message_free(&box->msgs[i]);
 	free(box->msgs);
+	keywords_free(&box->kw);
 	free(box);
 }
 
@@ -131,7 +162,7 @@ static size_t merge(struct mailbox *box, struct uidlist *l, struct message *v,
 			if (f != m->flags && out) {
 				m->flags = f;
 				output_printf(out, "* %zu FETCH (FLAGS ", w + 1);
-				write_flags(out, f, m->recent);
+				write_flags(out, &box->kw, f, m->recent);
 				output_str(out, ")\r\n");
 			}
 			m->flags = f;
@@ -159,6 +190,19 @@ int mailbox_refresh(struct mailbox *box, int allow_expunge,
 		    struct output *out)
 {
 	struct uidlist l;
+	struct keywords kw;
+	if (keywords_read(box->dir, &kw) == 0) {
+		int grew = kw.count != box->kw.count;
+		for (size_t i = 0; !grew && i < kw.count; i++)
+			grew = !kw.name[i] != !box->kw.name[i];
+		keywords_free(&box->kw);
+		box->kw = kw;
+		if (grew && out) {      /* §7.2.6: the list of flags changed */
+			output_str(out, "* FLAGS ");
+			write_flag_list(out, &box->kw, 0);
+			output_str(out, "\r\n");
+		}
+	}
 	if (uidlist_sync(box->dir, !box->readonly, NULL, 0, &l) < 0)
 		return -1;
 	struct message *v = calloc(box->count + l.count + 1, sizeof *v);
@@ -238,6 +282,8 @@ static void make_info(const char *file, unsigned flags, char *info,
 	for (size_t i = 0; i < NFLAGS; i++)
 		letters[(unsigned char)flag_table[i].letter] =
 			(flags & flag_table[i].flag) != 0;
+	for (int i = 0; i < KEYWORDS_MAX; i++)
+		letters['a' + i] = (flags & FLAG_KEYWORD(i)) != 0;
 	for (int c = 33; c < 127 && n + 1 < size; c++)
 		if (letters[c] && c != ',')
 			info[n++] = (char)c;
@@ -317,8 +363,5 @@ long mailbox_find_uid(const struct mailbox *box, uint32_t uid)
 
 int mailbox_keyword_index(const struct mailbox *box, const char *name)
 {
-	for (size_t i = 0; i < box->nkeywords; i++)
-		if (box->keywords[i] && !strcasecmp(box->keywords[i], name))
-			return (int)i;
-	return -1;
+	return keywords_index(&box->kw, name);
 }

@@ -4,6 +4,7 @@
 #define IMAPD_MAILBOX_H
 #include <stddef.h>
 #include <stdint.h>
+#include "keywords.h"
 #include "limits.h"
 #include "output.h"
 #include "parse.h"
@@ -18,7 +19,6 @@
 /* Keyword n (0..25) of the folder: Maildir info letter 'a' + n, its name
  * in the folder's keyword file (keywords.c). */
 #define FLAG_KEYWORD(n) (1u << (5 + (n)))
-#define KEYWORDS_MAX 26         /* the letters a..z */
 
 struct message {
 	uint32_t uid;
@@ -37,8 +37,7 @@ struct mailbox {
 	uint32_t validity, next;
 	size_t count;
 	struct message *msgs;   /* sequence number i+1 is msgs[i] */
-	char *keywords[KEYWORDS_MAX];   /* the folder's keyword names */
-	size_t nkeywords;
+	struct keywords kw;     /* the folder's keyword names */
 };
 
 /* Open the folder in dir: sync its UIDs, and unless readonly move new/
@@ -47,8 +46,9 @@ struct mailbox *mailbox_open(const char *dir, const char *name,
 			     int readonly);
 void mailbox_free(struct mailbox *box);
 
-/* Catch up with changes made by others; write EXISTS / RECENT / FETCH
- * FLAGS and (if allow_expunge) EXPUNGE to out. 0 or -1. */
+/* Catch up with changes made by others; write FLAGS (new keywords),
+ * EXISTS / RECENT / FETCH FLAGS and (if allow_expunge) EXPUNGE to out.
+ * 0 or -1. */
 int mailbox_refresh(struct mailbox *box, int allow_expunge,
 		    struct output *out);
 
@@ -57,8 +57,15 @@ size_t mailbox_recent(const struct mailbox *box);
 
 /* The flags a Maildir file name carries. */
 unsigned flags_from_file(const char *file);
-/* "(\Seen \Flagged ...)" (with \Recent when recent) to out. */
-void write_flags(struct output *out, unsigned flags, int recent);
+/* "(\Seen \Flagged $Forwarded ...)" (with \Recent when recent) to out;
+ * keyword names from kw. */
+void write_flags(struct output *out, const struct keywords *kw,
+		 unsigned flags, int recent);
+/* The folder's flags for FLAGS and PERMANENTFLAGS (§7.2.6, §7.1):
+ * the system flags, its keywords, and (permanent) "\*" while it can
+ * take more keywords. */
+void write_flag_list(struct output *out, const struct keywords *kw,
+		     int permanent);
 
 /* Full path of message m into buf, looking for it again in cur/ when it
  * was renamed by another process. 0, or -1 (gone). */

@@ -67,6 +67,9 @@
 #define IMAP_UIDLIST_MAX (64L * 1024 * 1024)
 /* ID (RFC 2971 §3.3): at most 30 field-value pairs. */
 #define IMAP_ID_PAIRS_MAX 30
+/* Keywords named in one STORE or APPEND: a folder holds at most 26 (the
+ * Maildir info letters a..z), so more than this is no client's need. */
+#define IMAP_KEYWORDS_ARG_MAX 64
 
 /* --- MIME parsing (RFC 2045, 2046; imapd FETCH BODYSTRUCTURE) -------- */
 /* Nesting of multipart and message/rfc822 parts. Real mail nests fewer

@@ -13,7 +13,7 @@ uidvalidity() { sed -n '1s/^postern-uidlist 1 \([0-9]*\) .*/\1/p' "${1:-$MAILDIR
 	three_messages
 	run imap "$LOGIN" "a SELECT INBOX" "b FETCH 1:* FLAGS"
 	has_line "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)"
-	has_line "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)] Flags permitted"
+	has_line "* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted"
 	has_line "* 3 EXISTS"
 	has_line "* 3 RECENT"
 	has_line "* OK [UNSEEN 1] First unseen"
