@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "uidlist.h"
 
@@ -186,9 +188,44 @@ static size_t merge(struct mailbox *box, struct uidlist *l, struct message *v,
 	return added;
 }
 
+/* Can the folder have changed since the last look? Every change (a
+ * delivery, a rename, an unlink, a new keyword) touches the mtime of
+ * cur/, new/ or the keyword file; mtimes within the last seconds are
+ * not trusted, the clock behind them being coarse. */
+static int may_have_changed(struct mailbox *box)
+{
+	static const char *const names[3] = { "cur", "new",
+		"dovecot-keywords" };
+	char path[PATH_MAX_POSTERN];
+	struct stat st;
+	int changed = 0;
+	time_t now = time(NULL);
+	for (int i = 0; i < 3; i++) {
+		struct timespec t = { 0, 0 };
+		if (snprintf(path, sizeof path, "%s/%s", box->dir, names[i]) <
+		    (int)sizeof path && stat(path, &st) == 0)
+			t = st.st_mtim;
+		if (t.tv_sec != box->seen[i].tv_sec ||
+		    t.tv_nsec != box->seen[i].tv_nsec || t.tv_sec >= now - 2)
+			changed = 1;
+		box->seen[i] = t;
+	}
+	return changed;
+}
+
+static int gone_pending(const struct mailbox *box)
+{
+	for (size_t i = 0; i < box->count; i++)
+		if (box->msgs[i].gone)
+			return 1;
+	return 0;
+}
+
 int mailbox_refresh(struct mailbox *box, int allow_expunge,
 		    struct output *out)
 {
+	if (!may_have_changed(box) && !(allow_expunge && gone_pending(box)))
+		return 0;
 	struct uidlist l;
 	struct keywords kw;
 	if (keywords_read(box->dir, &kw) == 0) {

@@ -4,6 +4,7 @@
 #define IMAPD_MAILBOX_H
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include "keywords.h"
 #include "limits.h"
 #include "output.h"
@@ -38,6 +39,7 @@ struct mailbox {
 	size_t count;
 	struct message *msgs;   /* sequence number i+1 is msgs[i] */
 	struct keywords kw;     /* the folder's keyword names */
+	struct timespec seen[3];        /* mtimes of cur/, new/, keywords */
 };
 
 /* Open the folder in dir: sync its UIDs, and unless readonly move new/

@@ -70,6 +70,13 @@
 /* Keywords named in one STORE or APPEND: a folder holds at most 26 (the
  * Maildir info letters a..z), so more than this is no client's need. */
 #define IMAP_KEYWORDS_ARG_MAX 64
+/* IDLE (RFC 2177): how long one IDLE may last (the 29 minutes after which
+ * §3 says clients re-issue it, plus a margin; "idletimeout" overrides),
+ * how often the folder is polled (changes show within 5 s, the issue's
+ * bound), and the longest line the client may send instead of DONE. */
+#define IMAP_IDLE_TIMEOUT 1860
+#define IMAP_IDLE_POLL_MS 1000
+#define IMAP_IDLE_LINE_MAX 1024
 
 /* --- MIME parsing (RFC 2045, 2046; imapd FETCH BODYSTRUCTURE) -------- */
 /* Nesting of multipart and message/rfc822 parts. Real mail nests fewer
