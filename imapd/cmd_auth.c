@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include "control.h"
+#include "folder.h"
 #include "imapd.h"
 #include "log.h"
 #include "maildir.h"
@@ -72,6 +73,8 @@ static enum reply auth_user(struct session *s, const char *user,
 				 "Mailbox temporarily unavailable");
 	}
 	s->state = STATE_AUTH;
+	if (special_use_create(s->maildir) < 0)        /* RFC 6154 */
+		log_event("event=special-use-error");
 	log_event("event=login user=%s peer=%s",
 		  log_quote(s->user, q, sizeof q), s->peer);
 	char code[160];
