@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "cache.h"
 #include "fetch.h"
 #include "imap_struct.h"
 #include "imapd.h"
@@ -71,26 +72,37 @@ static void write_section(struct session *s, const struct fetch_att *a,
 	output_write(&s->out, p, n);
 }
 
-/* ENVELOPE, BODY or BODYSTRUCTURE. */
+/* ENVELOPE, BODY or BODYSTRUCTURE: from the cache, else built (and
+ * cached). */
 static void write_structure(struct session *s, const struct fetch_att *a,
-			    struct fetch_data *d)
+			    struct message *m, struct fetch_data *d)
 {
-	const char *t = bytes_str(&d->md.text);
+	unsigned bit = a->kind == FETCH_ENVELOPE ? CACHED_ENVELOPE :
+		       a->kind == FETCH_BODY ? CACHED_BODY : CACHED_STRUCTURE;
+	const char *have = bit == CACHED_ENVELOPE ? m->envelope :
+			   bit == CACHED_BODY ? m->body : m->structure;
+	size_t len = bit == CACHED_ENVELOPE ? m->envelope_len :
+		     bit == CACHED_BODY ? m->body_len : m->structure_len;
+	output_printf(&s->out, "%s ", a->label);
+	if (m->cached & bit) {
+		output_write(&s->out, have, len);
+		return;
+	}
 	int rc;
 	bytes_clear(&d->tmp);
-	if (a->kind == FETCH_ENVELOPE)
-		rc = d->mime ? imap_envelope(d->mime, d->mime->root, &d->tmp) :
-		     imap_envelope_header(t, d->md.header_len, &d->tmp);
+	if (bit == CACHED_ENVELOPE)
+		rc = imap_envelope_header(bytes_str(&d->md.text),
+					  d->md.header_len, &d->tmp);
 	else
-		rc = imap_bodystructure(d->mime, a->kind == FETCH_BODY ? 0 :
-					IMAP_BODY_EXTENDED, &d->tmp);
-	output_printf(&s->out, "%s ", a->label);
+		rc = !d->mime ? -1 : imap_bodystructure(d->mime,
+			bit == CACHED_BODY ? 0 : IMAP_BODY_EXTENDED, &d->tmp);
 	if (rc < 0) {
 		log_event("event=fetch-error item=%s", a->label);
 		output_str(&s->out, "NIL");
 		return;
 	}
 	output_write(&s->out, bytes_str(&d->tmp), d->tmp.len);
+	cache_set(s->box, m, bit, bytes_str(&d->tmp), d->tmp.len);
 }
 
 static void write_att(struct session *s, const struct fetch_att *a,
@@ -106,7 +118,7 @@ static void write_att(struct session *s, const struct fetch_att *a,
 		write_flags(&s->out, &s->box->kw, m->flags, m->recent);
 		break;
 	case FETCH_INTERNALDATE:
-		format_date_time(d->md.mtime, date, sizeof date);
+		format_date_time(m->mtime, date, sizeof date);
 		output_printf(&s->out, "INTERNALDATE \"%s\"", date);
 		break;
 	case FETCH_SIZE:
@@ -115,7 +127,7 @@ static void write_att(struct session *s, const struct fetch_att *a,
 	case FETCH_ENVELOPE:
 	case FETCH_BODY:
 	case FETCH_BODYSTRUCTURE:
-		write_structure(s, a, d);
+		write_structure(s, a, m, d);
 		break;
 	case FETCH_SECTION:
 		write_section(s, a, d);
@@ -123,32 +135,50 @@ static void write_att(struct session *s, const struct fetch_att *a,
 	}
 }
 
-/* What a message needs before its response: text, size, date, parse. */
-static int prepare(struct session *s, const struct fetch_request *r,
-		   struct message *m, struct fetch_data *d)
+/* Read what the cache does not have: the whole file, its header, or
+ * only its date. */
+static int read_message(struct session *s, struct message *m, int whole,
+			int header, struct fetch_data *d)
 {
 	char path[PATH_MAX_POSTERN];
 	struct stat st;
-	if (m->size < 0)
-		m->size = message_size_from_name(m->base);
-	int whole = r->need_text || (m->size < 0 && r->need_size);
-	if (!whole && !r->need_header && !r->need_date)
-		return 0;
 	if (mailbox_path(s->box, m, path, sizeof path) < 0)
 		return -1;
 	size_t max = (size_t)session_maxsize(s) * 2;
-	if (whole || r->need_header) {
+	if (whole || header) {
 		if ((whole ? message_load(path, max, &d->md) :
 		     message_load_header(path, max, &d->md)) < 0)
 			return -1;
-		if (whole)
-			m->size = (long long)d->md.text.len;
-	} else {
-		if (stat(path, &st) < 0)
-			return -1;
-		d->md.mtime = st.st_mtime;
+		st.st_mtime = d->md.mtime;
+	} else if (stat(path, &st) < 0) {
+		return -1;
 	}
-	if (r->need_mime) {
+	if (!(m->cached & CACHED_DATE)) {
+		m->mtime = st.st_mtime;
+		cache_set(s->box, m, CACHED_DATE, NULL, 0);
+	}
+	if (whole && m->size < 0) {
+		m->size = (long long)d->md.text.len;
+		cache_set(s->box, m, CACHED_SIZE, NULL, 0);
+	}
+	return 0;
+}
+
+/* What a message needs before its response. */
+static int prepare(struct session *s, const struct fetch_request *r,
+		   struct message *m, struct fetch_data *d)
+{
+	if (m->size < 0)
+		m->size = message_size_from_name(m->base);
+	int parse = r->need_mime ||
+		    (r->need_structure && !(m->cached & CACHED_STRUCTURE)) ||
+		    (r->need_body && !(m->cached & CACHED_BODY));
+	int whole = r->need_text || parse || (m->size < 0 && r->need_size);
+	int header = r->need_envelope && !(m->cached & CACHED_ENVELOPE);
+	int date = r->need_date && !(m->cached & CACHED_DATE);
+	if ((whole || header || date) && read_message(s, m, whole, header, d) < 0)
+		return -1;
+	if (parse) {
 		d->mime = mime_parse(bytes_str(&d->md.text), d->md.text.len);
 		if (!d->mime)
 			return -1;
@@ -223,6 +253,9 @@ enum reply cmd_fetch(struct session *s, struct parse *p)
 	enum reply rc = message_set(s, &set, &idx, &n);
 	if (rc != REPLY_OK)
 		return rc;
+	if ((r.need_size || r.need_date || r.need_envelope ||
+	     r.need_structure || r.need_body) && cache_load(s->box) < 0)
+		log_event("event=cache-error folder=%s", s->box->dir);
 	unsigned char *seen = mark_seen(s, &r, idx, n);
 	struct fetch_data d;
 	bytes_init(&d.tmp, (size_t)session_maxsize(s) * 2);
@@ -233,6 +266,8 @@ enum reply cmd_fetch(struct session *s, struct parse *p)
 	bytes_free(&d.tmp);
 	free(seen);
 	free(idx);
+	if (cache_save(s->box) < 0)
+		log_event("event=cache-error folder=%s", s->box->dir);
 	if (missing)    /* RFC 2180 §4.1.2 */
 		return reply_set(s, REPLY_NO, "EXPUNGEISSUED",
 				 "Some messages were expunged");

@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include "cache.h"
 #include "imapd.h"
 #include "limits.h"
 #include "log.h"
@@ -42,6 +43,8 @@ static int load(struct candidate *c)
 	if (c->needs & SEARCH_NEEDS_TEXT) {
 		if (message_load(path, max, &c->md) < 0)
 			return -1;
+		if (m->size < 0)
+			cache_set(c->s->box, m, CACHED_SIZE, NULL, 0);
 		m->size = (long long)c->md.text.len;
 	} else if (c->needs & SEARCH_NEEDS_HEADER) {
 		if (message_load_header(path, max, &c->md) < 0)
@@ -52,6 +55,10 @@ static int load(struct candidate *c)
 		c->md.mtime = st.st_mtime;
 	}
 	c->mtime = c->md.mtime;
+	if (!(m->cached & CACHED_DATE)) {
+		m->mtime = c->mtime;
+		cache_set(c->s->box, m, CACHED_DATE, NULL, 0);
+	}
 	if (c->needs & (SEARCH_NEEDS_TEXT | SEARCH_NEEDS_HEADER)) {
 		c->mime = mime_parse(bytes_str(&c->md.text), c->md.header_len +
 				     (c->md.complete ? c->md.text.len -
@@ -79,7 +86,10 @@ static long long size_of(struct candidate *c)
 static int internal_days(struct candidate *c, long *days)
 {
 	struct tm tm;
-	if (load(c) < 0 || !localtime_r(&c->mtime, &tm))
+	struct message *m = &c->s->box->msgs[c->i];
+	if (!(m->cached & CACHED_DATE) && load(c) < 0)
+		return -1;
+	if (!localtime_r(&m->mtime, &tm))
 		return -1;
 	*days = mime_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1,
 				     tm.tm_mday);
@@ -206,6 +216,9 @@ enum reply cmd_search(struct session *s, struct parse *p)
 		return rc;
 	if (search_parse(p, &k, &needs) < 0 || parse_end(p) < 0)
 		return REPLY_BAD;
+	if ((needs & (SEARCH_NEEDS_SIZE | SEARCH_NEEDS_DATE)) &&
+	    cache_load(s->box) < 0)
+		log_event("event=cache-error folder=%s", s->box->dir);
 	output_str(&s->out, "* SEARCH");
 	for (size_t i = 0; i < s->box->count; i++) {
 		struct candidate c = { .s = s, .i = i, .needs = needs };
@@ -217,5 +230,7 @@ enum reply cmd_search(struct session *s, struct parse *p)
 		message_data_free(&c.md);
 	}
 	output_str(&s->out, "\r\n");
+	if (cache_save(s->box) < 0)
+		log_event("event=cache-error folder=%s", s->box->dir);
 	return REPLY_OK;
 }

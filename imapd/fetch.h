@@ -31,9 +31,9 @@ struct fetch_att {
 struct fetch_request {
 	size_t count;
 	struct fetch_att *v;
-	int need_text;          /* some attribute needs the whole text */
-	int need_header;        /* ENVELOPE: the header alone will do */
-	int need_mime;          /* a parse (structure or part numbers) */
+	int need_text;          /* a section: the whole text */
+	int need_mime;          /* a section by part number: a parse */
+	int need_envelope, need_structure, need_body;   /* cached, else read */
 	int sets_seen;          /* some attribute sets \Seen */
 	int has_flags, has_uid;
 	int need_date;          /* INTERNALDATE: a stat(2) */

@@ -32,11 +32,13 @@ static int add(struct parse *p, struct fetch_request *r,
 				strcmp(a->spec, "TEXT");
 		break;
 	case FETCH_BODY:
+		r->need_body = 1;
+		break;
 	case FETCH_BODYSTRUCTURE:
-		r->need_text = r->need_mime = 1;
+		r->need_structure = 1;
 		break;
 	case FETCH_ENVELOPE:
-		r->need_header = 1;
+		r->need_envelope = 1;
 		break;
 	default:
 		break;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "cache.h"
 #include "uidlist.h"
 
 static const struct { unsigned flag; char letter; const char *name; }
@@ -86,6 +87,8 @@ static void message_take(struct message *m, struct uid_entry *e)
 	m->recent = e->recent;
 	m->size = -1;
 	m->gone = 0;
+	m->cached = m->owned = 0;
+	m->envelope = m->structure = m->body = NULL;
 	e->base = e->file = NULL;
 }
 
@@ -124,6 +127,7 @@ static void message_free(struct message *m)
 {
 	free(m->base);
 	free(m->file);
+	cache_message_free(m);
 }
 
 void mailbox_free(struct mailbox *box)
@@ -134,6 +138,7 @@ void mailbox_free(struct mailbox *box)
 		message_free(&box->msgs[i]);
 	free(box->msgs);
 	keywords_free(&box->kw);
+	free(box->cache_file);
 	free(box);
 }
 

@@ -29,7 +29,20 @@ struct message {
 	int recent;
 	long long size;         /* RFC822.SIZE (CRLF), -1 until known */
 	int gone;               /* the file vanished; EXPUNGE not yet sent */
+	/* what the folder's cache (cache.h) knows or this session worked
+	 * out: a message's file never changes but for its name */
+	unsigned cached;        /* CACHED_* bits: which of these are set */
+	unsigned owned;         /* CACHED_* bits: which strings are malloc'd */
+	time_t mtime;           /* INTERNALDATE */
+	const char *envelope, *structure, *body;   /* ENVELOPE, BODYSTRUCTURE, BODY */
+	size_t envelope_len, structure_len, body_len;
 };
+
+#define CACHED_SIZE      0x01
+#define CACHED_DATE      0x02
+#define CACHED_ENVELOPE  0x04
+#define CACHED_STRUCTURE 0x08
+#define CACHED_BODY      0x10
 
 struct mailbox {
 	char name[IMAP_MAILBOX_NAME_MAX + 1];
@@ -40,6 +53,9 @@ struct mailbox {
 	struct message *msgs;   /* sequence number i+1 is msgs[i] */
 	struct keywords kw;     /* the folder's keyword names */
 	struct timespec seen[3];        /* mtimes of cur/, new/, keywords */
+	char *cache_file;               /* the cache as read; strings point in */
+	int cache_loaded;               /* cache_load has run */
+	int cache_dirty;                /* messages learnt things to save */
 };
 
 /* Open the folder in dir: sync its UIDs, and unless readonly move new/

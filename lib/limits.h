@@ -65,6 +65,10 @@
 /* The per-folder UID file: about 60 octets a message; 64 MB is a
  * million messages. */
 #define IMAP_UIDLIST_MAX (64L * 1024 * 1024)
+/* The per-folder cache (imapd/cache.h): about 400 octets a message with
+ * ENVELOPE and BODYSTRUCTURE; 512 MB is over a million messages. A
+ * bigger file is ignored (rebuilt as needed). */
+#define IMAP_CACHE_MAX (512L * 1024 * 1024)
 /* ID (RFC 2971 §3.3): at most 30 field-value pairs. */
 #define IMAP_ID_PAIRS_MAX 30
 /* Keywords named in one STORE or APPEND: a folder holds at most 26 (the
