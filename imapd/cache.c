@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include "bytes.h"
 #include "fsutil.h"
 #include "limits.h"
@@ -102,22 +104,28 @@ static void take(struct message *m, const struct record *r)
 
 int cache_load(struct mailbox *box)
 {
-	size_t n, pos, i = 0;
+	size_t n, pos, records = 0, dead = 0;
 	struct record r;
 	if (box->cache_loaded)
 		return 0;
 	box->cache_loaded = 1;
+	box->cache_rewrite = 1;         /* unless the file is sound */
 	char *f = read_file(box, &n, &pos);
 	if (!f)
 		return errno == ENOENT ? 0 : -1;
 	int rc;
 	while ((rc = next_record(f, n, &pos, &r)) > 0) {
-		while (i < box->count && box->msgs[i].uid < r.uid)
-			i++;
-		if (i < box->count && box->msgs[i].uid == r.uid)
+		records++;      /* appended records come in any order */
+		long i = mailbox_find_uid(box, r.uid);
+		if (i >= 0)
 			take(&box->msgs[i], &r);
+		else
+			dead++;
 	}
 	box->cache_file = f;
+	/* compact when many records are of expunged messages or repeats */
+	box->cache_rewrite = rc < 0 || records > 2 * box->count + 64 ||
+			     dead * 4 > box->count;
 	return rc < 0 ? -1 : 0;
 }
 
@@ -144,6 +152,7 @@ void cache_set(struct mailbox *box, struct message *m, unsigned which,
 		m->owned |= which;
 	}
 	m->cached |= which;
+	m->unsaved |= which;
 	box->cache_dirty = 1;
 }
 
@@ -159,55 +168,84 @@ static int put(struct bytes *out, uint32_t uid, long long size,
 	return bytes_append_char(out, '\n');
 }
 
-static int put_message(struct bytes *out, const struct message *m)
+/* m's record with the parts in bits (CACHED_*). */
+static int put_message(struct bytes *out, const struct message *m,
+		       unsigned bits)
 {
+	bits &= m->cached;
 	const char *s[3] = { m->envelope, m->structure, m->body };
 	size_t len[3] = {
-		m->cached & CACHED_ENVELOPE ? m->envelope_len : 0,
-		m->cached & CACHED_STRUCTURE ? m->structure_len : 0,
-		m->cached & CACHED_BODY ? m->body_len : 0 };
-	return put(out, m->uid, m->cached & CACHED_SIZE ? m->size : -1,
-		   m->cached & CACHED_DATE ? (long long)m->mtime : -1, s, len);
+		bits & CACHED_ENVELOPE ? m->envelope_len : 0,
+		bits & CACHED_STRUCTURE ? m->structure_len : 0,
+		bits & CACHED_BODY ? m->body_len : 0 };
+	return put(out, m->uid, bits & CACHED_SIZE ? m->size : -1,
+		   bits & CACHED_DATE ? (long long)m->mtime : -1, s, len);
 }
 
-/* Records another session wrote for messages this one has not seen
- * yet (UIDs past its last), kept. */
-static int put_foreign(struct mailbox *box, struct bytes *out)
+/* The whole file anew: a temporary beside it, renamed over it. Not
+ * fsynced: a cache lost in a crash is rebuilt, a torn one ignored. */
+static int rewrite(struct mailbox *box, const char *path)
 {
-	size_t n, pos;
-	struct record r;
-	uint32_t last = box->count ? box->msgs[box->count - 1].uid : 0;
-	char *f = read_file(box, &n, &pos);
-	int rc = 0;
-	while (f && rc == 0 && next_record(f, n, &pos, &r) > 0)
-		if (r.uid > last) {
-			const char *s[3] = { r.data, r.data + r.len[0],
-				r.data + r.len[0] + r.len[1] };
-			rc = put(out, r.uid, r.size, r.mtime, s, r.len);
-		}
-	free(f);
+	char tmp[PATH_MAX_POSTERN + 32];
+	struct bytes out;
+	bytes_init(&out, IMAP_CACHE_MAX);
+	int rc = bytes_appendf(&out, "postern-cache 1 %lu\n",
+			       (unsigned long)box->validity);
+	for (size_t i = 0; rc == 0 && i < box->count; i++)
+		if (box->msgs[i].cached && !box->msgs[i].gone)
+			rc = put_message(&out, &box->msgs[i], ~0u);
+	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+	int fd = rc < 0 ? -1 : open(tmp, O_WRONLY | O_CREAT | O_TRUNC |
+				    O_CLOEXEC, 0600);
+	rc = fd < 0 || write_all(fd, bytes_str(&out), out.len) < 0 ? -1 : 0;
+	if (fd >= 0 && close(fd) < 0)
+		rc = -1;
+	if (fd >= 0 && (rc < 0 || rename(tmp, path) < 0)) {
+		unlink(tmp);
+		rc = -1;
+	}
+	bytes_free(&out);
 	return rc;
+}
+
+/* The records of what was learnt, appended in one write (O_APPEND: other
+ * sessions' appends do not interleave). -1 with errno ENOENT when there
+ * is no file to append to. */
+static int append(struct mailbox *box, const char *path)
+{
+	struct bytes out;
+	bytes_init(&out, IMAP_CACHE_MAX);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < box->count; i++)
+		if (box->msgs[i].unsaved && !box->msgs[i].gone)
+			rc = put_message(&out, &box->msgs[i],
+					 box->msgs[i].unsaved);
+	int fd = rc < 0 ? -1 : open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	int e = errno;
+	if (fd >= 0) {
+		rc = write_all(fd, bytes_str(&out), out.len);
+		if (close(fd) < 0)
+			rc = -1;
+	}
+	bytes_free(&out);
+	errno = e;
+	return fd < 0 ? -1 : rc;
 }
 
 int cache_save(struct mailbox *box)
 {
 	char path[PATH_MAX_POSTERN];
-	struct bytes out;
 	if (!box->cache_dirty || box->readonly)
 		return 0;
 	box->cache_dirty = 0;
-	bytes_init(&out, IMAP_CACHE_MAX);
-	int rc = cache_path(box, path, sizeof path) < 0 ||
-		 bytes_appendf(&out, "postern-cache 1 %lu\n",
-			       (unsigned long)box->validity) < 0 ? -1 : 0;
-	for (size_t i = 0; rc == 0 && i < box->count; i++)
-		if (box->msgs[i].cached && !box->msgs[i].gone)
-			rc = put_message(&out, &box->msgs[i]);
-	if (rc == 0)
-		rc = put_foreign(box, &out);
-	if (rc == 0)
-		rc = file_write_atomic(path, bytes_str(&out), out.len, 0600);
-	bytes_free(&out);
+	if (cache_path(box, path, sizeof path) < 0)
+		return -1;
+	int rc = box->cache_rewrite ? -1 : append(box, path);
+	if (box->cache_rewrite || (rc < 0 && errno == ENOENT))
+		rc = rewrite(box, path);
+	box->cache_rewrite = 0;
+	for (size_t i = 0; i < box->count; i++)
+		box->msgs[i].unsaved = 0;
 	return rc;
 }
 

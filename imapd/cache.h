@@ -7,17 +7,18 @@
  *     UID SIZE MTIME ENVLEN STRUCTLEN BODYLEN
  *     <ENVLEN octets><STRUCTLEN octets><BODYLEN octets>
  *     ...
- * one record per message in ascending UID order; SIZE and MTIME are -1
- * and a length 0 when unknown. A message's file never changes while it
- * has its UID (only its name does, for flags), so a record is valid for
- * as long as the UIDVALIDITY is: any session may add records, and
- * records of expunged UIDs are dropped when the file is next written.
- * It is read once per session when first needed, and only ever replaced
- * whole (file_write_atomic) after a command that learnt something; the
- * records of another session written meanwhile are merged back in. A
- * missing, damaged or foreign file is ignored and rebuilt as messages
- * are fetched. UIDs and flags are not here: postern-uidlist and the file
- * names keep them. */
+ records in any order, several for one UID adding to each other; SIZE
+ * and MTIME are -1 and a length 0 when unknown. A message's file never
+ * changes while it has its UID (only its name does, for flags), so a
+ * record is valid for as long as the UIDVALIDITY is. It is read once per
+ * session when first needed. After a command that learnt something the
+ * new records are appended in one write(2) (O_APPEND, so sessions do not
+ * interleave); the file is written anew (a temporary renamed over it)
+ * when it is missing, damaged, of another UIDVALIDITY, or holds more than
+ * twice as many records as the folder has messages (expunged and
+ * duplicate records dropped). It is not fsynced: a cache lost or torn in
+ * a crash is ignored and rebuilt as messages are fetched. UIDs and flags
+ * are not here: postern-uidlist and the file names keep them. */
 #ifndef IMAPD_CACHE_H
 #define IMAPD_CACHE_H
 #include <stddef.h>

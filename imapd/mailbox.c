@@ -110,6 +110,7 @@ struct mailbox *mailbox_open(const char *dir, const char *name,
 	}
 	box->validity = l.validity;
 	box->next = l.next;
+	box->synced = time(NULL);
 	box->msgs = calloc(l.count ? l.count : 1, sizeof *box->msgs);
 	if (!box->msgs) {
 		uidlist_free(&l);
@@ -231,6 +232,7 @@ int mailbox_refresh(struct mailbox *box, int allow_expunge,
 {
 	if (!may_have_changed(box) && !(allow_expunge && gone_pending(box)))
 		return 0;
+	box->synced = time(NULL);
 	struct uidlist l;
 	struct keywords kw;
 	if (keywords_read(box->dir, &kw) == 0) {

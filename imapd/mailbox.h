@@ -33,6 +33,7 @@ struct message {
 	 * out: a message's file never changes but for its name */
 	unsigned cached;        /* CACHED_* bits: which of these are set */
 	unsigned owned;         /* CACHED_* bits: which strings are malloc'd */
+	unsigned unsaved;       /* CACHED_* bits: not yet in the cache file */
 	time_t mtime;           /* INTERNALDATE */
 	const char *envelope, *structure, *body;   /* ENVELOPE, BODYSTRUCTURE, BODY */
 	size_t envelope_len, structure_len, body_len;
@@ -56,6 +57,8 @@ struct mailbox {
 	char *cache_file;               /* the cache as read; strings point in */
 	int cache_loaded;               /* cache_load has run */
 	int cache_dirty;                /* messages learnt things to save */
+	int cache_rewrite;              /* the file needs writing anew */
+	time_t synced;                  /* last look at the directories */
 };
 
 /* Open the folder in dir: sync its UIDs, and unless readonly move new/

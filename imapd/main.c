@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 #include "bytes.h"
 #include "command.h"
@@ -147,8 +148,9 @@ static int run(struct session *s, struct bytes *buf)
 		s->name = c->name;
 		s->after = c->after;
 		rc = c->handler(s, &p);
+		/* at most a look a second: busy clients are not slowed */
 		if (rc != REPLY_FATAL && s->state == STATE_SELECTED &&
-		    s->after != AFTER_NONE)
+		    s->after != AFTER_NONE && time(NULL) != s->box->synced)
 			session_refresh(s, s->uid || s->after == AFTER_REPORT);
 	}
 	if (rc == REPLY_BAD && !s->text[0])
