@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,18 @@ struct found {
 struct scan {
 	size_t count, cap;
 	struct found *v;
+	size_t *slot;           /* hash index: v[slot[h] - 1], 0 empty */
+	size_t mask;
 };
+
+/* FNV-1a: base names share long prefixes, so a hash beats comparing. */
+static size_t hash_name(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (size_t)h;
+}
 
 int uidlist_lock(const char *dir)
 {
@@ -164,16 +176,20 @@ static int scan_dir(const char *dir, const char *sub, struct scan *sc)
 
 static int found_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct found *)a)->base,
-		      ((const struct found *)b)->base);
+	return strcmp((*(struct found *const *)a)->base,
+		      (*(struct found *const *)b)->base);
 }
 
+/* The file with this base name (the first listed, if two), or NULL. */
 static struct found *scan_find(struct scan *sc, const char *base)
 {
-	struct found key = { .base = (char *)base };
-	if (!sc->count)
+	if (!sc->slot)
 		return NULL;
-	return bsearch(&key, sc->v, sc->count, sizeof *sc->v, found_cmp);
+	for (size_t h = hash_name(base) & sc->mask; sc->slot[h];
+	     h = (h + 1) & sc->mask)
+		if (!strcmp(sc->v[sc->slot[h] - 1].base, base))
+			return &sc->v[sc->slot[h] - 1];
+	return NULL;
 }
 
 static void scan_free(struct scan *sc)
@@ -183,16 +199,61 @@ static void scan_free(struct scan *sc)
 		free(sc->v[i].file);
 	}
 	free(sc->v);
+	free(sc->slot);
 }
 
-/* List new/ and cur/ into sc, sorted by base name. */
+/* The hash index of sc: a power of two at least twice the entries. */
+static int scan_index(struct scan *sc)
+{
+	size_t n = 16;
+	while (n < 2 * sc->count)
+		n *= 2;
+	sc->slot = calloc(n, sizeof *sc->slot);
+	if (!sc->slot)
+		return -1;
+	sc->mask = n - 1;
+	for (size_t i = 0; i < sc->count; i++) {
+		size_t h = hash_name(sc->v[i].base) & sc->mask;
+		while (sc->slot[h])
+			h = (h + 1) & sc->mask;
+		sc->slot[h] = i + 1;
+	}
+	return 0;
+}
+
+/* List new/ and cur/ into sc, indexed by base name. */
 static int scan_all(const char *dir, struct scan *sc)
 {
 	if (scan_dir(dir, "cur", sc) < 0 || scan_dir(dir, "new", sc) < 0)
 		return -1;
-	if (sc->count)
-		qsort(sc->v, sc->count, sizeof *sc->v, found_cmp);
-	return 0;
+	return scan_index(sc);
+}
+
+/* Give UIDs to the files no entry has, in name order (for Maildir
+ * names, delivery order). 1 when some were given, 0 none, -1 error. */
+static int assign(struct uidlist *l, size_t *cap, struct found *f);
+static int assign_unknown(struct uidlist *l, size_t *cap, struct scan *sc)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < sc->count; i++)
+		n += !sc->v[i].used;
+	if (n == 0)
+		return 0;
+	struct found **v = malloc(n * sizeof *v);
+	if (!v)
+		return -1;
+	n = 0;
+	for (size_t i = 0; i < sc->count; i++)
+		if (!sc->v[i].used)
+			v[n++] = &sc->v[i];
+	qsort(v, n, sizeof *v, found_cmp);
+	int changed = 0;
+	for (size_t i = 0; i < n && changed >= 0; i++) {
+		int r = assign(l, cap, v[i]);
+		changed = r < 0 ? -1 : changed | r;
+	}
+	free(v);
+	return changed;
 }
 
 /* Does some known message seem to have no file? Another program (a mail
@@ -313,12 +374,10 @@ int uidlist_sync_locked(const char *dir, int move_new, char *const *first,
 			goto fail;
 		changed |= r;
 	}
-	for (size_t i = 0; i < sc.count; i++) {
-		int r = assign(out, &cap, &sc.v[i]);
-		if (r < 0)
-			goto fail;
-		changed |= r;
-	}
+	int r = assign_unknown(out, &cap, &sc);
+	if (r < 0)
+		goto fail;
+	changed |= r;
 	if (changed && write_file(dir, out) < 0)
 		goto fail;
 	if (move_new)
