@@ -58,6 +58,16 @@ static enum reply open_folder(struct session *s, struct parse *p,
 		return rc;
 	if (parse_end(p) < 0)
 		return REPLY_BAD;
+	if (s->box && !strcmp(s->box->dir, dir) &&
+	    s->box->readonly == readonly && folder_exists(s->maildir, name)) {
+		/* the same folder again (clients do it often): catch up
+		 * quietly instead of reading it anew; \Recent stays */
+		if (mailbox_refresh(s->box, 1, NULL) == 0) {
+			select_report(s);
+			return reply_set(s, REPLY_OK, readonly ? "READ-ONLY" :
+					 "READ-WRITE", NULL);
+		}
+	}
 	/* §6.3.1: a SELECT leaves the selected state first, even when it
 	 * then fails */
 	session_unselect(s);

@@ -167,3 +167,26 @@ EOF
 	[ "$(grep -c '^\* SEARCH 1 2 3$' <<<"$output")" -eq 2 ]
 	has_line "* 1 FETCH (FLAGS (\\Answered \\Recent))"
 }
+
+@test "SELECT of the selected folder again catches up quietly and keeps \\Recent" {
+	run client <<EOF
+send $LOGIN
+send a SELECT INBOX
+expect a OK .*
+$(other 's STORE 1 +FLAGS (\Deleted)' 'e EXPUNGE')
+run printf 'From: x@example.test\n\nnew\n' > $MAILDIR/tmp/2000000000.M9P9.t && mv $MAILDIR/tmp/2000000000.M9P9.t $MAILDIR/new/
+send b SELECT INBOX
+expect b OK \[READ-WRITE\] SELECT completed
+send c FETCH 1:* (UID FLAGS)
+expect c OK FETCH completed
+send d EXAMINE INBOX
+expect d OK \[READ-ONLY\] EXAMINE completed
+EOF
+	echo "$output"
+	[ "$status" -eq 0 ]
+	lacks_line "* 1 EXPUNGE"
+	[ "$(grep -c '^\* 3 EXISTS$' <<<"$output")" -eq 3 ]
+	has_line "* 3 RECENT"
+	has_line "* 1 FETCH (UID 2 FLAGS (\\Recent))"
+	has_line "* 3 FETCH (UID 4 FLAGS (\\Recent))"
+}
