@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "bytes.h"
 #include "fsutil.h"
@@ -28,55 +30,90 @@ static int cache_path(const struct mailbox *box, char *buf, size_t size)
 		? -1 : 0;
 }
 
-/* The next record at *pos in f[0..n); 1, 0 at the end, -1 damaged. */
+/* A decimal number (or "-1" when sign) at *p, ending before a space
+ * (more) or a newline (last). 0, or -1 when malformed. */
+static int number(const char **p, const char *end, int sign, int last,
+		  long long *v)
+{
+	const char *q = *p;
+	int neg = sign && q < end && *q == '-';
+	q += neg;
+	long long n = 0;
+	const char *digits = q;
+	while (q < end && *q >= '0' && *q <= '9' && q - digits < 18)
+		n = n * 10 + (*q++ - '0');
+	if (q == digits || q >= end || *q != (last ? '\n' : ' '))
+		return -1;
+	*v = neg ? -n : n;
+	*p = q + 1;
+	return 0;
+}
+
+/* The next record at *pos in f[0..n); 1, 0 at the end, -1 damaged.
+ * Parsed by hand: a folder's cache has a record per message. */
 static int next_record(const char *f, size_t n, size_t *pos, struct record *r)
 {
-	const char *nl = memchr(f + *pos, '\n', n - *pos);
-	if (!nl)
-		return *pos == n ? 0 : -1;
-	char line[128];
-	size_t l = (size_t)(nl - (f + *pos));
-	if (l >= sizeof line)
+	const char *p = f + *pos, *end = f + n;
+	long long v[6];
+	if (p == end)
+		return 0;
+	for (int i = 0; i < 6; i++)
+		if (number(&p, end, i == 1 || i == 2, i == 5, &v[i]) < 0 ||
+		    (i != 1 && i != 2 && v[i] < 0))
+			return -1;
+	if (v[0] == 0 || v[0] > UINT32_MAX)
 		return -1;
-	memcpy(line, f + *pos, l);
-	line[l] = '\0';
-	unsigned long uid;
-	int used = 0;
-	if (sscanf(line, "%lu %lld %lld %zu %zu %zu%n", &uid, &r->size,
-		   &r->mtime, &r->len[0], &r->len[1], &r->len[2], &used) != 6 ||
-	    (size_t)used != l || uid == 0 || uid > UINT32_MAX)
-		return -1;
-	r->uid = (uint32_t)uid;
-	size_t start = *pos + l + 1, total = r->len[0] + r->len[1] + r->len[2];
-	if (total > n - start || n - start - total < 1 || f[start + total] != '\n')
+	r->uid = (uint32_t)v[0];
+	r->size = v[1];
+	r->mtime = v[2];
+	size_t start = (size_t)(p - f), total = 0;
+	for (int i = 0; i < 3; i++) {
+		r->len[i] = (size_t)v[3 + i];
+		total += r->len[i];
+	}
+	if (total >= n - start || f[start + total] != '\n')
 		return -1;
 	r->data = f + start;
 	*pos = start + total + 1;
 	return 1;
 }
 
-/* Read the file of box; NULL (nothing usable) or its text, *n set,
- * *body the offset of the first record. */
-static char *read_file(const struct mailbox *box, size_t *n, size_t *body)
+/* Map the file of box read-only; NULL (nothing usable) or its text,
+ * *n its length, *body the offset of the first record. */
+static char *map_file(const struct mailbox *box, size_t *n, size_t *body)
 {
-	char path[PATH_MAX_POSTERN];
-	struct bytes b;
-	bytes_init(&b, IMAP_CACHE_MAX);
-	if (cache_path(box, path, sizeof path) < 0 || file_read_all(path, &b) < 0) {
-		bytes_free(&b);
+	char path[PATH_MAX_POSTERN], head[64];
+	struct stat st;
+	int fd = cache_path(box, path, sizeof path) < 0 ? -1 :
+		 open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return NULL;
-	}
+	char *f = MAP_FAILED;
+	if (fstat(fd, &st) == 0 && st.st_size > 0 &&
+	    st.st_size <= IMAP_CACHE_MAX)
+		f = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	int e = errno;
+	close(fd);
+	errno = e;
+	if (f == MAP_FAILED)
+		return NULL;
+	size_t len = (size_t)st.st_size;
+	const char *nl = memchr(f, '\n', len < 63 ? len : 63);
 	unsigned long validity;
 	int used = 0;
-	const char *t = bytes_str(&b);
-	if (sscanf(t, "postern-cache 1 %lu\n%n", &validity, &used) != 1 ||
-	    used == 0 || validity != box->validity) {
-		bytes_free(&b);
+	if (nl) {
+		memcpy(head, f, (size_t)(nl - f) + 1);
+		head[nl - f + 1] = '\0';
+	}
+	if (!nl || sscanf(head, "postern-cache 1 %lu\n%n", &validity,
+			  &used) != 1 || used == 0 || validity != box->validity) {
+		munmap(f, len);
+		errno = 0;
 		return NULL;
 	}
-	*n = b.len;
+	*n = len;
 	*body = (size_t)used;
-	return b.data;
+	return f;
 }
 
 static void take(struct message *m, const struct record *r)
@@ -110,9 +147,9 @@ int cache_load(struct mailbox *box)
 		return 0;
 	box->cache_loaded = 1;
 	box->cache_rewrite = 1;         /* unless the file is sound */
-	char *f = read_file(box, &n, &pos);
+	char *f = map_file(box, &n, &pos);
 	if (!f)
-		return errno == ENOENT ? 0 : -1;
+		return errno == ENOENT || errno == 0 ? 0 : -1;
 	int rc;
 	while ((rc = next_record(f, n, &pos, &r)) > 0) {
 		records++;      /* appended records come in any order */
@@ -123,6 +160,7 @@ int cache_load(struct mailbox *box)
 			dead++;
 	}
 	box->cache_file = f;
+	box->cache_len = n;
 	/* compact when many records are of expunged messages or repeats */
 	box->cache_rewrite = rc < 0 || records > 2 * box->count + 64 ||
 			     dead * 4 > box->count;
@@ -247,6 +285,13 @@ int cache_save(struct mailbox *box)
 	for (size_t i = 0; i < box->count; i++)
 		box->msgs[i].unsaved = 0;
 	return rc;
+}
+
+void cache_close(struct mailbox *box)
+{
+	if (box->cache_file)
+		munmap(box->cache_file, box->cache_len);
+	box->cache_file = NULL;
 }
 
 void cache_message_free(struct message *m)

@@ -36,6 +36,9 @@ void cache_set(struct mailbox *box, struct message *m, unsigned which,
 /* Write the cache when dirty. 0 or -1 (logged by the caller). */
 int cache_save(struct mailbox *box);
 
+/* Unmap the file of box (mailbox_free; after its messages are freed). */
+void cache_close(struct mailbox *box);
+
 /* Free what the messages of box own of the cache (mailbox_free). */
 void cache_message_free(struct message *m);
 

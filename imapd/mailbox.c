@@ -139,7 +139,7 @@ void mailbox_free(struct mailbox *box)
 		message_free(&box->msgs[i]);
 	free(box->msgs);
 	keywords_free(&box->kw);
-	free(box->cache_file);
+	cache_close(box);
 	free(box);
 }
 

@@ -54,7 +54,8 @@ struct mailbox {
 	struct message *msgs;   /* sequence number i+1 is msgs[i] */
 	struct keywords kw;     /* the folder's keyword names */
 	struct timespec seen[3];        /* mtimes of cur/, new/, keywords */
-	char *cache_file;               /* the cache as read; strings point in */
+	char *cache_file;               /* the cache mapped; strings point in */
+	size_t cache_len;
 	int cache_loaded;               /* cache_load has run */
 	int cache_dirty;                /* messages learnt things to save */
 	int cache_rewrite;              /* the file needs writing anew */

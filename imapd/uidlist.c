@@ -37,7 +37,7 @@ static size_t hash_name(const char *s)
 	return (size_t)h;
 }
 
-int uidlist_lock(const char *dir)
+static int lock_mode(const char *dir, int mode)
 {
 	char path[PATH_MAX_POSTERN];
 	if (snprintf(path, sizeof path, "%s/postern-uidlist.lock", dir) >=
@@ -48,13 +48,18 @@ int uidlist_lock(const char *dir)
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -1;
-	while (flock(fd, LOCK_EX) < 0) {
+	while (flock(fd, mode) < 0) {
 		if (errno != EINTR) {
 			close(fd);
 			return -1;
 		}
 	}
 	return fd;
+}
+
+int uidlist_lock(const char *dir)
+{
+	return lock_mode(dir, LOCK_EX);
 }
 
 void uidlist_unlock(int fd)
@@ -356,8 +361,19 @@ static void move_new_files(const char *dir, struct uidlist *l)
 	}
 }
 
-int uidlist_sync_locked(const char *dir, int move_new, char *const *first,
-			size_t nfirst, struct uidlist *out)
+/* Does some entry still lie in new/? */
+static int any_new(const struct uidlist *l)
+{
+	for (size_t i = 0; i < l->count; i++)
+		if (!strncmp(l->v[i].file, "new/", 4))
+			return 1;
+	return 0;
+}
+
+/* The sync; with shared set (a shared lock held) it writes nothing and
+ * returns 1 with out empty when it would have to. */
+static int sync_locked(const char *dir, int move_new, char *const *first,
+		       size_t nfirst, int shared, struct uidlist *out)
 {
 	struct scan sc = { 0 };
 	size_t cap = 0;
@@ -378,6 +394,11 @@ int uidlist_sync_locked(const char *dir, int move_new, char *const *first,
 	if (r < 0)
 		goto fail;
 	changed |= r;
+	if (shared && (changed || (move_new && any_new(out)))) {
+		scan_free(&sc);
+		uidlist_free(out);
+		return 1;
+	}
 	if (changed && write_file(dir, out) < 0)
 		goto fail;
 	if (move_new)
@@ -390,13 +411,27 @@ fail:
 	return -1;
 }
 
+int uidlist_sync_locked(const char *dir, int move_new, char *const *first,
+			size_t nfirst, struct uidlist *out)
+{
+	return sync_locked(dir, move_new, first, nfirst, 0, out);
+}
+
 int uidlist_sync(const char *dir, int move_new, char *const *first,
 		 size_t nfirst, struct uidlist *out)
 {
-	int fd = uidlist_lock(dir);
+	/* most syncs change nothing: they run under a shared lock, side
+	 * by side; one that must write starts again under the exclusive */
+	int fd = lock_mode(dir, LOCK_SH);
 	if (fd < 0)
 		return -1;
-	int rc = uidlist_sync_locked(dir, move_new, first, nfirst, out);
+	int rc = sync_locked(dir, move_new, first, nfirst, 1, out);
+	if (rc == 1) {
+		uidlist_unlock(fd);
+		if ((fd = uidlist_lock(dir)) < 0)
+			return -1;
+		rc = sync_locked(dir, move_new, first, nfirst, 0, out);
+	}
 	int e = errno;
 	uidlist_unlock(fd);
 	errno = e;

@@ -40,7 +40,8 @@ void uidlist_unlock(int fd);
  * name order, which for Maildir names is delivery order), and when
  * move_new is set rename new/ files into cur/ ("recent" for this caller,
  * §2.3.2). Writes the file back when anything changed. Fills out; 0, or
- * -1 with errno and out empty. */
+ * -1 with errno and out empty. It looks under a shared lock, and takes
+ * the exclusive one (looking again) only when it must write or move. */
 int uidlist_sync(const char *dir, int move_new, char *const *first,
 		 size_t nfirst, struct uidlist *out);
 
