@@ -201,12 +201,15 @@ static unsigned char *mark_seen(struct session *s,
 		free(set);
 		return NULL;
 	}
+	int any = 0;
 	for (size_t k = 0; k < n; k++) {
 		struct message *m = &s->box->msgs[idx[k]];
 		if (!(m->flags & FLAG_SEEN) &&
 		    mailbox_set_flags(s->box, m, m->flags | FLAG_SEEN) == 0)
-			set[k] = 1;
+			set[k] = any = 1;
 	}
+	if (any && mailbox_sync_flags(s->box) < 0)
+		log_event("event=fsync-error folder=%s", s->box->dir);
 	uidlist_unlock(lock);
 	return set;
 }

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cache.h"
+#include "fsutil.h"
 #include "uidlist.h"
 
 static const struct { unsigned flag; char letter; const char *name; }
@@ -359,6 +360,14 @@ int mailbox_set_flags(struct mailbox *box, struct message *m,
 	m->file = file;
 	m->flags = flags;
 	return 0;
+}
+
+int mailbox_sync_flags(struct mailbox *box)
+{
+	char path[PATH_MAX_POSTERN];
+	if (snprintf(path, sizeof path, "%s/cur", box->dir) >= (int)sizeof path)
+		return -1;
+	return fsync_dir(path);
 }
 
 long mailbox_expunge(struct mailbox *box, const struct seqset *uids,

@@ -99,6 +99,10 @@ int mailbox_path(struct mailbox *box, struct message *m, char *buf,
 int mailbox_set_flags(struct mailbox *box, struct message *m,
 		      unsigned flags);
 
+/* Make the flag renames made so far durable: fsync cur/ (once after a
+ * STORE, not per message). 0 or -1. */
+int mailbox_sync_flags(struct mailbox *box);
+
 /* Remove the messages with \Deleted (and, if uids is set, a UID in it)
  * and write "* n EXPUNGE" for each to out (when out is not NULL).
  * Returns the number removed, -1 on error. */

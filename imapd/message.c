@@ -125,46 +125,6 @@ long long message_size_from_name(const char *base)
 	return (end == w + 3 || (*end && *end != ',' && *end != ':')) ? -1 : v;
 }
 
-static int name_listed(const char *field, size_t flen, char **names,
-		       size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strlen(names[i]) == flen &&
-		    !strncasecmp(names[i], field, flen))
-			return 1;
-	return 0;
-}
-
-int header_fields(const char *hdr, size_t len, char **names, size_t n,
-		  int not, struct bytes *out)
-{
-	size_t i = 0;
-	/* the blank line that ends the header is not a field */
-	if (len >= 2 && hdr[len - 2] == '\r' && hdr[len - 1] == '\n' &&
-	    (len == 2 || (len >= 4 && hdr[len - 4] == '\r')))
-		len -= 2;
-	while (i < len) {
-		size_t start = i, colon = 0;
-		/* one field: its first line and continuation lines */
-		for (;;) {
-			const char *nl = memchr(hdr + i, '\n', len - i);
-			i = nl ? (size_t)(nl - hdr) + 1 : len;
-			if (i >= len || (hdr[i] != ' ' && hdr[i] != '\t'))
-				break;
-		}
-		const char *c = memchr(hdr + start, ':', i - start);
-		colon = c ? (size_t)(c - hdr - (long)start) : 0;
-		while (colon > 0 && (hdr[start + colon - 1] == ' ' ||
-				     hdr[start + colon - 1] == '\t'))
-			colon--;
-		int listed = c && name_listed(hdr + start, colon, names, n);
-		if (c && listed != not &&
-		    bytes_append(out, hdr + start, i - start) < 0)
-			return -1;
-	}
-	return bytes_append(out, "\r\n", 2);
-}
-
 void format_date_time(time_t t, char *buf, size_t size)
 {
 	struct tm tm;

@@ -334,10 +334,12 @@ static int write_file(const char *dir, const struct uidlist *l)
 	return rc;
 }
 
-/* new/BASE -> cur/BASE:2, for each entry still in new/. */
+/* new/BASE -> cur/BASE:2, for each entry still in new/; then cur/ is
+ * fsynced once, so the moves are durable (as Dovecot does). */
 static void move_new_files(const char *dir, struct uidlist *l)
 {
 	char from[PATH_MAX_POSTERN], to[PATH_MAX_POSTERN];
+	int moved = 0;
 	for (size_t i = 0; i < l->count; i++) {
 		struct uid_entry *e = &l->v[i];
 		if (strncmp(e->file, "new/", 4))
@@ -358,7 +360,11 @@ static void move_new_files(const char *dir, struct uidlist *l)
 		}
 		free(e->file);
 		e->file = file;
+		moved = 1;
 	}
+	snprintf(to, sizeof to, "%s/cur", dir);
+	if (moved)
+		fsync_dir(to);  /* best effort: the moves are done */
 }
 
 /* Does some entry still lie in new/? */
