@@ -93,6 +93,8 @@ static void message_take(struct message *m, struct uid_entry *e)
 	e->base = e->file = NULL;
 }
 
+static int may_have_changed(struct mailbox *box);
+
 struct mailbox *mailbox_open(const char *dir, const char *name,
 			     int readonly)
 {
@@ -103,6 +105,7 @@ struct mailbox *mailbox_open(const char *dir, const char *name,
 	snprintf(box->dir, sizeof box->dir, "%s", dir);
 	snprintf(box->name, sizeof box->name, "%s", name);
 	box->readonly = readonly;
+	may_have_changed(box);  /* the mtimes before the sync, for refresh */
 	if (keywords_read(dir, &box->kw) < 0 ||
 	    uidlist_sync(dir, !readonly, NULL, 0, &l) < 0) {
 		keywords_free(&box->kw);

@@ -1,5 +1,6 @@
 /* uidlist.c - persistent UIDs for a Maildir folder. See uidlist.h. */
 #include "uidlist.h"
+#include "uidlist_hint.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "bytes.h"
@@ -104,11 +106,11 @@ static int read_file(const char *dir, struct uidlist *l, size_t *cap)
 	snprintf(path, sizeof path, "%s/postern-uidlist", dir);
 	bytes_init(&b, IMAP_UIDLIST_MAX);
 	unsigned long validity, next;
-	int n;
+	int n = 0;
 	if (file_read_all(path, &b) < 0 || !b.data ||
-	    sscanf(b.data, "postern-uidlist 1 %lu %lu\n%n", &validity, &next,
+	    sscanf(b.data, "postern-uidlist 1 %lu %lu%n", &validity, &next,
 		   &n) != 2 || validity == 0 || validity > UINT32_MAX ||
-	    next == 0 || next > UINT32_MAX) {
+	    next == 0 || next > UINT32_MAX || !uidlist_read_stamps(b.data, &n, l)) {
 		bytes_free(&b);
 		if (errno != ENOENT)
 			errno = 0;
@@ -122,12 +124,18 @@ static int read_file(const char *dir, struct uidlist *l, size_t *cap)
 	uint32_t last = 0;
 	for (line = strtok_r(b.data + n, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		char *end;
+		char *end, *hint = NULL;
 		unsigned long uid = strtoul(line, &end, 10);
+		char *sp = *end == ' ' ? strrchr(end + 1, ' ') : NULL;
+		if (sp && sp[1] == ':' && !strchr(sp, '/')) {
+			hint = sp + 1;
+			*sp = '\0';
+		}
 		if (*end != ' ' || uid <= last || uid >= l->next ||
 		    strchr(end + 1, '/') || strchr(end + 1, ':') || !end[1])
 			continue;
-		if (list_push(l, cap, (uint32_t)uid, end + 1) < 0) {
+		if (list_push(l, cap, (uint32_t)uid, end + 1) < 0 ||
+		    (hint && uidlist_hint_set(&l->v[l->count - 1], hint) < 0)) {
 			bytes_free(&b);
 			return -1;
 		}
@@ -286,10 +294,12 @@ static int match_known(struct uidlist *l, struct scan *sc)
 		struct found *f = scan_find(sc, l->v[i].base);
 		if (!f || f->used) {
 			free(l->v[i].base);
+			free(l->v[i].file);
 			changed = 1;
 			continue;
 		}
 		f->used = 1;
+		free(l->v[i].file);     /* the hint, if any */
 		l->v[i].file = f->file;
 		l->v[i].recent = f->in_new;
 		f->file = NULL;
@@ -316,18 +326,28 @@ static int assign(struct uidlist *l, size_t *cap, struct found *f)
 	return 1;
 }
 
-static int write_file(const char *dir, const struct uidlist *l)
+/* The file; with the listing as hints when stamps is not NULL. */
+static int write_file(const char *dir, const struct uidlist *l,
+		      const struct timespec *stamps)
 {
 	char path[PATH_MAX_POSTERN];
 	struct bytes b;
 	snprintf(path, sizeof path, "%s/postern-uidlist", dir);
 	bytes_init(&b, IMAP_UIDLIST_MAX);
-	int rc = bytes_appendf(&b, "postern-uidlist 1 %lu %lu\n",
+	int rc = bytes_appendf(&b, "postern-uidlist 1 %lu %lu",
 			       (unsigned long)l->validity,
 			       (unsigned long)l->next);
+	if (rc == 0 && stamps)
+		rc = bytes_appendf(&b, " %lld.%09ld %lld.%09ld",
+				   (long long)stamps[0].tv_sec, stamps[0].tv_nsec,
+				   (long long)stamps[1].tv_sec, stamps[1].tv_nsec);
+	if (rc == 0)
+		rc = bytes_append_char(&b, '\n');
 	for (size_t i = 0; rc == 0 && i < l->count; i++)
-		rc = bytes_appendf(&b, "%lu %s\n", (unsigned long)l->v[i].uid,
-				   l->v[i].base);
+		rc = bytes_appendf(&b, "%lu %s%s%s\n",
+				   (unsigned long)l->v[i].uid, l->v[i].base,
+				   stamps ? " " : "", stamps ? l->v[i].file + 4 +
+				   strlen(l->v[i].base) : "");
 	if (rc == 0)
 		rc = file_write_atomic(path, b.data, b.len, 0600);
 	bytes_free(&b);
@@ -382,11 +402,17 @@ static int sync_locked(const char *dir, int move_new, char *const *first,
 		       size_t nfirst, int shared, struct uidlist *out)
 {
 	struct scan sc = { 0 };
+	struct timespec before[2], after[2];
 	size_t cap = 0;
 	memset(out, 0, sizeof *out);
 	int changed = read_file(dir, out, &cap);
-	if (changed < 0 || scan_all(dir, &sc) < 0 ||
-	    scan_consistent(dir, out, &sc) < 0)
+	if (changed < 0)
+		goto fail;
+	int stamped = uidlist_dir_stamps(dir, before) == 0;
+	if (!changed && stamped && nfirst == 0 && out->listed[0].tv_sec &&
+	    uidlist_stamps_equal(out->listed, before) && uidlist_hintable(out))
+		return 0;       /* the file's listing is the folder's */
+	if (scan_all(dir, &sc) < 0 || scan_consistent(dir, out, &sc) < 0)
 		goto fail;
 	changed |= match_known(out, &sc);
 	for (size_t i = 0; i < nfirst; i++) {
@@ -400,12 +426,18 @@ static int sync_locked(const char *dir, int move_new, char *const *first,
 	if (r < 0)
 		goto fail;
 	changed |= r;
+	/* record the listing when it is settled (see uidlist.h) */
+	int record = stamped && uidlist_dir_stamps(dir, after) == 0 &&
+		     uidlist_stamps_equal(before, after) && uidlist_hintable(out) &&
+		     before[0].tv_sec < time(NULL) - 2 &&
+		     before[1].tv_sec < time(NULL) - 2;
+	changed |= record && !uidlist_stamps_equal(out->listed, before);
 	if (shared && (changed || (move_new && any_new(out)))) {
 		scan_free(&sc);
 		uidlist_free(out);
 		return 1;
 	}
-	if (changed && write_file(dir, out) < 0)
+	if (changed && write_file(dir, out, record ? before : NULL) < 0)
 		goto fail;
 	if (move_new)
 		move_new_files(dir, out);

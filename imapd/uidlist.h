@@ -1,11 +1,16 @@
 /* uidlist.h - persistent UIDs for a Maildir folder (RFC 3501 §2.3.1.1).
  *
  * The file "postern-uidlist" in the folder's directory:
- *     postern-uidlist 1 UIDVALIDITY UIDNEXT
- *     UID BASENAME
+ *     postern-uidlist 1 UIDVALIDITY UIDNEXT [CUR-MTIME NEW-MTIME]
+ *     UID BASENAME [:2,INFO]
  *     ...
  * one line per message, ascending UIDs; BASENAME is the Maildir file name
- * without its ":2,FLAGS" info. It is only ever replaced whole
+ * without its ":2,FLAGS" info. When the header carries the mtimes of
+ * cur/ and new/ (seconds.nanoseconds), every line also has the rest of
+ * its file name in cur/: the listing of the folder at those mtimes,
+ * recorded only when they were over two seconds old (so no later change
+ * can leave them as they were). While cur/ and new/ still have them, a
+ * sync takes the listing from the file and reads no directory. It is only ever replaced whole
  * (file_write_atomic) while flock(LOCK_EX) is held on
  * "postern-uidlist.lock" beside it, so any number of imapd processes give
  * each message one UID, unique and ascending in order of discovery. */
@@ -13,6 +18,7 @@
 #define IMAPD_UIDLIST_H
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 struct uid_entry {
 	uint32_t uid;
@@ -26,6 +32,7 @@ struct uidlist {
 	uint32_t validity, next;
 	size_t count;
 	struct uid_entry *v;    /* ascending by uid */
+	struct timespec listed[2];      /* the mtimes of the listing hints */
 };
 
 /* Take the folder's lock (blocking). Returns an fd for uidlist_unlock,
