@@ -208,9 +208,9 @@ static unsigned char *mark_seen(struct session *s,
 		    mailbox_set_flags(s->box, m, m->flags | FLAG_SEEN) == 0)
 			set[k] = any = 1;
 	}
+	uidlist_unlock(lock);
 	if (any && mailbox_sync_flags(s->box) < 0)
 		log_event("event=fsync-error folder=%s", s->box->dir);
-	uidlist_unlock(lock);
 	return set;
 }
 

@@ -120,9 +120,9 @@ enum reply cmd_store(struct session *s, struct parse *p)
 	size_t failed = 0;
 	if (rc == REPLY_OK)
 		failed = store_each(s, idx, n, mode, silent, f.flags | bits);
+	uidlist_unlock(lock);   /* then the fsync, not holding others up */
 	if (rc == REPLY_OK && n > failed && mailbox_sync_flags(s->box) < 0)
 		log_event("event=fsync-error folder=%s", s->box->dir);
-	uidlist_unlock(lock);
 	free(idx);
 	if (rc == REPLY_OK && failed)   /* RFC 2180 §4.2.1 */
 		return reply_set(s, REPLY_NO, "EXPUNGEISSUED",

@@ -200,8 +200,8 @@ static size_t merge(struct mailbox *box, struct uidlist *l, struct message *v,
 
 /* Can the folder have changed since the last look? Every change (a
  * delivery, a rename, an unlink, a new keyword) touches the mtime of
- * cur/, new/ or the keyword file; mtimes within the last seconds are
- * not trusted, the clock behind them being coarse. */
+ * cur/, new/ or the keyword file; mtimes not yet settled are not
+ * trusted, the clock behind them being coarse (uidlist_settled). */
 static int may_have_changed(struct mailbox *box)
 {
 	static const char *const names[3] = { "cur", "new",
@@ -209,14 +209,14 @@ static int may_have_changed(struct mailbox *box)
 	char path[PATH_MAX_POSTERN];
 	struct stat st;
 	int changed = 0;
-	time_t now = time(NULL);
 	for (int i = 0; i < 3; i++) {
 		struct timespec t = { 0, 0 };
 		if (snprintf(path, sizeof path, "%s/%s", box->dir, names[i]) <
 		    (int)sizeof path && stat(path, &st) == 0)
 			t = st.st_mtim;
 		if (t.tv_sec != box->seen[i].tv_sec ||
-		    t.tv_nsec != box->seen[i].tv_nsec || t.tv_sec >= now - 2)
+		    t.tv_nsec != box->seen[i].tv_nsec ||
+		    (t.tv_sec && !uidlist_settled(&t)))
 			changed = 1;
 		box->seen[i] = t;
 	}

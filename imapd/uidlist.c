@@ -429,8 +429,7 @@ static int sync_locked(const char *dir, int move_new, char *const *first,
 	/* record the listing when it is settled (see uidlist.h) */
 	int record = stamped && uidlist_dir_stamps(dir, after) == 0 &&
 		     uidlist_stamps_equal(before, after) && uidlist_hintable(out) &&
-		     before[0].tv_sec < time(NULL) - 2 &&
-		     before[1].tv_sec < time(NULL) - 2;
+		     uidlist_settled(&before[0]) && uidlist_settled(&before[1]);
 	changed |= record && !uidlist_stamps_equal(out->listed, before);
 	if (shared && (changed || (move_new && any_new(out)))) {
 		scan_free(&sc);

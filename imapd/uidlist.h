@@ -8,7 +8,7 @@
  * without its ":2,FLAGS" info. When the header carries the mtimes of
  * cur/ and new/ (seconds.nanoseconds), every line also has the rest of
  * its file name in cur/: the listing of the folder at those mtimes,
- * recorded only when they were over two seconds old (so no later change
+ * recorded only when they were settled (uidlist_settled: no later change
  * can leave them as they were). While cur/ and new/ still have them, a
  * sync takes the listing from the file and reads no directory. It is only ever replaced whole
  * (file_write_atomic) while flock(LOCK_EX) is held on
@@ -57,6 +57,13 @@ int uidlist_sync_locked(const char *dir, int move_new, char *const *first,
 			size_t nfirst, struct uidlist *out);
 
 void uidlist_free(struct uidlist *list);
+
+/* Is the directory mtime t old enough that any later change in the
+ * directory must give it another mtime? Timestamps come from a coarse
+ * clock (a few ms); UIDLIST_SETTLE_MS is ten times that. A time in
+ * whole seconds may come from a file system with 1 s times: then over
+ * two seconds. 1 / 0. */
+int uidlist_settled(const struct timespec *t);
 
 /* The entry with this base name, or NULL (binary search is not possible:
  * the list is in UID order; linear). */

@@ -70,3 +70,14 @@ int uidlist_hintable(const struct uidlist *l)
 	return 1;
 }
 
+
+int uidlist_settled(const struct timespec *t)
+{
+	struct timespec now;
+	if (clock_gettime(CLOCK_REALTIME, &now) < 0)
+		return 0;
+	long long ms = (long long)(now.tv_sec - t->tv_sec) * 1000 +
+		       (now.tv_nsec - t->tv_nsec) / 1000000;
+	/* whole seconds: a file system with 1 s times (or a touch) */
+	return ms > (t->tv_nsec == 0 ? 2000 : UIDLIST_SETTLE_MS);
+}

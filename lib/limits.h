@@ -81,6 +81,10 @@
 #define IMAP_IDLE_TIMEOUT 1860
 #define IMAP_IDLE_POLL_MS 1000
 #define IMAP_IDLE_LINE_MAX 1024
+/* A directory mtime this many ms old is trusted to change with any later
+ * change (imapd/uidlist.h uidlist_settled): file times come from the
+ * kernel's coarse clock, which ticks every 1-10 ms. */
+#define UIDLIST_SETTLE_MS 100
 
 /* --- MIME parsing (RFC 2045, 2046; imapd FETCH BODYSTRUCTURE) -------- */
 /* Nesting of multipart and message/rfc822 parts. Real mail nests fewer
