@@ -429,7 +429,8 @@ static int sync_locked(const char *dir, int move_new, char *const *first,
 	/* record the listing when it is settled (see uidlist.h) */
 	int record = stamped && uidlist_dir_stamps(dir, after) == 0 &&
 		     uidlist_stamps_equal(before, after) && uidlist_hintable(out) &&
-		     uidlist_settled(&before[0]) && uidlist_settled(&before[1]);
+		     uidlist_settled(&before[0]) && uidlist_settled(&before[1]) &&
+		     uidlist_file_age(dir) >= UIDLIST_RECORD_AGE;
 	changed |= record && !uidlist_stamps_equal(out->listed, before);
 	if (shared && (changed || (move_new && any_new(out)))) {
 		scan_free(&sc);

@@ -9,7 +9,7 @@
  * cur/ and new/ (seconds.nanoseconds), every line also has the rest of
  * its file name in cur/: the listing of the folder at those mtimes,
  * recorded only when they were settled (uidlist_settled: no later change
- * can leave them as they were). While cur/ and new/ still have them, a
+ * can leave them as they were) and the file is UIDLIST_RECORD_AGE old. While cur/ and new/ still have them, a
  * sync takes the listing from the file and reads no directory. It is only ever replaced whole
  * (file_write_atomic) while flock(LOCK_EX) is held on
  * "postern-uidlist.lock" beside it, so any number of imapd processes give

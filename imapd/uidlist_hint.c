@@ -2,6 +2,7 @@
  * uidlist.h): the header's mtimes of cur/ and new/ and each line's file
  * name hint. */
 #include "uidlist_hint.h"
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,4 +81,14 @@ int uidlist_settled(const struct timespec *t)
 		       (now.tv_nsec - t->tv_nsec) / 1000000;
 	/* whole seconds: a file system with 1 s times (or a touch) */
 	return ms > (t->tv_nsec == 0 ? 2000 : UIDLIST_SETTLE_MS);
+}
+
+long uidlist_file_age(const char *dir)
+{
+	char path[PATH_MAX_POSTERN];
+	struct stat st;
+	if (snprintf(path, sizeof path, "%s/postern-uidlist", dir) >=
+	    (int)sizeof path || stat(path, &st) < 0)
+		return LONG_MAX;
+	return (long)(time(NULL) - st.st_mtime);
 }

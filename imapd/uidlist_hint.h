@@ -23,4 +23,7 @@ int uidlist_stamps_equal(const struct timespec *a, const struct timespec *b);
  * can be written as hints? 1 / 0. */
 int uidlist_hintable(const struct uidlist *l);
 
+/* Seconds since postern-uidlist was written (LONG_MAX: none). */
+long uidlist_file_age(const char *dir);
+
 #endif

@@ -85,6 +85,10 @@
  * change (imapd/uidlist.h uidlist_settled): file times come from the
  * kernel's coarse clock, which ticks every 1-10 ms. */
 #define UIDLIST_SETTLE_MS 100
+/* The listing of a folder is recorded in postern-uidlist (a whole,
+ * fsynced write) only when the file is this many seconds old: a folder
+ * that keeps changing is not rewritten again and again. */
+#define UIDLIST_RECORD_AGE 60
 
 /* --- MIME parsing (RFC 2045, 2046; imapd FETCH BODYSTRUCTURE) -------- */
 /* Nesting of multipart and message/rfc822 parts. Real mail nests fewer

@@ -1,13 +1,16 @@
 #!/usr/bin/env bats
 # The listing postern-uidlist records (uidlist.h): written once cur/ and
-# new/ have been still for over two seconds, used instead of reading the
-# directories while their mtimes stay, never once anything changed.
+# new/ are settled and the file is a minute old, used instead of reading
+# the directories while their mtimes stay, never once anything changed.
 load imapd-helpers
 
 setup() { imap_setup; three_messages; }
 teardown() { server_stop_all; no_sanitizer_reports "$BATS_TEST_TMPDIR/imapd.log"; }
 
-settle() { touch -d '-1 minute' "$MAILDIR/cur" "$MAILDIR/new"; }
+settle() {
+	touch -d "-1 minute" "$MAILDIR/cur" "$MAILDIR/new"
+	touch -d "-2 minutes" "$MAILDIR/postern-uidlist"
+}
 header() { head -1 "$MAILDIR/postern-uidlist"; }
 
 @test "a settled folder's listing is recorded and then used" {
