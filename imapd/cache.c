@@ -15,6 +15,8 @@
 #include "log.h"
 
 #define CACHE_FILE "postern-cache"
+/* Records are written in chunks of about this many octets. */
+#define CACHE_CHUNK (256 * 1024)
 
 /* One record as read from the file. */
 struct record {
@@ -220,6 +222,25 @@ static int put_message(struct bytes *out, const struct message *m,
 		   bits & CACHED_DATE ? (long long)m->mtime : -1, s, len);
 }
 
+/* Write the records of box's messages to fd: all they know (all set)
+ * or what is unsaved, in chunks of whole records (appends of other
+ * sessions may fall between records, never inside one). 0 or -1. */
+static int put_all(struct mailbox *box, int fd, int all, struct bytes *out)
+{
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < box->count; i++) {
+		const struct message *m = &box->msgs[i];
+		unsigned bits = all ? m->cached : m->unsaved;
+		if (bits && !m->gone)
+			rc = put_message(out, m, bits);
+		if (rc == 0 && (out->len >= CACHE_CHUNK || i + 1 == box->count)) {
+			rc = write_all(fd, bytes_str(out), out->len);
+			bytes_clear(out);
+		}
+	}
+	return rc;
+}
+
 /* The whole file anew: a temporary beside it, renamed over it. Not
  * fsynced: a cache lost in a crash is rebuilt, a torn one ignored. */
 static int rewrite(struct mailbox *box, const char *path)
@@ -227,15 +248,12 @@ static int rewrite(struct mailbox *box, const char *path)
 	char tmp[PATH_MAX_POSTERN + 32];
 	struct bytes out;
 	bytes_init(&out, IMAP_CACHE_MAX);
-	int rc = bytes_appendf(&out, "postern-cache 1 %lu\n",
-			       (unsigned long)box->validity);
-	for (size_t i = 0; rc == 0 && i < box->count; i++)
-		if (box->msgs[i].cached && !box->msgs[i].gone)
-			rc = put_message(&out, &box->msgs[i], ~0u);
 	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-	int fd = rc < 0 ? -1 : open(tmp, O_WRONLY | O_CREAT | O_TRUNC |
-				    O_CLOEXEC, 0600);
-	rc = fd < 0 || write_all(fd, bytes_str(&out), out.len) < 0 ? -1 : 0;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int rc = fd < 0 || bytes_appendf(&out, "postern-cache 1 %lu\n",
+					 (unsigned long)box->validity) < 0 ||
+		 put_all(box, fd, 1, &out) < 0 ||
+		 write_all(fd, bytes_str(&out), out.len) < 0 ? -1 : 0;
 	if (fd >= 0 && close(fd) < 0)
 		rc = -1;
 	if (fd >= 0 && (rc < 0 || rename(tmp, path) < 0)) {
@@ -246,28 +264,20 @@ static int rewrite(struct mailbox *box, const char *path)
 	return rc;
 }
 
-/* The records of what was learnt, appended in one write (O_APPEND: other
- * sessions' appends do not interleave). -1 with errno ENOENT when there
- * is no file to append to. */
+/* The records of what was learnt, appended (O_APPEND). -1 with errno
+ * ENOENT when there is no file to append to. */
 static int append(struct mailbox *box, const char *path)
 {
 	struct bytes out;
+	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
 	bytes_init(&out, IMAP_CACHE_MAX);
-	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < box->count; i++)
-		if (box->msgs[i].unsaved && !box->msgs[i].gone)
-			rc = put_message(&out, &box->msgs[i],
-					 box->msgs[i].unsaved);
-	int fd = rc < 0 ? -1 : open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-	int e = errno;
-	if (fd >= 0) {
-		rc = write_all(fd, bytes_str(&out), out.len);
-		if (close(fd) < 0)
-			rc = -1;
-	}
+	int rc = put_all(box, fd, 0, &out);
+	if (close(fd) < 0)
+		rc = -1;
 	bytes_free(&out);
-	errno = e;
-	return fd < 0 ? -1 : rc;
+	return rc;
 }
 
 int cache_save(struct mailbox *box)
