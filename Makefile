@@ -29,6 +29,9 @@ LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(LIB_SRCS:.c=.o)
 LIB      := lib/libpostern.a
 PROGRAMS :=
+
+# The first target is the default: declare it before any module.mk.
+.DEFAULT_GOAL := all
 MODULE_OBJS :=
 
 include $(wildcard */module.mk)

@@ -119,6 +119,7 @@ enum input_status input_line(struct input *in, char *line, size_t size,
 	long long deadline = deadline_from_now(in);
 	size_t n = 0;
 	int overlong = 0;
+	char before_lf = 0;     /* the byte before the LF, for a drained line */
 
 	*len = 0;
 	*flags = 0;
@@ -135,6 +136,10 @@ enum input_status input_line(struct input *in, char *line, size_t size,
 		size_t avail = in->end - in->start;
 		char *lf = memchr(p, '\n', avail);
 		size_t take = lf ? (size_t)(lf - p) + 1 : avail;
+		if (!lf)
+			before_lf = p[take - 1];        /* last byte so far */
+		else if (take >= 2)
+			before_lf = p[take - 2];
 		if (!overlong && n + take <= size - 1) {
 			memcpy(line + n, p, take);
 			n += take;
@@ -147,6 +152,10 @@ enum input_status input_line(struct input *in, char *line, size_t size,
 	}
 	if (overlong) {
 		line[0] = '\0';
+		/* Say how the drained line ended: SMTP must know whether a
+		 * CRLF preceded the next line (RFC 5321 §4.1.1.4). */
+		if (before_lf != '\r')
+			*flags = INPUT_BARE_LF;
 		return INPUT_TOO_LONG;
 	}
 	*len = finish_line(line, n, flags);

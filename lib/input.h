@@ -37,7 +37,9 @@ void input_init(struct input *in, int fd, int timeout_ms);
  * length without the line end. size bounds the line including its CRLF
  * and the terminating NUL is extra: pass size = RFC limit + 1. A longer
  * line is read through to its LF and discarded: INPUT_TOO_LONG, once.
- * *flags gets INPUT_* flags. On INPUT_EOF a partial line is discarded. */
+ * *flags gets INPUT_* flags; with INPUT_TOO_LONG only INPUT_BARE_LF, set
+ * when the drained line ended without CR. On INPUT_EOF a partial line is
+ * discarded. */
 enum input_status input_line(struct input *in, char *line, size_t size,
 			     size_t *len, int *flags);
 

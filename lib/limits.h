@@ -28,6 +28,13 @@
 /* Bad commands in a row before the server gives up (RFC 5321 §4.3.2
  * leaves it to the server; Postfix's smtpd_hard_error_limit is 20). */
 #define SMTP_BAD_COMMANDS_MAX 20
+/* RFC 4954 §4: an AUTH continuation line; "12288 octets is considered to
+ * be a sufficient line length limit" for deployed mechanisms. */
+#define SMTP_AUTH_LINE_MAX 12288
+/* Free space smtpd leaves in the spool's file system beyond a message
+ * (the habit of OpenSMTPD and Postfix's queue_minfree): room for other
+ * writers and the runner's state files; below it, 452 4.3.1. */
+#define SPOOL_MIN_FREE (1024L * 1024)
 
 /* --- authentication -------------------------------------------------- */
 /* Failed logins before the connection is closed. */
@@ -44,6 +51,24 @@
 /* --- POP3 (RFC 1939 §4, RFC 2449 §4) -------------------------------- */
 /* RFC 2449 §4: a command line is at most 255 octets including CRLF. */
 #define POP3_COMMAND_LINE_MAX 255
+/* RFC 1939 §3: each argument is at most 40 characters (message numbers;
+ * USER and PASS take the rest of the line, bounded by the line). */
+#define POP3_ARGUMENT_MAX 40
+/* RFC 1939 §7: a unique-id is 1 to 70 octets of 0x21..0x7E; longer
+ * Maildir names are replaced by a hash of them. */
+#define POP3_UNIQUE_ID_MAX 70
+/* Unknown, malformed or misplaced commands before pop3d hangs up
+ * (like SMTP_BAD_COMMANDS_MAX: no client errs this often by accident). */
+#define POP3_BAD_COMMANDS_MAX 20
+/* Messages listed in one session (more wait for a later session): bounds
+ * the per-session list, 24 bytes a message plus its name (typically 40),
+ * some 64 MB for a million. */
+#define POP3_MESSAGES_MAX 1000000
+/* A Maildir file name pop3d keeps (NAME_MAX of common file systems). */
+#define POP3_FILE_NAME_MAX 255
+/* RETR/TOP read the message file in chunks of this size: few read(2)s,
+ * and a page-cache friendly size. */
+#define POP3_READ_CHUNK 65536
 
 /* --- IMAP (RFC 3501, RFC 7888 §4) ------------------------------------ */
 /* A whole command, literals excepted: no client needs more; RFC 7888 §4

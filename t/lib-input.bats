@@ -16,6 +16,12 @@ load helpers
 	[ "$status" -eq 0 ]
 }
 
+@test "input: too long line end" {
+	run "$TOP/t/unit/test_input" too_long_line_end
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
 @test "input: nul byte" {
 	run "$TOP/t/unit/test_input" nul_byte
 	echo "$output"

@@ -84,6 +84,45 @@ static void exact_bound(void)
 	reap(fd);
 }
 
+/* A drained over-long line says how it ended: SMTP needs to know whether
+ * the next line follows a CRLF (smtpd: only CRLF.CRLF ends DATA). The LF
+ * may arrive in a later read than the CR before it. */
+static void too_long_line_end(void)
+{
+	char data[1400];
+	memset(data, 'x', 600);
+	memcpy(data + 600, "\n", 1);
+	memset(data + 601, 'y', 600);
+	memcpy(data + 1201, "\r\n", 2);
+	int fd = feed(data, 1203, 0);
+	input_init(&in, fd, 5000);
+	size_t len; int flags;
+	CHECK(read_line(&len, &flags) == INPUT_TOO_LONG && flags == INPUT_BARE_LF);
+	CHECK(read_line(&len, &flags) == INPUT_TOO_LONG && flags == 0);
+	CHECK(read_line(&len, &flags) == INPUT_EOF);
+	reap(fd);
+	/* CR at the end of one read, LF at the start of the next */
+	int p[2];
+	CHECK(pipe(p) == 0);
+	writer_pid = fork();
+	if (writer_pid == 0) {
+		close(p[0]);
+		memset(data, 'z', 700);
+		data[700] = '\r';
+		if (write(p[1], data, 701) != 701)
+			_exit(1);
+		usleep(100 * 1000);
+		if (write(p[1], "\nok\r\n", 5) != 5)
+			_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	input_init(&in, p[0], 5000);
+	CHECK(read_line(&len, &flags) == INPUT_TOO_LONG && flags == 0);
+	CHECK(read_line(&len, &flags) == INPUT_OK && strcmp(line, "ok") == 0);
+	reap(p[0]);
+}
+
 static void nul_byte(void)
 {
 	int fd = feed("ab\0c\r\n", 6, 0);
@@ -221,6 +260,7 @@ static void wait_for_input(void)
 static const struct check_case cases[] = {
 	{ "one_megabyte_line", one_megabyte_line },
 	{ "exact_bound", exact_bound },
+	{ "too_long_line_end", too_long_line_end },
 	{ "nul_byte", nul_byte },
 	{ "bare_cr", bare_cr },
 	{ "bare_lf", bare_lf },

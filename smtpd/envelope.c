@@ -1,0 +1,261 @@
+/* envelope.c - MAIL and RCPT (RFC 5321 §4.1.1.2, §4.1.1.3) with the
+ * parameters of RFC 1870 (SIZE), RFC 6152 (BODY), RFC 6531 (SMTPUTF8) and
+ * RFC 4954 §5 (AUTH=). Each handler checks everything first, then changes
+ * the envelope; a refused command leaves the transaction as it was. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include "address.h"
+#include "control.h"
+#include "log.h"
+#include "smtpd.h"
+
+/* SIZE= values above this are all "too big"; fits any long. */
+#define SIZE_PARAM_MAX 0x7fffffffL
+
+/* "FROM:" or "TO:" then optional spaces (a common client slip that
+ * Postfix tolerates too); returns what follows, or NULL. */
+static char *path_start(char *args, const char *keyword)
+{
+	size_t n = strlen(keyword);
+
+	if (strncasecmp(args, keyword, n) != 0)
+		return NULL;
+	args += n;
+	while (*args == ' ')
+		args++;
+	return args;
+}
+
+/* A decimal number for SIZE= (RFC 1870 §3: 1*20DIGIT). */
+static int parse_size(const char *v, long *out)
+{
+	char *end;
+	unsigned long long n;
+
+	if (!isdigit((unsigned char)*v) || strlen(v) > 20)
+		return -1;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (*end || errno)
+		return -1;
+	*out = n > (unsigned long long)SIZE_PARAM_MAX ? SIZE_PARAM_MAX : (long)n;
+	return 0;
+}
+
+/* One MAIL parameter "KEY[=VALUE]" (RFC 5321 §4.1.2 esmtp-param). */
+static enum reply mail_param(struct session *s, char *param, unsigned *seen)
+{
+	char *value = strchr(param, '=');
+	static const char *const known[] = {"SIZE", "BODY", "SMTPUTF8", "AUTH"};
+	unsigned i;
+
+	if (value)
+		*value++ = '\0';
+	for (i = 0; i < 4 && strcasecmp(param, known[i]) != 0; i++)
+		;
+	if (i == 4)
+		return REPLY_UNKNOWN_PARAM;
+	if (*seen & (1u << i))
+		return REPLY_BAD_PARAM;
+	*seen |= 1u << i;
+	switch (i) {
+	case 0:         /* RFC 1870 */
+		return value && parse_size(value, &s->declared_size) == 0 ?
+		       REPLY_OK : REPLY_BAD_PARAM;
+	case 1:         /* RFC 6152: 7BIT or 8BITMIME */
+		if (value && strcasecmp(value, "8BITMIME") == 0)
+			s->eightbit = 1;
+		else if (!value || strcasecmp(value, "7BIT") != 0)
+			return REPLY_BAD_PARAM;
+		return REPLY_OK;
+	case 2:         /* RFC 6531 §3.4: no value */
+		s->smtputf8 = 1;
+		return value ? REPLY_BAD_PARAM : REPLY_OK;
+	default:        /* RFC 4954 §5 AUTH=: accepted, not trusted */
+		return value && *value ? REPLY_OK : REPLY_BAD_PARAM;
+	}
+}
+
+/* The parameters after a path: "" or " KEY[=VALUE]..." */
+static enum reply mail_params(struct session *s, char *p)
+{
+	unsigned seen = 0;
+	enum reply r;
+	char *param;
+
+	if (*p && *p != ' ')
+		return REPLY_BAD_SENDER;
+	while ((param = strsep(&p, " ")) != NULL) {
+		if (!*param)
+			continue;
+		r = mail_param(s, param, &seen);
+		if (r != REPLY_OK)
+			return r;
+	}
+	return REPLY_OK;
+}
+
+static void log_reject(struct session *s, const char *cmd, const char *addr,
+		       enum reply r)
+{
+	char q[ADDRESS_PATH_MAX * 4 + 3];
+
+	log_event("event=reject cmd=%s client=%s address=%s status=%s", cmd,
+		  s->client_ip, log_quote(addr, q, sizeof q), reply_status(r));
+}
+
+/* MAIL FROM:<reverse-path> [params] (§4.1.1.2; RFC 1870, 6152, 6531). */
+static enum reply mail_check(struct session *s, char *args,
+			     struct address *a)
+{
+	const char *why;
+	char *p = path_start(args, "FROM:");
+	long maxsize;
+	int n;
+	enum reply r;
+
+	if (s->submission && !s->auth_user[0])
+		return REPLY_AUTH_REQUIRED;
+	if (!p)
+		return REPLY_SYNTAX;
+	if (*p != '<')
+		return REPLY_BAD_SENDER;
+	n = address_parse_path(p, a, ADDRESS_ALLOW_NULL | ADDRESS_ALLOW_UTF8,
+			       &why);
+	if (n < 0)
+		return REPLY_BAD_SENDER;
+	r = mail_params(s, p + n);
+	if (r != REPLY_OK)
+		return r;
+	if (a->utf8 && !s->smtputf8)
+		return REPLY_UTF8_ADDRESS;      /* RFC 6531 §3.5 */
+	if (setting_get(&s->maxsize, &maxsize) < 0)
+		return REPLY_CONFIG;
+	if (maxsize > 0 && s->declared_size > maxsize)
+		return REPLY_TOO_BIG;           /* RFC 1870 §6.1 */
+	return REPLY_OK;
+}
+
+enum reply cmd_mail(struct session *s, char *args)
+{
+	struct address a;
+	char sender[ADDRESS_PATH_MAX + 1];
+	enum reply r;
+
+	r = mail_check(s, args, &a);
+	if (r == REPLY_OK && address_format(&a, sender, sizeof sender) < 0)
+		r = REPLY_BAD_SENDER;
+	if (r == REPLY_OK)
+		r = policy_sender(s, sender);
+	if (r == REPLY_OK)
+		r = spool_space(s, s->declared_size);
+	if (r != REPLY_OK) {
+		s->smtputf8 = s->eightbit = 0;
+		s->declared_size = 0;
+		log_reject(s, "MAIL", r == REPLY_NOT_OWNER ? sender : "", r);
+		return r;
+	}
+	snprintf(s->env.sender, sizeof s->env.sender, "%s", sender);
+	snprintf(s->env.client, sizeof s->env.client, "%s", s->client_ip);
+	snprintf(s->env.helo, sizeof s->env.helo, "%s", s->helo);
+	snprintf(s->env.auth, sizeof s->env.auth, "%s", s->auth_user);
+	s->env.smtputf8 = s->smtputf8;
+	s->env.eightbit = s->eightbit;
+	s->state = STATE_MAIL;
+	return REPLY_OK_SENDER;
+}
+
+/* The parameters of RCPT: RFC 3461 (DSN) is not offered, so none. */
+static enum reply rcpt_params(const char *p)
+{
+	if (*p && *p != ' ')
+		return REPLY_BAD_RCPT;
+	while (*p == ' ')
+		p++;
+	return *p ? REPLY_UNKNOWN_PARAM : REPLY_OK;
+}
+
+/* "<Postmaster>" without a domain (§4.1.1.3) names our own postmaster:
+ * the first local domain. */
+static int postmaster_address(struct session *s, char *buf, size_t size)
+{
+	char domain[ADDRESS_DOMAIN_MAX + 1];
+
+	if (control_value("domains", domain, sizeof domain, s->me) < 0)
+		return -1;
+	if ((size_t)snprintf(buf, size, "postmaster@%s", domain) >= size)
+		return -1;
+	return 0;
+}
+
+/* Check RCPT TO:<forward-path>; rcpt gets "local@domain". */
+static enum reply rcpt_check(struct session *s, char *args, char *rcpt,
+			     size_t size)
+{
+	struct address a;
+	const char *why;
+	char *p = path_start(args, "TO:");
+	long maxrcpt;
+	int n;
+	enum reply r;
+
+	if (!p)
+		return REPLY_SYNTAX;
+	if (*p != '<')
+		return REPLY_BAD_RCPT;
+	n = address_parse_path(p, &a, ADDRESS_ALLOW_POSTMASTER |
+			       ADDRESS_ALLOW_UTF8, &why);
+	if (n < 0)
+		return REPLY_BAD_RCPT;
+	r = rcpt_params(p + n);
+	if (r != REPLY_OK)
+		return r;
+	if (a.utf8 && !s->smtputf8)
+		return REPLY_UTF8_ADDRESS;      /* RFC 6531 §3.5 */
+	if (setting_get(&s->maxrcpt, &maxrcpt) < 0)
+		return REPLY_CONFIG;
+	if (maxrcpt > 0 && s->env.rcpt_count >= (size_t)maxrcpt)
+		return REPLY_TOO_MANY_RCPT;     /* §4.5.3.1.10 */
+	if (!a.domain[0])
+		return postmaster_address(s, rcpt, size) < 0 ?
+		       REPLY_TEMPFAIL : REPLY_OK;
+	if (address_format(&a, rcpt, size) < 0)
+		return REPLY_BAD_RCPT;
+	return REPLY_OK;
+}
+
+static int rcpt_known(const struct envelope *env, const char *rcpt)
+{
+	size_t i;
+
+	for (i = 0; i < env->rcpt_count; i++)
+		if (strcasecmp(env->rcpt[i], rcpt) == 0)
+			return 1;
+	return 0;
+}
+
+enum reply cmd_rcpt(struct session *s, char *args)
+{
+	char rcpt[ADDRESS_PATH_MAX + 1] = "";
+	enum reply r;
+
+	r = rcpt_check(s, args, rcpt, sizeof rcpt);
+	if (r == REPLY_OK)
+		r = policy_recipient(s, rcpt, strrchr(rcpt, '@') + 1);
+	if (r != REPLY_OK_RCPT) {
+		log_reject(s, "RCPT", rcpt, r);
+		return r;
+	}
+	/* A repeated recipient is accepted once: one delivery (§3.3). */
+	if (!rcpt_known(&s->env, rcpt) &&
+	    envelope_add_rcpt(&s->env, rcpt) < 0) {
+		log_event("event=error what=envelope errno=%d", errno);
+		return REPLY_TEMPFAIL;
+	}
+	s->state = STATE_RCPT;
+	return REPLY_OK_RCPT;
+}
