@@ -43,6 +43,23 @@ static int header_done(const struct bytes *t)
 	return t->len >= 4 && header_end(p, t->len) < t->len;
 }
 
+/* Append buf[0..n) to t with each bare LF made CRLF; prev is the octet
+ * before buf. 0, or -1 (cap, ENOMEM). */
+static int append_crlf(struct bytes *t, const char *buf, size_t n, char prev)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		char before = i ? buf[i - 1] : prev;
+		if (buf[i] == '\n' && before != '\r') {
+			if (bytes_append(t, buf + start, i - start) < 0 ||
+			    bytes_append(t, "\r", 1) < 0)
+				return -1;
+			start = i;
+		}
+	}
+	return bytes_append(t, buf + start, n - start);
+}
+
 static int load(const char *path, size_t max, int header_only,
 		struct message_data *md)
 {
@@ -59,28 +76,15 @@ static int load(const char *path, size_t max, int header_only,
 		return -1;
 	}
 	md->mtime = st.st_mtime;
-	char buf[16384];
-	char prev = 0;
+	char buf[16384], prev = 0;
 	ssize_t r;
 	while ((r = read(fd, buf, sizeof buf)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 || append_crlf(&md->text, buf, (size_t)r, prev) < 0) {
+			r = -1;
 			break;
 		}
-		size_t start = 0;
-		for (size_t i = 0; i < (size_t)r; i++) {
-			char before = i ? buf[i - 1] : prev;
-			if (buf[i] == '\n' && before != '\r') {
-				if (bytes_append(&md->text, buf + start,
-						 i - start) < 0 ||
-				    bytes_append(&md->text, "\r", 1) < 0)
-					break;
-				start = i;
-			}
-		}
-		if (bytes_append(&md->text, buf + start, (size_t)r - start) < 0)
-			break;
 		prev = buf[r - 1];
 		if (header_only && header_done(&md->text)) {
 			r = 0;
