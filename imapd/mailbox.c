@@ -95,6 +95,21 @@ static void message_take(struct message *m, struct uid_entry *e)
 
 static int may_have_changed(struct mailbox *box);
 
+/* Note the UID file as it is before a sync reads it (mailbox_rescan
+ * trusts the messages only while it stays so). */
+static void note_uidlist(struct mailbox *box)
+{
+	char path[PATH_MAX_POSTERN];
+	struct stat st;
+	box->uidlist_ino = 0;
+	if (snprintf(path, sizeof path, "%s/postern-uidlist", box->dir) <
+	    (int)sizeof path && stat(path, &st) == 0) {
+		box->uidlist_ino = st.st_ino;
+		box->uidlist_size = st.st_size;
+		box->uidlist_mtime = st.st_mtim;
+	}
+}
+
 struct mailbox *mailbox_open(const char *dir, const char *name,
 			     int readonly)
 {
@@ -106,6 +121,7 @@ struct mailbox *mailbox_open(const char *dir, const char *name,
 	snprintf(box->name, sizeof box->name, "%s", name);
 	box->readonly = readonly;
 	may_have_changed(box);  /* the mtimes before the sync, for refresh */
+	note_uidlist(box);
 	if (keywords_read(dir, &box->kw) < 0 ||
 	    uidlist_sync(dir, !readonly, NULL, 0, &l) < 0) {
 		keywords_free(&box->kw);
@@ -223,6 +239,15 @@ static int may_have_changed(struct mailbox *box)
 	return changed;
 }
 
+/* Is a known message still in new/ (to be moved by a sync)? */
+static int any_in_new(const struct mailbox *box)
+{
+	for (size_t i = 0; i < box->count; i++)
+		if (!strncmp(box->msgs[i].file, "new/", 4))
+			return 1;
+	return 0;
+}
+
 static int gone_pending(const struct mailbox *box)
 {
 	for (size_t i = 0; i < box->count; i++)
@@ -251,6 +276,11 @@ int mailbox_refresh(struct mailbox *box, int allow_expunge,
 			output_str(out, "\r\n");
 		}
 	}
+	int quick = box->readonly || !any_in_new(box) ?
+		    mailbox_rescan(box, out) : 1;
+	if (quick <= 0)
+		return quick;
+	note_uidlist(box);
 	if (uidlist_sync(box->dir, !box->readonly, NULL, 0, &l) < 0)
 		return -1;
 	struct message *v = calloc(box->count + l.count + 1, sizeof *v);

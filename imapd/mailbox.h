@@ -4,6 +4,7 @@
 #define IMAPD_MAILBOX_H
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 #include "keywords.h"
 #include "limits.h"
@@ -60,6 +61,9 @@ struct mailbox {
 	int cache_dirty;                /* messages learnt things to save */
 	int cache_rewrite;              /* the file needs writing anew */
 	time_t synced;                  /* last look at the directories */
+	ino_t uidlist_ino;              /* the UID file as last read */
+	off_t uidlist_size;
+	struct timespec uidlist_mtime;
 };
 
 /* Open the folder in dir: sync its UIDs, and unless readonly move new/
@@ -73,6 +77,12 @@ void mailbox_free(struct mailbox *box);
  * 0 or -1. */
 int mailbox_refresh(struct mailbox *box, int allow_expunge,
 		    struct output *out);
+
+/* The quick catch-up (rescan.c): while the UID file is the one last
+ * read, follow renames of known messages (FETCH FLAGS to out). 0 done,
+ * 1 when a full sync is needed (a new or missing file), -1 error. The
+ * messages are unchanged unless 0. */
+int mailbox_rescan(struct mailbox *box, struct output *out);
 
 /* How many messages are \Recent. */
 size_t mailbox_recent(const struct mailbox *box);

@@ -64,6 +64,11 @@ int uidlist_lock(const char *dir)
 	return lock_mode(dir, LOCK_EX);
 }
 
+int uidlist_lock_shared(const char *dir)
+{
+	return lock_mode(dir, LOCK_SH);
+}
+
 void uidlist_unlock(int fd)
 {
 	if (fd >= 0)

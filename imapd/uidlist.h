@@ -40,6 +40,8 @@ struct uidlist {
  * directory scan under the lock sees each message exactly once. */
 int uidlist_lock(const char *dir);
 void uidlist_unlock(int fd);
+/* The same lock shared: for looking only. */
+int uidlist_lock_shared(const char *dir);
 
 /* Under the lock: read the UID file, scan new/ and cur/, forget the
  * messages whose files are gone, give the next UIDs to unknown files
