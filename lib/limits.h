@@ -156,4 +156,58 @@
 /* Filesystem paths we build (control dir + file name, maildir paths). */
 #define PATH_MAX_POSTERN 4096
 
+/* --- queue runner and SMTP client (queue/) --------------------------- */
+/* Last remote reply kept per recipient in state/ID and quoted in a DSN:
+ * one RFC 5321 reply line (512) is what a DSN Diagnostic-Code needs. */
+#define STATE_REPLY_MAX 512
+/* A state file is read whole; recipients (maxrcpt) plus alias targets
+ * times a line each fit easily in this. */
+#define STATE_FILE_MAX (4 * 1024 * 1024)
+/* Recipients one message may grow to by alias expansion: bounds a
+ * runaway alias file (a mailing list of a few hundred fits). */
+#define ALIAS_EXPANSION_MAX 1000
+/* Client side, a reply line may exceed §4.5.3.1.5's 512 octets from a
+ * sloppy server; accept up to this; a longer one is treated as a
+ * broken connection (retry later). */
+#define SMTP_CLIENT_REPLY_LINE_MAX 2048
+/* Lines in one multi-line reply (an EHLO list is ~20). */
+#define SMTP_REPLY_LINES_MAX 100
+/* RFC 5321 §4.5.3.2 client timeouts, seconds. Connect has no RFC value;
+ * 30 s is what MTAs use. The "relaytimeout" control file caps them all. */
+#define SMTP_TIMEOUT_CONNECT 30
+#define SMTP_TIMEOUT_GREETING 300       /* §4.5.3.2.1: 5 minutes */
+#define SMTP_TIMEOUT_MAIL 300           /* §4.5.3.2.2: 5 minutes */
+#define SMTP_TIMEOUT_RCPT 300           /* §4.5.3.2.3: 5 minutes */
+#define SMTP_TIMEOUT_DATA 120           /* §4.5.3.2.4: 2 minutes */
+#define SMTP_TIMEOUT_BLOCK 180          /* §4.5.3.2.5: 3 minutes */
+#define SMTP_TIMEOUT_DATA_END 600       /* §4.5.3.2.6: 10 minutes */
+/* MX hosts tried per domain, and addresses per host: beyond a few the
+ * later ones are never reached before the timeouts add up. */
+#define MX_HOSTS_MAX 16
+#define MX_ADDRESSES_MAX 8
+/* A DNS answer read by res_query; 64 KiB is the TCP maximum. */
+#define DNS_ANSWER_MAX 65536
+/* Header bytes of the original message quoted in a DSN (RFC 3464 §2:
+ * text/rfc822-headers); more is cut. */
+#define BOUNCE_HEADERS_MAX 65536
+/* Messages the runner holds in memory at once; more wait in queue/ for
+ * the next scan, so memory stays flat with a deep queue. */
+#define RUNNER_ACTIVE_MAX 200
+/* Delivery children at once, whatever "concurrency" says: each holds a
+ * pipe and maybe a socket; 500 stays far below the usual 1024 fd limit. */
+#define RUNNER_CONCURRENCY_MAX 500
+/* Messages one delivery child takes in turn (one SMTP connection for
+ * a remote domain): fewer forks and handshakes; small enough that a
+ * scan's messages still spread over the concurrency slots. */
+#define JOB_BATCH_MAX 10
+/* Longest sleep of an idle runner before it rescans queue/ anyway. */
+#define RUNNER_SCAN_INTERVAL 3600
+/* Scans one "runner -1" makes at most (bounces made by the first pass
+ * are delivered by the next). */
+#define RUNNER_ONCE_SCANS_MAX 8
+/* What a delivery child may report on its pipe: a line per recipient. */
+#define JOB_REPORT_MAX (JOB_BATCH_MAX * ALIAS_EXPANSION_MAX * (STATE_REPLY_MAX + 512))
+/* sendmail: a header block it parses for -t and the headers it adds. */
+#define SENDMAIL_HEADER_MAX (1024 * 1024)
+
 #endif

@@ -1,0 +1,73 @@
+/* deliver_local.c - local delivery into Maildirs (deliver_local.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include "bytes.h"
+#include "deliver_local.h"
+#include "local.h"
+#include "maildir.h"
+
+int local_is_postmaster(const char *address)
+{
+	const char *at = strrchr(address, '@');
+	size_t n = at ? (size_t)(at - address) : strlen(address);
+	return n == 10 && strncasecmp(address, "postmaster", 10) == 0;
+}
+
+/* Does base (user@domain without +tag) have a mailbox? 1, 0, -1. */
+static int has_mailbox(const char *base)
+{
+	if (local_is_postmaster(base))
+		return 1;
+	return local_user(base);
+}
+
+static void deliver_one(struct delivery *d, struct delivery_rcpt *r,
+			struct bytes *header)
+{
+	char base[ADDRESS_PATH_MAX + 1], dir[PATH_MAX_POSTERN], name[256];
+	char reply[STATE_REPLY_MAX];
+	if (local_base_address(r->address, base, sizeof base) < 0) {
+		delivery_set(r, RESULT_BOUNCED, "local", "550 5.1.3 bad mailbox name");
+		return;
+	}
+	int known = has_mailbox(base);
+	if (known <= 0) {
+		delivery_set(r, known < 0 ? RESULT_DEFERRED : RESULT_BOUNCED, "local",
+			     known < 0 ? "451 4.3.0 cannot read the users file" :
+			     "550 5.1.1 no such user here");
+		return;
+	}
+	bytes_clear(header);
+	if (bytes_appendf(header, "Return-Path: <%s>\nDelivered-To: %s\n",
+			  d->env->sender, r->address) < 0) {
+		delivery_set(r, RESULT_DEFERRED, "local", "451 4.3.0 out of memory");
+		return;
+	}
+	if (maildir_path(dir, sizeof dir, NULL, base) < 0) {
+		delivery_set(r, errno == EINVAL ? RESULT_BOUNCED : RESULT_DEFERRED, "local",
+			     errno == EINVAL ? "550 5.1.3 no Maildir can have this name" :
+			     "451 4.3.0 cannot build the Maildir path");
+		return;
+	}
+	if (maildir_create(dir) < 0 ||
+	    maildir_deliver(dir, header->data, header->len, d->fd, d->offset,
+			    name, sizeof name) < 0) {
+		snprintf(reply, sizeof reply, "451 4.2.0 Maildir delivery failed: %s",
+			 strerror(errno));
+		delivery_set(r, RESULT_DEFERRED, "local", reply);
+		return;
+	}
+	snprintf(reply, sizeof reply, "250 2.0.0 delivered to Maildir as %s", name);
+	delivery_set(r, RESULT_SENT, "local", reply);
+}
+
+void local_deliver(struct delivery *d)
+{
+	struct bytes header;
+	bytes_init(&header, 2 * ADDRESS_PATH_MAX + 64);
+	for (size_t i = 0; i < d->count; i++)
+		deliver_one(d, &d->rcpt[i], &header);
+	bytes_free(&header);
+}

@@ -1,0 +1,20 @@
+# queue/ - the runner, sendmail and postern-queue (issue 4).
+# The root Makefile defines "all" after including the modules: keep it the
+# default goal whatever target a module.mk defines first.
+QUEUE_RUNNER_OBJS := queue/runner.o queue/scan.o queue/jobs.o queue/idset.o \
+	queue/state.o queue/aliases.o queue/bounce.o queue/msgtext.o \
+	queue/delivery.o queue/deliver_local.o queue/smtp_client.o \
+	queue/smtp_wire.o queue/mx.o
+QUEUE_SENDMAIL_OBJS := queue/sendmail.o queue/msgtext.o queue/addrlist.o
+QUEUE_ADMIN_OBJS := queue/postern_queue.o queue/state.o
+PROGRAMS += queue/runner queue/sendmail queue/postern-queue
+MODULE_OBJS += $(sort $(QUEUE_RUNNER_OBJS) $(QUEUE_SENDMAIL_OBJS) $(QUEUE_ADMIN_OBJS))
+
+queue/runner: $(QUEUE_RUNNER_OBJS) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+queue/sendmail: $(QUEUE_SENDMAIL_OBJS) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+queue/postern-queue: $(QUEUE_ADMIN_OBJS) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

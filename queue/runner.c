@@ -1,0 +1,173 @@
+/* runner.c - the queue runner: one instance per spool (flock on
+ * spool/lock), woken by a byte on spool/trigger or by the next due retry;
+ * "runner -1" makes one pass over what is due and exits. See
+ * postern-runner(8). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include "log.h"
+#include "runner.h"
+
+volatile sig_atomic_t runner_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	runner_stop = 1;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: runner [-1]\n");
+	exit(64);
+}
+
+/* Take spool/lock; a second runner exits (status 0 with -1, else 111). */
+static void take_lock(struct runner *R)
+{
+	char path[PATH_MAX_POSTERN];
+	if (spool_path(&R->sp, "lock", NULL, path, sizeof path) < 0)
+		log_fatal(111, "spool path too long");
+	R->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (R->lock_fd < 0)
+		log_fatal(111, "cannot open %s: %s", path, strerror(errno));
+	if (flock(R->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK)
+			log_fatal(111, "cannot lock %s: %s", path, strerror(errno));
+		log_event("event=exit reason=\"another runner holds the lock\"");
+		exit(R->once ? 0 : 111);
+	}
+}
+
+/* The trigger FIFO, O_RDWR so that it never sees end-of-file. */
+static void open_trigger(struct runner *R)
+{
+	char path[PATH_MAX_POSTERN];
+	R->trigger_fd = -1;
+	if (R->once)
+		return;
+	if (spool_path(&R->sp, "trigger", NULL, path, sizeof path) < 0)
+		log_fatal(111, "spool path too long");
+	R->trigger_fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (R->trigger_fd < 0)
+		log_fatal(111, "cannot open %s: %s", path, strerror(errno));
+}
+
+static void setup(struct runner *R, int argc, char **argv)
+{
+	int c;
+	log_init("runner");
+	while ((c = getopt(argc, argv, "1")) != -1) {
+		if (c != '1')
+			usage();
+		R->once = 1;
+	}
+	if (optind != argc)
+		usage();
+	if (spool_open(&R->sp, NULL) < 0)
+		log_fatal(111, "cannot open the spool: %s", strerror(errno));
+	take_lock(R);
+	open_trigger(R);
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0 ||
+	    signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		log_fatal(111, "cannot set signal handlers: %s", strerror(errno));
+}
+
+/* How long to sleep in poll: ms, or -1 for ever. -1 mode waits only for
+ * its children; the daemon also for the next due retry. */
+static int sleep_ms(const struct runner *R)
+{
+	if (R->once || runner_stop)
+		return R->running_count > 0 ? -1 : 0;
+	time_t now = time(NULL);
+	long s = RUNNER_SCAN_INTERVAL;
+	if (R->next_due && R->next_due - now < s)
+		s = R->next_due > now ? (long)(R->next_due - now) : 0;
+	return (int)(s * 1000);
+}
+
+/* Wait for the trigger, the clock or a child's report. Returns 1 when a
+ * scan is due. */
+static int wait_events(struct runner *R)
+{
+	struct pollfd fds[1 + RUNNER_CONCURRENCY_MAX];
+	struct job *jobs[1 + RUNNER_CONCURRENCY_MAX];
+	nfds_t n = 0;
+	if (R->trigger_fd >= 0) {
+		fds[n].fd = R->trigger_fd;
+		fds[n++].events = POLLIN;
+	}
+	for (struct job *j = R->running; j && n < sizeof fds / sizeof *fds; j = j->next) {
+		jobs[n] = j;
+		fds[n].fd = j->fd;
+		fds[n++].events = POLLIN;
+	}
+	int ms = sleep_ms(R);
+	int rc = poll(fds, n, ms);
+	if (rc < 0)
+		return 0;               /* EINTR: a signal; the loop looks */
+	if (rc == 0)
+		return !R->once && !runner_stop;
+	int scan = 0;
+	for (nfds_t i = 0; i < n; i++) {
+		if (!fds[i].revents)
+			continue;
+		if (fds[i].fd == R->trigger_fd) {
+			char buf[512];
+			while (read(R->trigger_fd, buf, sizeof buf) > 0)
+				;
+			scan = !R->once;
+		} else {
+			jobs_read(R, jobs[i]);
+		}
+	}
+	return scan;
+}
+
+/* -1: after the jobs of a scan end, scan again for what they queued
+ * (bounces) and what arrived, a bounded number of times. */
+static int once_done(struct runner *R, int *scans)
+{
+	if (R->running_count > 0 || R->waiting)
+		return 0;
+	if (runner_stop || *scans >= RUNNER_ONCE_SCANS_MAX ||
+	    !(R->found_work || R->rescan || R->truncated))
+		return 1;
+	(*scans)++;
+	runner_scan(R);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct runner R;
+	int scans = 1, scan = 0;
+	setup(&R, argc, argv);
+	log_event("event=start mode=%s", R.once ? "once" : "daemon");
+	runner_scan(&R);
+	for (;;) {
+		jobs_start(&R);
+		if (R.once ? once_done(&R, &scans) : (runner_stop && !R.running_count))
+			break;
+		if (R.once && !R.running_count && R.waiting)
+			continue;
+		scan = wait_events(&R);
+		/* -1 scans again only for a deep queue (truncated) while it
+		 * runs; the rest waits for once_done. */
+		if (!runner_stop && ((!R.once && (scan || R.rescan)) ||
+				     (R.truncated && R.active_count < RUNNER_ACTIVE_MAX / 2)))
+			runner_scan(&R);
+	}
+	log_event("event=exit");
+	jobs_drop_all(&R);
+	idset_free(&R.seen);
+	return 0;
+}

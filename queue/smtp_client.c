@@ -1,0 +1,268 @@
+/* smtp_client.c - the client side of an SMTP transaction (RFC 5321 §3,
+ * §4.1; PIPELINING RFC 2920; SIZE RFC 1870; 8BITMIME RFC 6152; SMTPUTF8
+ * RFC 6531). The wire details are in smtp_wire.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "mx.h"
+#include "smtp_client.h"
+#include "smtp_wire.h"
+
+enum session_end { SESSION_DONE, SESSION_NEXT_HOST };
+
+static int is_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
+static int needs_smtputf8(const struct delivery *d)
+{
+	if (d->env->smtputf8 || !is_ascii(d->env->sender))
+		return 1;
+	for (size_t i = 0; i < d->count; i++)
+		if (!is_ascii(d->rcpt[i].address))
+			return 1;
+	return 0;
+}
+
+static void quit(struct smtp_conn *c)
+{
+	struct smtp_reply r;
+	if (smtp_command(c, "QUIT") == 0 && smtp_flush(c, &r) == 0)
+		(void)smtp_read_reply(c, 5, &r, 0);
+	smtp_close(c);
+}
+
+/* EHLO, else HELO (§4.1.1.1, §3.2). 0, or -1 with r the failing reply. */
+static int greet(struct smtp_conn *c, const char *me, struct smtp_reply *r)
+{
+	if (smtp_command(c, "EHLO %s", me) < 0 || smtp_flush(c, r) < 0 ||
+	    smtp_read_reply(c, SMTP_TIMEOUT_MAIL, r, 1) < 0)
+		return -1;
+	if (r->code / 100 == 2)
+		return 0;
+	if (r->code / 100 != 5)
+		return -1;
+	c->pipelining = c->eightbitmime = c->smtputf8 = 0;
+	c->size_max = 0;
+	if (smtp_command(c, "HELO %s", me) < 0 || smtp_flush(c, r) < 0 ||
+	    smtp_read_reply(c, SMTP_TIMEOUT_MAIL, r, 0) < 0)
+		return -1;
+	return r->code / 100 == 2 ? 0 : -1;
+}
+
+/* What this server cannot take: a reply to bounce with, or NULL. */
+static const char *cannot_take(const struct smtp_conn *c,
+			       const struct delivery *d)
+{
+	if (needs_smtputf8(d) && !c->smtputf8)  /* RFC 6531 §3.2 */
+		return "553 5.6.7 the message needs SMTPUTF8, which the server lacks";
+	if (d->env->eightbit && !c->eightbitmime)       /* RFC 6152 §3 */
+		return "554 5.6.3 the message is 8-bit, the server lacks 8BITMIME";
+	if (c->size_max > 0 && d->size > c->size_max)   /* RFC 1870 §6.1 */
+		return "552 5.3.4 the message exceeds the server's SIZE limit";
+	return NULL;
+}
+
+static int send_mail_from(struct smtp_conn *c, const struct delivery *d)
+{
+	char params[128] = "";
+	size_t n = 0;
+	if (c->size_max > 0)
+		n += (size_t)snprintf(params + n, sizeof params - n, " SIZE=%lld",
+				      (long long)d->size);
+	if (d->env->eightbit && c->eightbitmime && n < sizeof params)
+		n += (size_t)snprintf(params + n, sizeof params - n, " BODY=8BITMIME");
+	if (needs_smtputf8(d) && c->smtputf8 && n < sizeof params)
+		snprintf(params + n, sizeof params - n, " SMTPUTF8");
+	return smtp_command(c, "MAIL FROM:<%s>%s", d->env->sender, params);
+}
+
+/* Give the RCPT reply r to recipient i; count the accepted ones. */
+static void rcpt_reply(struct delivery *d, size_t i, const struct smtp_reply *r,
+		       const char *relay, size_t *accepted)
+{
+	if (r->code / 100 == 2)
+		(*accepted)++;
+	else
+		delivery_set(&d->rcpt[i], r->code / 100 == 5 ? RESULT_BOUNCED :
+			     RESULT_DEFERRED, relay, r->text);
+}
+
+/* Whole-transaction reply r for every recipient still open. */
+static void all_reply(struct delivery *d, const struct smtp_reply *r,
+		      const char *relay)
+{
+	enum result res = r->code / 100 == 2 ? RESULT_SENT :
+			  r->code / 100 == 5 ? RESULT_BOUNCED : RESULT_DEFERRED;
+	delivery_set_rest(d, res, relay, r->text);
+}
+
+/* Read and drop the replies to n pipelined commands (keeps the reply
+ * stream in step after a refused MAIL). 0, or -1 on trouble or a 354. */
+static int drain_replies(struct smtp_conn *c, size_t n)
+{
+	struct smtp_reply r;
+	for (size_t i = 0; i < n; i++)
+		if (smtp_read_reply(c, SMTP_TIMEOUT_RCPT, &r, 0) < 0 || r.code == 354)
+			return -1;
+	return 0;
+}
+
+/* MAIL, RCPT... and DATA, pipelined (RFC 2920 §3.1) or one by one.
+ * Returns ENV_TROUBLE on connection trouble before MAIL was answered
+ * (try the next host), ENV_BROKEN on trouble after it (r made up),
+ * ENV_REFUSED when MAIL or every RCPT was refused and the session is
+ * clean again, else ENV_DATA with *accepted and the DATA reply in r. */
+enum envelope_end { ENV_TROUBLE, ENV_BROKEN, ENV_REFUSED, ENV_DATA };
+
+static enum envelope_end envelope_phase(struct smtp_conn *c, struct delivery *d,
+					struct smtp_reply *r, size_t *accepted)
+{
+	int pipe = c->pipelining;
+	*accepted = 0;
+	if (send_mail_from(c, d) < 0 || (!pipe && smtp_flush(c, r) < 0))
+		return ENV_TROUBLE;
+	for (size_t i = 0; pipe && i < d->count; i++)
+		smtp_command(c, "RCPT TO:<%s>", d->rcpt[i].address);
+	if (pipe && (smtp_command(c, "DATA") < 0 || smtp_flush(c, r) < 0))
+		return ENV_TROUBLE;
+	if (smtp_read_reply(c, SMTP_TIMEOUT_MAIL, r, 0) < 0)
+		return ENV_TROUBLE;
+	if (r->code / 100 != 2) {
+		all_reply(d, r, c->relay);
+		return pipe && drain_replies(c, d->count + 1) < 0 ? ENV_BROKEN : ENV_REFUSED;
+	}
+	for (size_t i = 0; i < d->count; i++) {
+		if (!pipe && (smtp_command(c, "RCPT TO:<%s>", d->rcpt[i].address) < 0 ||
+			      smtp_flush(c, r) < 0))
+			return ENV_BROKEN;
+		if (smtp_read_reply(c, SMTP_TIMEOUT_RCPT, r, 0) < 0)
+			return ENV_BROKEN;
+		rcpt_reply(d, i, r, c->relay, accepted);
+	}
+	if (!pipe && *accepted == 0) {
+		struct smtp_reply rset;         /* close the open transaction */
+		if (smtp_command(c, "RSET") < 0 || smtp_flush(c, &rset) < 0 ||
+		    smtp_read_reply(c, SMTP_TIMEOUT_MAIL, &rset, 0) < 0 || rset.code != 250)
+			return ENV_BROKEN;
+		return ENV_REFUSED;
+	}
+	if (!pipe && (smtp_command(c, "DATA") < 0 || smtp_flush(c, r) < 0))
+		return ENV_BROKEN;
+	return smtp_read_reply(c, SMTP_TIMEOUT_DATA, r, 0) < 0 ? ENV_BROKEN : ENV_DATA;
+}
+
+enum transaction_end { T_CLEAN, T_BROKEN, T_NEXT_HOST };
+
+/* One message's transaction on a greeted connection. T_CLEAN: every
+ * recipient has a result and another transaction may follow. */
+static enum transaction_end transaction(struct smtp_conn *c, struct delivery *d,
+					struct smtp_reply *last)
+{
+	struct smtp_reply r;
+	size_t accepted;
+	switch (envelope_phase(c, d, &r, &accepted)) {
+	case ENV_TROUBLE:
+		*last = r;
+		return T_NEXT_HOST;
+	case ENV_BROKEN:
+		all_reply(d, &r, c->relay);
+		return T_BROKEN;
+	case ENV_REFUSED:
+		return T_CLEAN;
+	case ENV_DATA:
+		break;
+	}
+	if (accepted == 0) {            /* pipelined, every RCPT refused */
+		if (r.code != 354)
+			return T_CLEAN;
+		int ok = smtp_command(c, ".") == 0 && smtp_flush(c, &r) == 0 &&
+			 smtp_read_reply(c, SMTP_TIMEOUT_DATA_END, &r, 0) == 0;
+		return ok ? T_CLEAN : T_BROKEN;
+	}
+	if (r.code != 354) {
+		if (r.code / 100 == 2)          /* nonsense: not a DATA reply */
+			r.code = 451;
+		all_reply(d, &r, c->relay);
+		return T_CLEAN;
+	}
+	int ok = smtp_send_body(c, d->fd, d->offset, &r) == 0 &&
+		 smtp_read_reply(c, SMTP_TIMEOUT_DATA_END, &r, 0) == 0;
+	all_reply(d, &r, c->relay);
+	return ok ? T_CLEAN : T_BROKEN;
+}
+
+/* Connect to t and greet. 0, or -1 with *last the reason. */
+static int open_session(struct smtp_conn *c, const struct mx_target *t,
+			const struct delivery *d, struct smtp_reply *last)
+{
+	struct smtp_reply r;
+	if (smtp_connect(c, t, d->timeout_cap, &r) < 0) {
+		*last = r;
+		return -1;
+	}
+	if (smtp_read_reply(c, SMTP_TIMEOUT_GREETING, &r, 0) < 0 ||
+	    r.code / 100 != 2 || greet(c, d->me, &r) < 0) {
+		*last = r;
+		quit(c);
+		return -1;
+	}
+	return 0;
+}
+
+/* Deliver d[*next..n) over sessions with target t, reconnecting after a
+ * transaction that left the connection unusable. *next advances past
+ * every message that got its results. Returns when t fails. */
+static void try_target(struct smtp_conn *c, const struct mx_target *t,
+		       struct delivery **d, size_t n, size_t *next,
+		       struct smtp_reply *last, char *relay, size_t relay_size)
+{
+	while (*next < n) {
+		int rc = open_session(c, t, d[*next], last);
+		snprintf(relay, relay_size, "%s", c->relay);
+		if (rc < 0)
+			return;
+		enum transaction_end end = T_CLEAN;
+		size_t done_here = 0;
+		while (*next < n && end == T_CLEAN) {
+			struct delivery *m = d[*next];
+			const char *refuse = cannot_take(c, m);
+			if (refuse)
+				delivery_set_rest(m, RESULT_BOUNCED, c->relay, refuse);
+			else
+				end = transaction(c, m, last);
+			if (end != T_NEXT_HOST)
+				(*next)++, done_here++;
+		}
+		if (end == T_BROKEN)
+			smtp_close(c);
+		else
+			quit(c);
+		/* a reused connection that failed: reconnect here once more */
+		if (end == T_NEXT_HOST && done_here == 0)
+			return;
+	}
+}
+
+void smtp_deliver(struct delivery **d, size_t n, const char *domain)
+{
+	static struct smtp_conn conn;
+	struct mx_result *mx = malloc(sizeof *mx);
+	struct smtp_reply last = { 421, "421 4.4.1 no host to try" };
+	char relay[sizeof conn.relay] = "";
+	size_t next = 0;
+	if (mx)
+		mx_resolve(domain, mx);
+	for (size_t i = 0; i < n && (!mx || mx->status != MX_OK); i++)
+		delivery_set_rest(d[i], mx && mx->status == MX_PERMANENT ? RESULT_BOUNCED :
+				  RESULT_DEFERRED, "", mx ? mx->reply : "451 4.3.0 out of memory");
+	for (size_t t = 0; mx && mx->status == MX_OK && t < mx->count && next < n; t++)
+		try_target(&conn, &mx->target[t], d, n, &next, &last, relay, sizeof relay);
+	for (; next < n; next++)
+		delivery_set_rest(d[next], RESULT_DEFERRED, relay, last.text);
+	free(mx);
+}

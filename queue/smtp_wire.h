@@ -1,0 +1,52 @@
+/* smtp_wire.h - the SMTP client's connection: connect with a timeout,
+ * read (multi-line) replies, send commands and the message body. */
+#ifndef POSTERN_QUEUE_SMTP_WIRE_H
+#define POSTERN_QUEUE_SMTP_WIRE_H
+#include <sys/types.h>
+#include "input.h"
+#include "limits.h"
+#include "mx.h"
+#include "output.h"
+
+struct smtp_conn {
+	int fd;
+	int cap;                        /* seconds capping every wait; 0 none */
+	char relay[ADDRESS_DOMAIN_MAX + 80];    /* "host[address]:port" */
+	int pipelining, eightbitmime, smtputf8;
+	long long size_max;             /* SIZE from EHLO; 0 none given */
+	struct input in;
+	struct output out;
+};
+
+struct smtp_reply {
+	int code;                       /* 3 digits; 421 made up on trouble */
+	char text[STATE_REPLY_MAX];     /* lines joined by "; ", printable */
+};
+
+/* Connect to target within SMTP_TIMEOUT_CONNECT (capped by cap). 0, or
+ * -1 with a made-up 4xx reply describing the failure in r. */
+int smtp_connect(struct smtp_conn *c, const struct mx_target *t, int cap,
+		 struct smtp_reply *r);
+
+/* Read one reply, waiting at most timeout seconds (capped). With ehlo set
+ * the extension keywords are recorded in c. 0, or -1 when the connection
+ * failed, timed out or spoke nonsense (r then holds a made-up 421). */
+int smtp_read_reply(struct smtp_conn *c, int timeout, struct smtp_reply *r,
+		    int ehlo);
+
+/* Queue one command line (CRLF added). 0 or -1. */
+int smtp_command(struct smtp_conn *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Send everything queued. 0, or -1 with r set to a made-up 421. */
+int smtp_flush(struct smtp_conn *c, struct smtp_reply *r);
+
+/* Send the message of fd from offset to its end: LF becomes CRLF, a
+ * leading '.' is doubled (RFC 5321 §4.5.2), a missing last line end is
+ * added, then ".". 0, or -1 with r set to a made-up 421. */
+int smtp_send_body(struct smtp_conn *c, int fd, off_t offset,
+		   struct smtp_reply *r);
+
+void smtp_close(struct smtp_conn *c);
+
+#endif

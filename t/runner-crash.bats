@@ -1,0 +1,108 @@
+#!/usr/bin/env bats
+# runner: recovery from every state a crash can leave (postern-spool(5),
+# STATE FILES), and SIGKILL mid-pass.
+load helpers
+load queue-lib
+
+setup() { queue_setup; }
+teardown() { queue_teardown; }
+
+the_id() { ls "$SPOOL/queue" | head -1; }
+
+# state ID LINE...: write spool/state/ID as the runner would.
+state() {
+	local id=$1; shift
+	mkdir -p "$SPOOL/state"
+	{ printf 'postern-state\t1\n'; printf '%s\n' "$@"; } > "$SPOOL/state/$id"
+}
+
+@test "crash after the DSN was committed, before removal: no second DSN" {
+	msg | inject alice@example.test nobody@example.test
+	local id=$(the_id)
+	msg | inject carol@example.test bob@example.test   # stands for the DSN
+	local bid=$(ls "$SPOOL/queue" | tail -1)
+	state "$id" $'dsn\t'"$bid" $'rcpt\tbounced\t1\t0\t-1\tnobody@example.test\tlocal\t550 5.1.1 no such user here'
+	run_runner -1
+	[ "$(queue_count)" -eq 0 ]
+	[ "$(state_count)" -eq 0 ]
+	[ "$(maildir_count alice@example.test)" -eq 0 ]
+	[ "$(maildir_count bob@example.test)" -eq 1 ]
+}
+
+@test "crash after the state named a DSN that was never committed: DSN made" {
+	msg | inject alice@example.test nobody@example.test
+	local id=$(the_id)
+	state "$id" $'dsn\t1795000000000000.1.1' $'rcpt\tbounced\t1\t0\t-1\tnobody@example.test\tlocal\t550 5.1.1 no such user here'
+	run_runner -1
+	[ "$(queue_count)" -eq 0 ]
+	[ "$(maildir_count alice@example.test)" -eq 1 ]
+	grep -q "Final-Recipient: rfc822; nobody@example.test" "$MAILROOT"/example.test/alice/new/*
+}
+
+@test "crash after everything was recorded sent, before removal: not sent again" {
+	msg | inject alice@example.test bob@example.test
+	state "$(the_id)" $'rcpt\tsent\t1\t0\t-1\tbob@example.test\tlocal\t250 2.0.0 delivered'
+	run_runner -1
+	[ "$(queue_count)" -eq 0 ]
+	[ "$(state_count)" -eq 0 ]
+	[ "$(maildir_count bob@example.test)" -eq 0 ]
+}
+
+@test "a recorded bounce with no DSN yet (crash before the DSN): DSN made" {
+	msg | inject alice@example.test nobody@example.test bob@example.test
+	state "$(the_id)" $'rcpt\tbounced\t1\t0\t-1\tnobody@example.test\tlocal\t550 5.1.1 no such user here' \
+		$'rcpt\tpending\t0\t0\t-1\tbob@example.test\t-\t'
+	run_runner -1
+	[ "$(queue_count)" -eq 0 ]
+	[ "$(maildir_count bob@example.test)" -eq 1 ]
+	[ "$(maildir_count alice@example.test)" -eq 1 ]
+}
+
+@test "recorded recipients are not delivered again, pending ones are" {
+	msg | inject alice@example.test bob@example.test carol@example.test
+	state "$(the_id)" $'rcpt\tsent\t1\t0\t-1\tbob@example.test\tlocal\t250 ok' \
+		$'rcpt\tpending\t0\t0\t-1\tcarol@example.test\t-\t'
+	run_runner -1
+	[ "$(maildir_count bob@example.test)" -eq 0 ]
+	[ "$(maildir_count carol@example.test)" -eq 1 ]
+	[ "$(queue_count)" -eq 0 ]
+}
+
+@test "a malformed state file is logged and the message kept" {
+	msg | inject alice@example.test bob@example.test
+	mkdir -p "$SPOOL/state"
+	echo "rubbish" > "$SPOOL/state/$(the_id)"
+	run_runner -1
+	[ "$(queue_count)" -eq 1 ]
+	grep -q "op=read-state" "$RUNNER_LOG"
+}
+
+@test "SIGKILL to the runner mid-pass loses no recipient" {
+	control concurrency 4
+	fake_start fake --conn sleep=0.3@end
+	control routes "remote.test 127.0.0.1:$FAKE_PORT"
+	local i round
+	for i in $(seq 1 12); do
+		msg "m$i" | inject alice@example.test "u$i@remote.test" bob@example.test
+	done
+	for round in 1 2 3; do
+		"$RUNNER" 2>>"$RUNNER_LOG" &
+		local pid=$!
+		sleep 0.$((2 * round))
+		kill -KILL "$pid"
+		wait "$pid" 2>/dev/null || true
+	done
+	sleep 0.5       # orphaned children finish their transactions
+	for i in 1 2 3; do
+		[ "$(queue_count)" -eq 0 ] && break
+		run_runner -1
+	done
+	[ "$(queue_count)" -eq 0 ]
+	[ "$(state_count)" -eq 0 ]
+	for i in $(seq 1 12); do
+		grep -q "RCPT TO:<u$i@remote.test>" "$BATS_TEST_TMPDIR/fake/transcript"
+	done
+	[ "$(ls "$BATS_TEST_TMPDIR/fake"/msg-* | wc -l)" -ge 12 ]
+	[ "$(maildir_count bob@example.test)" -ge 12 ]
+	[ "$(maildir_count alice@example.test)" -eq 0 ]   # nothing bounced
+}
