@@ -16,10 +16,10 @@
 int session_plaintext_ok(struct session *s)
 {
 	if (s->plaintext < 0) {
-		char v[16];
-		s->plaintext = s->encrypted ||
-			(control_value("plaintextauth", v, sizeof v, "0") >= 0 &&
-			 !strcmp(v, "1"));
+		int allowed = password_allowed(s->encrypted);
+		if (allowed < 0)
+			log_event("event=config-error file=plaintextauth");
+		s->plaintext = allowed == 1;
 	}
 	return s->plaintext;
 }

@@ -17,6 +17,7 @@
 #include "imapd.h"
 #include "log.h"
 #include "mailbox.h"
+#include "password.h"
 #include "peer.h"
 
 /* What a command reports of changes made elsewhere before its tagged
@@ -231,8 +232,7 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		log_fatal(64, "usage: imapd [-T]");
-	if (getenv("SSL_PROTOCOL"))
-		s.encrypted = 1;
+	s.encrypted = password_link_encrypted(s.encrypted);
 	long timeout;
 	if (control_number("timeout", IMAP_DEFAULT_TIMEOUT, &timeout) < 0)
 		log_event("event=control-error file=timeout");
