@@ -1,21 +1,23 @@
 /* cmd_append.c - APPEND (RFC 3501 §6.3.11) with APPENDUID (RFC 4315).
  * append = "APPEND" SP mailbox [SP flag-list] [SP date-time] SP literal */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "flags.h"
 #include "folder.h"
 #include "imapd.h"
+#include "keywords.h"
 #include "log.h"
 #include "mailbox.h"
 #include "maildir.h"
 #include "message.h"
 #include "store.h"
 
-static int append_args(struct parse *p, unsigned *flags, time_t *date,
-		       struct string *msg)
+static int append_args(struct parse *p, struct flag_args *flags,
+		       time_t *date, struct string *msg)
 {
 	struct string d;
-	*flags = 0;
+	memset(flags, 0, sizeof *flags);
 	*date = 0;
 	if (parse_sp(p) < 0)
 		return -1;
@@ -37,11 +39,31 @@ static int append_args(struct parse *p, unsigned *flags, time_t *date,
 	return parse_string(p, msg) < 0 ? -1 : parse_end(p);
 }
 
+/* The keywords' letters in the folder dir, added as needed. */
+static enum reply append_keywords(struct session *s, const char *dir,
+				  struct flag_args *f, unsigned *bits)
+{
+	struct keywords kw = { 0 };
+	if (!f->count)
+		return REPLY_OK;
+	int rc = keywords_resolve_unlocked(dir, f->keyword, f->count, 1, &kw,
+					   bits);
+	int e = errno;
+	keywords_free(&kw);
+	if (rc == 0)
+		return REPLY_OK;
+	if (e == E2BIG)
+		return reply_set(s, REPLY_NO, "LIMIT",
+				 "A folder holds at most 26 keywords");
+	return reply_set(s, REPLY_NO, "SERVERBUG", "Cannot record keywords");
+}
+
 enum reply cmd_append(struct session *s, struct parse *p)
 {
 	const char *name;
 	char dir[PATH_MAX_POSTERN], base[STORE_BASE_MAX];
-	unsigned flags;
+	struct flag_args flags;
+	unsigned bits = 0;
 	time_t date;
 	struct string msg;
 	if (parse_sp(p) < 0)
@@ -56,8 +78,12 @@ enum reply cmd_append(struct session *s, struct parse *p)
 	if (msg.len == 0)
 		return reply_set(s, REPLY_NO, NULL, "Empty message");
 	/* DESIGN.md: a Maildir's missing cur/ new/ tmp/ are made on use */
-	if (maildir_create(dir) < 0 ||
-	    store_message(dir, msg.s, msg.len, flags, date, base,
+	if (maildir_create(dir) < 0)
+		return reply_set(s, REPLY_NO, "SERVERBUG", "Cannot save message");
+	rc = append_keywords(s, dir, &flags, &bits);
+	if (rc != REPLY_OK)
+		return rc;
+	if (store_message(dir, msg.s, msg.len, flags.flags | bits, date, base,
 			  sizeof base) < 0) {
 		log_event("event=append-error folder=%s", dir);
 		return reply_set(s, REPLY_NO, "SERVERBUG", "Cannot save message");

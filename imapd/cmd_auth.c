@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include "control.h"
+#include "folder.h"
 #include "imapd.h"
 #include "log.h"
 #include "maildir.h"
@@ -15,10 +16,10 @@
 int session_plaintext_ok(struct session *s)
 {
 	if (s->plaintext < 0) {
-		char v[16];
-		s->plaintext = s->encrypted ||
-			(control_value("plaintextauth", v, sizeof v, "0") >= 0 &&
-			 !strcmp(v, "1"));
+		int allowed = password_allowed(s->encrypted);
+		if (allowed < 0)
+			log_event("event=config-error file=plaintextauth");
+		s->plaintext = allowed == 1;
 	}
 	return s->plaintext;
 }
@@ -72,6 +73,8 @@ static enum reply auth_user(struct session *s, const char *user,
 				 "Mailbox temporarily unavailable");
 	}
 	s->state = STATE_AUTH;
+	if (special_use_create(s->maildir) < 0)        /* RFC 6154 */
+		log_event("event=special-use-error");
 	log_event("event=login user=%s peer=%s",
 		  log_quote(s->user, q, sizeof q), s->peer);
 	char code[160];

@@ -1,6 +1,7 @@
 /* cmd_copy.c - COPY (RFC 3501 §6.4.7), MOVE (RFC 6851) and their UID
  * forms, with COPYUID (RFC 4315 §3). A COPY is all or nothing: when one
  * message fails the copies made so far are removed. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,45 @@ struct copy {
 	unsigned *flags;
 	uint32_t *src_uids, *dst_uids;
 	uint32_t validity;
+	int map[KEYWORDS_MAX];  /* source keyword letter -> destination's */
 };
+
+/* m's flags with its keywords given the destination's letters. */
+static unsigned remap(const struct copy *c, unsigned flags)
+{
+	unsigned out = flags & FLAG_SYSTEM;
+	for (int i = 0; i < KEYWORDS_MAX; i++)
+		if ((flags & FLAG_KEYWORD(i)) && c->map[i] >= 0)
+			out |= FLAG_KEYWORD(c->map[i]);
+	return out;
+}
+
+/* Fill c->map: the keywords the messages carry, added to the
+ * destination folder dir as needed. 0, or -1 with errno. */
+static int keyword_map(struct session *s, const char *dir,
+		       const size_t *idx, size_t n, struct copy *c)
+{
+	unsigned used = 0, bits;
+	char *names[KEYWORDS_MAX];
+	size_t k = 0;
+	struct keywords kw = { 0 };
+	for (int i = 0; i < KEYWORDS_MAX; i++)
+		c->map[i] = -1;
+	for (size_t i = 0; i < n; i++)
+		used |= s->box->msgs[idx[i]].flags & ~FLAG_SYSTEM;
+	for (size_t i = 0; i < s->box->kw.count; i++)
+		if ((used & FLAG_KEYWORD(i)) && s->box->kw.name[i])
+			names[k++] = s->box->kw.name[i];
+	if (k == 0)
+		return 0;
+	if (keywords_resolve_unlocked(dir, names, k, 1, &kw, &bits) < 0)
+		return -1;
+	for (size_t i = 0; i < s->box->kw.count; i++)
+		if ((used & FLAG_KEYWORD(i)) && s->box->kw.name[i])
+			c->map[i] = keywords_index(&kw, s->box->kw.name[i]);
+	keywords_free(&kw);
+	return 0;
+}
 
 static void copy_free(struct copy *c)
 {
@@ -37,8 +76,9 @@ static int copy_files(struct session *s, const char *dir, const size_t *idx,
 	char src[PATH_MAX_POSTERN], base[STORE_BASE_MAX];
 	for (c->n = 0; c->n < n; c->n++) {
 		struct message *m = &s->box->msgs[idx[c->n]];
+		unsigned flags = remap(c, m->flags);
 		if (mailbox_path(s->box, m, src, sizeof src) < 0 ||
-		    store_copy(dir, src, m->base, m->flags, move, base,
+		    store_copy(dir, src, m->base, flags, move, base,
 			       sizeof base) < 0 ||
 		    !(c->bases[c->n] = strdup(base))) {
 			if (move)       /* what moved stays moved */
@@ -47,7 +87,7 @@ static int copy_files(struct session *s, const char *dir, const size_t *idx,
 				store_undo(dir, c->bases[i], c->flags[i]);
 			return -1;
 		}
-		c->flags[c->n] = m->flags;
+		c->flags[c->n] = flags;
 		c->src_uids[c->n] = m->uid;
 		if (move)
 			m->gone = 1;
@@ -75,6 +115,14 @@ static enum reply transfer(struct session *s, const char *name,
 	c.flags = calloc(n, sizeof *c.flags);
 	c.src_uids = calloc(n, sizeof *c.src_uids);
 	c.dst_uids = calloc(n, sizeof *c.dst_uids);
+	if (maildir_create(dir) < 0 || keyword_map(s, dir, idx, n, &c) < 0) {
+		int e = errno;
+		copy_free(&c);
+		return e == E2BIG ? reply_set(s, REPLY_NO, "LIMIT",
+					      "A folder holds at most 26 keywords") :
+			reply_set(s, REPLY_NO, "SERVERBUG",
+				  move ? "Move failed" : "Copy failed");
+	}
 	int lock = move ? uidlist_lock(s->box->dir) : -1;
 	int ok = c.bases && c.flags && c.src_uids && c.dst_uids &&
 		 maildir_create(dir) == 0 &&

@@ -1,53 +1,65 @@
-/* cmd_fetch.c - FETCH and UID FETCH (RFC 3501 §6.4.5, §6.4.8). */
+/* cmd_fetch.c - FETCH and UID FETCH (RFC 3501 §6.4.5, §6.4.8), with the
+ * structure (ENVELOPE, BODY, BODYSTRUCTURE, §7.4.2) and sections from
+ * lib/mime. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "cache.h"
 #include "fetch.h"
+#include "imap_struct.h"
 #include "imapd.h"
 #include "log.h"
 #include "mailbox.h"
 #include "message.h"
+#include "mime.h"
+#include "mime_header.h"
 #include "uidlist.h"
 
-/* The octets of a section into *p and *n (tmp holds built ones). */
-static int section_text(const struct fetch_att *a,
-			const struct message_data *md, struct bytes *tmp,
+/* What one message's response is built from. */
+struct fetch_data {
+	struct message_data md;
+	struct mime_message *mime;      /* when the request needs it */
+	struct bytes tmp;               /* built strings */
+};
+
+/* The octets of a section into *p and *n. -1: no such part. */
+static int section_text(const struct fetch_att *a, struct fetch_data *d,
 			const char **p, size_t *n)
 {
-	const char *t = bytes_str(&md->text);
-	switch (a->section) {
-	case SECTION_ALL:
-		*p = t;
-		*n = md->text.len;
-		return 0;
-	case SECTION_HEADER:
-		*p = t;
-		*n = md->header_len;
-		return 0;
-	case SECTION_TEXT:
-		*p = t + md->header_len;
-		*n = md->text.len - md->header_len;
-		return 0;
-	default:
-		bytes_clear(tmp);
-		if (header_fields(t, md->header_len, a->fields, a->nfields,
-				  a->section == SECTION_FIELDS_NOT, tmp) < 0)
-			return -1;
-		*p = bytes_str(tmp);
-		*n = tmp->len;
+	const char *t = bytes_str(&d->md.text);
+	if (!d->mime) {         /* "", HEADER, TEXT of the message */
+		size_t h = d->md.header_len;
+		*p = t + (!strcmp(a->spec, "TEXT") ? h : 0);
+		*n = !strcmp(a->spec, "") ? d->md.text.len :
+		     !strcmp(a->spec, "HEADER") ? h : d->md.text.len - h;
 		return 0;
 	}
+	struct mime_section sec;
+	if (mime_section_find(d->mime, a->spec, strlen(a->spec), &sec) < 0)
+		return -1;
+	*p = t + sec.off;
+	*n = sec.len;
+	if (!a->fields)
+		return 0;
+	bytes_clear(&d->tmp);
+	if (mime_header_filter(*p, *n, a->names, a->nfields, a->fields == 2,
+			       &d->tmp) < 0)
+		return -1;
+	*p = bytes_str(&d->tmp);
+	*n = d->tmp.len;
+	return 0;
 }
 
 static void write_section(struct session *s, const struct fetch_att *a,
-			  const struct message_data *md, struct bytes *tmp)
+			  struct fetch_data *d)
 {
 	const char *p;
 	size_t n;
-	if (section_text(a, md, tmp, &p, &n) < 0) {
-		p = "";
-		n = 0;
+	if (section_text(a, d, &p, &n) < 0) {
+		/* a part that does not exist: an empty string, as Dovecot */
+		output_printf(&s->out, "%s \"\"", a->label);
+		return;
 	}
 	if (a->partial) {       /* §6.4.5: <offset.length> */
 		size_t off = a->offset < n ? a->offset : n;
@@ -60,9 +72,41 @@ static void write_section(struct session *s, const struct fetch_att *a,
 	output_write(&s->out, p, n);
 }
 
+/* ENVELOPE, BODY or BODYSTRUCTURE: from the cache, else built (and
+ * cached). */
+static void write_structure(struct session *s, const struct fetch_att *a,
+			    struct message *m, struct fetch_data *d)
+{
+	unsigned bit = a->kind == FETCH_ENVELOPE ? CACHED_ENVELOPE :
+		       a->kind == FETCH_BODY ? CACHED_BODY : CACHED_STRUCTURE;
+	const char *have = bit == CACHED_ENVELOPE ? m->envelope :
+			   bit == CACHED_BODY ? m->body : m->structure;
+	size_t len = bit == CACHED_ENVELOPE ? m->envelope_len :
+		     bit == CACHED_BODY ? m->body_len : m->structure_len;
+	output_printf(&s->out, "%s ", a->label);
+	if (m->cached & bit) {
+		output_write(&s->out, have, len);
+		return;
+	}
+	int rc;
+	bytes_clear(&d->tmp);
+	if (bit == CACHED_ENVELOPE)
+		rc = imap_envelope_header(bytes_str(&d->md.text),
+					  d->md.header_len, &d->tmp);
+	else
+		rc = !d->mime ? -1 : imap_bodystructure(d->mime,
+			bit == CACHED_BODY ? 0 : IMAP_BODY_EXTENDED, &d->tmp);
+	if (rc < 0) {
+		log_event("event=fetch-error item=%s", a->label);
+		output_str(&s->out, "NIL");
+		return;
+	}
+	output_write(&s->out, bytes_str(&d->tmp), d->tmp.len);
+	cache_set(s->box, m, bit, bytes_str(&d->tmp), d->tmp.len);
+}
+
 static void write_att(struct session *s, const struct fetch_att *a,
-		      struct message *m, const struct message_data *md,
-		      struct bytes *tmp)
+		      struct message *m, struct fetch_data *d)
 {
 	char date[40];
 	switch (a->kind) {
@@ -71,43 +115,73 @@ static void write_att(struct session *s, const struct fetch_att *a,
 		break;
 	case FETCH_FLAGS:
 		output_str(&s->out, "FLAGS ");
-		write_flags(&s->out, m->flags, m->recent);
+		write_flags(&s->out, &s->box->kw, m->flags, m->recent);
 		break;
 	case FETCH_INTERNALDATE:
-		format_date_time(md->mtime, date, sizeof date);
+		format_date_time(m->mtime, date, sizeof date);
 		output_printf(&s->out, "INTERNALDATE \"%s\"", date);
 		break;
 	case FETCH_SIZE:
 		output_printf(&s->out, "RFC822.SIZE %lld", m->size);
 		break;
+	case FETCH_ENVELOPE:
+	case FETCH_BODY:
+	case FETCH_BODYSTRUCTURE:
+		write_structure(s, a, m, d);
+		break;
 	case FETCH_SECTION:
-		write_section(s, a, md, tmp);
+		write_section(s, a, d);
 		break;
 	}
 }
 
-/* What a message needs before its response: text, size, date. */
-static int prepare(struct session *s, const struct fetch_request *r,
-		   struct message *m, struct message_data *md)
+/* Read what the cache does not have: the whole file, its header, or
+ * only its date. */
+static int read_message(struct session *s, struct message *m, int whole,
+			int header, struct fetch_data *d)
 {
 	char path[PATH_MAX_POSTERN];
 	struct stat st;
-	if (m->size < 0)
-		m->size = message_size_from_name(m->base);
-	int need_file = r->need_text || r->need_date ||
-			(m->size < 0 && r->need_size);
-	if (!need_file)
-		return 0;
 	if (mailbox_path(s->box, m, path, sizeof path) < 0)
 		return -1;
-	if (r->need_text || (m->size < 0 && r->need_size)) {
-		if (message_load(path, (size_t)session_maxsize(s) * 2, md) < 0)
+	size_t max = (size_t)session_maxsize(s) * 2;
+	if (whole || header) {
+		if ((whole ? message_load(path, max, &d->md) :
+		     message_load_header(path, max, &d->md)) < 0)
 			return -1;
-		m->size = (long long)md->text.len;
-	} else {
-		if (stat(path, &st) < 0)
+		st.st_mtime = d->md.mtime;
+	} else if (stat(path, &st) < 0) {
+		return -1;
+	}
+	if (!(m->cached & CACHED_DATE)) {
+		m->mtime = st.st_mtime;
+		cache_set(s->box, m, CACHED_DATE, NULL, 0);
+	}
+	if (whole && m->size < 0) {
+		m->size = (long long)d->md.text.len;
+		cache_set(s->box, m, CACHED_SIZE, NULL, 0);
+	}
+	return 0;
+}
+
+/* What a message needs before its response. */
+static int prepare(struct session *s, const struct fetch_request *r,
+		   struct message *m, struct fetch_data *d)
+{
+	if (m->size < 0)
+		m->size = message_size_from_name(m->base);
+	int parse = r->need_mime ||
+		    (r->need_structure && !(m->cached & CACHED_STRUCTURE)) ||
+		    (r->need_body && !(m->cached & CACHED_BODY));
+	int whole = r->need_text || parse || (m->size < 0 && r->need_size);
+	int header = r->need_envelope && !(m->cached & CACHED_ENVELOPE);
+	int date = r->need_date && !(m->cached & CACHED_DATE);
+	if ((whole || header || date) && read_message(s, m, whole, header, d) < 0)
+		return -1;
+	if (parse) {
+		d->mime = mime_parse(bytes_str(&d->md.text), d->md.text.len);
+		if (!d->mime)
 			return -1;
-		md->mtime = st.st_mtime;
 	}
 	return 0;
 }
@@ -127,44 +201,48 @@ static unsigned char *mark_seen(struct session *s,
 		free(set);
 		return NULL;
 	}
+	int any = 0;
 	for (size_t k = 0; k < n; k++) {
 		struct message *m = &s->box->msgs[idx[k]];
 		if (!(m->flags & FLAG_SEEN) &&
 		    mailbox_set_flags(s->box, m, m->flags | FLAG_SEEN) == 0)
-			set[k] = 1;
+			set[k] = any = 1;
 	}
 	uidlist_unlock(lock);
+	if (any && mailbox_sync_flags(s->box) < 0)
+		log_event("event=fsync-error folder=%s", s->box->dir);
 	return set;
 }
 
 static int fetch_one(struct session *s, const struct fetch_request *r,
-		     size_t i, int seen_set, struct bytes *tmp)
+		     size_t i, int seen_set, struct fetch_data *d)
 {
 	struct message *m = &s->box->msgs[i];
-	struct message_data md;
-	memset(&md, 0, sizeof md);
-	if (prepare(s, r, m, &md) < 0) {
-		message_data_free(&md);
-		return -1;
+	memset(&d->md, 0, sizeof d->md);
+	d->mime = NULL;
+	int rc = prepare(s, r, m, d);
+	if (rc == 0) {
+		output_printf(&s->out, "* %zu FETCH (", i + 1);
+		const char *sep = "";
+		if (s->uid && !r->has_uid) {    /* §6.4.8 */
+			output_printf(&s->out, "UID %lu",
+				      (unsigned long)m->uid);
+			sep = " ";
+		}
+		for (size_t k = 0; k < r->count; k++) {
+			output_str(&s->out, sep);
+			write_att(s, &r->v[k], m, d);
+			sep = " ";
+		}
+		if (seen_set && !r->has_flags) {        /* §6.4.5 */
+			output_str(&s->out, " FLAGS ");
+			write_flags(&s->out, &s->box->kw, m->flags, m->recent);
+		}
+		output_str(&s->out, ")\r\n");
 	}
-	output_printf(&s->out, "* %zu FETCH (", i + 1);
-	const char *sep = "";
-	if (s->uid && !r->has_uid) {    /* §6.4.8: UID FETCH includes UID */
-		output_printf(&s->out, "UID %lu", (unsigned long)m->uid);
-		sep = " ";
-	}
-	for (size_t k = 0; k < r->count; k++) {
-		output_str(&s->out, sep);
-		write_att(s, &r->v[k], m, &md, tmp);
-		sep = " ";
-	}
-	if (seen_set && !r->has_flags) {        /* §6.4.5 */
-		output_str(&s->out, " FLAGS ");
-		write_flags(&s->out, m->flags, m->recent);
-	}
-	output_str(&s->out, ")\r\n");
-	message_data_free(&md);
-	return 0;
+	mime_free(d->mime);
+	message_data_free(&d->md);
+	return rc;
 }
 
 enum reply cmd_fetch(struct session *s, struct parse *p)
@@ -178,16 +256,21 @@ enum reply cmd_fetch(struct session *s, struct parse *p)
 	enum reply rc = message_set(s, &set, &idx, &n);
 	if (rc != REPLY_OK)
 		return rc;
+	if ((r.need_size || r.need_date || r.need_envelope ||
+	     r.need_structure || r.need_body) && cache_load(s->box) < 0)
+		log_event("event=cache-error folder=%s", s->box->dir);
 	unsigned char *seen = mark_seen(s, &r, idx, n);
-	struct bytes tmp;
-	bytes_init(&tmp, (size_t)session_maxsize(s) * 2);
+	struct fetch_data d;
+	bytes_init(&d.tmp, (size_t)session_maxsize(s) * 2);
 	size_t missing = 0;
 	for (size_t k = 0; k < n; k++)
-		if (fetch_one(s, &r, idx[k], seen && seen[k], &tmp) < 0)
+		if (fetch_one(s, &r, idx[k], seen && seen[k], &d) < 0)
 			missing++;
-	bytes_free(&tmp);
+	bytes_free(&d.tmp);
 	free(seen);
 	free(idx);
+	if (cache_save(s->box) < 0)
+		log_event("event=cache-error folder=%s", s->box->dir);
 	if (missing)    /* RFC 2180 §4.1.2 */
 		return reply_set(s, REPLY_NO, "EXPUNGEISSUED",
 				 "Some messages were expunged");

@@ -2,25 +2,56 @@
  * and STATUS (§6.3.10). */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include "folder.h"
 #include "imapd.h"
 #include "mailbox.h"
 #include "uidlist.h"
 
 /* reference SP list-mailbox, combined into one pattern. */
-static enum reply list_args(struct session *s, struct parse *p,
-			    char *pattern, size_t size, int *empty)
+static enum reply list_pattern(struct session *s, struct parse *p,
+			       char *pattern, size_t size, int *empty)
 {
 	struct string ref, pat;
-	if (parse_sp(p) < 0 || parse_astring(p, &ref) < 0 ||
-	    parse_sp(p) < 0 || parse_list_mailbox(p, &pat) < 0 ||
-	    parse_end(p) < 0)
+	if (parse_astring(p, &ref) < 0 || parse_sp(p) < 0 ||
+	    parse_list_mailbox(p, &pat) < 0)
 		return REPLY_BAD;
 	*empty = pat.len == 0;
 	if (ref.len + pat.len >= size)
 		return reply_set(s, REPLY_NO, "CANNOT", "Pattern too long");
 	snprintf(pattern, size, "%s%s", ref.s, pat.s);
 	return REPLY_OK;
+}
+
+static enum reply list_args(struct session *s, struct parse *p,
+			    char *pattern, size_t size, int *empty)
+{
+	if (parse_sp(p) < 0)
+		return REPLY_BAD;
+	enum reply rc = list_pattern(s, p, pattern, size, empty);
+	return rc != REPLY_OK ? rc : parse_end(p) < 0 ? REPLY_BAD : REPLY_OK;
+}
+
+/* "(" [option *(SP option)] ")" of LIST-EXTENDED (RFC 5258 §3): the
+ * options postern knows are SPECIAL-USE (RFC 6154 §5.2, §5.1) and, as a
+ * return option, CHILDREN (given anyway). Sets *special when
+ * SPECIAL-USE is among them. 0 or -1. */
+static int list_options(struct parse *p, int ret, int *special)
+{
+	struct string o;
+	if (parse_open(p) < 0)
+		return -1;
+	for (int first = 1; parse_peek(p) != ')'; first = 0) {
+		if ((!first && parse_sp(p) < 0) || parse_atom(p, &o) < 0)
+			return -1;
+		if (!strcasecmp(o.s, "SPECIAL-USE"))
+			*special = 1;
+		else if (!ret || strcasecmp(o.s, "CHILDREN")) {
+			p->error = "Unsupported LIST option";
+			return -1;
+		}
+	}
+	return parse_close(p);
 }
 
 static void list_line(struct session *s, const char *verb,
@@ -32,28 +63,51 @@ static void list_line(struct session *s, const char *verb,
 	output_str(&s->out, "\r\n");
 }
 
+/* The attributes of a listed folder: \Noselect, CHILDREN (RFC 3348),
+ * SPECIAL-USE (RFC 6154). */
+static void list_entry(struct session *s, const struct folder_entry *e)
+{
+	char attrs[96];
+	const char *use = special_use_attr(e->name);
+	snprintf(attrs, sizeof attrs, "%s%s%s",
+		 !e->exists ? "\\Noselect \\HasChildren" :
+		 e->children ? "\\HasChildren" : "\\HasNoChildren",
+		 use && e->exists ? " " : "", use && e->exists ? use : "");
+	list_line(s, "LIST", attrs, e->name);
+}
+
+/* LIST [SP list-select-opts] SP reference SP list-mailbox
+ * [SP "RETURN" SP list-return-opts] (RFC 3501 §6.3.8, RFC 5258). */
 enum reply cmd_list(struct session *s, struct parse *p)
 {
 	char pattern[2 * IMAP_MAILBOX_NAME_MAX + 4];
 	struct folder_list l;
-	int empty;
-	enum reply rc = list_args(s, p, pattern, sizeof pattern, &empty);
+	struct string w;
+	int empty, select_special = 0, return_special = 0;
+	if (parse_sp(p) < 0 || (parse_peek(p) == '(' &&
+	    (list_options(p, 0, &select_special) < 0 || parse_sp(p) < 0)))
+		return REPLY_BAD;
+	enum reply rc = list_pattern(s, p, pattern, sizeof pattern, &empty);
 	if (rc != REPLY_OK)
 		return rc;
+	if (!parse_at_end(p) && (parse_sp(p) < 0 || parse_atom(p, &w) < 0 ||
+	    strcasecmp(w.s, "RETURN") || parse_sp(p) < 0 ||
+	    list_options(p, 1, &return_special) < 0))
+		return p->error ? REPLY_BAD :
+		       reply_set(s, REPLY_BAD, NULL, "Expected RETURN");
+	if (parse_end(p) < 0)
+		return REPLY_BAD;
 	if (empty) {            /* §6.3.8: the delimiter and the root */
 		list_line(s, "LIST", "\\Noselect", "");
 		return REPLY_OK;
 	}
 	if (folder_list_read(s->maildir, NULL, 0, &l) < 0)
 		return reply_set(s, REPLY_NO, "SERVERBUG", "Cannot list");
-	for (size_t i = 0; i < l.count; i++) {
-		const struct folder_entry *e = &l.v[i];
-		if (!folder_match(pattern, e->name))
-			continue;
-		list_line(s, "LIST", !e->exists ? "\\Noselect \\HasChildren" :
-			  e->children ? "\\HasChildren" : "\\HasNoChildren",
-			  e->name);
-	}
+	for (size_t i = 0; i < l.count; i++)
+		if (folder_match(pattern, l.v[i].name) &&
+		    (!select_special || (l.v[i].exists &&
+					 special_use_attr(l.v[i].name))))
+			list_entry(s, &l.v[i]);
 	folder_list_free(&l);
 	return REPLY_OK;
 }

@@ -33,8 +33,7 @@ static int is_selected(struct session *s, const char *name)
 	return s->box && !strcmp(s->box->name, name);
 }
 
-/* A Maildir++ folder: the Maildir and the marker file "maildirfolder". */
-static int folder_make(const char *maildir, const char *name)
+int folder_make(const char *maildir, const char *name)
 {
 	char dir[PATH_MAX_POSTERN], marker[PATH_MAX_POSTERN + 16];
 	if (folder_dir(maildir, name, dir, sizeof dir) < 0 ||

@@ -22,15 +22,17 @@ void session_refresh(struct session *s, int allow_expunge)
 		log_event("event=refresh-error folder=%s", s->box->dir);
 }
 
-static const char system_flags[] =
-	"\\Answered \\Flagged \\Deleted \\Seen \\Draft";
-
 static void select_report(struct session *s)
 {
 	struct mailbox *b = s->box;
-	untagged(s, "FLAGS (%s)", system_flags);
-	untagged(s, "OK [PERMANENTFLAGS (%s)] Flags permitted",
-		 b->readonly ? "" : system_flags);
+	output_str(&s->out, "* FLAGS ");
+	write_flag_list(&s->out, &b->kw, 0);
+	output_str(&s->out, "\r\n* OK [PERMANENTFLAGS ");
+	if (b->readonly)
+		output_str(&s->out, "()");
+	else
+		write_flag_list(&s->out, &b->kw, 1);
+	output_str(&s->out, "] Flags permitted\r\n");
 	untagged(s, "%zu EXISTS", b->count);
 	untagged(s, "%zu RECENT", mailbox_recent(b));
 	for (size_t i = 0; i < b->count; i++)
@@ -56,6 +58,16 @@ static enum reply open_folder(struct session *s, struct parse *p,
 		return rc;
 	if (parse_end(p) < 0)
 		return REPLY_BAD;
+	if (s->box && !strcmp(s->box->dir, dir) &&
+	    s->box->readonly == readonly && folder_exists(s->maildir, name)) {
+		/* the same folder again (clients do it often): catch up
+		 * quietly instead of reading it anew; \Recent stays */
+		if (mailbox_refresh(s->box, 1, NULL) == 0) {
+			select_report(s);
+			return reply_set(s, REPLY_OK, readonly ? "READ-ONLY" :
+					 "READ-WRITE", NULL);
+		}
+	}
 	/* §6.3.1: a SELECT leaves the selected state first, even when it
 	 * then fails */
 	session_unselect(s);

@@ -1,6 +1,5 @@
 /* fetch.h - FETCH attributes (RFC 3501 §6.4.5), parsed by fetch_parse.c
- * and answered by cmd_fetch.c. Part 2 adds ENVELOPE, BODYSTRUCTURE and
- * part numbers here. */
+ * and answered by cmd_fetch.c. */
 #ifndef IMAPD_FETCH_H
 #define IMAPD_FETCH_H
 #include <stddef.h>
@@ -9,24 +8,22 @@
 
 enum fetch_kind {
 	FETCH_UID, FETCH_FLAGS, FETCH_INTERNALDATE, FETCH_SIZE,
+	FETCH_ENVELOPE,         /* §7.4.2 ENVELOPE */
+	FETCH_BODY,             /* BODY: the structure without extensions */
+	FETCH_BODYSTRUCTURE,    /* with extension data */
 	FETCH_SECTION,          /* BODY[...], BODY.PEEK[...], RFC822* */
-};
-
-enum fetch_section {
-	SECTION_ALL,            /* BODY[] and RFC822 */
-	SECTION_HEADER,         /* BODY[HEADER], RFC822.HEADER */
-	SECTION_FIELDS,         /* BODY[HEADER.FIELDS (...)] */
-	SECTION_FIELDS_NOT,     /* BODY[HEADER.FIELDS.NOT (...)] */
-	SECTION_TEXT,           /* BODY[TEXT], RFC822.TEXT */
 };
 
 struct fetch_att {
 	enum fetch_kind kind;
-	enum fetch_section section;
+	char *spec;             /* section-spec without the field list,
+				 * upper case: "", "1.2", "1.HEADER.FIELDS",
+				 * as lib/mime's mime_section_find takes it */
+	int fields;             /* 1 HEADER.FIELDS, 2 HEADER.FIELDS.NOT */
 	int peek;               /* does not set \Seen */
 	int partial;            /* <offset.length> given */
 	uint32_t offset, length;
-	char **fields;          /* for SECTION_FIELDS(_NOT) */
+	const char **names;     /* the field names for HEADER.FIELDS[.NOT] */
 	size_t nfields;
 	char *label;            /* name in the response: "BODY[TEXT]<0>" */
 };
@@ -34,7 +31,9 @@ struct fetch_att {
 struct fetch_request {
 	size_t count;
 	struct fetch_att *v;
-	int need_text;          /* some attribute needs the message text */
+	int need_text;          /* a section: the whole text */
+	int need_mime;          /* a section by part number: a parse */
+	int need_envelope, need_structure, need_body;   /* cached, else read */
 	int sets_seen;          /* some attribute sets \Seen */
 	int has_flags, has_uid;
 	int need_date;          /* INTERNALDATE: a stat(2) */

@@ -1,11 +1,13 @@
 /* fetch_parse.c - the fetch-att grammar of RFC 3501 §9. See fetch.h. */
 #include "fetch.h"
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include "bytes.h"
 
 #define FETCH_ATTS_MAX 64      /* attributes in one FETCH; §6.4.5 has 13 */
+#define SECTION_PARTS_MAX 32   /* part numbers in a section: the MIME depth */
 
 static int fail(struct parse *p, const char *msg)
 {
@@ -20,9 +22,26 @@ static int add(struct parse *p, struct fetch_request *r,
 	if (r->count == FETCH_ATTS_MAX)
 		return fail(p, "Too many fetch attributes");
 	r->v[r->count++] = *a;
-	if (a->kind == FETCH_SECTION) {
+	switch (a->kind) {
+	case FETCH_SECTION:
 		r->need_text = 1;
 		r->sets_seen |= !a->peek;
+		/* a part number or a field list needs the structure */
+		r->need_mime |= a->spec[0] != '\0' &&
+				strcmp(a->spec, "HEADER") &&
+				strcmp(a->spec, "TEXT");
+		break;
+	case FETCH_BODY:
+		r->need_body = 1;
+		break;
+	case FETCH_BODYSTRUCTURE:
+		r->need_structure = 1;
+		break;
+	case FETCH_ENVELOPE:
+		r->need_envelope = 1;
+		break;
+	default:
+		break;
 	}
 	r->has_flags |= a->kind == FETCH_FLAGS;
 	r->has_uid |= a->kind == FETCH_UID;
@@ -41,8 +60,8 @@ static int header_list(struct parse *p, struct fetch_att *a, struct bytes *l)
 		return -1;
 	for (size_t i = p->pos; i < p->len && p->buf[i] != ')'; i++)
 		cap += p->buf[i] == ' ';
-	a->fields = parse_alloc(p, (cap + 1) * sizeof *a->fields);
-	if (!a->fields || bytes_append_str(l, " (") < 0)
+	a->names = parse_alloc(p, (cap + 1) * sizeof *a->names);
+	if (!a->names || bytes_append_str(l, " (") < 0)
 		return fail(p, "Out of memory");
 	do {
 		if (a->nfields && parse_sp(p) < 0)
@@ -55,7 +74,7 @@ static int header_list(struct parse *p, struct fetch_att *a, struct bytes *l)
 				return fail(p, "Bad header field name");
 		if (a->nfields > cap || !name.len)
 			return fail(p, "Bad header list");
-		a->fields[a->nfields++] = name.s;
+		a->names[a->nfields++] = name.s;
 		if (bytes_appendf(l, "%s%s", a->nfields > 1 ? " " : "",
 				  name.s) < 0)
 			return fail(p, "Out of memory");
@@ -65,32 +84,54 @@ static int header_list(struct parse *p, struct fetch_att *a, struct bytes *l)
 	return 0;
 }
 
-/* "[" [section-spec] "]" of part 1: HEADER, HEADER.FIELDS[.NOT], TEXT. */
+/* section-spec = section-msgtext / (section-part ["." section-text]);
+ * section-part = nz-number *("." nz-number); section-text =
+ * section-msgtext / "MIME" (§9). s is upper case. Returns the field list
+ * kind (0 none, 1 FIELDS, 2 FIELDS.NOT), or -1 when s is not one. */
+static int spec_check(const char *s)
+{
+	int parts = 0;
+	while (*s >= '1' && *s <= '9') {
+		size_t digits = strspn(s, "0123456789");
+		if (digits > 9 || ++parts > SECTION_PARTS_MAX)
+			return -1;
+		s += digits;
+		if (*s == '\0')
+			return 0;
+		if (*s++ != '.')
+			return -1;
+	}
+	if (!strcmp(s, "") && parts == 0)
+		return 0;
+	if (!strcmp(s, "HEADER") || !strcmp(s, "TEXT") ||
+	    (parts && !strcmp(s, "MIME")))
+		return 0;
+	if (!strcmp(s, "HEADER.FIELDS"))
+		return 1;
+	if (!strcmp(s, "HEADER.FIELDS.NOT"))
+		return 2;
+	return -1;
+}
+
+/* "[" [section-spec] "]" */
 static int section(struct parse *p, struct fetch_att *a, struct bytes *l)
 {
-	struct string spec = { 0 };
+	struct string spec = { .s = "", .len = 0 };
 	if (parse_char(p, '[') < 0 || bytes_append_str(l, "[") < 0)
 		return -1;
 	if (parse_peek(p) != ']' && parse_name(p, &spec) < 0)
 		return -1;
-	if (!spec.s)
-		a->section = SECTION_ALL;
-	else if (!strcasecmp(spec.s, "HEADER"))
-		a->section = SECTION_HEADER;
-	else if (!strcasecmp(spec.s, "TEXT"))
-		a->section = SECTION_TEXT;
-	else if (!strcasecmp(spec.s, "HEADER.FIELDS"))
-		a->section = SECTION_FIELDS;
-	else if (!strcasecmp(spec.s, "HEADER.FIELDS.NOT"))
-		a->section = SECTION_FIELDS_NOT;
-	else
-		return fail(p, "Unsupported section");
-	static const char *const names[] = { "", "HEADER", "HEADER.FIELDS",
-		"HEADER.FIELDS.NOT", "TEXT" };
-	if (bytes_append_str(l, names[a->section]) < 0)
+	a->spec = parse_alloc(p, spec.len + 1);
+	if (!a->spec)
+		return -1;
+	for (size_t i = 0; i <= spec.len; i++)
+		a->spec[i] = (char)toupper((unsigned char)spec.s[i]);
+	a->fields = spec_check(a->spec);
+	if (a->fields < 0)
+		return fail(p, "Bad section");
+	if (bytes_append_str(l, a->spec) < 0)
 		return fail(p, "Out of memory");
-	if ((a->section == SECTION_FIELDS || a->section == SECTION_FIELDS_NOT)
-	    && header_list(p, a, l) < 0)
+	if (a->fields && header_list(p, a, l) < 0)
 		return -1;
 	if (parse_char(p, ']') < 0 || bytes_append_str(l, "]") < 0)
 		return fail(p, "Expected ]");
@@ -134,17 +175,32 @@ static int body_att(struct parse *p, struct fetch_att *a, int peek)
 static const struct {
 	const char *name;
 	enum fetch_kind kind;
-	enum fetch_section section;
+	const char *spec;
 	int peek;
 } simple[] = {
-	{ "UID", FETCH_UID, 0, 1 },
-	{ "FLAGS", FETCH_FLAGS, 0, 1 },
-	{ "INTERNALDATE", FETCH_INTERNALDATE, 0, 1 },
-	{ "RFC822.SIZE", FETCH_SIZE, 0, 1 },
-	{ "RFC822", FETCH_SECTION, SECTION_ALL, 0 },
-	{ "RFC822.HEADER", FETCH_SECTION, SECTION_HEADER, 1 },
-	{ "RFC822.TEXT", FETCH_SECTION, SECTION_TEXT, 0 },
+	{ "UID", FETCH_UID, NULL, 1 },
+	{ "FLAGS", FETCH_FLAGS, NULL, 1 },
+	{ "INTERNALDATE", FETCH_INTERNALDATE, NULL, 1 },
+	{ "RFC822.SIZE", FETCH_SIZE, NULL, 1 },
+	{ "ENVELOPE", FETCH_ENVELOPE, NULL, 1 },
+	{ "BODY", FETCH_BODY, NULL, 1 },
+	{ "BODYSTRUCTURE", FETCH_BODYSTRUCTURE, NULL, 1 },
+	{ "RFC822", FETCH_SECTION, "", 0 },
+	{ "RFC822.HEADER", FETCH_SECTION, "HEADER", 1 },
+	{ "RFC822.TEXT", FETCH_SECTION, "TEXT", 0 },
 };
+
+static int simple_att(struct parse *p, struct fetch_request *r, size_t i)
+{
+	struct fetch_att a;
+	memset(&a, 0, sizeof a);
+	a.kind = simple[i].kind;
+	a.spec = (char *)simple[i].spec;
+	a.peek = simple[i].peek;
+	if (label(p, &a, simple[i].name) < 0)
+		return -1;
+	return add(p, r, &a);
+}
 
 static int one_att(struct parse *p, struct fetch_request *r)
 {
@@ -157,37 +213,27 @@ static int one_att(struct parse *p, struct fetch_request *r)
 		return body_att(p, &a, 0) < 0 ? -1 : add(p, r, &a);
 	if (!strcasecmp(w.s, "BODY.PEEK"))
 		return body_att(p, &a, 1) < 0 ? -1 : add(p, r, &a);
-	for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++) {
-		if (strcasecmp(w.s, simple[i].name))
-			continue;
-		a.kind = simple[i].kind;
-		a.section = simple[i].section;
-		a.peek = simple[i].peek;
-		if (label(p, &a, simple[i].name) < 0)
-			return -1;
-		return add(p, r, &a);
-	}
-	if (!strcasecmp(w.s, "ENVELOPE") || !strcasecmp(w.s, "BODY") ||
-	    !strcasecmp(w.s, "BODYSTRUCTURE"))
-		return fail(p, "Fetch item not supported yet");
+	for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++)
+		if (!strcasecmp(w.s, simple[i].name))
+			return simple_att(p, r, i);
 	return fail(p, "Unknown fetch item");
 }
 
-/* §6.4.5 macros: FAST = (FLAGS INTERNALDATE RFC822.SIZE); ALL and FULL
- * add ENVELOPE (and BODY), which part 2 brings. */
+/* §6.4.5 macros: ALL = (FLAGS INTERNALDATE RFC822.SIZE ENVELOPE),
+ * FAST = (FLAGS INTERNALDATE RFC822.SIZE), FULL = ALL + BODY. */
 static int macro(struct parse *p, struct fetch_request *r, const char *w)
 {
-	static const enum fetch_kind fast[] = { FETCH_FLAGS,
-		FETCH_INTERNALDATE, FETCH_SIZE };
-	static const char *const names[] = { "FLAGS", "INTERNALDATE",
-		"RFC822.SIZE" };
-	if (strcasecmp(w, "FAST"))
-		return fail(p, "Fetch macro not supported yet");
-	for (size_t i = 0; i < 3; i++) {
-		struct fetch_att a = { .kind = fast[i], .peek = 1 };
-		if (label(p, &a, names[i]) < 0 || add(p, r, &a) < 0)
+	static const size_t fast[] = { 1, 2, 3 }, all[] = { 1, 2, 3, 4 },
+		full[] = { 1, 2, 3, 4, 5 };
+	const size_t *v = full;
+	size_t n = 5;
+	if (!strcasecmp(w, "FAST"))
+		v = fast, n = 3;
+	else if (!strcasecmp(w, "ALL"))
+		v = all, n = 4;
+	for (size_t i = 0; i < n; i++)
+		if (simple_att(p, r, v[i]) < 0)
 			return -1;
-	}
 	return 0;
 }
 

@@ -44,6 +44,7 @@ struct session {
 	char peer[64];
 	char tag[IMAP_TAG_MAX + 1];     /* of the command being run */
 	const char *name;               /* its canonical name */
+	int after;                      /* its enum after (main.c) */
 	int uid;                        /* run as "UID name" */
 	char user[ADDRESS_PATH_MAX + 1];        /* after login: local@domain */
 	char maildir[PATH_MAX_POSTERN]; /* the user's Maildir root */
@@ -106,6 +107,7 @@ enum reply cmd_copy(struct session *s, struct parse *p);
 enum reply cmd_move(struct session *s, struct parse *p);
 enum reply cmd_append(struct session *s, struct parse *p);
 enum reply cmd_search(struct session *s, struct parse *p);
+enum reply cmd_idle(struct session *s, struct parse *p);
 
 /* cmd_select.c: leave the selected folder (no expunge); state AUTH. */
 void session_unselect(struct session *s);

@@ -5,7 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+#include "cache.h"
+#include "fsutil.h"
 #include "uidlist.h"
 
 static const struct { unsigned flag; char letter; const char *name; }
@@ -25,14 +30,18 @@ unsigned flags_from_file(const char *file)
 	unsigned flags = 0;
 	if (!info)
 		return 0;
-	for (info += 3; *info; info++)
+	for (info += 3; *info; info++) {
+		if (*info >= 'a' && *info <= 'z')
+			flags |= FLAG_KEYWORD(*info - 'a');
 		for (size_t i = 0; i < NFLAGS; i++)
 			if (*info == flag_table[i].letter)
 				flags |= flag_table[i].flag;
+	}
 	return flags;
 }
 
-void write_flags(struct output *out, unsigned flags, int recent)
+void write_flags(struct output *out, const struct keywords *kw,
+		 unsigned flags, int recent)
 {
 	const char *sep = "";
 	output_str(out, "(");
@@ -41,8 +50,32 @@ void write_flags(struct output *out, unsigned flags, int recent)
 			output_printf(out, "%s%s", sep, flag_table[i].name);
 			sep = " ";
 		}
+	for (size_t i = 0; i < kw->count; i++)
+		if ((flags & FLAG_KEYWORD(i)) && kw->name[i]) {
+			output_printf(out, "%s%s", sep, kw->name[i]);
+			sep = " ";
+		}
 	if (recent)
 		output_printf(out, "%s\\Recent", sep);
+	output_str(out, ")");
+}
+
+void write_flag_list(struct output *out, const struct keywords *kw,
+		     int permanent)
+{
+	static const char *const order[] = { "\\Answered", "\\Flagged",
+		"\\Deleted", "\\Seen", "\\Draft" };
+	output_str(out, "(");
+	for (size_t i = 0; i < NFLAGS; i++)
+		output_printf(out, "%s%s", i ? " " : "", order[i]);
+	size_t used = 0;
+	for (size_t i = 0; i < kw->count; i++)
+		if (kw->name[i]) {
+			output_printf(out, " %s", kw->name[i]);
+			used++;
+		}
+	if (permanent && used < KEYWORDS_MAX)
+		output_str(out, " \\*");
 	output_str(out, ")");
 }
 
@@ -55,7 +88,26 @@ static void message_take(struct message *m, struct uid_entry *e)
 	m->recent = e->recent;
 	m->size = -1;
 	m->gone = 0;
+	m->cached = m->owned = 0;
+	m->envelope = m->structure = m->body = NULL;
 	e->base = e->file = NULL;
+}
+
+static int may_have_changed(struct mailbox *box);
+
+/* Note the UID file as it is before a sync reads it (mailbox_rescan
+ * trusts the messages only while it stays so). */
+static void note_uidlist(struct mailbox *box)
+{
+	char path[PATH_MAX_POSTERN];
+	struct stat st;
+	box->uidlist_ino = 0;
+	if (snprintf(path, sizeof path, "%s/postern-uidlist", box->dir) <
+	    (int)sizeof path && stat(path, &st) == 0) {
+		box->uidlist_ino = st.st_ino;
+		box->uidlist_size = st.st_size;
+		box->uidlist_mtime = st.st_mtim;
+	}
 }
 
 struct mailbox *mailbox_open(const char *dir, const char *name,
@@ -68,12 +120,17 @@ struct mailbox *mailbox_open(const char *dir, const char *name,
 	snprintf(box->dir, sizeof box->dir, "%s", dir);
 	snprintf(box->name, sizeof box->name, "%s", name);
 	box->readonly = readonly;
-	if (uidlist_sync(dir, !readonly, NULL, 0, &l) < 0) {
+	may_have_changed(box);  /* the mtimes before the sync, for refresh */
+	note_uidlist(box);
+	if (keywords_read(dir, &box->kw) < 0 ||
+	    uidlist_sync(dir, !readonly, NULL, 0, &l) < 0) {
+		keywords_free(&box->kw);
 		free(box);
 		return NULL;
 	}
 	box->validity = l.validity;
 	box->next = l.next;
+	box->synced = time(NULL);
 	box->msgs = calloc(l.count ? l.count : 1, sizeof *box->msgs);
 	if (!box->msgs) {
 		uidlist_free(&l);
@@ -91,6 +148,7 @@ static void message_free(struct message *m)
 {
 	free(m->base);
 	free(m->file);
+	cache_message_free(m);
 }
 
 void mailbox_free(struct mailbox *box)
@@ -100,6 +158,8 @@ void mailbox_free(struct mailbox *box)
 	for (size_t i = 0; i < box->count; i++)
 		message_free(&box->msgs[i]);
 	free(box->msgs);
+	keywords_free(&box->kw);
+	cache_close(box);
 	free(box);
 }
 
@@ -130,7 +190,7 @@ static size_t merge(struct mailbox *box, struct uidlist *l, struct message *v,
 			if (f != m->flags && out) {
 				m->flags = f;
 				output_printf(out, "* %zu FETCH (FLAGS ", w + 1);
-				write_flags(out, f, m->recent);
+				write_flags(out, &box->kw, f, m->recent);
 				output_str(out, ")\r\n");
 			}
 			m->flags = f;
@@ -154,10 +214,73 @@ static size_t merge(struct mailbox *box, struct uidlist *l, struct message *v,
 	return added;
 }
 
+/* Can the folder have changed since the last look? Every change (a
+ * delivery, a rename, an unlink, a new keyword) touches the mtime of
+ * cur/, new/ or the keyword file; mtimes not yet settled are not
+ * trusted, the clock behind them being coarse (uidlist_settled). */
+static int may_have_changed(struct mailbox *box)
+{
+	static const char *const names[3] = { "cur", "new",
+		"dovecot-keywords" };
+	char path[PATH_MAX_POSTERN];
+	struct stat st;
+	int changed = 0;
+	for (int i = 0; i < 3; i++) {
+		struct timespec t = { 0, 0 };
+		if (snprintf(path, sizeof path, "%s/%s", box->dir, names[i]) <
+		    (int)sizeof path && stat(path, &st) == 0)
+			t = st.st_mtim;
+		if (t.tv_sec != box->seen[i].tv_sec ||
+		    t.tv_nsec != box->seen[i].tv_nsec ||
+		    (t.tv_sec && !uidlist_settled(&t)))
+			changed = 1;
+		box->seen[i] = t;
+	}
+	return changed;
+}
+
+/* Is a known message still in new/ (to be moved by a sync)? */
+static int any_in_new(const struct mailbox *box)
+{
+	for (size_t i = 0; i < box->count; i++)
+		if (!strncmp(box->msgs[i].file, "new/", 4))
+			return 1;
+	return 0;
+}
+
+static int gone_pending(const struct mailbox *box)
+{
+	for (size_t i = 0; i < box->count; i++)
+		if (box->msgs[i].gone)
+			return 1;
+	return 0;
+}
+
 int mailbox_refresh(struct mailbox *box, int allow_expunge,
 		    struct output *out)
 {
+	if (!may_have_changed(box) && !(allow_expunge && gone_pending(box)))
+		return 0;
+	box->synced = time(NULL);
 	struct uidlist l;
+	struct keywords kw;
+	if (keywords_read(box->dir, &kw) == 0) {
+		int grew = kw.count != box->kw.count;
+		for (size_t i = 0; !grew && i < kw.count; i++)
+			grew = !kw.name[i] != !box->kw.name[i];
+		keywords_free(&box->kw);
+		box->kw = kw;
+		if (grew && out) {      /* §7.2.6: the list of flags changed */
+			output_str(out, "* FLAGS ");
+			write_flag_list(out, &box->kw, 0);
+			output_str(out, "\r\n");
+		}
+	}
+	int quick = box->readonly || !any_in_new(box) ?
+		    mailbox_rescan(box, out) : 1;
+	if (quick <= 0)
+		return quick;
+	note_uidlist(box);
 	if (uidlist_sync(box->dir, !box->readonly, NULL, 0, &l) < 0)
 		return -1;
 	struct message *v = calloc(box->count + l.count + 1, sizeof *v);
@@ -237,6 +360,8 @@ static void make_info(const char *file, unsigned flags, char *info,
 	for (size_t i = 0; i < NFLAGS; i++)
 		letters[(unsigned char)flag_table[i].letter] =
 			(flags & flag_table[i].flag) != 0;
+	for (int i = 0; i < KEYWORDS_MAX; i++)
+		letters['a' + i] = (flags & FLAG_KEYWORD(i)) != 0;
 	for (int c = 33; c < 127 && n + 1 < size; c++)
 		if (letters[c] && c != ',')
 			info[n++] = (char)c;
@@ -268,6 +393,14 @@ int mailbox_set_flags(struct mailbox *box, struct message *m,
 	m->file = file;
 	m->flags = flags;
 	return 0;
+}
+
+int mailbox_sync_flags(struct mailbox *box)
+{
+	char path[PATH_MAX_POSTERN];
+	if (snprintf(path, sizeof path, "%s/cur", box->dir) >= (int)sizeof path)
+		return -1;
+	return fsync_dir(path);
 }
 
 long mailbox_expunge(struct mailbox *box, const struct seqset *uids,
@@ -312,4 +445,9 @@ long mailbox_find_uid(const struct mailbox *box, uint32_t uid)
 			hi = mid;
 	}
 	return lo < box->count && box->msgs[lo].uid == uid ? (long)lo : -1;
+}
+
+int mailbox_keyword_index(const struct mailbox *box, const char *name)
+{
+	return keywords_index(&box->kw, name);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 #include "bytes.h"
 #include "command.h"
@@ -16,12 +17,24 @@
 #include "imapd.h"
 #include "log.h"
 #include "mailbox.h"
+#include "password.h"
 #include "peer.h"
+
+/* What a command reports of changes made elsewhere before its tagged
+ * reply in the selected state (§7: EXISTS, FETCH FLAGS may come with
+ * any command; §7.4.1: EXPUNGE not during FETCH, STORE and SEARCH, but
+ * during their UID forms). */
+enum after {
+	AFTER_REPORT,           /* all changes */
+	AFTER_NO_EXPUNGE,       /* all but expunges (unless run as UID) */
+	AFTER_NONE,             /* the handler reports itself, or leaves */
+};
 
 struct command {
 	const char *name;
 	int states;             /* enum imap_state bits */
 	int uid;                /* may follow "UID" (§6.4.8) */
+	enum after after;
 	command_handler handler;
 };
 
@@ -29,38 +42,39 @@ static enum reply cmd_uid(struct session *s, struct parse *p);
 
 static const struct command commands[] = {
 	/* §6.1: any state */
-	{ "CAPABILITY",   STATES_ANY, 0, cmd_capability },
-	{ "NOOP",         STATES_ANY, 0, cmd_noop },
-	{ "LOGOUT",       STATES_ANY, 0, cmd_logout },
-	{ "ID",           STATES_ANY, 0, cmd_id },              /* RFC 2971 */
+	{ "CAPABILITY",   STATES_ANY,     0, AFTER_REPORT,     cmd_capability },
+	{ "NOOP",         STATES_ANY,     0, AFTER_NONE,       cmd_noop },
+	{ "LOGOUT",       STATES_ANY,     0, AFTER_NONE,       cmd_logout },
+	{ "ID",           STATES_ANY,     0, AFTER_REPORT,     cmd_id }, /* RFC 2971 */
 	/* §6.2: not authenticated */
-	{ "LOGIN",        STATE_NOT_AUTH, 0, cmd_login },
-	{ "AUTHENTICATE", STATE_NOT_AUTH, 0, cmd_authenticate },
+	{ "LOGIN",        STATE_NOT_AUTH, 0, AFTER_NONE,       cmd_login },
+	{ "AUTHENTICATE", STATE_NOT_AUTH, 0, AFTER_NONE,       cmd_authenticate },
 	/* §6.3: authenticated (and selected) */
-	{ "ENABLE",       STATE_AUTH, 0, cmd_enable },          /* RFC 5161 */
-	{ "NAMESPACE",    STATES_AUTHED, 0, cmd_namespace },    /* RFC 2342 */
-	{ "SELECT",       STATES_AUTHED, 0, cmd_select },
-	{ "EXAMINE",      STATES_AUTHED, 0, cmd_examine },
-	{ "CREATE",       STATES_AUTHED, 0, cmd_create },
-	{ "DELETE",       STATES_AUTHED, 0, cmd_delete },
-	{ "RENAME",       STATES_AUTHED, 0, cmd_rename },
-	{ "SUBSCRIBE",    STATES_AUTHED, 0, cmd_subscribe },
-	{ "UNSUBSCRIBE",  STATES_AUTHED, 0, cmd_unsubscribe },
-	{ "LIST",         STATES_AUTHED, 0, cmd_list },
-	{ "LSUB",         STATES_AUTHED, 0, cmd_lsub },
-	{ "STATUS",       STATES_AUTHED, 0, cmd_status },
-	{ "APPEND",       STATES_AUTHED, 0, cmd_append },
+	{ "ENABLE",       STATE_AUTH,     0, AFTER_NONE,       cmd_enable }, /* RFC 5161 */
+	{ "NAMESPACE",    STATES_AUTHED,  0, AFTER_REPORT,     cmd_namespace }, /* RFC 2342 */
+	{ "SELECT",       STATES_AUTHED,  0, AFTER_NONE,       cmd_select },
+	{ "EXAMINE",      STATES_AUTHED,  0, AFTER_NONE,       cmd_examine },
+	{ "CREATE",       STATES_AUTHED,  0, AFTER_REPORT,     cmd_create },
+	{ "DELETE",       STATES_AUTHED,  0, AFTER_REPORT,     cmd_delete },
+	{ "RENAME",       STATES_AUTHED,  0, AFTER_REPORT,     cmd_rename },
+	{ "SUBSCRIBE",    STATES_AUTHED,  0, AFTER_REPORT,     cmd_subscribe },
+	{ "UNSUBSCRIBE",  STATES_AUTHED,  0, AFTER_REPORT,     cmd_unsubscribe },
+	{ "LIST",         STATES_AUTHED,  0, AFTER_REPORT,     cmd_list },
+	{ "LSUB",         STATES_AUTHED,  0, AFTER_REPORT,     cmd_lsub },
+	{ "STATUS",       STATES_AUTHED,  0, AFTER_REPORT,     cmd_status },
+	{ "APPEND",       STATES_AUTHED,  0, AFTER_NONE,       cmd_append },
 	/* §6.4: selected */
-	{ "CHECK",        STATE_SELECTED, 0, cmd_check },
-	{ "CLOSE",        STATE_SELECTED, 0, cmd_close },
-	{ "UNSELECT",     STATE_SELECTED, 0, cmd_unselect },    /* RFC 3691 */
-	{ "EXPUNGE",      STATE_SELECTED, 1, cmd_expunge },     /* UID: RFC 4315 */
-	{ "SEARCH",       STATE_SELECTED, 1, cmd_search },
-	{ "FETCH",        STATE_SELECTED, 1, cmd_fetch },
-	{ "STORE",        STATE_SELECTED, 1, cmd_store },
-	{ "COPY",         STATE_SELECTED, 1, cmd_copy },
-	{ "MOVE",         STATE_SELECTED, 1, cmd_move },        /* RFC 6851 */
-	{ "UID",          STATE_SELECTED, 0, cmd_uid },
+	{ "CHECK",        STATE_SELECTED, 0, AFTER_NONE,       cmd_check },
+	{ "CLOSE",        STATE_SELECTED, 0, AFTER_NONE,       cmd_close },
+	{ "UNSELECT",     STATE_SELECTED, 0, AFTER_NONE,       cmd_unselect }, /* RFC 3691 */
+	{ "EXPUNGE",      STATE_SELECTED, 1, AFTER_NONE,       cmd_expunge }, /* UID: RFC 4315 */
+	{ "SEARCH",       STATE_SELECTED, 1, AFTER_NO_EXPUNGE, cmd_search },
+	{ "FETCH",        STATE_SELECTED, 1, AFTER_NO_EXPUNGE, cmd_fetch },
+	{ "STORE",        STATE_SELECTED, 1, AFTER_NO_EXPUNGE, cmd_store },
+	{ "COPY",         STATE_SELECTED, 1, AFTER_NONE,       cmd_copy },
+	{ "MOVE",         STATE_SELECTED, 1, AFTER_NONE,       cmd_move }, /* RFC 6851 */
+	{ "IDLE",         STATES_AUTHED,  0, AFTER_NONE,       cmd_idle }, /* RFC 2177 */
+	{ "UID",          STATE_SELECTED, 0, AFTER_NONE,       cmd_uid },
 };
 
 static const struct command *command_find(const char *name)
@@ -82,6 +96,7 @@ static enum reply cmd_uid(struct session *s, struct parse *p)
 		return reply_set(s, REPLY_BAD, NULL, "Unknown UID command");
 	s->uid = 1;
 	s->name = c->name;
+	s->after = c->after;
 	return c->handler(s, p);
 }
 
@@ -132,7 +147,12 @@ static int run(struct session *s, struct bytes *buf)
 			       "Command not valid in this state");
 	else {
 		s->name = c->name;
+		s->after = c->after;
 		rc = c->handler(s, &p);
+		/* at most a look a second: busy clients are not slowed */
+		if (rc != REPLY_FATAL && s->state == STATE_SELECTED &&
+		    s->after != AFTER_NONE && time(NULL) != s->box->synced)
+			session_refresh(s, s->uid || s->after == AFTER_REPORT);
 	}
 	if (rc == REPLY_BAD && !s->text[0])
 		snprintf(s->text, sizeof s->text, "%s",
@@ -212,8 +232,7 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		log_fatal(64, "usage: imapd [-T]");
-	if (getenv("SSL_PROTOCOL"))
-		s.encrypted = 1;
+	s.encrypted = password_link_encrypted(s.encrypted);
 	long timeout;
 	if (control_number("timeout", IMAP_DEFAULT_TIMEOUT, &timeout) < 0)
 		log_event("event=control-error file=timeout");

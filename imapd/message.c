@@ -34,7 +34,34 @@ static size_t header_end(const char *p, size_t n)
 	return n;
 }
 
-int message_load(const char *path, size_t max, struct message_data *md)
+/* Has the header's empty line arrived? */
+static int header_done(const struct bytes *t)
+{
+	const char *p = bytes_str(t);
+	if (t->len >= 2 && p[0] == '\r' && p[1] == '\n')
+		return 1;
+	return t->len >= 4 && header_end(p, t->len) < t->len;
+}
+
+/* Append buf[0..n) to t with each bare LF made CRLF; prev is the octet
+ * before buf. 0, or -1 (cap, ENOMEM). */
+static int append_crlf(struct bytes *t, const char *buf, size_t n, char prev)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		char before = i ? buf[i - 1] : prev;
+		if (buf[i] == '\n' && before != '\r') {
+			if (bytes_append(t, buf + start, i - start) < 0 ||
+			    bytes_append(t, "\r", 1) < 0)
+				return -1;
+			start = i;
+		}
+	}
+	return bytes_append(t, buf + start, n - start);
+}
+
+static int load(const char *path, size_t max, int header_only,
+		struct message_data *md)
 {
 	struct stat st;
 	memset(md, 0, sizeof *md);
@@ -49,29 +76,20 @@ int message_load(const char *path, size_t max, struct message_data *md)
 		return -1;
 	}
 	md->mtime = st.st_mtime;
-	char buf[16384];
-	char prev = 0;
+	char buf[16384], prev = 0;
 	ssize_t r;
 	while ((r = read(fd, buf, sizeof buf)) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 || append_crlf(&md->text, buf, (size_t)r, prev) < 0) {
+			r = -1;
 			break;
 		}
-		size_t start = 0;
-		for (size_t i = 0; i < (size_t)r; i++) {
-			char before = i ? buf[i - 1] : prev;
-			if (buf[i] == '\n' && before != '\r') {
-				if (bytes_append(&md->text, buf + start,
-						 i - start) < 0 ||
-				    bytes_append(&md->text, "\r", 1) < 0)
-					break;
-				start = i;
-			}
-		}
-		if (bytes_append(&md->text, buf + start, (size_t)r - start) < 0)
-			break;
 		prev = buf[r - 1];
+		if (header_only && header_done(&md->text)) {
+			r = 0;
+			break;
+		}
 	}
 	int e = errno;
 	close(fd);
@@ -81,7 +99,19 @@ int message_load(const char *path, size_t max, struct message_data *md)
 		return -1;
 	}
 	md->header_len = header_end(bytes_str(&md->text), md->text.len);
+	md->complete = !header_only;
 	return 0;
+}
+
+int message_load(const char *path, size_t max, struct message_data *md)
+{
+	return load(path, max, 0, md);
+}
+
+int message_load_header(const char *path, size_t max,
+			struct message_data *md)
+{
+	return load(path, max, 1, md);
 }
 
 void message_data_free(struct message_data *md)
@@ -97,46 +127,6 @@ long long message_size_from_name(const char *base)
 	char *end;
 	long long v = strtoll(w + 3, &end, 10);
 	return (end == w + 3 || (*end && *end != ',' && *end != ':')) ? -1 : v;
-}
-
-static int name_listed(const char *field, size_t flen, char **names,
-		       size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strlen(names[i]) == flen &&
-		    !strncasecmp(names[i], field, flen))
-			return 1;
-	return 0;
-}
-
-int header_fields(const char *hdr, size_t len, char **names, size_t n,
-		  int not, struct bytes *out)
-{
-	size_t i = 0;
-	/* the blank line that ends the header is not a field */
-	if (len >= 2 && hdr[len - 2] == '\r' && hdr[len - 1] == '\n' &&
-	    (len == 2 || (len >= 4 && hdr[len - 4] == '\r')))
-		len -= 2;
-	while (i < len) {
-		size_t start = i, colon = 0;
-		/* one field: its first line and continuation lines */
-		for (;;) {
-			const char *nl = memchr(hdr + i, '\n', len - i);
-			i = nl ? (size_t)(nl - hdr) + 1 : len;
-			if (i >= len || (hdr[i] != ' ' && hdr[i] != '\t'))
-				break;
-		}
-		const char *c = memchr(hdr + start, ':', i - start);
-		colon = c ? (size_t)(c - hdr - (long)start) : 0;
-		while (colon > 0 && (hdr[start + colon - 1] == ' ' ||
-				     hdr[start + colon - 1] == '\t'))
-			colon--;
-		int listed = c && name_listed(hdr + start, colon, names, n);
-		if (c && listed != not &&
-		    bytes_append(out, hdr + start, i - start) < 0)
-			return -1;
-	}
-	return bytes_append(out, "\r\n", 2);
 }
 
 void format_date_time(time_t t, char *buf, size_t size)

@@ -1,6 +1,6 @@
 /* message.h - a message's text as IMAP serves it: CRLF line ends
  * (RFC 3501 §2.3.4: RFC822.SIZE counts them), split into header and body.
- * Full MIME structure is lib/mime's job; this is the part-1 subset. */
+ * The MIME structure is lib/mime's job (mime.h). */
 #ifndef IMAPD_MESSAGE_H
 #define IMAPD_MESSAGE_H
 #include <stddef.h>
@@ -11,11 +11,16 @@ struct message_data {
 	struct bytes text;      /* the whole message with CRLF line ends */
 	size_t header_len;      /* the header through its blank line */
 	time_t mtime;           /* INTERNALDATE */
+	int complete;           /* the whole file (not just its header) */
 };
 
 /* Read the file at path (bounded by max octets) into md, turning each
  * bare LF into CRLF. 0, or -1 with errno (ENOENT: vanished). */
 int message_load(const char *path, size_t max, struct message_data *md);
+/* The same, but reading only as far as the header's empty line (a bit
+ * more: text holds the header and perhaps the start of the body). */
+int message_load_header(const char *path, size_t max,
+			struct message_data *md);
 void message_data_free(struct message_data *md);
 
 /* RFC822.SIZE from a Maildir++ ",W=n" in the base name; -1 if absent. */
@@ -23,12 +28,6 @@ long long message_size_from_name(const char *base);
 
 /* Size of p[0..n) with bare LFs counted as CRLF. */
 size_t crlf_size(const char *p, size_t n);
-
-/* The header fields of hdr (the header block, CRLF ends) whose names are
- * (not = 0) or are not (not = 1) among names[0..n), case ignored, with
- * their continuation lines, then the blank line, appended to out. */
-int header_fields(const char *hdr, size_t len, char **names, size_t n,
-		  int not, struct bytes *out);
 
 /* "dd-Mon-yyyy hh:mm:ss +zzzz" (§9 date-time) into buf (>= 27 octets). */
 void format_date_time(time_t t, char *buf, size_t size);

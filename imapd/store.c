@@ -21,6 +21,9 @@ static void info_letters(unsigned flags, char *buf)
 	if (flags & FLAG_ANSWERED) buf[n++] = 'R';
 	if (flags & FLAG_SEEN) buf[n++] = 'S';
 	if (flags & FLAG_DELETED) buf[n++] = 'T';
+	for (int i = 0; i < KEYWORDS_MAX; i++)  /* keywords: a..z */
+		if (flags & FLAG_KEYWORD(i))
+			buf[n++] = (char)('a' + i);
 	buf[n] = '\0';
 }
 
@@ -28,7 +31,7 @@ static void info_letters(unsigned flags, char *buf)
 static void final_path(const char *dir, const char *base, unsigned flags,
 		       char *buf, size_t size)
 {
-	char info[8];
+	char info[8 + KEYWORDS_MAX];
 	info_letters(flags, info);
 	if (flags)
 		snprintf(buf, size, "%s/cur/%s:2,%s", dir, base, info);

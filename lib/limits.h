@@ -90,8 +90,30 @@
 /* The per-folder UID file: about 60 octets a message; 64 MB is a
  * million messages. */
 #define IMAP_UIDLIST_MAX (64L * 1024 * 1024)
+/* The per-folder cache (imapd/cache.h): about 400 octets a message with
+ * ENVELOPE and BODYSTRUCTURE; 512 MB is over a million messages. A
+ * bigger file is ignored (rebuilt as needed). */
+#define IMAP_CACHE_MAX (512L * 1024 * 1024)
 /* ID (RFC 2971 §3.3): at most 30 field-value pairs. */
 #define IMAP_ID_PAIRS_MAX 30
+/* Keywords named in one STORE or APPEND: a folder holds at most 26 (the
+ * Maildir info letters a..z), so more than this is no client's need. */
+#define IMAP_KEYWORDS_ARG_MAX 64
+/* IDLE (RFC 2177): how long one IDLE may last (the 29 minutes after which
+ * §3 says clients re-issue it, plus a margin; "idletimeout" overrides),
+ * how often the folder is polled (changes show within 5 s, the issue's
+ * bound), and the longest line the client may send instead of DONE. */
+#define IMAP_IDLE_TIMEOUT 1860
+#define IMAP_IDLE_POLL_MS 1000
+#define IMAP_IDLE_LINE_MAX 1024
+/* A directory mtime this many ms old is trusted to change with any later
+ * change (imapd/uidlist.h uidlist_settled): file times come from the
+ * kernel's coarse clock, which ticks every 1-10 ms. */
+#define UIDLIST_SETTLE_MS 100
+/* The listing of a folder is recorded in postern-uidlist (a whole,
+ * fsynced write) only when the file is this many seconds old: a folder
+ * that keeps changing is not rewritten again and again. */
+#define UIDLIST_RECORD_AGE 60
 
 /* --- MIME parsing (RFC 2045, 2046; imapd FETCH BODYSTRUCTURE) -------- */
 /* Nesting of multipart and message/rfc822 parts. Real mail nests fewer

@@ -4,6 +4,7 @@
 #include "control.h"
 #include "limits.h"
 #include <crypt.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -44,6 +45,21 @@ int password_check(const char *user, const char *password)
 		 equal_constant_time(computed, hash);
 	bytes_free(&stored);
 	return ok;
+}
+
+int password_link_encrypted(int flag)
+{
+	return flag || getenv("SSL_PROTOCOL") != NULL;
+}
+
+int password_allowed(int encrypted)
+{
+	long plaintext;
+	if (encrypted)
+		return 1;
+	if (control_number("plaintextauth", 0, &plaintext) < 0)
+		return -1;
+	return plaintext == 1;
 }
 
 void password_failure_delay(void)

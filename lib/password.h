@@ -9,6 +9,17 @@
  * could not be read. */
 int password_check(const char *user, const char *password);
 
+/* Is the link encrypted? flag is the server's -T option; a UCSPI-TLS
+ * launcher says so with $SSL_PROTOCOL (DESIGN.md "Running per connection").
+ * Returns 1 or 0. */
+int password_link_encrypted(int flag);
+
+/* May a password travel over this link? Yes on an encrypted link, else
+ * only where the control file "plaintextauth" says 1. Returns 1 yes, 0 no,
+ * -1 when "plaintextauth" cannot be read or is not a number (the caller
+ * refuses: a broken setting never opens plaintext logins). */
+int password_allowed(int encrypted);
+
 /* Sleep AUTH_FAILURE_DELAY_MS: call before answering a failed login. */
 void password_failure_delay(void);
 

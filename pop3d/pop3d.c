@@ -11,6 +11,7 @@
 
 #include "control.h"
 #include "log.h"
+#include "password.h"
 #include "peer.h"
 #include "session.h"
 
@@ -221,17 +222,18 @@ static int session_run(struct session *s)
 static void session_init(struct session *s, int encrypted)
 {
 	char addr[128];
-	long timeout, plaintext;
+	long timeout;
 
 	if (control_number("timeout", 300, &timeout) < 0)
 		log_event("event=control-error file=timeout errno=%d", errno);
-	if (control_number("plaintextauth", 0, &plaintext) < 0)
-		log_event("event=control-error file=plaintextauth errno=%d", errno);
 	if (timeout > 86400)
 		timeout = 86400;        /* a day; 0 means no timeout */
 	s->state = STATE_AUTHORIZATION;
-	s->encrypted = encrypted || getenv("SSL_PROTOCOL") != NULL;
-	s->plaintext_ok = s->encrypted || plaintext == 1;
+	s->encrypted = password_link_encrypted(encrypted);
+	int allowed = password_allowed(s->encrypted);
+	if (allowed < 0)
+		log_event("event=control-error file=plaintextauth errno=%d", errno);
+	s->plaintext_ok = allowed == 1;     /* a broken setting fails closed */
 	mailbox_init(&s->box);
 	input_init(&s->in, 0, (int)timeout * 1000);
 	output_init(&s->out, 1, (int)timeout * 1000);

@@ -19,16 +19,10 @@
 
 int auth_allowed(struct session *s)
 {
-	long plaintext;
-
-	if (s->encrypted)
-		return 1;
-	if (control_number("plaintextauth", 0, &plaintext) < 0) {
-		log_event("event=config-error file=plaintextauth errno=%d",
-			  errno);
-		return -1;
-	}
-	return plaintext == 1;
+	int allowed = password_allowed(s->encrypted);
+	if (allowed < 0)
+		log_event("event=config-error file=plaintextauth errno=%d", errno);
+	return allowed;
 }
 
 /* Send a 334 challenge (text already base64 or "") and read the answer

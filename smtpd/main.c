@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "control.h"
 #include "log.h"
+#include "password.h"
 #include "peer.h"
 #include "smtpd.h"
 
@@ -143,8 +144,7 @@ static void session_init(struct session *s, int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
-	if (getenv("SSL_PROTOCOL"))
-		s->encrypted = 1;
+	s->encrypted = password_link_encrypted(s->encrypted);
 	s->relayclient = getenv("RELAYCLIENT") != NULL;
 	s->relaynet = -1;
 	s->state = STATE_GREETED;

@@ -42,7 +42,7 @@ PY
 	echo "$output"
 	[ "$status" -eq 0 ]
 	has_line "OK"
-	has_line "OK ['(\\\\HasNoChildren) \".\" \"Archive\"', '(\\\\HasNoChildren) \".\" \"INBOX\"']"
+	has_line "OK ['(\\\\HasNoChildren \\\\Archive) \".\" \"Archive\"', '(\\\\HasNoChildren) \".\" \"INBOX\"']"
 	has_line "OK 3"
 	has_line "OK ['1 (UID 1 RFC822.SIZE 69 BODY[HEADER.FIELDS (SUBJECT)] {18}', ')', '2 (UID 2 RFC822.SIZE 61 BODY[HEADER.FIELDS (SUBJECT)] {19}', ')', '3 (UID 3 RFC822.SIZE 52 BODY[HEADER.FIELDS (SUBJECT)] {18}', ')']"
 	has_line "OK From: b@example.test|Subject: second||body two|line two|"

@@ -10,6 +10,8 @@ imap_setup() {
 	control plaintextauth 1
 	MAILDIR="$MAILROOT/example.test/bob"
 	mkdir -p "$MAILDIR/cur" "$MAILDIR/new" "$MAILDIR/tmp"
+	# not a first login: no SPECIAL-USE folders made (t/imapd-special-use.bats)
+	: > "$MAILDIR/subscriptions"
 }
 
 # imap LINE...: run one session; each argument is a line sent with CRLF.

@@ -4,6 +4,12 @@
 
 load helpers
 
+@test "password: plaintext policy" {
+	run "$TOP/t/unit/test_password" plaintext_policy
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
 @test "password: right and wrong" {
 	run "$TOP/t/unit/test_password" right_and_wrong
 	echo "$output"

@@ -55,7 +55,37 @@ static void missing_users_file(void)
 	CHECK(password_check("alice@example.test", "secret") == 0);
 }
 
+static void write_control(const char *name, const char *text)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", check_tmpdir(), name);
+	FILE *f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+static void plaintext_policy(void)
+{
+	setenv("POSTERN_CONF", check_tmpdir(), 1);
+	unsetenv("SSL_PROTOCOL");
+	CHECK(password_link_encrypted(0) == 0);
+	CHECK(password_link_encrypted(1) == 1);
+	setenv("SSL_PROTOCOL", "TLSv1.3", 1);
+	CHECK(password_link_encrypted(0) == 1);
+	unsetenv("SSL_PROTOCOL");
+	CHECK(password_allowed(0) == 0);        /* no plaintextauth file */
+	CHECK(password_allowed(1) == 1);
+	write_control("plaintextauth", "1\n");
+	CHECK(password_allowed(0) == 1);
+	write_control("plaintextauth", "0\n");
+	CHECK(password_allowed(0) == 0);
+	write_control("plaintextauth", "yes\n");
+	CHECK(password_allowed(0) == -1);       /* fails closed in callers */
+	CHECK(password_allowed(1) == 1);
+}
+
 static const struct check_case cases[] = {
+	{ "plaintext_policy", plaintext_policy },
 	{ "right_and_wrong", right_and_wrong },
 	{ "unknown_user_costs_the_same", unknown_user_costs_the_same },
 	{ "missing_users_file", missing_users_file },

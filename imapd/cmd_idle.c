@@ -1,0 +1,65 @@
+/* cmd_idle.c - IDLE (RFC 2177): report changes to the selected folder
+ * made by other sessions and by delivery, polling it every
+ * IMAP_IDLE_POLL_MS, until the client sends DONE. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include "control.h"
+#include "imapd.h"
+#include "log.h"
+
+/* RFC 2177 §3: a client re-issues IDLE at least every 29 minutes, and
+ * RFC 3501 §5.4 allows autologout after 30 minutes of inactivity; the
+ * control file "idletimeout" overrides (tests use seconds). */
+static long idle_timeout(void)
+{
+	long t;
+	if (control_number("idletimeout", IMAP_IDLE_TIMEOUT, &t) < 0 ||
+	    t <= 0 || t > 86400)
+		t = IMAP_IDLE_TIMEOUT;
+	return t;
+}
+
+/* The client's line while idling: DONE ends it, anything else is a
+ * protocol error (§3: "DONE" is the only thing the client may send). */
+static enum reply idle_input(struct session *s)
+{
+	char line[IMAP_IDLE_LINE_MAX + 1];
+	size_t len;
+	int flags;
+	enum input_status st = input_line(&s->in, line, sizeof line, &len,
+					  &flags);
+	if (st == INPUT_EOF || st == INPUT_ERROR || st == INPUT_TIMEOUT) {
+		log_event("event=disconnect during=idle");
+		return REPLY_FATAL;
+	}
+	if (st == INPUT_OK && !flags && !strcasecmp(line, "DONE"))
+		return REPLY_OK;
+	return reply_set(s, REPLY_BAD, NULL, "Expected DONE");
+}
+
+enum reply cmd_idle(struct session *s, struct parse *p)
+{
+	if (parse_end(p) < 0)
+		return REPLY_BAD;
+	time_t end = time(NULL) + idle_timeout();
+	output_str(&s->out, "+ idling\r\n");
+	for (;;) {
+		if (output_flush(&s->out) < 0)
+			return REPLY_FATAL;
+		int ready = input_wait(&s->in, IMAP_IDLE_POLL_MS);
+		if (ready < 0)
+			return REPLY_FATAL;
+		if (ready > 0)
+			return idle_input(s);
+		if (time(NULL) >= end) {
+			output_str(&s->out,
+				   "* BYE Autologout; idle for too long\r\n");
+			log_event("event=idle-timeout");
+			return REPLY_FATAL;
+		}
+		if (s->state == STATE_SELECTED)
+			session_refresh(s, 1);  /* no command in progress */
+	}
+}

@@ -1,0 +1,192 @@
+#!/usr/bin/env bats
+# imapd IDLE (RFC 2177) and the reports of changes made elsewhere (§7):
+# deliveries, flag changes and expunges by other sessions show during
+# IDLE within 5 seconds and on NOOP; after other commands (at most one
+# look a second); EXPUNGE never during FETCH, STORE or SEARCH (§7.4.1),
+# but during their UID forms.
+load imapd-helpers
+
+setup() {
+	imap_setup
+	three_messages
+	# A scripted client: one imapd on pipes; "send LINE", "expect REGEX
+	# [@SECONDS]" (fails unless a line matches in time, default 5),
+	# "absent REGEX" (no line so far matched), "run SHELL" (another actor).
+	cat > "$BATS_TEST_TMPDIR/client.py" <<'PY'
+import os, re, select, subprocess, sys, time
+imapd, log = sys.argv[1], open(sys.argv[2], "a")
+p = subprocess.Popen([imapd], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log)
+buf, seen = b"", []
+def line(deadline):
+    global buf
+    while b"\n" not in buf:
+        left = deadline - time.time()
+        if left <= 0 or not select.select([p.stdout], [], [], left)[0]:
+            return None
+        chunk = os.read(p.stdout.fileno(), 65536)
+        if not chunk:
+            return None
+        buf += chunk
+    l, buf = buf.split(b"\n", 1)
+    return l.rstrip(b"\r").decode("utf-8", "replace")
+for step in sys.stdin.read().split("\n"):
+    if not step.strip():
+        continue
+    verb, _, arg = step.partition(" ")
+    if verb == "send":
+        p.stdin.write(arg.encode() + b"\r\n"); p.stdin.flush()
+    elif verb == "run":
+        subprocess.run(arg, shell=True, check=True, stdout=subprocess.DEVNULL)
+    elif verb == "absent":
+        if any(re.fullmatch(arg, l) for l in seen):
+            print("unexpected: " + arg); sys.exit(1)
+    elif verb == "expect":
+        m = re.fullmatch(r"(.*?)(?: @(\d+))?", arg)
+        deadline = time.time() + float(m.group(2) or 5)
+        while True:
+            l = line(deadline)
+            if l is None:
+                print("timeout waiting for: " + m.group(1)); sys.exit(1)
+            seen.append(l)
+            print(l)
+            if re.fullmatch(m.group(1), l):
+                break
+p.stdin.close(); p.wait(timeout=10)
+print("exit %d" % p.returncode)
+PY
+}
+teardown() { server_stop_all; no_sanitizer_reports "$BATS_TEST_TMPDIR/imapd.log"; }
+
+client() { python3 "$BATS_TEST_TMPDIR/client.py" "$IMAPD" "$BATS_TEST_TMPDIR/imapd.log"; }
+
+# other CMD...: a "run" step: another session selects INBOX and sends CMDs.
+other() {
+	local f="$BATS_TEST_TMPDIR/other.$RANDOM"
+	printf '%s\r\n' "$LOGIN" "o SELECT INBOX" "$@" > "$f"
+	echo "run $IMAPD < $f 2>/dev/null"
+}
+
+@test "IDLE reports delivery, flag changes and expunges by others within 5 s; DONE ends it" {
+	run client <<EOF
+send $LOGIN
+send a SELECT INBOX
+expect a OK .*
+send b IDLE
+expect \+ idling
+run printf 'From: x@example.test\n\nnew\n' > $MAILDIR/tmp/2000000000.M9P9.t && mv $MAILDIR/tmp/2000000000.M9P9.t $MAILDIR/new/
+expect \* 4 EXISTS
+$(other 's STORE 2 +FLAGS (\Flagged)')
+expect \* 2 FETCH \(FLAGS \(\\\\Flagged \\\\Recent\)\)
+$(other 's STORE 1 +FLAGS (\Deleted)' 'e EXPUNGE')
+expect \* 1 EXPUNGE
+send DONE
+expect b OK IDLE completed
+send c FETCH 1:* UID
+expect c OK FETCH completed
+send z LOGOUT
+expect z OK .*
+EOF
+	echo "$output"
+	[ "$status" -eq 0 ]
+	has_line "* 3 FETCH (UID 4)"
+	has_line "* 1 FETCH (UID 2)"
+	has_line "exit 0"
+}
+
+@test "IDLE in the authenticated state, a line other than DONE, pipelined commands after DONE" {
+	run client <<EOF
+send $LOGIN
+send a IDLE
+expect \+ idling
+send DONE
+send b NOOP
+expect b OK NOOP completed
+send c SELECT INBOX
+expect c OK .*
+send d IDLE
+expect \+ idling
+send e NOOP
+expect d BAD Expected DONE
+send f FETCH 1 UID
+expect f OK FETCH completed
+EOF
+	echo "$output"
+	[ "$status" -eq 0 ]
+	has_line "a OK IDLE completed"
+	has_line "* 1 FETCH (UID 1)"
+}
+
+@test "IDLE ends with BYE after idletimeout; a dropped link ends the session" {
+	control idletimeout 2
+	run client <<EOF
+send $LOGIN
+send a SELECT INBOX
+expect a OK .*
+send b IDLE
+expect \+ idling
+expect \* BYE Autologout; idle for too long @6
+EOF
+	echo "$output"
+	[ "$status" -eq 0 ]
+	has_line "exit 0"
+	grep -q 'event=idle-timeout' "$BATS_TEST_TMPDIR/imapd.log"
+	run client <<EOF
+send $LOGIN
+send a IDLE
+expect \+ idling
+EOF
+	has_line "exit 0"
+}
+
+@test "NOOP reports expunges and flags by others; FETCH, STORE, SEARCH hold EXPUNGE back, UID forms do not" {
+	run client <<EOF
+send $LOGIN
+send a SELECT INBOX
+expect a OK .*
+$(other 's STORE 3 +FLAGS (\Deleted)' 'e EXPUNGE')
+send b FETCH 1:* FLAGS
+expect b OK FETCH completed
+send c STORE 1 +FLAGS (\Seen)
+expect c OK STORE completed
+send d SEARCH ALL
+expect d OK SEARCH completed
+absent \* 3 EXPUNGE
+run sleep 1.1
+send e UID SEARCH ALL
+expect \* 3 EXPUNGE
+expect e OK UID SEARCH completed
+$(other 's STORE 1 +FLAGS (\Deleted)' 'e EXPUNGE')
+$(other 's STORE 1 +FLAGS (\Answered)')
+send f NOOP
+expect \* 1 EXPUNGE
+expect f OK NOOP completed
+EOF
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# the UID SEARCH ran before its EXPUNGE was sent: UID 3 still there
+	[ "$(grep -c '^\* SEARCH 1 2 3$' <<<"$output")" -eq 2 ]
+	has_line "* 1 FETCH (FLAGS (\\Answered \\Recent))"
+}
+
+@test "SELECT of the selected folder again catches up quietly and keeps \\Recent" {
+	run client <<EOF
+send $LOGIN
+send a SELECT INBOX
+expect a OK .*
+$(other 's STORE 1 +FLAGS (\Deleted)' 'e EXPUNGE')
+run printf 'From: x@example.test\n\nnew\n' > $MAILDIR/tmp/2000000000.M9P9.t && mv $MAILDIR/tmp/2000000000.M9P9.t $MAILDIR/new/
+send b SELECT INBOX
+expect b OK \[READ-WRITE\] SELECT completed
+send c FETCH 1:* (UID FLAGS)
+expect c OK FETCH completed
+send d EXAMINE INBOX
+expect d OK \[READ-ONLY\] EXAMINE completed
+EOF
+	echo "$output"
+	[ "$status" -eq 0 ]
+	lacks_line "* 1 EXPUNGE"
+	[ "$(grep -c '^\* 3 EXISTS$' <<<"$output")" -eq 3 ]
+	has_line "* 3 RECENT"
+	has_line "* 1 FETCH (UID 2 FLAGS (\\Recent))"
+	has_line "* 3 FETCH (UID 4 FLAGS (\\Recent))"
+}
