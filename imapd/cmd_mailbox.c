@@ -28,6 +28,17 @@ enum reply mailbox_arg(struct session *s, struct parse *p,
 	return REPLY_OK;
 }
 
+enum reply sole_mailbox_arg(struct session *s, struct parse *p,
+			    const char **name, char *dir, size_t size)
+{
+	if (parse_sp(p) < 0)
+		return REPLY_BAD;
+	enum reply rc = mailbox_arg(s, p, name, dir, size);
+	if (rc != REPLY_OK)
+		return rc;
+	return parse_end(p) < 0 ? REPLY_BAD : REPLY_OK;
+}
+
 static int is_selected(struct session *s, const char *name)
 {
 	return s->box && !strcmp(s->box->name, name);
@@ -117,13 +128,9 @@ enum reply cmd_delete(struct session *s, struct parse *p)
 {
 	const char *name;
 	char dir[PATH_MAX_POSTERN], gone[PATH_MAX_POSTERN];
-	if (parse_sp(p) < 0)
-		return REPLY_BAD;
-	enum reply rc = mailbox_arg(s, p, &name, dir, sizeof dir);
+	enum reply rc = sole_mailbox_arg(s, p, &name, dir, sizeof dir);
 	if (rc != REPLY_OK)
 		return rc;
-	if (parse_end(p) < 0)
-		return REPLY_BAD;
 	if (folder_is_inbox(name))
 		return reply_set(s, REPLY_NO, "CANNOT", "Cannot delete INBOX");
 	if (!folder_exists(s->maildir, name))
@@ -253,13 +260,9 @@ static enum reply subscription(struct session *s, struct parse *p, int on)
 {
 	const char *name;
 	char dir[PATH_MAX_POSTERN];
-	if (parse_sp(p) < 0)
-		return REPLY_BAD;
-	enum reply rc = mailbox_arg(s, p, &name, dir, sizeof dir);
+	enum reply rc = sole_mailbox_arg(s, p, &name, dir, sizeof dir);
 	if (rc != REPLY_OK)
 		return rc;
-	if (parse_end(p) < 0)
-		return REPLY_BAD;
 	if (subscriptions_change(s->maildir, name, on) < 0)
 		return reply_set(s, REPLY_NO, "SERVERBUG",
 				 "Cannot change subscriptions");

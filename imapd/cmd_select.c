@@ -51,13 +51,9 @@ static enum reply open_folder(struct session *s, struct parse *p,
 {
 	const char *name;
 	char dir[PATH_MAX_POSTERN];
-	if (parse_sp(p) < 0)
-		return REPLY_BAD;
-	enum reply rc = mailbox_arg(s, p, &name, dir, sizeof dir);
+	enum reply rc = sole_mailbox_arg(s, p, &name, dir, sizeof dir);
 	if (rc != REPLY_OK)
 		return rc;
-	if (parse_end(p) < 0)
-		return REPLY_BAD;
 	if (s->box && !strcmp(s->box->dir, dir) &&
 	    s->box->readonly == readonly && folder_exists(s->maildir, name)) {
 		/* the same folder again (clients do it often): catch up

@@ -124,6 +124,10 @@ int session_plaintext_ok(struct session *s);
  * reply set; else REPLY_OK. */
 enum reply mailbox_arg(struct session *s, struct parse *p,
 		       const char **name, char *dir, size_t size);
+/* cmd_mailbox.c: the whole rest of a command that takes one mailbox:
+ * SP, mailbox_arg, end of line (in that order). Same returns. */
+enum reply sole_mailbox_arg(struct session *s, struct parse *p,
+			    const char **name, char *dir, size_t size);
 /* msgset.c: the selected messages named by set (sequence numbers, or
  * UIDs when s->uid), as ascending indexes into s->box->msgs in *idx
  * (malloc'd, *n of them). REPLY_OK, or REPLY_BAD with the reply set when
