@@ -49,17 +49,7 @@ inetd_serve() {
 @test "inetd: the smtp line queues as the mail user; nothing but SMTP on the wire" {
 	need_program postern-smtpd
 	inetd_serve smtp
-	run python3 -c "
-import socket
-s = socket.create_connection(('127.0.0.1', $PORT), timeout=5)
-s.sendall(b'HELO x\r\nMAIL FROM:<bob@remote.test>\r\nRCPT TO:<alice@example.test>\r\nDATA\r\n')
-s.sendall(b'Subject: inetd\r\n\r\nhi\r\n.\r\nQUIT\r\n')
-data = b''
-while True:
-    b = s.recv(4096)
-    if not b: break
-    data += b
-print(data.decode(errors='replace').replace('\r', ''), end='')"
+	run raw_session "$PORT" 'HELO x\r\nMAIL FROM:<bob@remote.test>\r\nRCPT TO:<alice@example.test>\r\nDATA\r\nSubject: inetd\r\n\r\nhi\r\n.\r\nQUIT\r\n'
 	echo "$output"
 	[ "${#lines[@]}" -eq 7 ]
 	[ "${lines[0]}" = "220 mx.example.test ESMTP postern" ]

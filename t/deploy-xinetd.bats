@@ -72,16 +72,7 @@ xinetd_start() {
 	f=$(find "$SPOOL/queue" -type f)
 	[ "$(mode_owner "$f")" = "600 $DEPLOY_USER:$DEPLOY_USER" ]
 	# the raw stream: SMTP replies and nothing else
-	run python3 -c "
-import socket
-s = socket.create_connection(('127.0.0.1', $P_smtp), timeout=5)
-s.sendall(b'HELO x\r\nNOOP\r\nQUIT\r\n')
-data = b''
-while True:
-    b = s.recv(4096)
-    if not b: break
-    data += b
-print(data.decode(errors='replace').replace('\r', ''), end='')"
+	run raw_session "$P_smtp" 'HELO x\r\nNOOP\r\nQUIT\r\n'
 	echo "$output"
 	[ "${#lines[@]}" -eq 4 ]
 	[ "${lines[0]}" = "220 mx.example.test ESMTP postern" ]

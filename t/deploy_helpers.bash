@@ -122,3 +122,21 @@ deliver_to_alice() {
 	chown -R "$DEPLOY_USER:$DEPLOY_USER" "$MAILROOT/example.test"
 	chmod -R go-rwx "$MAILROOT/example.test"
 }
+
+# raw_session PORT BYTES: send BYTES (printf escapes, e.g. 'NOOP\r\n') to
+# 127.0.0.1:PORT and print everything the server sends until it closes,
+# CRs removed: the raw stream, to prove nothing but replies is on it.
+raw_session() {
+	python3 - "$1" "$2" <<'PY'
+import socket, sys
+s = socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=5)
+s.sendall(sys.argv[2].encode().decode('unicode_escape').encode('latin-1'))
+data = b''
+while True:
+    b = s.recv(4096)
+    if not b:
+        break
+    data += b
+print(data.decode(errors='replace').replace('\r', ''), end='')
+PY
+}
