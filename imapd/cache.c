@@ -26,10 +26,12 @@ struct record {
 	size_t len[3];
 };
 
+/* The cache's name relative to the folder (opened with openat and
+ * O_NOFOLLOW: DESIGN.md, no symlink in a Maildir is followed). */
 static int cache_path(const struct mailbox *box, char *buf, size_t size)
 {
-	return snprintf(buf, size, "%s/" CACHE_FILE, box->dir) >= (int)size
-		? -1 : 0;
+	(void)box;
+	return snprintf(buf, size, "%s", CACHE_FILE) >= (int)size ? -1 : 0;
 }
 
 /* A decimal number (or "-1" when sign) at *p, ending before a space
@@ -87,7 +89,7 @@ static char *map_file(const struct mailbox *box, size_t *n, size_t *body)
 	char path[PATH_MAX_POSTERN], head[64];
 	struct stat st;
 	int fd = cache_path(box, path, sizeof path) < 0 ? -1 :
-		 open(path, O_RDONLY | O_CLOEXEC);
+		 openat(box->f->dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
 	char *f = MAP_FAILED;
@@ -249,15 +251,17 @@ static int rewrite(struct mailbox *box, const char *path)
 	struct bytes out;
 	bytes_init(&out, IMAP_CACHE_MAX);
 	snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fd = openat(box->f->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC |
+			O_NOFOLLOW | O_CLOEXEC, 0600);
 	int rc = fd < 0 || bytes_appendf(&out, "postern-cache 1 %lu\n",
 					 (unsigned long)box->validity) < 0 ||
 		 put_all(box, fd, 1, &out) < 0 ||
 		 write_all(fd, bytes_str(&out), out.len) < 0 ? -1 : 0;
 	if (fd >= 0 && close(fd) < 0)
 		rc = -1;
-	if (fd >= 0 && (rc < 0 || rename(tmp, path) < 0)) {
-		unlink(tmp);
+	if (fd >= 0 && (rc < 0 ||
+			renameat(box->f->dirfd, tmp, box->f->dirfd, path) < 0)) {
+		unlinkat(box->f->dirfd, tmp, 0);
 		rc = -1;
 	}
 	bytes_free(&out);
@@ -269,7 +273,8 @@ static int rewrite(struct mailbox *box, const char *path)
 static int append(struct mailbox *box, const char *path)
 {
 	struct bytes out;
-	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	int fd = openat(box->f->dirfd, path, O_WRONLY | O_APPEND | O_NOFOLLOW |
+			O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	bytes_init(&out, IMAP_CACHE_MAX);

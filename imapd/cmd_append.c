@@ -6,12 +6,9 @@
 #include "flags.h"
 #include "folder.h"
 #include "imapd.h"
-#include "keywords.h"
 #include "log.h"
 #include "mailbox.h"
-#include "maildir.h"
 #include "message.h"
-#include "store.h"
 
 static int append_args(struct parse *p, struct flag_args *flags,
 		       time_t *date, struct string *msg)
@@ -39,33 +36,14 @@ static int append_args(struct parse *p, struct flag_args *flags,
 	return parse_string(p, msg) < 0 ? -1 : parse_end(p);
 }
 
-/* The keywords' letters in the folder dir, added as needed. */
-static enum reply append_keywords(struct session *s, const char *dir,
-				  struct flag_args *f, unsigned *bits)
-{
-	struct keywords kw = { 0 };
-	if (!f->count)
-		return REPLY_OK;
-	int rc = keywords_resolve_unlocked(dir, f->keyword, f->count, 1, &kw,
-					   bits);
-	int e = errno;
-	keywords_free(&kw);
-	if (rc == 0)
-		return REPLY_OK;
-	if (e == E2BIG)
-		return reply_set(s, REPLY_NO, "LIMIT",
-				 "A folder holds at most 26 keywords");
-	return reply_set(s, REPLY_NO, "SERVERBUG", "Cannot record keywords");
-}
-
 enum reply cmd_append(struct session *s, struct parse *p)
 {
 	const char *name;
-	char dir[PATH_MAX_POSTERN], base[STORE_BASE_MAX];
+	char dir[PATH_MAX_POSTERN];
 	struct flag_args flags;
-	unsigned bits = 0;
 	time_t date;
 	struct string msg;
+	struct store_added a;
 	if (parse_sp(p) < 0)
 		return REPLY_BAD;
 	enum reply rc = mailbox_arg(s, p, &name, dir, sizeof dir);
@@ -77,25 +55,21 @@ enum reply cmd_append(struct session *s, struct parse *p)
 		return reply_set(s, REPLY_NO, "TRYCREATE", "No such mailbox");
 	if (msg.len == 0)
 		return reply_set(s, REPLY_NO, NULL, "Empty message");
-	/* DESIGN.md: a Maildir's missing cur/ new/ tmp/ are made on use */
-	if (maildir_create(dir) < 0)
-		return reply_set(s, REPLY_NO, "SERVERBUG", "Cannot save message");
-	rc = append_keywords(s, dir, &flags, &bits);
-	if (rc != REPLY_OK)
-		return rc;
-	if (store_message(dir, msg.s, msg.len, flags.flags | bits, date, base,
-			  sizeof base) < 0) {
-		log_event("event=append-error folder=%s", dir);
+	/* the store commits it (nothing is left when that fails) and
+	 * gives it its UID */
+	if (store_append(&s->store, name, msg.s, msg.len, flags.flags,
+			 flags.keyword, flags.count, date, &a) < 0) {
+		if (errno == E2BIG)
+			return reply_set(s, REPLY_NO, "LIMIT",
+					 "A folder holds at most 26 keywords");
+		log_event("event=append-error folder=%s errno=%d", dir, errno);
 		return reply_set(s, REPLY_NO, "SERVERBUG", "Cannot save message");
 	}
-	char *bases[1] = { base };
-	uint32_t uid = 0, validity = 0;
 	char code[80];
-	if (store_uids(dir, bases, 1, &uid, &validity) == 0 && uid) {
-		snprintf(code, sizeof code, "APPENDUID %lu %lu",
-			 (unsigned long)validity, (unsigned long)uid);
-		reply_set(s, REPLY_OK, code, NULL);
-	}
+	snprintf(code, sizeof code, "APPENDUID %lu %lu",
+		 (unsigned long)a.uidvalidity, (unsigned long)a.uids[0]);
+	reply_set(s, REPLY_OK, code, NULL);
+	store_added_free(&a);
 	if (s->box && !strcmp(s->box->name, name))
 		session_refresh(s, 1);
 	return REPLY_OK;

@@ -65,7 +65,7 @@ static enum reply auth_user(struct session *s, const char *user,
 	for (size_t i = 0; i <= n; i++)
 		s->user[i] = (char)tolower((unsigned char)user[i]);
 	if (maildir_path(s->maildir, sizeof s->maildir, NULL, s->user) < 0 ||
-	    maildir_create(s->maildir) < 0) {
+	    store_open(&s->store, s->maildir) < 0) {
 		log_event("event=maildir-error user=%s",
 			  log_quote(s->user, q, sizeof q));
 		s->user[0] = '\0';
@@ -73,7 +73,7 @@ static enum reply auth_user(struct session *s, const char *user,
 				 "Mailbox temporarily unavailable");
 	}
 	s->state = STATE_AUTH;
-	if (special_use_create(s->maildir) < 0)        /* RFC 6154 */
+	if (special_use_create(&s->store) < 0)        /* RFC 6154 */
 		log_event("event=special-use-error");
 	log_event("event=login user=%s peer=%s",
 		  log_quote(s->user, q, sizeof q), s->peer);

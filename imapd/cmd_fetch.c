@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "cache.h"
 #include "fetch.h"
 #include "imap_struct.h"
@@ -14,7 +15,6 @@
 #include "message.h"
 #include "mime.h"
 #include "mime_header.h"
-#include "uidlist.h"
 
 /* What one message's response is built from. */
 struct fetch_data {
@@ -115,7 +115,7 @@ static void write_att(struct session *s, const struct fetch_att *a,
 		break;
 	case FETCH_FLAGS:
 		output_str(&s->out, "FLAGS ");
-		write_flags(&s->out, &s->box->kw, m->flags, m->recent);
+		write_flags(&s->out, s->box->kw, m->flags, m->recent);
 		break;
 	case FETCH_INTERNALDATE:
 		format_date_time(m->mtime, date, sizeof date);
@@ -140,18 +140,21 @@ static void write_att(struct session *s, const struct fetch_att *a,
 static int read_message(struct session *s, struct message *m, int whole,
 			int header, struct fetch_data *d)
 {
-	char path[PATH_MAX_POSTERN];
 	struct stat st;
-	if (mailbox_path(s->box, m, path, sizeof path) < 0)
+	int fd = mailbox_message_open(s->box, m);
+	if (fd < 0)
 		return -1;
 	size_t max = (size_t)session_maxsize(s) * 2;
 	if (whole || header) {
-		if ((whole ? message_load(path, max, &d->md) :
-		     message_load_header(path, max, &d->md)) < 0)
+		if ((whole ? message_load(fd, max, &d->md) :
+		     message_load_header(fd, max, &d->md)) < 0)
 			return -1;
 		st.st_mtime = d->md.mtime;
-	} else if (stat(path, &st) < 0) {
-		return -1;
+	} else {
+		int r = fstat(fd, &st);
+		close(fd);
+		if (r < 0)
+			return -1;
 	}
 	if (!(m->cached & CACHED_DATE)) {
 		m->mtime = st.st_mtime;
@@ -168,8 +171,6 @@ static int read_message(struct session *s, struct message *m, int whole,
 static int prepare(struct session *s, const struct fetch_request *r,
 		   struct message *m, struct fetch_data *d)
 {
-	if (m->size < 0)
-		m->size = message_size_from_name(m->base);
 	int parse = r->need_mime ||
 		    (r->need_structure && !(m->cached & CACHED_STRUCTURE)) ||
 		    (r->need_body && !(m->cached & CACHED_BODY));
@@ -196,21 +197,24 @@ static unsigned char *mark_seen(struct session *s,
 	if (!r->sets_seen || s->box->readonly || n == 0)
 		return NULL;
 	unsigned char *set = calloc(n, 1);
-	int lock = set ? uidlist_lock(s->box->dir) : -1;
-	if (lock < 0) {
+	size_t *unseen = calloc(n, sizeof *unseen), k2 = 0;
+	if (!set || !unseen) {
 		free(set);
+		free(unseen);
 		return NULL;
 	}
-	int any = 0;
-	for (size_t k = 0; k < n; k++) {
-		struct message *m = &s->box->msgs[idx[k]];
-		if (!(m->flags & FLAG_SEEN) &&
-		    mailbox_set_flags(s->box, m, m->flags | FLAG_SEEN) == 0)
-			set[k] = any = 1;
-	}
-	uidlist_unlock(lock);
-	if (any && mailbox_sync_flags(s->box) < 0)
-		log_event("event=fsync-error folder=%s", s->box->dir);
+	for (size_t k = 0; k < n; k++)
+		if (!(s->box->msgs[idx[k]].flags & FLAG_SEEN))
+			unseen[k2++] = idx[k];
+	if (k2 && mailbox_store_flags(s->box, unseen, k2, STORE_FLAGS_ADD,
+				      FLAG_SEEN) < 0)
+		log_event("event=store-error folder=%s", s->box->dir);
+	for (size_t k = 0, j = 0; k < n && j < k2; k++)
+		if (idx[k] == unseen[j]) {
+			set[k] = (s->box->msgs[idx[k]].flags & FLAG_SEEN) != 0;
+			j++;
+		}
+	free(unseen);
 	return set;
 }
 
@@ -236,7 +240,7 @@ static int fetch_one(struct session *s, const struct fetch_request *r,
 		}
 		if (seen_set && !r->has_flags) {        /* §6.4.5 */
 			output_str(&s->out, " FLAGS ");
-			write_flags(&s->out, &s->box->kw, m->flags, m->recent);
+			write_flags(&s->out, s->box->kw, m->flags, m->recent);
 		}
 		output_str(&s->out, ")\r\n");
 	}

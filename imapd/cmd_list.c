@@ -6,7 +6,6 @@
 #include "folder.h"
 #include "imapd.h"
 #include "mailbox.h"
-#include "uidlist.h"
 
 /* reference SP list-mailbox, combined into one pattern. */
 static enum reply list_pattern(struct session *s, struct parse *p,
@@ -183,7 +182,7 @@ enum reply cmd_status(struct session *s, struct parse *p)
 {
 	const char *name;
 	char dir[PATH_MAX_POSTERN];
-	struct uidlist l;
+	struct store_status st;
 	int items;
 	if (parse_sp(p) < 0)
 		return REPLY_BAD;
@@ -194,14 +193,10 @@ enum reply cmd_status(struct session *s, struct parse *p)
 		return REPLY_BAD;
 	if (!folder_exists(s->maildir, name))
 		return reply_set(s, REPLY_NO, "NONEXISTENT", "No such mailbox");
-	if (uidlist_sync(dir, 0, NULL, 0, &l) < 0)
+	if (store_folder_status(&s->store, name, &st) < 0)
 		return reply_set(s, REPLY_NO, "SERVERBUG", "Cannot read mailbox");
-	unsigned long v[NSTATUS] = { l.count, 0, l.next, l.validity, 0 };
-	for (size_t i = 0; i < l.count; i++) {
-		v[1] += l.v[i].recent != 0;
-		v[4] += !(flags_from_file(l.v[i].file) & FLAG_SEEN);
-	}
-	uidlist_free(&l);
+	unsigned long v[NSTATUS] = { st.messages, st.recent, st.uidnext,
+		st.uidvalidity, st.unseen };
 	output_str(&s->out, "* STATUS ");
 	write_string(&s->out, name, strlen(name));
 	output_str(&s->out, " (");

@@ -11,7 +11,6 @@
 #include "imapd.h"
 #include "log.h"
 #include "mailbox.h"
-#include "maildir.h"
 
 enum reply mailbox_arg(struct session *s, struct parse *p,
 		       const char **name, char *dir, size_t size)
@@ -44,32 +43,18 @@ static int is_selected(struct session *s, const char *name)
 	return s->box && !strcmp(s->box->name, name);
 }
 
-int folder_make(const char *maildir, const char *name)
-{
-	char dir[PATH_MAX_POSTERN], marker[PATH_MAX_POSTERN + 16];
-	if (folder_dir(maildir, name, dir, sizeof dir) < 0 ||
-	    maildir_create(dir) < 0)
-		return -1;
-	snprintf(marker, sizeof marker, "%s/maildirfolder", dir);
-	int fd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	return fsync_dir(maildir);
-}
-
 /* §6.3.3: superior names are created as needed. */
-static int folder_make_path(const char *maildir, const char *name)
+static int folder_make_path(struct store *st, const char *name)
 {
 	char part[IMAP_MAILBOX_NAME_MAX + 1];
 	for (const char *d = strchr(name, FOLDER_DELIMITER); d;
 	     d = strchr(d + 1, FOLDER_DELIMITER)) {
 		snprintf(part, sizeof part, "%.*s", (int)(d - name), name);
-		if (!folder_exists(maildir, part) &&
-		    folder_make(maildir, part) < 0)
+		if (!store_folder_exists(st, part) &&
+		    store_folder_create(st, part) < 0)
 			return -1;
 	}
-	return folder_make(maildir, name);
+	return store_folder_create(st, name);
 }
 
 enum reply cmd_create(struct session *s, struct parse *p)
@@ -86,7 +71,7 @@ enum reply cmd_create(struct session *s, struct parse *p)
 	if (folder_is_inbox(arg.s) || folder_exists(s->maildir, arg.s))
 		return reply_set(s, REPLY_NO, "ALREADYEXISTS",
 				 "Mailbox already exists");
-	if (folder_make_path(s->maildir, arg.s) < 0) {
+	if (folder_make_path(&s->store, arg.s) < 0) {
 		log_event("event=create-error errno=%d", errno);
 		return reply_set(s, REPLY_NO, "SERVERBUG",
 				 "Cannot create mailbox");
@@ -94,40 +79,11 @@ enum reply cmd_create(struct session *s, struct parse *p)
 	return REPLY_OK;
 }
 
-/* Remove a Maildir that was renamed out of sight: its files one level
- * down (cur/ new/ tmp/) and at the top, then the directories. */
-static int remove_maildir(const char *dir)
-{
-	static const char *const subs[] = { "cur", "new", "tmp", "" };
-	char path[PATH_MAX_POSTERN], file[PATH_MAX_POSTERN * 2];
-	for (size_t i = 0; i < 4; i++) {
-		if (snprintf(path, sizeof path, "%s/%s", dir, subs[i]) >=
-		    (int)sizeof path)
-			continue;
-		DIR *d = opendir(path);
-		if (!d)
-			continue;
-		struct dirent *e;
-		while ((e = readdir(d))) {
-			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-				continue;
-			snprintf(file, sizeof file, "%s/%s", path, e->d_name);
-			if (unlink(file) < 0 && errno != EISDIR &&
-			    errno != EPERM)
-				log_event("event=delete-error errno=%d", errno);
-		}
-		closedir(d);
-		if (subs[i][0] && rmdir(path) < 0)
-			log_event("event=delete-error errno=%d", errno);
-	}
-	return rmdir(dir);
-}
-
 /* §6.3.4: inferiors stay (their parent then shows as \Noselect). */
 enum reply cmd_delete(struct session *s, struct parse *p)
 {
 	const char *name;
-	char dir[PATH_MAX_POSTERN], gone[PATH_MAX_POSTERN];
+	char dir[PATH_MAX_POSTERN];
 	enum reply rc = sole_mailbox_arg(s, p, &name, dir, sizeof dir);
 	if (rc != REPLY_OK)
 		return rc;
@@ -138,76 +94,12 @@ enum reply cmd_delete(struct session *s, struct parse *p)
 	if (is_selected(s, name))
 		return reply_set(s, REPLY_NO, "INUSE",
 				 "Cannot delete the selected mailbox");
-	/* out of sight first (".." never names a folder), then removed */
-	if (snprintf(gone, sizeof gone, "%s/..deleted.%ld", s->maildir,
-		     (long)getpid()) >= (int)sizeof gone ||
-	    rename(dir, gone) < 0 || fsync_dir(s->maildir) < 0) {
+	if (store_folder_delete(&s->store, name) < 0) {
 		log_event("event=delete-error errno=%d", errno);
 		return reply_set(s, REPLY_NO, "SERVERBUG",
 				 "Cannot delete mailbox");
 	}
-	if (remove_maildir(gone) < 0)
-		log_event("event=delete-debris dir=%s", gone);
 	return REPLY_OK;
-}
-
-/* §6.3.5: renaming INBOX moves its messages to the new folder and
- * leaves INBOX empty. */
-static int rename_inbox(struct session *s, const char *to)
-{
-	static const char *const subs[] = { "new", "cur" };
-	char dst[PATH_MAX_POSTERN], a[PATH_MAX_POSTERN * 2];
-	char b[PATH_MAX_POSTERN * 2];
-	if (folder_make_path(s->maildir, to) < 0 ||
-	    folder_dir(s->maildir, to, dst, sizeof dst) < 0)
-		return -1;
-	for (size_t i = 0; i < 2; i++) {
-		snprintf(a, sizeof a, "%s/%s", s->maildir, subs[i]);
-		DIR *d = opendir(a);
-		if (!d)
-			return -1;
-		struct dirent *e;
-		while ((e = readdir(d))) {
-			if (e->d_name[0] == '.')
-				continue;
-			snprintf(a, sizeof a, "%s/%s/%s", s->maildir, subs[i],
-				 e->d_name);
-			snprintf(b, sizeof b, "%s/%s/%s", dst, subs[i],
-				 e->d_name);
-			if (rename(a, b) < 0 && errno != ENOENT) {
-				closedir(d);
-				return -1;
-			}
-		}
-		closedir(d);
-	}
-	return 0;
-}
-
-/* Rename the folder and every folder below it. */
-static int rename_tree(struct session *s, const char *from, const char *to)
-{
-	struct folder_list l;
-	char a[PATH_MAX_POSTERN], b[PATH_MAX_POSTERN];
-	char sub[IMAP_MAILBOX_NAME_MAX * 2 + 2];
-	size_t n = strlen(from);
-	if (folder_list_read(s->maildir, NULL, 0, &l) < 0)
-		return -1;
-	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < l.count; i++) {
-		const char *name = l.v[i].name;
-		if (!l.v[i].exists || strncmp(name, from, n) ||
-		    (name[n] && name[n] != FOLDER_DELIMITER))
-			continue;
-		snprintf(sub, sizeof sub, "%s%s", to, name + n);
-		if (strlen(sub) > IMAP_MAILBOX_NAME_MAX ||
-		    folder_dir(s->maildir, name, a, sizeof a) < 0 ||
-		    folder_dir(s->maildir, sub, b, sizeof b) < 0 ||
-		    rename(a, b) < 0)
-			rc = -1;
-	}
-	folder_list_free(&l);
-	return rc == 0 ? fsync_dir(s->maildir) : -1;
 }
 
 enum reply cmd_rename(struct session *s, struct parse *p)
@@ -234,23 +126,18 @@ enum reply cmd_rename(struct session *s, struct parse *p)
 	if (is_selected(s, from))
 		return reply_set(s, REPLY_NO, "INUSE",
 				 "Cannot rename the selected mailbox");
-	if (folder_is_inbox(from)) {
-		if (rename_inbox(s, to) < 0)
-			return reply_set(s, REPLY_NO, "SERVERBUG",
-					 "Cannot rename INBOX");
-		return REPLY_OK;
-	}
 	const char *d = strrchr(to, FOLDER_DELIMITER);
-	if (d) {
+	if (d && !folder_is_inbox(from)) {
 		snprintf(parent, sizeof parent, "%.*s", (int)(d - to), to);
 		if (strncmp(parent, from, strlen(from)) &&
-		    folder_make_path(s->maildir, parent) < 0)
+		    folder_make_path(&s->store, parent) < 0 && errno != EEXIST)
 			return reply_set(s, REPLY_NO, "SERVERBUG",
 					 "Cannot create parent");
 	}
-	if (rename_tree(s, from, to) < 0) {
+	if (store_folder_rename(&s->store, from, to) < 0) {
 		log_event("event=rename-error errno=%d", errno);
 		return reply_set(s, REPLY_NO, "SERVERBUG",
+				 folder_is_inbox(from) ? "Cannot rename INBOX" :
 				 "Cannot rename mailbox");
 	}
 	return REPLY_OK;

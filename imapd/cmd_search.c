@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <time.h>
 #include "cache.h"
 #include "imapd.h"
@@ -31,26 +32,28 @@ struct candidate {
 
 static int load(struct candidate *c)
 {
-	char path[PATH_MAX_POSTERN];
 	struct stat st;
 	struct message *m = &c->s->box->msgs[c->i];
 	if (c->loaded)
 		return c->loaded;
 	c->loaded = -1;
-	if (mailbox_path(c->s->box, m, path, sizeof path) < 0)
+	int fd = mailbox_message_open(c->s->box, m);
+	if (fd < 0)
 		return -1;
 	size_t max = (size_t)session_maxsize(c->s) * 2;
 	if (c->needs & SEARCH_NEEDS_TEXT) {
-		if (message_load(path, max, &c->md) < 0)
+		if (message_load(fd, max, &c->md) < 0)
 			return -1;
 		if (m->size < 0)
 			cache_set(c->s->box, m, CACHED_SIZE, NULL, 0);
 		m->size = (long long)c->md.text.len;
 	} else if (c->needs & SEARCH_NEEDS_HEADER) {
-		if (message_load_header(path, max, &c->md) < 0)
+		if (message_load_header(fd, max, &c->md) < 0)
 			return -1;
 	} else {
-		if (stat(path, &st) < 0)
+		int r = fstat(fd, &st);
+		close(fd);
+		if (r < 0)
 			return -1;
 		c->md.mtime = st.st_mtime;
 	}
@@ -72,8 +75,6 @@ static int load(struct candidate *c)
 static long long size_of(struct candidate *c)
 {
 	struct message *m = &c->s->box->msgs[c->i];
-	if (m->size < 0)
-		m->size = message_size_from_name(m->base);
 	if (m->size < 0) {
 		c->needs |= SEARCH_NEEDS_TEXT;  /* counts the CRLF form */
 		load(c);

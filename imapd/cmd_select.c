@@ -26,12 +26,12 @@ static void select_report(struct session *s)
 {
 	struct mailbox *b = s->box;
 	output_str(&s->out, "* FLAGS ");
-	write_flag_list(&s->out, &b->kw, 0);
+	write_flag_list(&s->out, b->kw, 0);
 	output_str(&s->out, "\r\n* OK [PERMANENTFLAGS ");
 	if (b->readonly)
 		output_str(&s->out, "()");
 	else
-		write_flag_list(&s->out, &b->kw, 1);
+		write_flag_list(&s->out, b->kw, 1);
 	output_str(&s->out, "] Flags permitted\r\n");
 	untagged(s, "%zu EXISTS", b->count);
 	untagged(s, "%zu RECENT", mailbox_recent(b));
@@ -70,7 +70,7 @@ static enum reply open_folder(struct session *s, struct parse *p,
 	if (!folder_exists(s->maildir, name))
 		return reply_set(s, REPLY_NO, "NONEXISTENT",
 				 "No such mailbox");
-	s->box = mailbox_open(dir, name, readonly);
+	s->box = mailbox_open(&s->store, name, readonly);
 	if (!s->box) {
 		log_event("event=select-error folder=%s", dir);
 		return reply_set(s, REPLY_NO, "SERVERBUG",

@@ -1,5 +1,5 @@
 /* cmd_store.c - STORE and UID STORE (RFC 3501 §6.4.6, §6.4.8): system
- * flags and keywords, kept in the Maildir file name (keywords.h). */
+ * flags and keywords, kept in the Maildir file name (lib/store.h). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +8,6 @@
 #include "imapd.h"
 #include "log.h"
 #include "mailbox.h"
-#include "uidlist.h"
 
 enum store_mode { STORE_SET, STORE_ADD, STORE_REMOVE };
 
@@ -40,32 +39,21 @@ static int store_args(struct parse *p, enum store_mode *mode, int *silent,
 	return 0;
 }
 
-/* Set the flags of the messages idx[0..n) (folder lock held). Returns
- * how many are gone. */
-static size_t store_each(struct session *s, const size_t *idx, size_t n,
-			 enum store_mode mode, int silent, unsigned flags)
+/* The FETCH responses of a STORE without .SILENT (§6.4.6). */
+static void store_report(struct session *s, const size_t *idx, size_t n)
 {
-	size_t failed = 0;
 	for (size_t k = 0; k < n; k++) {
 		struct message *m = &s->box->msgs[idx[k]];
-		unsigned f = mode == STORE_SET ? flags :
-			     mode == STORE_ADD ? m->flags | flags :
-			     m->flags & ~flags;
-		if (mailbox_set_flags(s->box, m, f) < 0) {
-			failed++;
-			continue;
-		}
-		if (silent)
+		if (m->gone)
 			continue;
 		output_printf(&s->out, "* %zu FETCH (", idx[k] + 1);
 		if (s->uid)
 			output_printf(&s->out, "UID %lu ",
 				      (unsigned long)m->uid);
 		output_str(&s->out, "FLAGS ");
-		write_flags(&s->out, &s->box->kw, m->flags, m->recent);
+		write_flags(&s->out, s->box->kw, m->flags, m->recent);
 		output_str(&s->out, ")\r\n");
 	}
-	return failed;
 }
 
 /* Give the keywords their letters in this folder (adding new ones
@@ -73,28 +61,22 @@ static size_t store_each(struct session *s, const size_t *idx, size_t n,
 static enum reply store_keywords(struct session *s, struct flag_args *f,
 				 enum store_mode mode, unsigned *bits)
 {
-	size_t before = s->box->kw.count;
-	if (keywords_resolve(s->box->dir, f->keyword, f->count,
-			     mode != STORE_REMOVE, &s->box->kw, bits) < 0) {
-		if (errno == E2BIG)
-			return reply_set(s, REPLY_NO, "LIMIT",
-					 "A folder holds at most 26 keywords");
-		log_event("event=keywords-error folder=%s", s->box->dir);
-		return reply_set(s, REPLY_NO, "SERVERBUG",
-				 "Cannot record keywords");
-	}
-	if (s->box->kw.count != before) {
-		output_str(&s->out, "* FLAGS ");
-		write_flag_list(&s->out, &s->box->kw, 0);
-		output_str(&s->out, "\r\n* OK [PERMANENTFLAGS ");
-		write_flag_list(&s->out, &s->box->kw, 1);
-		output_str(&s->out, "] Flags permitted\r\n");
-	}
-	return REPLY_OK;
+	if (mailbox_keywords(s->box, f->keyword, f->count, mode != STORE_REMOVE,
+			     bits, &s->out) == 0)
+		return REPLY_OK;
+	if (errno == E2BIG)
+		return reply_set(s, REPLY_NO, "LIMIT",
+				 "A folder holds at most 26 keywords");
+	log_event("event=keywords-error folder=%s", s->box->dir);
+	return reply_set(s, REPLY_NO, "SERVERBUG", "Cannot record keywords");
 }
 
 enum reply cmd_store(struct session *s, struct parse *p)
 {
+	static const enum store_flag_op ops[] = {
+		[STORE_SET] = STORE_FLAGS_SET, [STORE_ADD] = STORE_FLAGS_ADD,
+		[STORE_REMOVE] = STORE_FLAGS_REMOVE,
+	};
 	struct seqset set;
 	enum store_mode mode;
 	int silent;
@@ -112,19 +94,20 @@ enum reply cmd_store(struct session *s, struct parse *p)
 		return reply_set(s, REPLY_NO, "READ-ONLY",
 				 "Mailbox is read-only");
 	}
-	int lock = uidlist_lock(s->box->dir);
-	if (lock < 0)
-		rc = reply_set(s, REPLY_NO, "SERVERBUG", "Cannot lock folder");
-	else if (f.count)
+	if (f.count)
 		rc = store_keywords(s, &f, mode, &bits);
-	size_t failed = 0;
-	if (rc == REPLY_OK)
-		failed = store_each(s, idx, n, mode, silent, f.flags | bits);
-	uidlist_unlock(lock);   /* then the fsync, not holding others up */
-	if (rc == REPLY_OK && n > failed && mailbox_sync_flags(s->box) < 0)
-		log_event("event=fsync-error folder=%s", s->box->dir);
+	/* the store changes each message against its name on disk now,
+	 * under the folder's lock: a concurrent change is never undone */
+	long gone = rc != REPLY_OK ? 0 :
+		    mailbox_store_flags(s->box, idx, n, ops[mode], f.flags | bits);
+	if (gone < 0) {
+		log_event("event=store-error folder=%s", s->box->dir);
+		rc = reply_set(s, REPLY_NO, "SERVERBUG", "Cannot store flags");
+	} else if (rc == REPLY_OK && !silent) {
+		store_report(s, idx, n);
+	}
 	free(idx);
-	if (rc == REPLY_OK && failed)   /* RFC 2180 §4.2.1 */
+	if (rc == REPLY_OK && gone > 0)         /* RFC 2180 §4.2.1 */
 		return reply_set(s, REPLY_NO, "EXPUNGEISSUED",
 				 "Some messages were expunged");
 	return rc;

@@ -6,7 +6,7 @@
 #include "parse.h"
 
 /* Flags named in a command: system flags as bits, keywords by name
- * (each folder gives them their own letters, keywords.h). */
+ * (each folder gives them their own letters, lib/store.h). */
 struct flag_args {
 	unsigned flags;
 	size_t count;

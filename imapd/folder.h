@@ -29,10 +29,6 @@ int folder_dir(const char *maildir, const char *name, char *buf,
 /* Does the folder exist (its directory holds cur/)? 1 / 0. */
 int folder_exists(const char *maildir, const char *name);
 
-/* Create the folder (not its parents): its Maildir and the Maildir++
- * marker file "maildirfolder". 0, or -1 with errno. (cmd_mailbox.c) */
-int folder_make(const char *maildir, const char *name);
-
 /* SPECIAL-USE (RFC 6154): the attribute of a folder ("\\Sent"...), or
  * NULL. (special_use.c) */
 const char *special_use_attr(const char *name);
@@ -40,7 +36,8 @@ const char *special_use_attr(const char *name);
 /* At a login into a Maildir without a "subscriptions" file (a first
  * login): create the folders Sent, Drafts, Trash, Junk and Archive that
  * are missing and subscribe them. 0 or -1. (special_use.c) */
-int special_use_create(const char *maildir);
+struct store;
+int special_use_create(struct store *st);
 
 /* The folders of a Maildir, sorted, with INBOX first. */
 struct folder_entry {

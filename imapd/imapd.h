@@ -14,6 +14,7 @@
 #include "output.h"
 #include "limits.h"
 #include "parse.h"
+#include "store.h"
 
 /* RFC 3501 §3: the four states, as bits so a command lists several. */
 enum imap_state {
@@ -48,6 +49,8 @@ struct session {
 	int uid;                        /* run as "UID name" */
 	char user[ADDRESS_PATH_MAX + 1];        /* after login: local@domain */
 	char maildir[PATH_MAX_POSTERN]; /* the user's Maildir root */
+	struct store store;             /* it, opened at login (rootfd -1
+					 * before) */
 	int auth_failures;
 	struct mailbox *box;            /* in STATE_SELECTED */
 	long maxsize;                   /* control "maxsize", read when needed */

@@ -1,32 +1,34 @@
-/* mailbox.h - the selected folder: its messages in UID order, their flags
- * (kept in the Maildir file name, ":2,DFRST") and \Recent (§2.3.2). */
+/* mailbox.h - the selected folder as IMAP shows it: a session's view of
+ * the folder in lib/store (store.h) plus what imapd keeps per message
+ * (\Recent, the parsed-message cache). The store owns the Maildir, its
+ * index, its lock and every change; this module turns the changes it
+ * reports into untagged responses. */
 #ifndef IMAPD_MAILBOX_H
 #define IMAPD_MAILBOX_H
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
-#include "keywords.h"
 #include "limits.h"
 #include "output.h"
 #include "parse.h"
+#include "store.h"
 
-/* System flags (§2.3.2) and their Maildir info letters. */
-#define FLAG_ANSWERED 0x01      /* R */
-#define FLAG_FLAGGED  0x02      /* F */
-#define FLAG_DELETED  0x04      /* T */
-#define FLAG_SEEN     0x08      /* S */
-#define FLAG_DRAFT    0x10      /* D */
-#define FLAG_SYSTEM   0x1f
-/* Keyword n (0..25) of the folder: Maildir info letter 'a' + n, its name
- * in the folder's keyword file (keywords.c). */
-#define FLAG_KEYWORD(n) (1u << (5 + (n)))
+/* System flags (§2.3.2): the store's bits. */
+#define FLAG_ANSWERED STORE_ANSWERED
+#define FLAG_FLAGGED  STORE_FLAGGED
+#define FLAG_DELETED  STORE_DELETED
+#define FLAG_SEEN     STORE_SEEN
+#define FLAG_DRAFT    STORE_DRAFT
+#define FLAG_SYSTEM   STORE_SYSTEM
+#define FLAG_KEYWORD(n) STORE_KEYWORD(n)
+#define KEYWORDS_MAX  STORE_KEYWORDS_MAX
 
 struct message {
 	uint32_t uid;
-	char *base;             /* Maildir unique name */
-	char *file;             /* "cur/BASE:2,FLAGS" relative to the dir */
+	const char *base;       /* the unique name (the store's string) */
 	unsigned flags;
+	uint64_t modseq;
 	int recent;
 	long long size;         /* RFC822.SIZE (CRLF), -1 until known */
 	int gone;               /* the file vanished; EXPUNGE not yet sent */
@@ -48,73 +50,65 @@ struct message {
 
 struct mailbox {
 	char name[IMAP_MAILBOX_NAME_MAX + 1];
-	char dir[PATH_MAX_POSTERN];
+	char dir[PATH_MAX_POSTERN];     /* the folder's directory (logs) */
 	int readonly;           /* EXAMINE */
 	uint32_t validity, next;
 	size_t count;
 	struct message *msgs;   /* sequence number i+1 is msgs[i] */
-	struct keywords kw;     /* the folder's keyword names */
-	struct timespec seen[3];        /* mtimes of cur/, new/, keywords */
+	const struct store_keywords *kw;        /* the folder's keywords */
+	struct store_folder *f; /* the store's view; msgs[i] is f->msgs[i] */
+	time_t synced;          /* the last catch-up (main.c: one a second) */
 	char *cache_file;               /* the cache mapped; strings point in */
 	size_t cache_len;
 	int cache_loaded;               /* cache_load has run */
 	int cache_dirty;                /* messages learnt things to save */
 	int cache_rewrite;              /* the file needs writing anew */
-	time_t synced;                  /* last look at the directories */
-	ino_t uidlist_ino;              /* the UID file as last read */
-	off_t uidlist_size;
-	struct timespec uidlist_mtime;
 };
 
-/* Open the folder in dir: sync its UIDs, and unless readonly move new/
+/* Open the folder name of the Maildir st: unless readonly, move new/
  * into cur/, those being \Recent here. NULL with errno on failure. */
-struct mailbox *mailbox_open(const char *dir, const char *name,
+struct mailbox *mailbox_open(struct store *st, const char *name,
 			     int readonly);
 void mailbox_free(struct mailbox *box);
 
 /* Catch up with changes made by others; write FLAGS (new keywords),
- * EXISTS / RECENT / FETCH FLAGS and (if allow_expunge) EXPUNGE to out.
- * 0 or -1. */
+ * EXISTS / RECENT / FETCH FLAGS and (if allow_expunge) EXPUNGE to out
+ * (may be NULL). 0 or -1. */
 int mailbox_refresh(struct mailbox *box, int allow_expunge,
 		    struct output *out);
-
-/* The quick catch-up (rescan.c): while the UID file is the one last
- * read, follow renames of known messages (FETCH FLAGS to out). 0 done,
- * 1 when a full sync is needed (a new or missing file), -1 error. The
- * messages are unchanged unless 0. */
-int mailbox_rescan(struct mailbox *box, struct output *out);
 
 /* How many messages are \Recent. */
 size_t mailbox_recent(const struct mailbox *box);
 
-/* The flags a Maildir file name carries. */
-unsigned flags_from_file(const char *file);
 /* "(\Seen \Flagged $Forwarded ...)" (with \Recent when recent) to out;
  * keyword names from kw. */
-void write_flags(struct output *out, const struct keywords *kw,
+void write_flags(struct output *out, const struct store_keywords *kw,
 		 unsigned flags, int recent);
 /* The folder's flags for FLAGS and PERMANENTFLAGS (§7.2.6, §7.1):
  * the system flags, its keywords, and (permanent) "\*" while it can
  * take more keywords. */
-void write_flag_list(struct output *out, const struct keywords *kw,
+void write_flag_list(struct output *out, const struct store_keywords *kw,
 		     int permanent);
 
-/* Full path of message m into buf, looking for it again in cur/ when it
- * was renamed by another process. 0, or -1 (gone). */
-int mailbox_path(struct mailbox *box, struct message *m, char *buf,
-		 size_t size);
+/* Open message m's file for reading (found again when renamed). An fd,
+ * or -1 (gone: m->gone is then set). */
+int mailbox_message_open(struct mailbox *box, struct message *m);
 
-/* Give m the flags (a rename of its file). Call with the folder's lock
- * held (uidlist_lock). 0, or -1 (the message is gone). */
-int mailbox_set_flags(struct mailbox *box, struct message *m,
-		      unsigned flags);
+/* Change the flags of msgs[idx[0..n)] (store_set_flags: a
+ * read-modify-write against the files on disk, under the folder's
+ * lock). The messages' flags are then what they are on disk. Returns
+ * how many were gone, -1 on error. */
+long mailbox_store_flags(struct mailbox *box, const size_t *idx, size_t n,
+			 enum store_flag_op op, unsigned flags);
 
-/* Make the flag renames made so far durable: fsync cur/ (once after a
- * STORE, not per message). 0 or -1. */
-int mailbox_sync_flags(struct mailbox *box);
+/* The keyword letters of names in the folder, added unless !add;
+ * writes "* FLAGS" and PERMANENTFLAGS to out when the list grew
+ * (§7.2.6). 0, or -1 with errno (E2BIG: over 26). */
+int mailbox_keywords(struct mailbox *box, char *const *names, size_t n,
+		     int add, unsigned *bits, struct output *out);
 
-/* Remove the messages with \Deleted (and, if uids is set, a UID in it)
- * and write "* n EXPUNGE" for each to out (when out is not NULL).
+/* Remove the messages with \Deleted on disk (and, if uids is set, a UID
+ * in it) and write "* n EXPUNGE" for each to out (may be NULL).
  * Returns the number removed, -1 on error. */
 long mailbox_expunge(struct mailbox *box, const struct seqset *uids,
 		     struct output *out);

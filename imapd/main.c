@@ -239,6 +239,7 @@ int main(int argc, char **argv)
 	output_init(&s.out, 1, 60 * 1000);
 	peer_address(s.peer, sizeof s.peer);
 	s.state = STATE_NOT_AUTH;
+	s.store.rootfd = -1;
 	s.plaintext = -1;
 	bytes_init(&s.code, IMAP_COMMAND_MAX * 4);
 	log_event("event=connect peer=%s tls=%d", s.peer, s.encrypted);
@@ -254,6 +255,8 @@ int main(int argc, char **argv)
 	int code = session_loop(&s);
 	if (s.box)
 		session_unselect(&s);
+	if (s.store.rootfd >= 0)
+		store_close(&s.store);
 	log_event("event=end user=%s", s.user[0] ? s.user : "-");
 	bytes_free(&s.code);
 	return code;

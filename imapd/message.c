@@ -13,15 +13,6 @@
 static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May",
 	"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
-size_t crlf_size(const char *p, size_t n)
-{
-	size_t size = n;
-	for (size_t i = 0; i < n; i++)
-		if (p[i] == '\n' && (i == 0 || p[i - 1] != '\r'))
-			size++;
-	return size;
-}
-
 /* Where the header ends: after the first empty line, else at the end. */
 static size_t header_end(const char *p, size_t n)
 {
@@ -60,15 +51,12 @@ static int append_crlf(struct bytes *t, const char *buf, size_t n, char prev)
 	return bytes_append(t, buf + start, n - start);
 }
 
-static int load(const char *path, size_t max, int header_only,
+static int load(int fd, size_t max, int header_only,
 		struct message_data *md)
 {
 	struct stat st;
 	memset(md, 0, sizeof *md);
 	bytes_init(&md->text, max * 2 + 2);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
 	if (fstat(fd, &st) < 0 || (size_t)st.st_size > max) {
 		int e = (size_t)st.st_size > max ? EFBIG : errno;
 		close(fd);
@@ -103,30 +91,19 @@ static int load(const char *path, size_t max, int header_only,
 	return 0;
 }
 
-int message_load(const char *path, size_t max, struct message_data *md)
+int message_load(int fd, size_t max, struct message_data *md)
 {
-	return load(path, max, 0, md);
+	return load(fd, max, 0, md);
 }
 
-int message_load_header(const char *path, size_t max,
-			struct message_data *md)
+int message_load_header(int fd, size_t max, struct message_data *md)
 {
-	return load(path, max, 1, md);
+	return load(fd, max, 1, md);
 }
 
 void message_data_free(struct message_data *md)
 {
 	bytes_free(&md->text);
-}
-
-long long message_size_from_name(const char *base)
-{
-	const char *w = strstr(base, ",W=");
-	if (!w)
-		return -1;
-	char *end;
-	long long v = strtoll(w + 3, &end, 10);
-	return (end == w + 3 || (*end && *end != ',' && *end != ':')) ? -1 : v;
 }
 
 void format_date_time(time_t t, char *buf, size_t size)

@@ -14,20 +14,13 @@ struct message_data {
 	int complete;           /* the whole file (not just its header) */
 };
 
-/* Read the file at path (bounded by max octets) into md, turning each
- * bare LF into CRLF. 0, or -1 with errno (ENOENT: vanished). */
-int message_load(const char *path, size_t max, struct message_data *md);
+/* Read the message file fd (bounded by max octets) into md, turning
+ * each bare LF into CRLF; fd is closed. 0, or -1 with errno. */
+int message_load(int fd, size_t max, struct message_data *md);
 /* The same, but reading only as far as the header's empty line (a bit
  * more: text holds the header and perhaps the start of the body). */
-int message_load_header(const char *path, size_t max,
-			struct message_data *md);
+int message_load_header(int fd, size_t max, struct message_data *md);
 void message_data_free(struct message_data *md);
-
-/* RFC822.SIZE from a Maildir++ ",W=n" in the base name; -1 if absent. */
-long long message_size_from_name(const char *base);
-
-/* Size of p[0..n) with bare LFs counted as CRLF. */
-size_t crlf_size(const char *p, size_t n);
 
 /* "dd-Mon-yyyy hh:mm:ss +zzzz" (§9 date-time) into buf (>= 27 octets). */
 void format_date_time(time_t t, char *buf, size_t size);

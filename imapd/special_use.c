@@ -1,11 +1,13 @@
 /* special_use.c - the special-use folders of RFC 6154 §2. See folder.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "folder.h"
 #include "limits.h"
 #include "log.h"
+#include "store.h"
 
 static const struct { const char *name, *attr; } special[] = {
 	{ "Sent", "\\Sent" }, { "Drafts", "\\Drafts" },
@@ -22,21 +24,18 @@ const char *special_use_attr(const char *name)
 	return NULL;
 }
 
-int special_use_create(const char *maildir)
+int special_use_create(struct store *st)
 {
-	char path[PATH_MAX_POSTERN];
-	struct stat st;
-	if (snprintf(path, sizeof path, "%s/subscriptions", maildir) >=
-	    (int)sizeof path)
-		return -1;
-	if (stat(path, &st) == 0 || errno != ENOENT)
+	struct stat s;
+	if (fstatat(st->rootfd, "subscriptions", &s, AT_SYMLINK_NOFOLLOW) == 0 ||
+	    errno != ENOENT)
 		return 0;       /* not the first login */
 	int rc = 0;
 	for (size_t i = 0; i < NSPECIAL; i++) {
-		if (!folder_exists(maildir, special[i].name) &&
-		    folder_make(maildir, special[i].name) < 0)
+		if (!store_folder_exists(st, special[i].name) &&
+		    store_folder_create(st, special[i].name) < 0)
 			rc = -1;
-		if (subscriptions_change(maildir, special[i].name, 1) < 0)
+		if (subscriptions_change(st->root, special[i].name, 1) < 0)
 			rc = -1;
 	}
 	log_event("event=special-use-created ok=%d", rc == 0);

@@ -193,21 +193,30 @@ int file_write_atomic(const char *path, const void *data, size_t len,
 	return file_write_atomic_at(AT_FDCWD, path, data, len, mode);
 }
 
+int fd_read_all(int fd, struct bytes *out)
+{
+	char buf[65536];
+	for (;;) {
+		ssize_t r = read(fd, buf, sizeof buf);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return 0;
+		if (bytes_append(out, buf, (size_t)r) < 0)
+			return -1;
+	}
+}
+
 int file_read_all(const char *path, struct bytes *out)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	char buf[8192];
-	for (;;) {
-		ssize_t r = read(fd, buf, sizeof buf);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0 || bytes_append(out, buf, (size_t)r) < 0) {
-			int saved = errno;
-			close(fd);
-			errno = saved;
-			return r == 0 ? 0 : -1;
-		}
-	}
+	int r = fd_read_all(fd, out);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return r;
 }

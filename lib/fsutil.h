@@ -34,6 +34,9 @@ int file_write_atomic_at(int dir, const char *name, const void *data,
 /* file_write_atomic_at(AT_FDCWD, path, ...). */
 int file_write_atomic(const char *path, const void *data, size_t len,
 		      mode_t mode);
+/* Read the rest of fd (up to out->max bytes) into out. 0, or -1 with
+ * errno (E2BIG when larger than the cap). fd stays open. */
+int fd_read_all(int fd, struct bytes *out);
 /* Read a whole file (up to out->max bytes) into out. 0, or -1 with errno
  * (E2BIG when larger than the cap). */
 int file_read_all(const char *path, struct bytes *out);

@@ -113,6 +113,10 @@
 /* The listing of a folder is recorded in postern-uidlist (a whole,
  * fsynced write) only when the file is this many seconds old: a folder
  * that keeps changing is not rewritten again and again. */
+/* Expunged UIDs a folder's index remembers with their MODSEQ (store.h):
+ * QRESYNC and JMAP changes since a MODSEQ older than the oldest
+ * remembered need a full resync. 10000 lines of ~20 octets. */
+#define STORE_EXPUNGED_MAX 10000
 #define UIDLIST_RECORD_AGE 60
 
 /* --- MIME parsing (RFC 2045, 2046; imapd FETCH BODYSTRUCTURE) -------- */

@@ -49,7 +49,8 @@
  * byte 0 is the folder lock, taken exclusive around every change (sync
  * that writes, flag change, expunge, append's UID, keywords) and shared to
  * read the index; byte 1 is the POP3 session lock (RFC 1939 §8), held
- * for a whole POP3 session (store_folder_open with STORE_POP3). Locks
+ * for a whole POP3 session (store_folder_open with STORE_POP3); byte 2
+ * of ROOT's file guards ROOT/postern-uidvalidity. Locks
  * are held for short moves only, never across network I/O.
  *
  * SAFETY: every file is opened relative to the folder's directory
@@ -135,6 +136,8 @@ struct store_changes {
 				 * must be written (each as it was just before
 				 * its own removal) */
 	uint32_t *expunged_uids;        /* the same messages' UIDs */
+	void **expunged_client;         /* and their client data, for the
+					 * caller to free */
 	size_t nchanged;
 	size_t *changed;        /* indexes into msgs whose flags changed */
 	size_t added;           /* msgs[count-added .. count) are new */
@@ -241,6 +244,9 @@ long store_set_flags(struct store_folder *f, const size_t *idx, size_t n,
  * E2BIG when the folder would need more than 26 (nothing written). */
 int store_keywords_resolve(struct store_folder *f, char *const *names,
 			   size_t n, int add, unsigned *bits);
+
+/* The letter number of keyword name in k (ASCII case ignored), or -1. */
+int store_keywords_index(const struct store_keywords *k, const char *name);
 
 /* Remove the messages that have \Deleted on disk now (and, when uids is
  * not NULL, a UID among uids[0..nuids), ascending). The removed leave the

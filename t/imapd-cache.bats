@@ -13,7 +13,7 @@ ITEMS="(UID RFC822.SIZE INTERNALDATE ENVELOPE BODYSTRUCTURE BODY)"
 	run imap "$LOGIN" "a SELECT INBOX" "b FETCH 1:* $ITEMS"
 	first=$(grep '^\* [0-9] FETCH' <<<"$output")
 	[ "$(wc -l <<<"$first")" -eq 3 ]
-	head -1 "$MAILDIR/postern-cache" | grep -qx "postern-cache 1 $(head -1 "$MAILDIR/postern-uidlist" | cut -d' ' -f3)"
+	head -1 "$MAILDIR/postern-cache" | grep -qx "postern-cache 1 $(uidvalidity)"
 	[ "$(grep -c '^[123] [0-9]* [0-9]* [0-9]* [0-9]* [0-9]*$' "$MAILDIR/postern-cache")" -eq 3 ]
 	# make the files unreadable: the cache must answer all of it
 	chmod 000 "$MAILDIR"/cur/*
@@ -26,7 +26,7 @@ ITEMS="(UID RFC822.SIZE INTERNALDATE ENVELOPE BODYSTRUCTURE BODY)"
 @test "a new UIDVALIDITY or a damaged cache file is ignored and rebuilt" {
 	run imap "$LOGIN" "a SELECT INBOX" "b FETCH 1:* $ITEMS"
 	first=$(grep '^\* [0-9] FETCH' <<<"$output")
-	printf 'postern-cache 1 %s\n1 5 5 999 0 0\nxx\n' "$(head -1 "$MAILDIR/postern-uidlist" | cut -d' ' -f3)" > "$MAILDIR/postern-cache"
+	printf 'postern-cache 1 %s\n1 5 5 999 0 0\nxx\n' "$(uidvalidity)" > "$MAILDIR/postern-cache"
 	run imap "$LOGIN" "a SELECT INBOX" "b FETCH 1:* $ITEMS"
 	[ "$(grep '^\* [0-9] FETCH' <<<"$output")" = "$first" ]
 	[ "$(grep -c '^[123] [0-9]* [0-9]* [0-9]* [0-9]* [0-9]*$' "$MAILDIR/postern-cache")" -eq 3 ]

@@ -201,5 +201,5 @@ PY
 	echo "$output"
 	has_line "recent total 30 sessions 5 errors []"
 	[ -z "$(ls "$MAILDIR/new")" ]
-	[ "$(sort -u "$MAILDIR/postern-uidlist" | wc -l)" -eq 31 ]
+	[ "$(grep '^m ' "$MAILDIR/postern-index" | cut -d' ' -f2 | sort -u | wc -l)" -eq 30 ]
 }

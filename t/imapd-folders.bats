@@ -76,7 +76,7 @@ teardown() { server_stop_all; no_sanitizer_reports "$BATS_TEST_TMPDIR/imapd.log"
 	run imap "$LOGIN" "a CREATE Old.Child" "s STATUS Old (UIDNEXT UIDVALIDITY)" \
 		"b RENAME Old New.Name" 'c LIST "" *' "d RENAME Nope X" "e RENAME New.Name INBOX" \
 		"f STATUS New.Name (MESSAGES UIDNEXT UIDVALIDITY)"
-	v=$(sed -n '1s/^postern-uidlist 1 \([0-9]*\) .*/\1/p' "$MAILDIR/.New.Name/postern-uidlist")
+	v=$(uidvalidity "$MAILDIR/.New.Name")
 	has_line "* STATUS \"Old\" (UIDNEXT 2 UIDVALIDITY $v)"
 	has_line "b OK RENAME completed"
 	has_line '* LIST (\HasChildren) "." "New"'

@@ -29,6 +29,12 @@ imap_raw() {
 
 LOGIN="L LOGIN bob@example.test secret"
 
+# uidvalidity [DIR]: the UIDVALIDITY in the folder's index (lib/store.h:
+# "postern-index 2 UIDVALIDITY UIDNEXT HIGHESTMODSEQ MAILBOXID FLOOR").
+uidvalidity() { sed -n '1s/^postern-index 2 \([0-9]*\) .*/\1/p' "${1:-$MAILDIR}/postern-index"; }
+# messages_indexed [DIR]: how many messages the index holds.
+messages_indexed() { grep -c '^m ' "${1:-$MAILDIR}/postern-index"; }
+
 # deliver NAME TEXT [DIR]: a message (LF line ends) into DIR/new (default
 # $MAILDIR).
 deliver() {

@@ -1,0 +1,256 @@
+/* store_flags.c - flag changes and expunges: each a read-modify-write
+ * under the folder's exclusive lock against the names on disk now, each
+ * change with a new MODSEQ (store.h). */
+#include "store_impl.h"
+#include "limits.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef POSTERN_FAULTS
+#include <signal.h>
+/* Test builds: $POSTERN_KILL_AT names a step of a change at which the
+ * process dies (SIGKILL), for the crash tests. */
+static void kill_point(const char *step)
+{
+	const char *at = getenv("POSTERN_KILL_AT");
+	if (at && !strcmp(at, step))
+		raise(SIGKILL);
+}
+#else
+#define kill_point(step) ((void)0)
+#endif
+
+/* The folder locked and its index read fresh. The lock fd, or -1. */
+static int begin(struct store_folder *f, struct store_index *ix)
+{
+	int lock = store_lock(f->dirfd, STORE_LOCK_EXCLUSIVE);
+	if (lock < 0)
+		return -1;
+	if (store_sync_locked(f->store->rootfd, f->dirfd, 0, NULL, 0, ix) < 0) {
+		int e = errno;
+		store_unlock(lock);
+		errno = e;
+		return -1;
+	}
+	return lock;
+}
+
+/* Write the index when changed, fsync cur/, unlock. 0 or -1. */
+static int finish(struct store_folder *f, struct store_index *ix,
+		  int changed, int lock)
+{
+	int rc = 0;
+	if (changed) {
+		kill_point("before-index");
+		rc = store_index_write(f->dirfd, ix, NULL);
+		kill_point("after-index");
+		int cur = openat(f->dirfd, "cur", O_RDONLY | O_DIRECTORY |
+				 O_NOFOLLOW | O_CLOEXEC);
+		if (cur < 0 || fsync(cur) < 0)
+			rc = -1;
+		if (cur >= 0)
+			close(cur);
+	}
+	int e = errno;
+	store_unlock(lock);
+	f->highestmodseq = ix->highestmodseq;
+	f->uidnext = ix->uidnext;
+	store_index_free(ix);
+	errno = e;
+	return rc;
+}
+
+/* The view's message takes the entry's name, flags and MODSEQ. */
+static int view_update(struct store_message *m, const struct store_entry *e)
+{
+	char *file = strdup(e->file);
+	if (!file)
+		return -1;
+	free(m->file);
+	m->file = file;
+	m->flags = store_flags_from_name(file);
+	m->modseq = e->modseq;
+	return 0;
+}
+
+static unsigned apply(enum store_flag_op op, unsigned now, unsigned flags)
+{
+	return op == STORE_FLAGS_SET ? flags :
+	       op == STORE_FLAGS_ADD ? now | flags : now & ~flags;
+}
+
+/* Rename e's file to carry want. 1 renamed, 0 gone, -1 error. */
+static int rename_entry(struct store_folder *f, struct store_entry *e,
+			unsigned want)
+{
+	char name[PATH_MAX_POSTERN];
+	if (store_name_file(e->unique, e->file, want, 0, name, sizeof name) < 0)
+		return -1;
+	if (renameat(f->dirfd, e->file, f->dirfd, name) < 0)
+		return errno == ENOENT ? 0 : -1;
+	char *file = strdup(name);
+	if (!file)
+		return -1;      /* renamed: the next sync records it */
+	free(e->file);
+	e->file = file;
+	return 1;
+}
+
+long store_set_flags(struct store_folder *f, const size_t *idx, size_t n,
+		     enum store_flag_op op, unsigned flags,
+		     uint64_t unchangedsince, size_t **failed,
+		     size_t *nfailed)
+{
+	struct store_index ix;
+	long gone = 0;
+	int changed = 0;
+	if (failed) {
+		*nfailed = 0;
+		if (!(*failed = calloc(n + 1, sizeof **failed)))
+			return -1;
+	}
+	int lock = begin(f, &ix);
+	if (lock < 0)
+		return -1;
+	for (size_t k = 0; k < n; k++) {
+		struct store_message *m = &f->msgs[idx[k]];
+		struct store_entry *e = store_index_find(&ix, m->uid);
+		int r = 0;
+		if (e && unchangedsince && e->modseq > unchangedsince) {
+			if (failed)     /* RFC 7162 §3.1.3 */
+				(*failed)[(*nfailed)++] = idx[k];
+			view_update(m, e);
+			continue;
+		}
+		unsigned now = e ? store_flags_from_name(e->file) : 0;
+		unsigned want = apply(op, now, flags);
+		if (e && (want != now || !strncmp(e->file, "new/", 4)))
+			r = rename_entry(f, e, want);
+		else if (e)
+			r = 2;          /* nothing to change */
+		if (r == 1) {
+			kill_point("after-rename");
+			e->modseq = ++ix.highestmodseq;
+			changed = 1;
+		}
+		if (r > 0 && view_update(m, e) == 0)
+			continue;
+		m->gone = r == 0 || !e;
+		gone += m->gone;
+	}
+	if (finish(f, &ix, changed, lock) < 0)
+		return -1;
+	return gone;
+}
+
+/* Is uid in uids[0..n) (ascending)? */
+static int among(const uint32_t *uids, size_t n, uint32_t uid)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (uids[mid] < uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && uids[lo] == uid;
+}
+
+/* Remove the entry (unlink its file); it becomes an expunge record.
+ * 0, or -1 with the file still there. */
+static int remove_entry(struct store_folder *f, struct store_index *ix,
+			struct store_entry *e)
+{
+	if (unlinkat(f->dirfd, e->file, 0) < 0 && errno != ENOENT)
+		return -1;
+	if (store_index_expunged(ix, e->uid) < 0)
+		return -1;
+	free(e->file);
+	e->file = NULL;         /* dropped by compact() */
+	return 0;
+}
+
+static void compact(struct store_index *ix)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < ix->count; i++) {
+		if (ix->v[i].file)
+			ix->v[w++] = ix->v[i];
+		else
+			free(ix->v[i].unique);
+	}
+	ix->count = w;
+}
+
+/* The common part of expunge and remove: which = 0 every message whose
+ * file on disk has \Deleted (and a UID among uids, when set), else the
+ * messages marked in pick[]. Returns the failures, -1 on error. */
+static long take_out(struct store_folder *f, const uint32_t *uids,
+		     size_t nuids, const unsigned char *pick,
+		     struct store_changes *ch)
+{
+	struct store_index ix;
+	long failures = 0;
+	size_t w = 0;
+	memset(ch, 0, sizeof *ch);
+	ch->expunged = calloc(f->count + 1, sizeof *ch->expunged);
+	ch->expunged_uids = calloc(f->count + 1, sizeof *ch->expunged_uids);
+	ch->expunged_client = calloc(f->count + 1, sizeof *ch->expunged_client);
+	ch->changed = calloc(1, sizeof *ch->changed);
+	if (!ch->expunged || !ch->expunged_uids || !ch->expunged_client ||
+	    !ch->changed) {
+		store_changes_free(ch);
+		return -1;
+	}
+	int lock = begin(f, &ix);
+	if (lock < 0) {
+		store_changes_free(ch);
+		return -1;
+	}
+	for (size_t i = 0; i < f->count; i++) {
+		struct store_message *m = &f->msgs[i];
+		struct store_entry *e = store_index_find(&ix, m->uid);
+		int go = pick ? pick[i] : e &&
+			 (store_flags_from_name(e->file) & STORE_DELETED) &&
+			 (!uids || among(uids, nuids, m->uid));
+		if (go && e && remove_entry(f, &ix, e) < 0) {
+			failures++;
+			go = 0;
+		}
+		if (!go) {
+			f->msgs[w++] = *m;
+			continue;
+		}
+		store_view_expunge_one(ch, w + 1, m);
+	}
+	f->count = w;
+	compact(&ix);
+	if (finish(f, &ix, ch->nexpunged > 0, lock) < 0)
+		return -1;
+	return failures;
+}
+
+int store_expunge(struct store_folder *f, const uint32_t *uids,
+		  size_t nuids, struct store_changes *ch)
+{
+	return take_out(f, uids, nuids, NULL, ch) < 0 ? -1 : 0;
+}
+
+long store_remove(struct store_folder *f, const size_t *idx, size_t n,
+		  struct store_changes *ch)
+{
+	unsigned char *pick = calloc(f->count + 1, 1);
+	if (!pick)
+		return -1;
+	for (size_t k = 0; k < n; k++)
+		if (idx[k] < f->count)
+			pick[idx[k]] = 1;
+	long r = take_out(f, NULL, 0, pick, ch);
+	free(pick);
+	return r;
+}

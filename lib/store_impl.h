@@ -1,0 +1,137 @@
+/* store_impl.h - the mail store's insides, shared by lib/store_*.c only
+ * (the API is store.h). */
+#ifndef POSTERN_STORE_IMPL_H
+#define POSTERN_STORE_IMPL_H
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include "store.h"
+
+#define STORE_INDEX_FILE "postern-index"
+#define STORE_OLD_INDEX_FILE "postern-uidlist"     /* imapd's, taken over */
+#define STORE_LOCK_FILE "postern-lock"
+#define STORE_KEYWORDS_FILE "dovecot-keywords"
+#define STORE_VALIDITY_FILE "postern-uidvalidity"
+
+/* One message in the index. */
+struct store_entry {
+	uint32_t uid;
+	uint64_t modseq, created;
+	char *unique;           /* malloc'd */
+	char *file;             /* malloc'd: "cur/NAME" or "new/NAME" */
+	int recent;             /* moved out of new/ by this sync, or (when
+				 * not moving) still in new/ */
+};
+
+struct store_expunge {
+	uint32_t uid;
+	uint64_t modseq;
+};
+
+/* A folder's index (store.h "THE INDEX"). */
+struct store_index {
+	uint32_t uidvalidity, uidnext;
+	uint64_t highestmodseq, floor;
+	char mailboxid[STORE_MAILBOXID_MAX + 1];
+	size_t count, cap;
+	struct store_entry *v;          /* ascending by uid */
+	size_t nexpunged, capexpunged;
+	struct store_expunge *x;        /* ascending by modseq */
+	struct timespec listed[2];      /* mtimes of cur/ new/ recorded */
+};
+
+/* store_lock kinds: bytes of postern-lock (store.h "LOCKING"). */
+enum store_lock_kind { STORE_LOCK_SHARED, STORE_LOCK_EXCLUSIVE,
+		       STORE_LOCK_POP3, STORE_LOCK_VALIDITY };
+
+/* Take a lock of the folder at dirfd (blocking, but POP3: EWOULDBLOCK
+ * when held). An fd for store_unlock, or -1 with errno. */
+int store_lock(int dirfd, enum store_lock_kind kind);
+void store_unlock(int fd);
+
+/* store_sync flags */
+#define STORE_SYNC_MOVE_NEW 0x01        /* move new/ into cur/ (\Recent) */
+
+/* Bring the index of the folder at dirfd up to date with its
+ * directories, writing it when anything changed: unknown files get the
+ * next UIDs (the names first[0..nfirst) first, in that order, then the
+ * rest in name order), vanished files are recorded as expunged, a file
+ * whose flags differ from the index gets a new MODSEQ. rootfd is the
+ * Maildir's (for a new UIDVALIDITY). Takes the lock itself (shared,
+ * exclusive only when it must write). 0, or -1 with errno and out empty. */
+int store_sync(int rootfd, int dirfd, int flags, char *const *first,
+	       size_t nfirst, struct store_index *out);
+/* The same with the exclusive lock already held. */
+int store_sync_locked(int rootfd, int dirfd, int flags, char *const *first,
+		      size_t nfirst, struct store_index *out);
+
+/* index file: read (0 read, 1 none or damaged: a new one begun with
+ * uidvalidity 0 for the caller to fill, -1 error) and write. */
+int store_index_read(int dirfd, struct store_index *ix);
+int store_index_write(int dirfd, const struct store_index *ix,
+		      const struct timespec *stamps);
+void store_index_free(struct store_index *ix);
+/* Append an entry (unique copied, file taken). 0 or -1. */
+int store_index_push(struct store_index *ix, uint32_t uid, uint64_t modseq,
+		     uint64_t created, const char *unique, char *file);
+/* Record uid as expunged now (a new MODSEQ). 0 or -1. */
+int store_index_expunged(struct store_index *ix, uint32_t uid);
+/* The entry with this uid, or NULL (binary search). */
+struct store_entry *store_index_find(const struct store_index *ix,
+				     uint32_t uid);
+
+/* A new UIDVALIDITY for the Maildir at rootfd: max(now, last + 1), kept
+ * in ROOT/postern-uidvalidity under ROOT's lock. 0 on error. */
+uint32_t store_new_uidvalidity(int rootfd);
+/* A new MAILBOXID into buf (STORE_MAILBOXID_MAX + 1). */
+void store_new_mailboxid(uint32_t uidvalidity, char *buf);
+
+/* Directory mtimes (store_sync's trusted listing). */
+int store_dir_stamps(int dirfd, struct timespec t[2]);
+int store_stamps_equal(const struct timespec *a, const struct timespec *b);
+int store_settled(const struct timespec *t);
+
+/* names (store_name.c) */
+long long store_lf_size_from_name(const char *file);
+size_t store_unique_len(const char *name);
+/* The info letters for flags, keeping the letters of old (a file name,
+ * may be NULL) postern does not know. 0, or -1 when it does not fit. */
+int store_name_info(const char *old, unsigned flags, char *info,
+		    size_t size);
+/* "new/UNIQUE" (in_new) or "cur/UNIQUE:2,INFO" into buf. 0 or -1. */
+int store_name_file(const char *unique, const char *old, unsigned flags,
+		    int in_new, char *buf, size_t size);
+
+/* The folder's directory: ROOT for INBOX, ROOT/.NAME else, opened
+ * O_DIRECTORY|O_NOFOLLOW relative to rootfd. An fd or -1 (ELOOP: a
+ * symlink; ENOENT). */
+int store_folder_dirfd(int rootfd, const char *name);
+
+/* keywords (store_keywords.c): read the file at dirfd into k (empty when
+ * none); with the exclusive lock held, resolve names as
+ * store_keywords_resolve says. */
+int store_keywords_read(int dirfd, struct store_keywords *k);
+void store_keywords_free(struct store_keywords *k);
+int store_keywords_resolve_locked(int dirfd, char *const *names, size_t n,
+				  int add, struct store_keywords *k,
+				  unsigned *bits);
+
+/* A new file tmp/UNIQUE in the folder at dirfd (O_EXCL, O_NOFOLLOW):
+ * its fd, with the unique name and "tmp/UNIQUE" in the buffers; -1. */
+int store_tmp_create(int dirfd, char *unique, size_t usize, char *tmp,
+		     size_t tsize);
+
+/* store_added (store_add.c): room for n; the UIDs of a->uniques[0..a->n)
+ * in the folder at dirfd, given now in that order when new. 0 or -1. */
+int store_added_alloc(struct store_added *a, size_t n);
+int store_added_uids(int rootfd, int dirfd, struct store_added *a);
+
+/* views (store_folder.c, store_view.c) */
+/* Note the folder's stamps as they are before a sync (for poll). */
+void store_view_note(struct store_folder *f);
+/* Record msgs m (sequence number seq) expunged in ch and free its
+ * strings (the caller then drops it from msgs). */
+void store_view_expunge_one(struct store_changes *ch, size_t seq,
+			    struct store_message *m);
+
+#endif
