@@ -167,6 +167,13 @@
 #define HTTP_SESSION_LIFETIME (12 * 3600)
 /* A static file served by httpd: the webmail page's files are small. */
 #define HTTP_STATIC_MAX (1024L * 1024)
+/* Push (RFC 8620 §7.3): states are polled this often (changes show
+ * within a second, like IMAP IDLE); a ping interval above 5 minutes is
+ * lowered to it; a stream lasts at most 30 minutes, then the client
+ * reconnects. */
+#define EVENTSOURCE_POLL_MS 1000
+#define EVENTSOURCE_PING_MAX 300
+#define EVENTSOURCE_MAX_SECONDS 1800
 /* A keep-alive connection waits this long for the next request
  * (seconds); "timeout" caps it. */
 #define HTTP_KEEPALIVE_TIMEOUT 60
