@@ -69,6 +69,10 @@ void response_error(struct server *s, int code, const char *text);
  * errors: type is "urn:ietf:params:jmap:error:..." */
 void response_problem(struct server *s, int code, const char *type,
 		      const char *detail);
+/* RFC 8620 §3.6.1's "limit" problem naming the limit
+ * ("maxCallsInRequest", "maxSizeRequest"). */
+void response_limit(struct server *s, int code, const char *limit,
+		    const char *detail);
 /* Write the response (status line, standard headers, body; only the
  * head for HEAD). Returns 0, or -1 when the peer is gone. */
 int response_send(struct server *s);

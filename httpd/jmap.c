@@ -221,19 +221,8 @@ static int check_request(struct request *rq, const struct json *j)
 		rq->using |= capabilities[i].bit;
 	}
 	if (calls->len > JMAP_CALLS_MAX) {
-		struct json_writer w;
-		response_start(s, 400, "application/problem+json");
-		json_writer_init(&w, &s->resp.body);
-		json_object_begin(&w);
-		json_key(&w, "type");
-		json_str(&w, ERR("limit"));
-		json_key(&w, "status");
-		json_int64(&w, 400);
-		json_key(&w, "limit");
-		json_str(&w, "maxCallsInRequest");
-		json_key(&w, "detail");
-		json_str(&w, "Too many method calls in one request.");
-		json_end(&w);
+		response_limit(s, 400, "maxCallsInRequest",
+			       "Too many method calls in one request.");
 		return -1;
 	}
 	return 0;
@@ -261,9 +250,11 @@ void route_api(struct server *s)
 	if (is_json_type(http_field(&s->req, "Content-Type")))
 		j = json_parse(s->req.body.data ? s->req.body.data : "",
 			       s->req.body.len, &rq.arena, &why);
-	if (!j || j->type != JSON_OBJECT) {
-		response_problem(s, 400, ERR("notJSON"), j ? "not an object"
-								: why);
+	if (!j) {
+		response_problem(s, 400, ERR("notJSON"), why);
+	} else if (j->type != JSON_OBJECT) {
+		response_problem(s, 400, ERR("notRequest"),
+				 "The request is not a JMAP Request object.");
 	} else if (check_request(&rq, j) == 0) {
 		char state[64];
 		response_start(s, 200, "application/json");

@@ -83,6 +83,20 @@ static long long body_cap(struct server *s, enum body_cap cap)
 	}
 }
 
+/* A body over its cap: the API says so as RFC 8620 §3.6.1 asks. */
+static void too_large(struct server *s, enum body_cap cap)
+{
+	if (cap == BODY_API)
+		response_limit(s, 413, "maxSizeRequest",
+			       "The request is larger than maxSizeRequest.");
+	else if (cap == BODY_UPLOAD)
+		response_limit(s, 413, "maxSizeUpload",
+			       "The upload is larger than maxSizeUpload.");
+	else
+		response_error(s, 413, "The body is too large.");
+	s->close = 1;
+}
+
 /* Everything between the head and the handler: route, login, body. */
 static void dispatch(struct server *s)
 {
@@ -106,17 +120,19 @@ static void dispatch(struct server *s)
 		s->close = 1;
 		return;
 	}
+	if (s->req.length > cap) {
+		too_large(s, rt->body);
+		return;
+	}
 	if (s->req.expect_continue && (s->req.length > 0 || s->req.chunked)) {
-		if (s->req.length > cap) {
-			response_error(s, 413, "The body is too large.");
-			s->close = 1;
-			return;
-		}
 		output_str(&s->out, "HTTP/1.1 100 Continue\r\n\r\n");
 		output_flush(&s->out);
 	}
 	if (http_read_body(&s->in, &s->req, cap, &code) != HTTP_OK) {
-		response_error(s, code, "The body could not be read.");
+		if (code == 413)
+			too_large(s, rt->body);
+		else
+			response_error(s, code, "The body could not be read.");
 		s->close = 1;
 		return;
 	}

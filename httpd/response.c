@@ -50,8 +50,8 @@ void response_error(struct server *s, int code, const char *text)
 		      text);
 }
 
-void response_problem(struct server *s, int code, const char *type,
-		      const char *detail)
+static void problem(struct server *s, int code, const char *type,
+		    const char *limit, const char *detail)
 {
 	struct json_writer w;
 	response_start(s, code, "application/problem+json");
@@ -61,9 +61,25 @@ void response_problem(struct server *s, int code, const char *type,
 	json_str(&w, type);
 	json_key(&w, "status");
 	json_int64(&w, code);
+	if (limit) {
+		json_key(&w, "limit");
+		json_str(&w, limit);
+	}
 	json_key(&w, "detail");
 	json_str(&w, detail);
 	json_end(&w);
+}
+
+void response_problem(struct server *s, int code, const char *type,
+		      const char *detail)
+{
+	problem(s, code, type, NULL, detail);
+}
+
+void response_limit(struct server *s, int code, const char *limit,
+		    const char *detail)
+{
+	problem(s, code, "urn:ietf:params:jmap:error:limit", limit, detail);
 }
 
 static void write_head(struct server *s, int with_length)

@@ -107,7 +107,7 @@ int token_revoke(const char *user, const char *prefix)
 	bytes_init(&out, STATE_FILE_MAX);
 	int rc = read_tokens(&in);
 	char *save = NULL;
-	for (char *line = rc ? NULL : strtok_r(in.data, "\n", &save); line;
+	for (char *line = rc || !in.data ? NULL : strtok_r(in.data, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char copy[CONTROL_LINE_MAX], *hash, *who, *rest;
 		snprintf(copy, sizeof copy, "%s", line);
@@ -133,7 +133,7 @@ int token_list(const char *user)
 	bytes_init(&in, STATE_FILE_MAX);
 	int rc = read_tokens(&in);
 	char *save = NULL;
-	for (char *line = rc ? NULL : strtok_r(in.data, "\n", &save); line;
+	for (char *line = rc || !in.data ? NULL : strtok_r(in.data, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *hash, *who, *rest;
 		if (split_line(line, &hash, &who, &rest) < 0 ||
@@ -157,7 +157,7 @@ int token_check(const char *text, char *user, size_t size)
 	bytes_init(&in, STATE_FILE_MAX);
 	int rc = read_tokens(&in), found = 0;
 	char *save = NULL;
-	for (char *line = rc ? NULL : strtok_r(in.data, "\n", &save);
+	for (char *line = rc || !in.data ? NULL : strtok_r(in.data, "\n", &save);
 	     line && !found; line = strtok_r(NULL, "\n", &save)) {
 		char *h, *who, *rest;
 		if (split_line(line, &h, &who, &rest) == 0 && !strcmp(h, hash) &&
