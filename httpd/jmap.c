@@ -28,6 +28,8 @@ struct done {
 struct request {
 	struct server *s;
 	struct mime_arena arena;
+	struct json *created;           /* creation id -> id (§5.3) */
+	int echo_created;               /* the request had "createdIds" */
 	int using;                      /* capability bits */
 	struct done done[JMAP_CALLS_MAX];
 	size_t ndone;
@@ -119,10 +121,46 @@ static const struct json *resolve(struct request *rq, struct jmap_call *c,
 	return copy;
 }
 
+int jmap_created(struct jmap_call *c, const char *cid, const char *id)
+{
+	struct request *rq = c->request;
+	struct json *e = mime_arena_alloc(&rq->arena, sizeof *e);
+	if (!e || !rq->created)
+		return -1;
+	e->type = JSON_STRING;
+	e->key = mime_arena_strndup(&rq->arena, cid, strlen(cid));
+	e->key_len = strlen(cid);
+	e->str = mime_arena_strndup(&rq->arena, id, strlen(id));
+	e->len = strlen(id);
+	if (!e->key || !e->str)
+		return -1;
+	e->next = rq->created->child;   /* newest first: found first */
+	rq->created->child = e;
+	rq->created->len++;
+	return 0;
+}
+
+const char *jmap_id(struct jmap_call *c, const char *id)
+{
+	if (!id || id[0] != '#')
+		return id;
+	return json_string(json_get(c->request->created, id + 1));
+}
+
+static void triple(struct request *rq, const char *name,
+		   const struct bytes *args, const char *id)
+{
+	struct json_writer *w = &rq->out;
+	json_array_begin(w);
+	json_str(w, name);
+	json_raw(w, args->data ? args->data : "{}", args->data ? args->len : 2);
+	json_str(w, id);
+	json_end(w);
+}
+
 /* Write one response triple and remember it for back-references. */
 static void answer(struct request *rq, struct jmap_call *c)
 {
-	struct json_writer *w = &rq->out;
 	const char *name = c->error ? "error" : c->name;
 	struct bytes err;
 	const struct bytes *args = &c->result;
@@ -144,11 +182,9 @@ static void answer(struct request *rq, struct jmap_call *c)
 		json_end(&e);
 		args = &err;
 	}
-	json_array_begin(w);
-	json_str(w, name);
-	json_raw(w, args->data ? args->data : "{}", args->data ? args->len : 2);
-	json_str(w, c->id);
-	json_end(w);
+	triple(rq, name, args, c->id);
+	if (!c->error && c->extra_name && rq->ndone + 1 < JMAP_CALLS_MAX)
+		triple(rq, c->extra_name, &c->extra_result, c->id);
 	const char *why;
 	struct done *d = &rq->done[rq->ndone++];
 	d->name = mime_arena_strndup(&rq->arena, name, strlen(name));
@@ -177,6 +213,8 @@ static void run_call(struct request *rq, const struct json *inv)
 	c.name = inv->child->str;
 	c.id = inv->child->next->next->str;
 	c.arena = &rq->arena;
+	c.request = rq;
+	bytes_init(&c.extra_result, JMAP_REQUEST_MAX);
 	bytes_init(&c.result, JMAP_REQUEST_MAX + (size_t)rq->s->maxsize * 2);
 	bytes_init(&c.error_text, 4096);
 	json_writer_init(&c.w, &c.result);
@@ -190,6 +228,7 @@ static void run_call(struct request *rq, const struct json *inv)
 	if (!c.error && c.w.error)
 		jmap_error(&c, "serverFail", "the response is too large");
 	answer(rq, &c);
+	bytes_free(&c.extra_result);
 	bytes_free(&c.result);
 	bytes_free(&c.error_text);
 }
@@ -257,6 +296,13 @@ void route_api(struct server *s)
 				 "The request is not a JMAP Request object.");
 	} else if (check_request(&rq, j) == 0) {
 		char state[64];
+		const struct json *given = json_get(j, "createdIds");
+		rq.created = mime_arena_alloc(&rq.arena, sizeof *rq.created);
+		rq.echo_created = given && given->type == JSON_OBJECT;
+		if (rq.created && rq.echo_created)
+			*rq.created = *given;
+		else if (rq.created)
+			rq.created->type = JSON_OBJECT;
 		response_start(s, 200, "application/json");
 		json_writer_init(&rq.out, &s->resp.body);
 		json_object_begin(&rq.out);
@@ -266,10 +312,9 @@ void route_api(struct server *s)
 		     inv; inv = inv->next)
 			run_call(&rq, inv);
 		json_end(&rq.out);
-		const struct json *created = json_get(j, "createdIds");
-		if (created) {
+		if (rq.created && rq.echo_created) {
 			json_key(&rq.out, "createdIds");
-			json_value(&rq.out, created);
+			json_value(&rq.out, rq.created);
 		}
 		jmap_session_state(s, state, sizeof state);
 		json_key(&rq.out, "sessionState");

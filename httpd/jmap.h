@@ -12,7 +12,11 @@
 /* The capabilities this server has, as bits for "using" (§3.3). */
 enum jmap_capability {
 	CAP_CORE = 1,
+	CAP_MAIL = 2,
+	CAP_SUBMISSION = 4,
 };
+
+struct request;
 
 /* One method call being run. */
 struct jmap_call {
@@ -27,6 +31,10 @@ struct jmap_call {
 	struct bytes error_text;        /* its "description", or empty */
 	const char *error_extra_key;    /* an extra member, e.g. "arguments" */
 	const char *error_extra;        /* its value as JSON text */
+	struct request *request;        /* the whole request (created ids) */
+	const char *extra_name;         /* set: a second response follows
+					 * (RFC 8621 §7.5 onSuccessUpdateEmail) */
+	struct bytes extra_result;      /* ...with these arguments */
 };
 
 typedef void (*jmap_method)(struct jmap_call *c);
@@ -47,6 +55,13 @@ void jmap_invalid(struct jmap_call *c, const char *argument,
 /* The call's accountId, checked against the user's: 1 when it is the
  * user's, else 0 with the error set (accountNotFound §3.6.2). */
 int jmap_account(struct jmap_call *c);
+
+/* Remember that creation id cid made the record id (RFC 8620 §5.3);
+ * later "#cid" references resolve to it. 0 or -1. */
+int jmap_created(struct jmap_call *c, const char *cid, const char *id);
+/* An id argument: "#cid" becomes the id made for cid, anything else is
+ * returned as it is; NULL when "#cid" names no creation. */
+const char *jmap_id(struct jmap_call *c, const char *id);
 
 /* The session resource's "state" for the logged-in user. */
 void jmap_session_state(struct server *s, char *out, size_t size);

@@ -127,5 +127,5 @@ print(data.split(b'\r\n')[0].decode())
 PY
 	echo "$output"
 	[ "$output" = 'HTTP/1.1 408 Request Timeout' ]
-	[ $(( $(date +%s) - start )) -le 4 ]
+	[ $(( $(date +%s) - start )) -le 10 ]
 }
