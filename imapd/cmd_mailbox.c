@@ -99,6 +99,10 @@ enum reply cmd_delete(struct session *s, struct parse *p)
 		return reply_set(s, REPLY_NO, "SERVERBUG",
 				 "Cannot delete mailbox");
 	}
+	/* the issue's rule (as Dovecot): a deleted folder leaves the
+	 * subscriptions; its inferiors, which stay, keep theirs */
+	if (subscriptions_change(s->maildir, name, 0) < 0)
+		log_event("event=subscriptions-error errno=%d", errno);
 	return REPLY_OK;
 }
 
@@ -140,6 +144,9 @@ enum reply cmd_rename(struct session *s, struct parse *p)
 				 folder_is_inbox(from) ? "Cannot rename INBOX" :
 				 "Cannot rename mailbox");
 	}
+	/* the subscriptions follow the folder and those below it */
+	if (subscriptions_rename(s->maildir, from, to) < 0)
+		log_event("event=subscriptions-error errno=%d", errno);
 	return REPLY_OK;
 }
 

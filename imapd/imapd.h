@@ -52,6 +52,7 @@ struct session {
 	struct store store;             /* it, opened at login (rootfd -1
 					 * before) */
 	int auth_failures;
+	int bad_commands;               /* BAD replies in a row */
 	struct mailbox *box;            /* in STATE_SELECTED */
 	long maxsize;                   /* control "maxsize", read when needed */
 	int plaintext;                  /* -1 unknown, else plaintext_ok */

@@ -30,7 +30,7 @@ int special_use_create(struct store *st)
 	if (fstatat(st->rootfd, "subscriptions", &s, AT_SYMLINK_NOFOLLOW) == 0 ||
 	    errno != ENOENT)
 		return 0;       /* not the first login */
-	int rc = 0;
+	int rc = subscriptions_change(st->root, "INBOX", 1);
 	for (size_t i = 0; i < NSPECIAL; i++) {
 		if (!store_folder_exists(st, special[i].name) &&
 		    store_folder_create(st, special[i].name) < 0)
