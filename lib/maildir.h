@@ -19,11 +19,4 @@ int maildir_create(const char *dir);
  * 0 or -1 if it does not fit. */
 int maildir_unique_name(char *buf, size_t size);
 
-/* Deliver: write header (may be NULL) and then the bytes of fd from
- * offset to its end into dir/tmp/NAME, fsync, rename into dir/new/NAME,
- * fsync dir/new. The name goes into name (size bytes). 0, or -1 with
- * errno and nothing left in tmp/ or new/. */
-int maildir_deliver(const char *dir, const char *header, size_t header_len,
-		    int fd, off_t offset, char *name, size_t size);
-
 #endif

@@ -235,7 +235,9 @@ int store_index_read(int dirfd, struct store_index *ix)
 	bytes_init(&b, IMAP_UIDLIST_MAX);
 	int fd = openat(dirfd, STORE_INDEX_FILE, O_RDONLY | O_NOFOLLOW |
 			O_CLOEXEC);
-	if (fd < 0 && errno != ENOENT) {
+	/* ELOOP: a symlink in its place is not followed; a new index
+	 * replaces it (the rename takes the link's name, not its target) */
+	if (fd < 0 && errno != ENOENT && errno != ELOOP) {
 		bytes_free(&b);
 		return -1;
 	}

@@ -42,8 +42,8 @@ int store_keywords_read(int dirfd, struct store_keywords *k)
 	memset(k, 0, sizeof *k);
 	int fd = openat(dirfd, STORE_KEYWORDS_FILE, O_RDONLY | O_NOFOLLOW |
 			O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -1;
+	if (fd < 0)     /* ELOOP: a symlink is not followed, nor believed */
+		return errno == ENOENT || errno == ELOOP ? 0 : -1;
 	bytes_init(&b, KEYWORDS_FILE_MAX);
 	int r = fd_read_all(fd, &b);
 	int e = errno;

@@ -7,6 +7,7 @@
 #include "deliver_local.h"
 #include "local.h"
 #include "maildir.h"
+#include "store.h"
 
 int local_is_postmaster(const char *address)
 {
@@ -51,9 +52,9 @@ static void deliver_one(struct delivery *d, struct delivery_rcpt *r,
 			     "451 4.3.0 cannot build the Maildir path");
 		return;
 	}
-	if (maildir_create(dir) < 0 ||
-	    maildir_deliver(dir, header->data, header->len, d->fd, d->offset,
-			    name, sizeof name) < 0) {
+	/* the store names it with the size hints APPEND gives (,S= ,W=) */
+	if (store_deliver(dir, header->data, header->len, d->fd, d->offset,
+			  name, sizeof name) < 0) {
 		snprintf(reply, sizeof reply, "451 4.2.0 Maildir delivery failed: %s",
 			 strerror(errno));
 		delivery_set(r, RESULT_DEFERRED, "local", reply);
