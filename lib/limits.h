@@ -90,9 +90,9 @@
 #define IMAP_MAILBOX_NAME_MAX 254
 /* Folders listed by LIST/LSUB in one user's Maildir. */
 #define IMAP_FOLDERS_MAX 10000
-/* The per-folder UID file: about 60 octets a message; 64 MB is a
- * million messages. */
-#define IMAP_UIDLIST_MAX (64L * 1024 * 1024)
+/* A folder's index (lib/store.h): about 70 octets a message; 64 MB is
+ * about a million messages. */
+#define STORE_INDEX_MAX (64L * 1024 * 1024)
 /* The per-folder cache (imapd/cache.h): about 400 octets a message with
  * ENVELOPE and BODYSTRUCTURE; 512 MB is over a million messages. A
  * bigger file is ignored (rebuilt as needed). */
@@ -110,17 +110,17 @@
 #define IMAP_IDLE_POLL_MS 1000
 #define IMAP_IDLE_LINE_MAX 1024
 /* A directory mtime this many ms old is trusted to change with any later
- * change (imapd/uidlist.h uidlist_settled): file times come from the
+ * change (lib/store_index.c store_settled): file times come from the
  * kernel's coarse clock, which ticks every 1-10 ms. */
-#define UIDLIST_SETTLE_MS 100
-/* The listing of a folder is recorded in postern-uidlist (a whole,
- * fsynced write) only when the file is this many seconds old: a folder
- * that keeps changing is not rewritten again and again. */
+#define STORE_SETTLE_MS 100
+/* The listing of a folder is recorded in its index (a whole, fsynced
+ * write) only when the index is this many seconds old: a folder that
+ * keeps changing is not rewritten again and again. */
+#define STORE_RECORD_AGE 60
 /* Expunged UIDs a folder's index remembers with their MODSEQ (store.h):
  * QRESYNC and JMAP changes since a MODSEQ older than the oldest
  * remembered need a full resync. 10000 lines of ~20 octets. */
 #define STORE_EXPUNGED_MAX 10000
-#define UIDLIST_RECORD_AGE 60
 
 /* --- MIME parsing (RFC 2045, 2046; imapd FETCH BODYSTRUCTURE) -------- */
 /* Nesting of multipart and message/rfc822 parts. Real mail nests fewer

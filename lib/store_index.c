@@ -191,7 +191,7 @@ static int take_over_old(int dirfd, struct store_index *ix)
 	struct bytes b;
 	unsigned long validity, next;
 	int n = 0, rc = -1;
-	bytes_init(&b, IMAP_UIDLIST_MAX);
+	bytes_init(&b, STORE_INDEX_MAX);
 	int fd = openat(dirfd, STORE_OLD_INDEX_FILE, O_RDONLY | O_NOFOLLOW |
 			O_CLOEXEC);
 	if (fd < 0 || fd_read_all(fd, &b) < 0 || !b.data ||
@@ -232,7 +232,7 @@ int store_index_read(int dirfd, struct store_index *ix)
 	struct bytes b;
 	int n = 0;
 	memset(ix, 0, sizeof *ix);
-	bytes_init(&b, IMAP_UIDLIST_MAX);
+	bytes_init(&b, STORE_INDEX_MAX);
 	int fd = openat(dirfd, STORE_INDEX_FILE, O_RDONLY | O_NOFOLLOW |
 			O_CLOEXEC);
 	/* ELOOP: a symlink in its place is not followed; a new index
@@ -265,7 +265,7 @@ int store_index_write(int dirfd, const struct store_index *ix,
 		      const struct timespec *stamps)
 {
 	struct bytes b;
-	bytes_init(&b, IMAP_UIDLIST_MAX);
+	bytes_init(&b, STORE_INDEX_MAX);
 	int rc = bytes_appendf(&b, "postern-index 2 %lu %lu %llu %s %llu",
 			       (unsigned long)ix->uidvalidity,
 			       (unsigned long)ix->uidnext,
@@ -361,5 +361,5 @@ int store_settled(const struct timespec *t)
 	long long ms = (long long)(now.tv_sec - t->tv_sec) * 1000 +
 		       (now.tv_nsec - t->tv_nsec) / 1000000;
 	/* whole seconds: a file system with 1 s times (or a touch) */
-	return ms > (t->tv_nsec == 0 ? 2000 : UIDLIST_SETTLE_MS);
+	return ms > (t->tv_nsec == 0 ? 2000 : STORE_SETTLE_MS);
 }

@@ -336,7 +336,7 @@ static int sync_locked(int rootfd, int dirfd, int flags, char *const *first,
 		     store_stamps_equal(before, after) &&
 		     store_settled(&after[0]) && store_settled(&after[1]);
 	int restamp = record && !store_stamps_equal(out->listed, after) &&
-		      index_age(dirfd) >= UIDLIST_RECORD_AGE;
+		      index_age(dirfd) >= STORE_RECORD_AGE;
 	if ((changed || move || restamp) &&
 	    store_index_write(dirfd, out, record ? after : NULL) < 0)
 		goto fail;
