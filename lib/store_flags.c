@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifdef POSTERN_FAULTS
@@ -24,13 +25,21 @@ static void kill_point(const char *step)
 #define kill_point(step) ((void)0)
 #endif
 
-/* The folder locked and its index read fresh. The lock fd, or -1. */
+/* The folder locked and its index read. Every name postern gives a file
+ * is recorded in the index under this lock, so the index names the files
+ * as they are, but for renames by other programs, which current_name
+ * finds; a missing or damaged index is made by a full sync. The lock
+ * fd, or -1. */
 static int begin(struct store_folder *f, struct store_index *ix)
 {
 	int lock = store_lock(f->dirfd, STORE_LOCK_EXCLUSIVE);
 	if (lock < 0)
 		return -1;
-	if (store_sync_locked(f->store->rootfd, f->dirfd, 0, NULL, 0, ix) < 0) {
+	int r = store_index_read(f->dirfd, ix);
+	if (r != 0)
+		store_index_free(ix);
+	if (r != 0 && store_sync_locked(f->store->rootfd, f->dirfd, 0, NULL, 0,
+					ix) < 0) {
 		int e = errno;
 		store_unlock(lock);
 		errno = e;
@@ -62,6 +71,24 @@ static int finish(struct store_folder *f, struct store_index *ix,
 	store_index_free(ix);
 	errno = e;
 	return rc;
+}
+
+/* e's file as it is on disk now: another program may have renamed it
+ * (its flag change then gets a MODSEQ of its own). 1, or 0 gone. */
+static int current_name(struct store_folder *f, struct store_index *ix,
+			struct store_entry *e)
+{
+	struct stat st;
+	if (fstatat(f->dirfd, e->file, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return 1;
+	char *file = store_find_file(f->dirfd, e->unique);
+	if (!file)
+		return 0;
+	if (store_flags_from_name(file) != store_flags_from_name(e->file))
+		e->modseq = ++ix->highestmodseq;
+	free(e->file);
+	e->file = file;
+	return 1;
 }
 
 /* The view's message takes the entry's name, flags and MODSEQ. */
@@ -120,6 +147,8 @@ long store_set_flags(struct store_folder *f, const size_t *idx, size_t n,
 		struct store_message *m = &f->msgs[idx[k]];
 		struct store_entry *e = store_index_find(&ix, m->uid);
 		int r = 0;
+		if (e && !current_name(f, &ix, e))
+			e = NULL;
 		if (e && unchangedsince && e->modseq > unchangedsince) {
 			if (failed)     /* RFC 7162 §3.1.3 */
 				(*failed)[(*nfailed)++] = idx[k];
@@ -215,6 +244,8 @@ static long take_out(struct store_folder *f, const uint32_t *uids,
 	for (size_t i = 0; i < f->count; i++) {
 		struct store_message *m = &f->msgs[i];
 		struct store_entry *e = store_index_find(&ix, m->uid);
+		if (e && !current_name(f, &ix, e))
+			e = NULL;
 		int go = pick ? pick[i] : e &&
 			 (store_flags_from_name(e->file) & STORE_DELETED) &&
 			 (!uids || among(uids, nuids, m->uid));

@@ -126,6 +126,10 @@ int store_tmp_create(int dirfd, char *unique, size_t usize, char *tmp,
 int store_added_alloc(struct store_added *a, size_t n);
 int store_added_uids(int rootfd, int dirfd, struct store_added *a);
 
+/* The file "cur/UNIQUE:2,..." of a message renamed by another program,
+ * malloc'd, or NULL (store_view.c). */
+char *store_find_file(int dirfd, const char *unique);
+
 /* views (store_folder.c, store_view.c) */
 /* Note the folder's stamps as they are before a sync (for poll). */
 void store_view_note(struct store_folder *f);

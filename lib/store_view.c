@@ -134,36 +134,41 @@ int store_folder_sync(struct store_folder *f, int allow_expunge,
 	return 0;
 }
 
-/* Look in cur/ for UNIQUE:2,... (renamed by another program). */
-static int locate(struct store_folder *f, struct store_message *m)
+char *store_find_file(int dirfd, const char *unique)
 {
-	int fd = openat(f->dirfd, "cur", O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	int fd = openat(dirfd, "cur", O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 			O_CLOEXEC);
 	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	if (!d) {
 		if (fd >= 0)
 			close(fd);
-		return -1;
+		return NULL;
 	}
-	size_t n = strlen(m->unique);
+	size_t n = strlen(unique);
 	struct dirent *e;
-	int rc = -1;
+	char *file = NULL;
 	while ((e = readdir(d))) {
-		if (strncmp(e->d_name, m->unique, n) || e->d_name[n] != ':')
+		if (strncmp(e->d_name, unique, n) || e->d_name[n] != ':')
 			continue;
 		size_t len = strlen(e->d_name) + 5;
-		char *file = malloc(len);
-		if (file) {
+		if ((file = malloc(len)))
 			snprintf(file, len, "cur/%s", e->d_name);
-			free(m->file);
-			m->file = file;
-			m->flags = store_flags_from_name(file);
-			rc = 0;
-		}
 		break;
 	}
 	closedir(d);
-	return rc;
+	return file;
+}
+
+/* Look in cur/ for UNIQUE:2,... (renamed by another program). */
+static int locate(struct store_folder *f, struct store_message *m)
+{
+	char *file = store_find_file(f->dirfd, m->unique);
+	if (!file)
+		return -1;
+	free(m->file);
+	m->file = file;
+	m->flags = store_flags_from_name(file);
+	return 0;
 }
 
 int store_message_open(struct store_folder *f, size_t i)
