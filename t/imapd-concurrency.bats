@@ -155,12 +155,15 @@ PY
 	three_messages
 	run imap "$LOGIN" "a SELECT INBOX" "b FETCH 2 RFC822.SIZE"
 	mkfifo "$BATS_TEST_TMPDIR/in"
-	{ printf '%s\r\n' "$LOGIN" "a SELECT INBOX"; sleep 1
-	  printf '%s\r\n' "b FETCH 1:3 BODY.PEEK[TEXT]" "c STORE 2 +FLAGS (\\Seen)" "d NOOP" "e FETCH 1:* UID"; } |
-		"$IMAPD" > "$BATS_TEST_TMPDIR/out" 2>>"$BATS_TEST_TMPDIR/imapd.log" &
+	"$IMAPD" < "$BATS_TEST_TMPDIR/in" > "$BATS_TEST_TMPDIR/out" 2>>"$BATS_TEST_TMPDIR/imapd.log" &
 	pid=$!
-	sleep 0.5
-	rm "$MAILDIR"/cur/1000000002.M2P2.test*
+	exec 7>"$BATS_TEST_TMPDIR/in"
+	printf '%s\r\n' "$LOGIN" "a SELECT INBOX" >&7
+	for _ in $(seq 100); do grep -q '^a OK' "$BATS_TEST_TMPDIR/out" && break; sleep 0.1; done
+	rm "$MAILDIR"/cur/1000000002.M2P2.test*         # behind the session's back
+	sleep 1         # imapd looks at the folder at most once a second
+	printf '%s\r\n' "b FETCH 1:3 BODY.PEEK[TEXT]" "c STORE 2 +FLAGS (\\Seen)" "d NOOP" "e FETCH 1:* UID" >&7
+	exec 7>&-
 	wait "$pid"
 	output=$(tr -d '\r' < "$BATS_TEST_TMPDIR/out")
 	echo "$output"
