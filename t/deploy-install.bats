@@ -71,8 +71,8 @@ need_program() {
 	[ "$(ls "$SHARE/control" | wc -l)" -eq 18 ]
 	# every path to a program is /usr/sbin, none is /usr/local/sbin
 	! grep -r /usr/local/sbin "$SHARE"
-	grep -q '^ExecStart=/usr/sbin/postern-smtpd -s$' "$SHARE/systemd/postern-submission@.service"
-	grep -q '/usr/sbin/postern-log postern-log /usr/sbin/postern-imapd$' "$SHARE/inetd.conf"
+	grep -q ' /usr/sbin/postern-smtpd -s$' "$SHARE/systemd/postern-submission@.service"
+	grep -q '/usr/sbin/postern-log /usr/sbin/postern-imapd$' "$SHARE/inetd.conf"
 }
 
 @test "install: the example control files say the defaults of DESIGN.md" {
