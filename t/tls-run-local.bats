@@ -12,6 +12,7 @@ setup() {
 		> "$BATS_TEST_TMPDIR/out" 2>&1 3>&- 4>&- 5>&- &
 	RL_PID=$!
 	wait_listening $((2995 + OFF))
+	[ ! -x "$TOP/httpd/httpd" ] || wait_listening $((2080 + OFF))
 	PASS=$(cat "$RUNDIR/demo-password")
 	CA="$RUNDIR/tls/cert.pem"
 }
@@ -52,4 +53,14 @@ teardown() {
 	run curl -sS -u "demo@example.test:$PASS" "pop3://127.0.0.1:$((2110 + OFF))/"
 	[ "$status" -ne 0 ]
 	! grep -q 'event=login user' "$RUNDIR/log"
+}
+
+@test "make run: the webmail's JMAP over HTTPS on 2443 takes the password; plain HTTP on 2080 does not" {
+	[ -x "$TOP/httpd/httpd" ] || skip "httpd is not built"
+	run curl -sS --cacert "$CA" -u "demo@example.test:$PASS" -o /dev/null \
+		-w '%{http_code}' "https://127.0.0.1:$((2443 + OFF))/.well-known/jmap"
+	[ "$output" = 200 ]
+	run curl -sS -u "demo@example.test:$PASS" -o /dev/null -w '%{http_code}' \
+		"http://127.0.0.1:$((2080 + OFF))/.well-known/jmap"
+	[ "$output" != 200 ]
 }
