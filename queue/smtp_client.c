@@ -302,11 +302,11 @@ void smtp_deliver(struct delivery **d, size_t n, const char *domain)
 	char relay[sizeof conn.relay] = "";
 	size_t next = 0;
 	enum tls_policy policy;
-	if (mx && tls_policy(domain, &policy, &last) < 0) {
-		free(mx);
-		mx = NULL;
+	if (tls_policy(domain, &policy, &last) < 0) {     /* never in clear */
 		for (; next < n; next++)
 			delivery_set_rest(d[next], RESULT_DEFERRED, "", last.text);
+		free(mx);
+		return;
 	}
 	if (mx)
 		mx_resolve(domain, mx);
