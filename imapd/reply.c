@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "imapd.h"
+#include "starttls.h"
 
 enum reply reply_set(struct session *s, enum reply rc, const char *code,
 		     const char *fmt, ...)
@@ -58,14 +59,17 @@ void write_string(struct output *out, const char *p, size_t n)
 
 const char *capabilities(struct session *s)
 {
+	static const char base[] = "IMAP4rev1 LITERAL+ SASL-IR ID ENABLE "
+		"NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN IDLE SPECIAL-USE";
+	static char list[sizeof base + 64];
 	if (s->state != STATE_NOT_AUTH)
-		return "IMAP4rev1 LITERAL+ SASL-IR ID ENABLE NAMESPACE UIDPLUS "
-		       "MOVE UNSELECT CHILDREN IDLE SPECIAL-USE";
-	return session_plaintext_ok(s) ?
-		"IMAP4rev1 LITERAL+ SASL-IR ID ENABLE NAMESPACE UIDPLUS "
-		"MOVE UNSELECT CHILDREN IDLE SPECIAL-USE AUTH=PLAIN" :
-		"IMAP4rev1 LITERAL+ SASL-IR ID ENABLE NAMESPACE UIDPLUS "
-		"MOVE UNSELECT CHILDREN IDLE SPECIAL-USE LOGINDISABLED";
+		return base;
+	/* §6.2.1 (RFC 9051): STARTTLS is not offered once the link is
+	 * encrypted; LOGINDISABLED (§7.2.1) while passwords are refused. */
+	snprintf(list, sizeof list, "%s%s %s", base,
+		 !s->encrypted && starttls_available() ? " STARTTLS" : "",
+		 session_plaintext_ok(s) ? "AUTH=PLAIN" : "LOGINDISABLED");
+	return list;
 }
 
 int uid_set_format(struct bytes *out, const uint32_t *v, size_t n)
