@@ -51,6 +51,8 @@ struct session {
 	int auth_failures;
 	int bad_commands;               /* BAD replies in a row */
 	struct mailbox *box;            /* in STATE_SELECTED */
+	uint32_t *saved;                /* "$" (RFC 5182): UIDs, ascending */
+	size_t nsaved;
 	long maxsize;                   /* control "maxsize", read when needed */
 	int plaintext;                  /* -1 unknown, else plaintext_ok */
 	struct bytes code;              /* response code for the tagged reply */

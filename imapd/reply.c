@@ -56,16 +56,17 @@ void write_string(struct output *out, const char *p, size_t n)
 	output_str(out, "\"");
 }
 
+/* What every state offers; each extension here is complete. */
+#define CAPABILITIES "IMAP4rev1 LITERAL+ SASL-IR ID ENABLE NAMESPACE " \
+	"UIDPLUS MOVE UNSELECT CHILDREN IDLE SPECIAL-USE ESEARCH " \
+	"SEARCHRES WITHIN"
+
 const char *capabilities(struct session *s)
 {
 	if (s->state != STATE_NOT_AUTH)
-		return "IMAP4rev1 LITERAL+ SASL-IR ID ENABLE NAMESPACE UIDPLUS "
-		       "MOVE UNSELECT CHILDREN IDLE SPECIAL-USE";
-	return session_plaintext_ok(s) ?
-		"IMAP4rev1 LITERAL+ SASL-IR ID ENABLE NAMESPACE UIDPLUS "
-		"MOVE UNSELECT CHILDREN IDLE SPECIAL-USE AUTH=PLAIN" :
-		"IMAP4rev1 LITERAL+ SASL-IR ID ENABLE NAMESPACE UIDPLUS "
-		"MOVE UNSELECT CHILDREN IDLE SPECIAL-USE LOGINDISABLED";
+		return CAPABILITIES;
+	return session_plaintext_ok(s) ? CAPABILITIES " AUTH=PLAIN" :
+	       CAPABILITIES " LOGINDISABLED";
 }
 
 int uid_set_format(struct bytes *out, const uint32_t *v, size_t n)

@@ -29,6 +29,9 @@ imap_raw() {
 
 LOGIN="L LOGIN bob@example.test secret"
 
+# What CAPABILITY lists in every state (imapd/reply.c).
+CAPS="IMAP4rev1 LITERAL+ SASL-IR ID ENABLE NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN IDLE SPECIAL-USE ESEARCH SEARCHRES WITHIN"
+
 # deliver NAME TEXT [DIR]: a message (LF line ends) into DIR/new (default
 # $MAILDIR).
 deliver() {
