@@ -80,7 +80,7 @@ const char *capabilities(struct session *s);
 
 /* Command handlers by group: cmd_any.c, cmd_auth.c, cmd_mailbox.c,
  * cmd_select.c, cmd_fetch.c, cmd_store.c, cmd_copy.c, cmd_append.c,
- * cmd_search.c. Each parses its own arguments from p (positioned just
+ * cmd_search.c, cmd_sort.c. Each parses its own arguments from p (positioned just
  * after the command name) and must consume them to the end. */
 enum reply cmd_capability(struct session *s, struct parse *p);
 enum reply cmd_noop(struct session *s, struct parse *p);
@@ -110,6 +110,8 @@ enum reply cmd_copy(struct session *s, struct parse *p);
 enum reply cmd_move(struct session *s, struct parse *p);
 enum reply cmd_append(struct session *s, struct parse *p);
 enum reply cmd_search(struct session *s, struct parse *p);
+enum reply cmd_sort(struct session *s, struct parse *p);
+enum reply cmd_thread(struct session *s, struct parse *p);
 enum reply cmd_idle(struct session *s, struct parse *p);
 
 /* cmd_select.c: leave the selected folder (no expunge); state AUTH. */

@@ -69,6 +69,8 @@ static const struct command commands[] = {
 	{ "UNSELECT",     STATE_SELECTED, 0, AFTER_NONE,       cmd_unselect }, /* RFC 3691 */
 	{ "EXPUNGE",      STATE_SELECTED, 1, AFTER_NONE,       cmd_expunge }, /* UID: RFC 4315 */
 	{ "SEARCH",       STATE_SELECTED, 1, AFTER_NO_EXPUNGE, cmd_search },
+	{ "SORT",         STATE_SELECTED, 1, AFTER_NO_EXPUNGE, cmd_sort }, /* RFC 5256 */
+	{ "THREAD",       STATE_SELECTED, 1, AFTER_NO_EXPUNGE, cmd_thread }, /* RFC 5256 */
 	{ "FETCH",        STATE_SELECTED, 1, AFTER_NO_EXPUNGE, cmd_fetch },
 	{ "STORE",        STATE_SELECTED, 1, AFTER_NO_EXPUNGE, cmd_store },
 	{ "COPY",         STATE_SELECTED, 1, AFTER_NONE,       cmd_copy },

@@ -59,7 +59,8 @@ void write_string(struct output *out, const char *p, size_t n)
 /* What every state offers; each extension here is complete. */
 #define CAPABILITIES "IMAP4rev1 LITERAL+ SASL-IR ID ENABLE NAMESPACE " \
 	"UIDPLUS MOVE UNSELECT CHILDREN IDLE SPECIAL-USE ESEARCH " \
-	"SEARCHRES WITHIN"
+	"SEARCHRES WITHIN SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT " \
+	"THREAD=REFERENCES THREAD=REFS"
 
 const char *capabilities(struct session *s)
 {

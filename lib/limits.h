@@ -142,6 +142,10 @@
 /* A word of a Date: field ("Wednesday,", "+0000", "(comment)" parts):
  * longer words are cut, no valid date word comes near it. */
 #define MIME_DATE_WORD_MAX 32
+/* References kept per message for threading (RFC 5256 §3): the last
+ * ones, nearest the message; real chains are far shorter, and the bound
+ * keeps THREAD linear in the folder's size. */
+#define MAIL_REFERENCES_MAX 64
 /* Longest IMAP quoted string written; longer values go as literals, which
  * need no escaping and which clients read without line-length limits. */
 #define IMAP_QUOTED_MAX 1024
