@@ -15,10 +15,6 @@
 #include "message.h"
 #include "search.h"
 
-/* Sort criteria in one SORT: each key once, with REVERSE, is 9; more
- * is no client's need. */
-#define SORT_CRITERIA_MAX 16
-
 static const struct { const char *name; enum mail_sort_key key; } keys[] = {
 	{ "ARRIVAL", MAIL_SORT_ARRIVAL }, { "CC", MAIL_SORT_CC },
 	{ "DATE", MAIL_SORT_DATE }, { "FROM", MAIL_SORT_FROM },
@@ -40,7 +36,7 @@ static int sort_criteria(struct parse *p, struct mail_sort_criterion *c,
 	do {
 		if (*nc && parse_sp(p) < 0)
 			return -1;
-		if (*nc == SORT_CRITERIA_MAX) {
+		if (*nc == IMAP_SORT_CRITERIA_MAX) {
 			p->error = "Too many sort criteria";
 			return -1;
 		}
@@ -162,7 +158,7 @@ static int sort_by_size(const struct mail_sort_criterion *c, size_t nc)
 enum reply cmd_sort(struct session *s, struct parse *p)
 {
 	struct search_return r;
-	struct mail_sort_criterion c[SORT_CRITERIA_MAX];
+	struct mail_sort_criterion c[IMAP_SORT_CRITERIA_MAX];
 	struct mail_fields *store = NULL, **v = NULL;
 	size_t nc, *idx, n;
 	if (parse_sp(p) < 0 || search_return_parse(p, &r) < 0 ||

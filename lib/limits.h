@@ -102,6 +102,9 @@
 /* Keywords named in one STORE or APPEND: a folder holds at most 26 (the
  * Maildir info letters a..z), so more than this is no client's need. */
 #define IMAP_KEYWORDS_ARG_MAX 64
+/* Sort criteria in one SORT (RFC 5256): each of the 9 keys once is 9;
+ * more is no client's need. */
+#define IMAP_SORT_CRITERIA_MAX 16
 /* IDLE (RFC 2177): how long one IDLE may last (the 29 minutes after which
  * §3 says clients re-issue it, plus a margin; "idletimeout" overrides),
  * how often the folder is polled (changes show within 5 s, the issue's
