@@ -139,6 +139,18 @@ enum reply sole_mailbox_arg(struct session *s, struct parse *p,
  * a sequence number does not exist (§6.4.8 UID sets never fail). */
 enum reply message_set(struct session *s, const struct seqset *set,
 		       size_t **idx, size_t *n);
+/* cmd_status.c: STATUS items (RFC 3501 §6.3.10, SIZE: RFC 8438). */
+enum status_item {
+	STATUS_MESSAGES = 1, STATUS_RECENT = 2, STATUS_UIDNEXT = 4,
+	STATUS_UIDVALIDITY = 8, STATUS_UNSEEN = 16, STATUS_SIZE = 32,
+};
+/* "(" status-att *(SP status-att) ")" into *items (STATUS_* bits).
+ * 0, or -1 with p->error. */
+int status_items_parse(struct parse *p, int *items);
+/* "* STATUS name (...)" for the folder in dir, the items asked. 0, or
+ * -1 when the folder cannot be read (nothing written). */
+int status_write(struct session *s, const char *name, const char *dir,
+		 int items);
 /* main.c: the control file "maxsize", read once. */
 long session_maxsize(struct session *s);
 
