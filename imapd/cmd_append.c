@@ -32,6 +32,8 @@ static int append_args(struct parse *p, struct flag_args *flags,
 			return -1;
 		}
 	}
+	if (parse_peek(p) == '~')      /* literal8 (RFC 3516 §4.4) */
+		p->pos++;
 	if (parse_peek(p) != '{') {
 		p->error = "Expected a literal";
 		return -1;

@@ -175,6 +175,10 @@ static void refused(struct session *s, struct bytes *buf,
 {
 	command_tag(buf, s->tag, sizeof s->tag);
 	const char *word = "BAD", *code = "";
+	if (st == COMMAND_BINARY) {     /* RFC 3516 §4.4 */
+		code = "[UNKNOWN-CTE] ";
+		word = "NO";
+	}
 	if (st == COMMAND_TOOBIG) {
 		code = "[TOOBIG] ";
 		if (buf->len > strlen(s->tag) + 7 &&
@@ -204,7 +208,8 @@ static int session_loop(struct session *s)
 		if (st == COMMAND_OK) {
 			if (run(s, &buf))
 				s->state = STATE_LOGOUT;
-		} else if (st == COMMAND_BAD || st == COMMAND_TOOBIG) {
+		} else if (st == COMMAND_BAD || st == COMMAND_TOOBIG ||
+			   st == COMMAND_BINARY) {
 			refused(s, &buf, st, why);
 		} else if (st == COMMAND_TIMEOUT) {
 			output_str(&s->out, "* BYE Autologout; idle too long\r\n");
