@@ -102,6 +102,9 @@
 /* Keywords named in one STORE or APPEND: a folder holds at most 26 (the
  * Maildir info letters a..z), so more than this is no client's need. */
 #define IMAP_KEYWORDS_ARG_MAX 64
+/* Messages in one MULTIAPPEND (RFC 3502); together they are bounded by
+ * "maxsize" too, the one command being held in memory. */
+#define IMAP_MULTIAPPEND_MAX 1000
 /* Patterns in one LIST (RFC 5258 §3 "mbox-or-pat"): clients send a
  * handful (INBOX, Drafts, Sent/%); 32 is plenty. */
 #define IMAP_LIST_PATTERNS_MAX 32
