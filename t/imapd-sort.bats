@@ -134,3 +134,32 @@ sort_is() {
 	has_line "c BAD Command not valid in this state"
 	[ "$(ls "$MAILDIR/cur")" = "$before" ]
 }
+
+@test "SORT (DATE) and THREAD REFERENCES of 5,000 messages: the order computed independently" {
+	# (50,000 are timed by bench/imapd-bench.) Message i has a Date i
+	# minutes after a start, but 5000-i minutes every 7th; every 3rd
+	# is a reply to the one before it.
+	rm "$MAILDIR"/cur/*
+	python3 - "$MAILDIR/cur" <<'PY'
+import os, sys, time
+d = sys.argv[1]
+for i in range(5000):
+    minute = 5000 - i if i % 7 == 0 else i
+    date = time.strftime("%d %b %Y %H:%M:%S +0000", time.gmtime(1767225600 + 60 * minute))
+    refs = "References: <%d@big>\n" % (i - 1) if i % 3 == 2 else ""
+    with open(os.path.join(d, "%d.M%dP1.big:2,S" % (1700000000 + i, i)), "w") as f:
+        f.write("From: u%d@example.org\nSubject: t%d\nDate: %s\nMessage-ID: <%d@big>\n%s\nx\n"
+                % (i % 100, i, date, i, refs))
+PY
+	run imap "$LOGIN" "a EXAMINE INBOX" "b SORT (DATE) UTF-8 ALL" "c THREAD REFERENCES UTF-8 ALL"
+	has_line "b OK SORT completed"
+	has_line "c OK THREAD completed"
+	want=$(python3 -c '
+k = sorted(range(5000), key=lambda i: ((5000 - i) if i % 7 == 0 else i, i))
+print("* SORT " + " ".join(str(i + 1) for i in k))')
+	[ "$(grep '^\* SORT ' <<<"$output")" = "$want" ]
+	threads=$(grep '^\* THREAD ' <<<"$output")
+	grep -q '(2 3)' <<<"$threads"
+	[ "$(grep -o '([0-9]* [0-9]*)' <<<"$threads" | wc -l)" -eq 1666 ]
+	[ "$(grep -o '([0-9]*)' <<<"$threads" | wc -l)" -eq 1668 ]
+}
