@@ -8,7 +8,8 @@ FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	-D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -iquote lib
 FUZZ_TIME  ?= 60
 FUZZ_TARGETS += fuzz/fuzz_json
-FUZZ_json_SRCS := lib/json.c lib/json_write.c lib/bytes.c lib/mime_arena.c
+FUZZ_json_SRCS := lib/json.c lib/json_write.c lib/bytes.c lib/mime_arena.c \
+	lib/mime_encoding.c lib/base64.c
 FUZZ_TARGETS += fuzz/fuzz_mail_thread
 FUZZ_mail_thread_SRCS := lib/mail_sort.c lib/mail_thread.c lib/bytes.c \
 	lib/mime_address.c lib/mime_date.c lib/mime_encoding.c \

@@ -1,7 +1,8 @@
-/* cmd_auth.c - LOGIN (RFC 3501 §6.2.3) and AUTHENTICATE PLAIN (§6.2.2,
- * RFC 4616, SASL-IR RFC 4959). Passwords are taken only on an encrypted
+/* cmd_auth.c - STARTTLS (RFC 3501 §6.2.1, RFC 9051 §6.2.1), LOGIN
+ * (§6.2.3) and AUTHENTICATE PLAIN (§6.2.2, RFC 4616, SASL-IR RFC 4959). Passwords are taken only on an encrypted
  * link unless the control file "plaintextauth" says 1 (§11.1). */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -12,6 +13,7 @@
 #include "maildir.h"
 #include "password.h"
 #include "sasl.h"
+#include "starttls.h"
 
 int session_plaintext_ok(struct session *s)
 {
@@ -80,6 +82,30 @@ static enum reply auth_user(struct session *s, const char *user,
 	char code[512];       /* "CAPABILITY " and the list */
 	snprintf(code, sizeof code, "CAPABILITY %s", capabilities(s));
 	return reply_set(s, REPLY_OK, code, "Logged in");
+}
+
+/* The tagged OK goes through the wrapper's control pipe (starttls.h);
+ * commands the client pipelined after STARTTLS are thrown away (RFC 9051
+ * §6.2.1, option 2). The client asks for CAPABILITY again under TLS. */
+enum reply cmd_starttls(struct session *s, struct parse *p)
+{
+	char ok[IMAP_TAG_MAX + 40];
+	if (parse_end(p) < 0)
+		return REPLY_BAD;
+	if (s->encrypted)
+		return reply_set(s, REPLY_BAD, NULL, "TLS is already active");
+	if (!starttls_available())
+		return reply_set(s, REPLY_NO, NULL, "STARTTLS is not available");
+	snprintf(ok, sizeof ok, "%s OK Begin TLS negotiation now\r\n", s->tag);
+	if (starttls_start(&s->in, &s->out, ok) < 0) {
+		log_event("event=starttls-error peer=%s errno=%d", s->peer,
+			  errno);
+		return REPLY_FATAL;
+	}
+	s->encrypted = 1;
+	s->plaintext = -1;
+	log_event("event=starttls peer=%s tls=1", s->peer);
+	return REPLY_SENT;
 }
 
 enum reply cmd_login(struct session *s, struct parse *p)

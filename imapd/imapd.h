@@ -32,6 +32,7 @@ enum reply {
 	REPLY_BAD,              /* tag BAD ..., text from the parser if unset */
 	REPLY_LOGOUT,           /* OK, then the session ends */
 	REPLY_FATAL,            /* no reply: the link is gone, exit 111 */
+	REPLY_SENT,             /* the handler wrote its tagged reply (STARTTLS) */
 };
 
 struct mailbox;
@@ -40,7 +41,7 @@ struct session {
 	enum imap_state state;
 	struct input in;
 	struct output out;
-	int encrypted;                  /* -T or $SSL_PROTOCOL */
+	int encrypted;                  /* -T, $SSL_PROTOCOL or STARTTLS */
 	char peer[64];
 	char tag[IMAP_TAG_MAX + 1];     /* of the command being run */
 	const char *name;               /* its canonical name */
@@ -90,6 +91,7 @@ enum reply cmd_enable(struct session *s, struct parse *p);
 enum reply cmd_namespace(struct session *s, struct parse *p);
 enum reply cmd_login(struct session *s, struct parse *p);
 enum reply cmd_authenticate(struct session *s, struct parse *p);
+enum reply cmd_starttls(struct session *s, struct parse *p);
 enum reply cmd_create(struct session *s, struct parse *p);
 enum reply cmd_delete(struct session *s, struct parse *p);
 enum reply cmd_rename(struct session *s, struct parse *p);

@@ -20,6 +20,7 @@
 #include "mailbox.h"
 #include "password.h"
 #include "peer.h"
+#include "starttls.h"
 
 /* What a command reports of changes made elsewhere before its tagged
  * reply in the selected state (§7: EXISTS, FETCH FLAGS may come with
@@ -48,6 +49,7 @@ static const struct command commands[] = {
 	{ "LOGOUT",       STATES_ANY,     0, AFTER_NONE,       cmd_logout },
 	{ "ID",           STATES_ANY,     0, AFTER_REPORT,     cmd_id }, /* RFC 2971 */
 	/* §6.2: not authenticated */
+	{ "STARTTLS",     STATE_NOT_AUTH, 0, AFTER_NONE,       cmd_starttls },
 	{ "LOGIN",        STATE_NOT_AUTH, 0, AFTER_NONE,       cmd_login },
 	{ "AUTHENTICATE", STATE_NOT_AUTH, 0, AFTER_NONE,       cmd_authenticate },
 	/* §6.3: authenticated (and selected) */
@@ -164,7 +166,8 @@ static int run(struct session *s, struct bytes *buf)
 	if (rc == REPLY_FATAL)
 		return 1;
 	s->bad_commands = rc == REPLY_BAD ? s->bad_commands + 1 : 0;
-	tagged(s, rc, deftext);
+	if (rc != REPLY_SENT)
+		tagged(s, rc, deftext);
 	return rc == REPLY_LOGOUT;
 }
 
@@ -239,6 +242,7 @@ int main(int argc, char **argv)
 {
 	static struct session s;
 	int opt;
+	starttls_init();
 	log_init("imapd");
 	while ((opt = getopt(argc, argv, "T")) != -1) {
 		if (opt == 'T')

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "imapd.h"
+#include "starttls.h"
 
 enum reply reply_set(struct session *s, enum reply rc, const char *code,
 		     const char *fmt, ...)
@@ -65,10 +66,15 @@ void write_string(struct output *out, const char *p, size_t n)
 
 const char *capabilities(struct session *s)
 {
+	static char list[sizeof CAPABILITIES + 64];
 	if (s->state != STATE_NOT_AUTH)
 		return CAPABILITIES;
-	return session_plaintext_ok(s) ? CAPABILITIES " AUTH=PLAIN" :
-	       CAPABILITIES " LOGINDISABLED";
+	/* §6.2.1 (RFC 9051): STARTTLS is not offered once the link is
+	 * encrypted; LOGINDISABLED (§7.2.1) while passwords are refused. */
+	snprintf(list, sizeof list, "%s%s %s", CAPABILITIES,
+		 !s->encrypted && starttls_available() ? " STARTTLS" : "",
+		 session_plaintext_ok(s) ? "AUTH=PLAIN" : "LOGINDISABLED");
+	return list;
 }
 
 int uid_set_format(struct bytes *out, const uint32_t *v, size_t n)

@@ -196,6 +196,24 @@ enum input_status input_skip(struct input *in, size_t n)
 	return take_bytes(in, NULL, n);
 }
 
+void input_discard(struct input *in)
+{
+	in->start = in->end = 0;
+	while (!in->eof) {
+		struct pollfd p = { .fd = in->fd, .events = POLLIN };
+		int r = poll(&p, 1, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return;
+		ssize_t n = read(in->fd, in->buf, sizeof in->buf);
+		if (n == 0)
+			in->eof = 1;
+		else if (n < 0 && errno != EINTR)
+			return;
+	}
+}
+
 int input_wait(struct input *in, int ms)
 {
 	if (in->start != in->end || in->eof)

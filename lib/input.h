@@ -54,6 +54,12 @@ enum input_status input_skip(struct input *in, size_t n);
 /* Bytes already buffered (PIPELINING: flush replies only when 0). */
 size_t input_buffered(const struct input *in);
 
+/* Throw away every byte already buffered and every byte the fd holds
+ * right now, without waiting; a pending EOF is kept. For STARTTLS: what
+ * the client sent before TLS began must never be taken as sent after it
+ * (CVE-2011-0411). */
+void input_discard(struct input *in);
+
 /* Wait up to ms for input: 1 readable (or buffered, or EOF pending),
  * 0 nothing yet, -1 error. For IMAP IDLE. */
 int input_wait(struct input *in, int ms);

@@ -15,6 +15,7 @@
 #include "password.h"
 #include "peer.h"
 #include "session.h"
+#include "starttls.h"
 
 #define BOTH (STATE_AUTHORIZATION | STATE_TRANSACTION)
 
@@ -27,6 +28,7 @@ static const struct command {
 	{ "USER", STATE_AUTHORIZATION, command_user },
 	{ "PASS", STATE_AUTHORIZATION, command_pass },
 	{ "AUTH", STATE_AUTHORIZATION, command_auth },
+	{ "STLS", STATE_AUTHORIZATION, command_stls },
 	{ "STAT", STATE_TRANSACTION, command_stat },
 	{ "LIST", STATE_TRANSACTION, command_list },
 	{ "RETR", STATE_TRANSACTION, command_retr },
@@ -70,6 +72,9 @@ enum reply command_capa(struct session *s, char *args)
 	for (i = 0; i < sizeof always / sizeof always[0]; i++)
 		if (reply_line(s, "%s", always[i]) < 0)
 			return REPLY_FATAL;
+	if (s->state == STATE_AUTHORIZATION && stls_offered(s) &&
+	    reply_line(s, "STLS") < 0)
+		return REPLY_FATAL;
 	if (s->plaintext_ok &&
 	    (reply_line(s, "USER") < 0 || reply_line(s, "SASL PLAIN") < 0))
 		return REPLY_FATAL;
@@ -219,6 +224,15 @@ static int session_run(struct session *s)
 	return output_flush(&s->out) < 0 ? 111 : 0;
 }
 
+void session_link(struct session *s, int encrypted)
+{
+	s->encrypted = encrypted;
+	int allowed = password_allowed(s->encrypted);
+	if (allowed < 0)
+		log_event("event=control-error file=plaintextauth errno=%d", errno);
+	s->plaintext_ok = allowed == 1;     /* a broken setting fails closed */
+}
+
 /* Settings from the control files and the environment. */
 static void session_init(struct session *s, int encrypted)
 {
@@ -228,11 +242,7 @@ static void session_init(struct session *s, int encrypted)
 	/* a broken file is refused in main (settings_check) */
 	setting_value(SETTING_POP3TIMEOUT, &timeout, NULL);
 	s->state = STATE_AUTHORIZATION;
-	s->encrypted = password_link_encrypted(encrypted);
-	int allowed = password_allowed(s->encrypted);
-	if (allowed < 0)
-		log_event("event=control-error file=plaintextauth errno=%d", errno);
-	s->plaintext_ok = allowed == 1;     /* a broken setting fails closed */
+	session_link(s, password_link_encrypted(encrypted));
 	mailbox_init(&s->box);
 	input_init(&s->in, 0, (int)timeout * 1000);
 	output_init(&s->out, 1, (int)timeout * 1000);
@@ -251,6 +261,7 @@ int main(int argc, char **argv)
 	char me[256];
 	int opt, encrypted = 0, code;
 
+	starttls_init();
 	log_init("pop3d");
 	while ((opt = getopt(argc, argv, "T")) != -1) {
 		if (opt != 'T') {

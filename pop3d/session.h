@@ -41,7 +41,7 @@ enum reply {
 
 struct session {
 	enum pop3_state state;
-	int encrypted;                  /* -T or $SSL_PROTOCOL */
+	int encrypted;                  /* -T, $SSL_PROTOCOL or after STLS */
 	int plaintext_ok;               /* passwords may be sent here */
 	int auth_failures;
 	int bad_commands;
@@ -61,6 +61,9 @@ typedef enum reply (*command_handler)(struct session *s, char *args);
 enum reply command_user(struct session *s, char *args);
 enum reply command_pass(struct session *s, char *args);
 enum reply command_auth(struct session *s, char *args);
+/* stls.c: STLS (RFC 2595 §4), and whether CAPA lists it. */
+enum reply command_stls(struct session *s, char *args);
+int stls_offered(const struct session *s);
 
 /* transaction.c: TRANSACTION. */
 enum reply command_stat(struct session *s, char *args);
@@ -75,6 +78,10 @@ enum reply command_uidl(struct session *s, char *args);
 /* pop3d.c: both states. */
 enum reply command_capa(struct session *s, char *args);
 enum reply command_quit(struct session *s, char *args);
+
+/* pop3d.c: set whether the link is encrypted, and with it whether
+ * passwords may be sent (the "plaintextauth" control file). */
+void session_link(struct session *s, int encrypted);
 
 /* Write one reply line (CRLF added). Returns 0, or -1 when the
  * connection failed. */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "mx.h"
 #include "smtp_client.h"
+#include "smtp_tls.h"
 #include "smtp_wire.h"
 
 enum session_end { SESSION_DONE, SESSION_NEXT_HOST };
@@ -196,17 +197,17 @@ static enum transaction_end transaction(struct smtp_conn *c, struct delivery *d,
 	return ok ? T_CLEAN : T_BROKEN;
 }
 
-/* Connect to t and greet. 0, or -1 with *last the reason. */
-static int open_session(struct smtp_conn *c, const struct mx_target *t,
-			const struct delivery *d, struct smtp_reply *last)
+/* Greet on a connection just made: the greeting, then EHLO. 0, or -1
+ * with *last the reason; *answered is set when the server refused in its
+ * greeting (its answer, not trouble on the way). */
+static int greet_session(struct smtp_conn *c, const struct delivery *d,
+			 struct smtp_reply *last, int *answered)
 {
 	struct smtp_reply r;
-	if (smtp_connect(c, t, d->timeout_cap, &r) < 0) {
-		*last = r;
-		return -1;
-	}
+	*answered = 0;
 	if (smtp_read_reply(c, SMTP_TIMEOUT_GREETING, &r, 0) < 0 ||
 	    r.code / 100 != 2 || greet(c, d->me, &r) < 0) {
+		*answered = r.code / 100 == 4 || r.code / 100 == 5;
 		*last = r;
 		quit(c);
 		return -1;
@@ -214,15 +215,60 @@ static int open_session(struct smtp_conn *c, const struct mx_target *t,
 	return 0;
 }
 
+/* Connect to t and greet, in clear unless STARTTLS is offered and the
+ * policy wants it (smtp_tls.h); then again through stunnel, which does
+ * STARTTLS. Under "may" a failed STARTTLS or handshake falls back to
+ * clear text on the same attempt (RFC 3207 §4.1: the client decides);
+ * under "encrypt" and "verify" the host is given up. c->relay ends in
+ * " tls=1" or " tls=0". 0, or -1 with *last the reason. */
+static int open_session(struct smtp_conn *c, const struct mx_target *t,
+			const struct delivery *d, enum tls_policy policy,
+			struct smtp_reply *last)
+{
+	struct smtp_reply r;
+	int answered = 0, tls = 0;
+	if (smtp_connect(c, t, d->timeout_cap, &r) < 0) {
+		*last = r;
+		return -1;
+	}
+	if (greet_session(c, d, last, &answered) < 0)
+		return -1;
+	if (policy != TLS_NONE && c->starttls) {
+		quit(c);
+		tls = smtp_connect_tls(c, t, d->timeout_cap,
+				       policy == TLS_VERIFY, &r) == 0 &&
+		      greet_session(c, d, &r, &answered) == 0;
+		if (!tls && answered && r.code != 421) {
+			*last = r;      /* the server's own refusal */
+			return -1;
+		}
+		if (!tls && policy == TLS_MAY &&
+		    (smtp_connect(c, t, d->timeout_cap, &r) < 0 ||
+		     greet_session(c, d, &r, &answered) < 0)) {
+			*last = r;
+			return -1;
+		}
+	}
+	if (!tls && policy >= TLS_ENCRYPT) {
+		tls_refused(last, c->relay, policy == TLS_VERIFY);
+		quit(c);
+		return -1;
+	}
+	size_t len = strlen(c->relay);
+	snprintf(c->relay + len, sizeof c->relay - len, " tls=%d", tls);
+	return 0;
+}
+
 /* Deliver d[*next..n) over sessions with target t, reconnecting after a
  * transaction that left the connection unusable. *next advances past
  * every message that got its results. Returns when t fails. */
 static void try_target(struct smtp_conn *c, const struct mx_target *t,
-		       struct delivery **d, size_t n, size_t *next,
-		       struct smtp_reply *last, char *relay, size_t relay_size)
+		       enum tls_policy policy, struct delivery **d, size_t n,
+		       size_t *next, struct smtp_reply *last, char *relay,
+		       size_t relay_size)
 {
 	while (*next < n) {
-		int rc = open_session(c, t, d[*next], last);
+		int rc = open_session(c, t, d[*next], policy, last);
 		snprintf(relay, relay_size, "%s", c->relay);
 		if (rc < 0)
 			return;
@@ -255,13 +301,21 @@ void smtp_deliver(struct delivery **d, size_t n, const char *domain)
 	struct smtp_reply last = { 421, "421 4.4.1 no host to try" };
 	char relay[sizeof conn.relay] = "";
 	size_t next = 0;
+	enum tls_policy policy;
+	if (tls_policy(domain, &policy, &last) < 0) {     /* never in clear */
+		for (; next < n; next++)
+			delivery_set_rest(d[next], RESULT_DEFERRED, "", last.text);
+		free(mx);
+		return;
+	}
 	if (mx)
 		mx_resolve(domain, mx);
 	for (size_t i = 0; i < n && (!mx || mx->status != MX_OK); i++)
 		delivery_set_rest(d[i], mx && mx->status == MX_PERMANENT ? RESULT_BOUNCED :
 				  RESULT_DEFERRED, "", mx ? mx->reply : "451 4.3.0 out of memory");
 	for (size_t t = 0; mx && mx->status == MX_OK && t < mx->count && next < n; t++)
-		try_target(&conn, &mx->target[t], d, n, &next, &last, relay, sizeof relay);
+		try_target(&conn, &mx->target[t], policy, d, n, &next, &last,
+			   relay, sizeof relay);
 	for (; next < n; next++)
 		delivery_set_rest(d[next], RESULT_DEFERRED, relay, last.text);
 	free(mx);

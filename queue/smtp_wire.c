@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <sys/time.h>
 #include <unistd.h>
 #include "smtp_wire.h"
@@ -22,9 +24,7 @@ static int capped(const struct smtp_conn *c, int seconds)
 	return c->cap > 0 && c->cap < seconds ? c->cap : seconds;
 }
 
-static void made_up(struct smtp_reply *r, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void made_up(struct smtp_reply *r, int code, const char *fmt, ...)
+void smtp_made_up(struct smtp_reply *r, int code, const char *fmt, ...)
 {
 	char text[STATE_REPLY_MAX];
 	va_list ap;
@@ -35,20 +35,45 @@ static void made_up(struct smtp_reply *r, int code, const char *fmt, ...)
 	state_clean_text(r->text, sizeof r->text, text);
 }
 
-static void describe(struct smtp_conn *c, const struct mx_target *t)
+int smtp_target_address(const struct mx_target *t, char *addr, size_t size,
+			int *port)
 {
-	char addr[INET6_ADDRSTRLEN] = "?";
-	int port = 0;
+	snprintf(addr, size, "?");
+	*port = 0;
 	if (t->addr.ss_family == AF_INET) {
 		const struct sockaddr_in *s = (const void *)&t->addr;
-		inet_ntop(AF_INET, &s->sin_addr, addr, sizeof addr);
-		port = ntohs(s->sin_port);
-	} else if (t->addr.ss_family == AF_INET6) {
-		const struct sockaddr_in6 *s = (const void *)&t->addr;
-		inet_ntop(AF_INET6, &s->sin6_addr, addr, sizeof addr);
-		port = ntohs(s->sin6_port);
+		if (!inet_ntop(AF_INET, &s->sin_addr, addr, (socklen_t)size))
+			return -1;
+		*port = ntohs(s->sin_port);
+		return 0;
 	}
+	if (t->addr.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s = (const void *)&t->addr;
+		if (!inet_ntop(AF_INET6, &s->sin6_addr, addr, (socklen_t)size))
+			return -1;
+		*port = ntohs(s->sin6_port);
+		return 0;
+	}
+	return -1;
+}
+
+void smtp_conn_start(struct smtp_conn *c, const struct mx_target *t, int cap)
+{
+	char addr[INET6_ADDRSTRLEN];
+	int port;
+	memset(c, 0, sizeof *c);
+	c->cap = cap;
+	c->fd = -1;
+	c->helper = -1;
+	smtp_target_address(t, addr, sizeof addr, &port);
 	snprintf(c->relay, sizeof c->relay, "%s[%s]:%d", t->host, addr, port);
+}
+
+void smtp_conn_attach(struct smtp_conn *c, int fd)
+{
+	c->fd = fd;
+	input_init(&c->in, fd, capped(c, SMTP_TIMEOUT_GREETING) * 1000);
+	output_init(&c->out, fd, capped(c, SMTP_TIMEOUT_BLOCK) * 1000);
 }
 
 /* Wait for a non-blocking connect. 0 or -1 with errno. */
@@ -76,19 +101,16 @@ static int connect_wait(int fd, int timeout_ms)
 int smtp_connect(struct smtp_conn *c, const struct mx_target *t, int cap,
 		 struct smtp_reply *r)
 {
-	memset(c, 0, sizeof *c);
-	c->cap = cap;
-	c->fd = -1;
-	describe(c, t);
+	smtp_conn_start(c, t, cap);
 	int fd = socket(t->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
-		made_up(r, 421, "421 4.4.1 socket: %s", strerror(errno));
+		smtp_made_up(r, 421, "421 4.4.1 socket: %s", strerror(errno));
 		return -1;
 	}
 	if (connect(fd, (const struct sockaddr *)&t->addr, t->addr_len) < 0 &&
 	    (errno != EINPROGRESS ||
 	     connect_wait(fd, capped(c, SMTP_TIMEOUT_CONNECT) * 1000) < 0)) {
-		made_up(r, 421, "421 4.4.1 connect to %s: %s", c->relay, strerror(errno));
+		smtp_made_up(r, 421, "421 4.4.1 connect to %s: %s", c->relay, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -99,13 +121,11 @@ int smtp_connect(struct smtp_conn *c, const struct mx_target *t, int cap,
 	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0 ||
 	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0) {
-		made_up(r, 421, "421 4.4.1 socket setup: %s", strerror(errno));
+		smtp_made_up(r, 421, "421 4.4.1 socket setup: %s", strerror(errno));
 		close(fd);
 		return -1;
 	}
-	c->fd = fd;
-	input_init(&c->in, fd, capped(c, SMTP_TIMEOUT_GREETING) * 1000);
-	output_init(&c->out, fd, capped(c, SMTP_TIMEOUT_BLOCK) * 1000);
+	smtp_conn_attach(c, fd);
 	return 0;
 }
 
@@ -121,6 +141,8 @@ static void ehlo_keyword(struct smtp_conn *c, const char *p)
 		c->smtputf8 = 1;
 	else if (n == 4 && strncasecmp(p, "SIZE", n) == 0)
 		c->size_max = p[4] == ' ' ? strtoll(p + 5, NULL, 10) : 0;
+	else if (n == 8 && strncasecmp(p, "STARTTLS", n) == 0)
+		c->starttls = 1;
 }
 
 static void append_text(struct smtp_reply *r, const char *line, int first)
@@ -143,20 +165,20 @@ static int reply_line(struct smtp_conn *c, struct smtp_reply *r, int first,
 	int flags;
 	enum input_status s = input_line(&c->in, line, sizeof line, &len, &flags);
 	if (s == INPUT_TIMEOUT) {
-		made_up(r, 421, "421 4.4.2 %s: timeout waiting for a reply", c->relay);
+		smtp_made_up(r, 421, "421 4.4.2 %s: timeout waiting for a reply", c->relay);
 		return -1;
 	}
 	if (s != INPUT_OK || len < 3 || strspn(line, "0123456789") < 3 ||
 	    (len > 3 && line[3] != ' ' && line[3] != '-') ||
 	    line[0] < '2' || line[0] > '5') {
-		made_up(r, 421, "421 4.4.2 %s: %s", c->relay,
+		smtp_made_up(r, 421, "421 4.4.2 %s: %s", c->relay,
 			s == INPUT_EOF ? "connection closed" :
 			s == INPUT_ERROR ? "read error" : "malformed reply");
 		return -1;
 	}
 	int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
 	if (!first && code != r->code) {
-		made_up(r, 421, "421 4.4.2 %s: inconsistent multi-line reply", c->relay);
+		smtp_made_up(r, 421, "421 4.4.2 %s: inconsistent multi-line reply", c->relay);
 		return -1;
 	}
 	r->code = code;
@@ -179,7 +201,7 @@ int smtp_read_reply(struct smtp_conn *c, int timeout, struct smtp_reply *r,
 		if (rc == 1)
 			return 0;
 	}
-	made_up(r, 421, "421 4.4.2 %s: reply too long", c->relay);
+	smtp_made_up(r, 421, "421 4.4.2 %s: reply too long", c->relay);
 	return -1;
 }
 
@@ -194,7 +216,7 @@ int smtp_command(struct smtp_conn *c, const char *fmt, ...)
 
 static int write_failed(struct smtp_conn *c, struct smtp_reply *r)
 {
-	made_up(r, 421, "421 4.4.2 %s: write failed: %s", c->relay, strerror(errno));
+	smtp_made_up(r, 421, "421 4.4.2 %s: write failed: %s", c->relay, strerror(errno));
 	return -1;
 }
 
@@ -233,7 +255,7 @@ int smtp_send_body(struct smtp_conn *c, int fd, off_t offset,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			made_up(r, 451, "451 4.3.0 reading the queued message: %s",
+			smtp_made_up(r, 451, "451 4.3.0 reading the queued message: %s",
 				strerror(errno));
 			return -1;
 		}
@@ -254,4 +276,10 @@ void smtp_close(struct smtp_conn *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
+	if (c->helper > 0) {
+		kill(c->helper, SIGTERM);
+		while (waitpid(c->helper, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	c->helper = -1;
 }

@@ -10,9 +10,10 @@
 
 struct smtp_conn {
 	int fd;
+	pid_t helper;                   /* the TLS program (smtp_tls.c), or -1 */
 	int cap;                        /* seconds capping every wait; 0 none */
 	char relay[ADDRESS_DOMAIN_MAX + 80];    /* "host[address]:port" */
-	int pipelining, eightbitmime, smtputf8;
+	int pipelining, eightbitmime, smtputf8, starttls;
 	long long size_max;             /* SIZE from EHLO; 0 none given */
 	struct input in;
 	struct output out;
@@ -22,6 +23,22 @@ struct smtp_reply {
 	int code;                       /* 3 digits; 421 made up on trouble */
 	char text[STATE_REPLY_MAX];     /* lines joined by "; ", printable */
 };
+
+/* Start c for target t: fields cleared, cap set, c->relay described as
+ * "host[address]:port"; no connection yet. */
+void smtp_conn_start(struct smtp_conn *c, const struct mx_target *t, int cap);
+
+/* Speak over fd from now on (a connected socket, or the TLS program's end
+ * of a socket pair), with the reply and block timeouts. */
+void smtp_conn_attach(struct smtp_conn *c, int fd);
+
+/* The text address and port of t into addr (size bytes). 0 or -1. */
+int smtp_target_address(const struct mx_target *t, char *addr, size_t size,
+			int *port);
+
+/* Set r to a made-up reply: code and printf text (made printable). */
+void smtp_made_up(struct smtp_reply *r, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Connect to target within SMTP_TIMEOUT_CONNECT (capped by cap). 0, or
  * -1 with a made-up 4xx reply describing the failure in r. */
@@ -47,6 +64,7 @@ int smtp_flush(struct smtp_conn *c, struct smtp_reply *r);
 int smtp_send_body(struct smtp_conn *c, int fd, off_t offset,
 		   struct smtp_reply *r);
 
+/* Close the connection; end and reap the TLS program if there is one. */
 void smtp_close(struct smtp_conn *c);
 
 #endif

@@ -64,7 +64,7 @@ enum reply cmd_helo(struct session *s, char *args)
 /* EHLO (§4.1.1.1): the greeting line, then one keyword per line. */
 enum reply cmd_ehlo(struct session *s, char *args)
 {
-	const char *keywords[8];
+	const char *keywords[12];
 	char size[40];
 	long maxsize;
 	size_t n = 0, i;
@@ -74,7 +74,9 @@ enum reply cmd_ehlo(struct session *s, char *args)
 		return REPLY_SYNTAX;
 	if (setting_get(&s->maxsize, &maxsize) < 0)
 		return REPLY_CONFIG;
-	auth = s->submission ? 1 : auth_allowed(s);
+	/* Submission names AUTH even where a password would get 538, so that
+	 * a client knows it must log in; but not where STARTTLS comes first. */
+	auth = s->submission && !starttls_offered(s) ? 1 : auth_allowed(s);
 	if (auth < 0)
 		return REPLY_CONFIG;
 	hello_keep(s, args);
@@ -85,6 +87,8 @@ enum reply cmd_ehlo(struct session *s, char *args)
 	keywords[n++] = "8BITMIME";                     /* RFC 6152 */
 	keywords[n++] = "ENHANCEDSTATUSCODES";          /* RFC 2034 */
 	keywords[n++] = "SMTPUTF8";                     /* RFC 6531 */
+	if (starttls_offered(s))
+		keywords[n++] = "STARTTLS";             /* RFC 3207 */
 	if (auth)
 		keywords[n++] = "AUTH PLAIN LOGIN";     /* RFC 4954 */
 	keywords[n++] = "HELP";
@@ -134,7 +138,7 @@ enum reply cmd_help(struct session *s, char *args)
 {
 	(void)args;
 	reply_line(s, 214, "-2.0.0 postern smtpd; commands:");
-	reply_line(s, 214, "-2.0.0   HELO EHLO AUTH MAIL RCPT DATA");
+	reply_line(s, 214, "-2.0.0   HELO EHLO STARTTLS AUTH MAIL RCPT DATA");
 	reply_line(s, 214, "-2.0.0   RSET NOOP QUIT VRFY HELP");
 	reply_line(s, 214, " 2.0.0 End of HELP info");
 	return REPLY_SENT;

@@ -199,11 +199,11 @@ static enum reply data_end(struct session *s, struct receipt *m,
 		return REPLY_TEMPFAIL;
 	}
 	reply_line(s, 250, " 2.0.0 Ok: queued as %s", writer.id);
-	log_event("event=queued id=%s client=%s from=%s rcpts=%zu size=%llu%s%s",
+	log_event("event=queued id=%s client=%s from=%s rcpts=%zu size=%llu tls=%d%s%s",
 		  writer.id, s->client_ip,
 		  log_quote(s->env.sender, from, sizeof from),
-		  s->env.rcpt_count, m->size, s->auth_user[0] ? " auth=" : "",
-		  s->auth_user);
+		  s->env.rcpt_count, m->size, s->encrypted,
+		  s->auth_user[0] ? " auth=" : "", s->auth_user);
 	s->queued++;
 	if (spool_trigger(&s->spool) < 0)
 		log_event("event=trigger-error errno=%d", errno);

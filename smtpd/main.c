@@ -1,6 +1,7 @@
 /* main.c - smtpd: the SMTP server (RFC 5321), one process per connection
  * on stdin/stdout. MX mode by default; -s for message submission
- * (RFC 6409); -T when a TLS wrapper runs us. See postern-smtpd(8).
+ * (RFC 6409); -T when a TLS wrapper runs us; STARTTLS (RFC 3207) when
+ * "tlswrapper -n" gives us its control pipe. See postern-smtpd(8).
  *
  * The state machine of the protocol is the command table below: each verb
  * with the states where it is allowed, the reply when it is not, and its
@@ -17,6 +18,7 @@
 #include "password.h"
 #include "peer.h"
 #include "smtpd.h"
+#include "starttls.h"
 
 struct command {
 	const char *verb;
@@ -30,6 +32,7 @@ struct command {
 static const struct command commands[] = {
 	{"HELO", STATE_ANY,       REPLY_SEQUENCE,    cmd_helo},
 	{"EHLO", STATE_ANY,       REPLY_SEQUENCE,    cmd_ehlo},
+	{"STARTTLS", STATE_HELLO, REPLY_SEQUENCE,    cmd_starttls},
 	{"AUTH", STATE_HELLO,     REPLY_SEQUENCE,    cmd_auth},
 	{"MAIL", STATE_HELLO,     REPLY_NESTED_MAIL, cmd_mail},
 	{"RCPT", STATE_MAIL | STATE_RCPT, REPLY_NEED_MAIL, cmd_rcpt},
@@ -189,6 +192,7 @@ int main(int argc, char **argv)
 {
 	struct session *s = &session;
 
+	starttls_init();
 	log_init("smtpd");
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		log_fatal(111, "cannot ignore SIGPIPE");

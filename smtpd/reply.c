@@ -64,6 +64,8 @@ static const struct standard_reply replies[REPLY_COUNT] = {
 	[REPLY_DATA_BARE_CR_LF] = {554, "5.6.0", "Error: bare CR or LF in message", 0},
 	[REPLY_DATA_NUL]        = {554, "5.6.0", "Error: NUL in message", 0},
 	[REPLY_LOOP]            = {554, "5.4.6", "Error: too many Received: headers (mail loop)", 0},
+	[REPLY_TLS_ACTIVE]      = {503, "5.5.1", "Error: TLS already active", F_BAD},
+	[REPLY_TLS_UNAVAILABLE] = {502, "5.5.1", "Error: STARTTLS not available here", F_BAD},
 };
 
 void reply_line(struct session *s, int code, const char *fmt, ...)

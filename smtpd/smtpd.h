@@ -75,6 +75,8 @@ enum reply {
 	REPLY_DATA_BARE_CR_LF,  /* 554 5.6.0 */
 	REPLY_DATA_NUL,         /* 554 5.6.0 */
 	REPLY_LOOP,             /* 554 5.4.6 */
+	REPLY_TLS_ACTIVE,       /* 503 5.5.1 */
+	REPLY_TLS_UNAVAILABLE,  /* 502 5.5.1 */
 	REPLY_COUNT
 };
 
@@ -88,7 +90,7 @@ struct setting {
 struct session {
 	enum smtp_state state;
 	int submission;         /* -s: RFC 6409 message submission */
-	int encrypted;          /* -T or $SSL_PROTOCOL: a TLS wrapper runs us */
+	int encrypted;          /* -T, $SSL_PROTOCOL, or after STARTTLS */
 	int esmtp;              /* the client said EHLO */
 	int relayclient;        /* $RELAYCLIENT is set (tcpserver rules) */
 	int relaynet;           /* client in relaynets: -1 not yet known */
@@ -155,6 +157,12 @@ enum reply spool_space(struct session *s, long size);
 enum reply cmd_auth(struct session *s, char *args);
 /* May AUTH be offered on this link? 1 yes, 0 no, -1 configuration error. */
 int auth_allowed(struct session *s);
+
+/* tls.c */
+/* STARTTLS (RFC 3207) through the wrapper's control pipe (starttls.h). */
+enum reply cmd_starttls(struct session *s, char *args);
+/* Offer STARTTLS in the EHLO reply? */
+int starttls_offered(const struct session *s);
 
 /* policy.c */
 /* Decide on a recipient (RFC 5321 §3.3 RCPT): REPLY_OK_RCPT to accept,

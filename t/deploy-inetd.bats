@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # The installed inetd.conf fragment (etc/inetd.conf). openbsd-inetd
 # conflicts with xinetd here, so each line is run the way inetd runs it:
-# one process per connection, as the line's user (here the test user), the
-# line's program with its argv, and the connection on stdin, stdout AND
+# one process per connection, as the line's user (root: tlswrapper), the
+# line's program with its argv (setpriv's user made the test user, the
+# certificate the instance's), and the connection on stdin, stdout AND
 # stderr. postern-log must keep the log lines off the connection.
 
 load helpers
@@ -26,24 +27,35 @@ inetd_line() {
 inetd_serve() {
 	inetd_line "$1"
 	[ "${F[1]}" = stream ] && [ "${F[2]}" = tcp ] && [ "${F[3]}" = nowait ]
-	[ "${F[4]}" = postern:postern ]
+	[ "${F[4]}" = root ]
+	local argv=()
+	for a in "${F[@]:6}"; do
+		case $a in
+		--reuid=postern) a=--reuid=$DEPLOY_USER ;;
+		--regid=postern) a=--regid=$DEPLOY_USER ;;
+		/etc/postern/tls/server.pem) a=$CONF/tls/server.pem ;;
+		esac
+		argv+=("$a")
+	done
 	PORT=$(free_port)
-	bg "$LOGDIR/$1" tcpserver -q -R -H -l localhost \
-		-u "$DEPLOY_UID" -g "$(id -g "$DEPLOY_USER")" 127.0.0.1 "$PORT" \
-		bash -c 'exec 2>&1; exec -a "$1" "$0" "${@:2}"' "${F[5]}" "${F[@]:6}"
+	bg "$LOGDIR/$1" tcpserver -q -R -H -l localhost 127.0.0.1 "$PORT" \
+		bash -c 'exec 2>&1; exec -a "$1" "$0" "${@:2}"' "${F[5]}" "${argv[@]}"
 	wait_listening "$PORT"
 }
 
-@test "inetd: one line per service, on the standard ports, through postern-log" {
-	[ "$(grep -cvE '^(#|$)' "$SHARE/inetd.conf")" -eq 4 ]
-	for s in smtp:25 submission:587 pop3:110 imap2:143; do
+@test "inetd: one line per service, on the standard ports, through tlswrapper, setpriv and postern-log" {
+	local as="/usr/bin/setpriv --reuid=postern --regid=postern --init-groups $SBIN/postern-log"
+	[ "$(grep -cvE '^(#|$)' "$SHARE/inetd.conf")" -eq 7 ]
+	for s in smtp:25 submission:587 pop3:110 imap2:143 submissions:465 imaps:993 pop3s:995; do
 		[ "$(getent services "${s%:*}/tcp" | awk '{print $2}')" = "${s#*:}/tcp" ]
 		inetd_line "${s%:*}"
-		[ "${F[5]}" = "$SBIN/postern-log" ]
-		[ "${F[6]}" = postern-log ]
+		[ "${F[5]}" = /usr/bin/tlswrapper ]
+		[ "${F[6]}" = tlswrapper ]
 	done
 	inetd_line submission
-	[ "${F[*]:7}" = "$SBIN/postern-smtpd -s" ]
+	[ "${F[*]:7}" = "-q -n -f /etc/postern/tls/server.pem $as $SBIN/postern-smtpd -s" ]
+	inetd_line imaps
+	[ "${F[*]:7}" = "-q -f /etc/postern/tls/server.pem $as $SBIN/postern-imapd -T" ]
 }
 
 @test "inetd: the smtp line queues as the mail user; nothing but SMTP on the wire" {
@@ -81,5 +93,23 @@ inetd_serve() {
 	echo "$output"
 	[ "$output" = "$(printf 'greeting OK\nlogin OK\nselect OK 1\nfetch OK Subject: deploy test\nlogout BYE')" ]
 	run session_uids "$PORT" postern-imapd
+	[ "${lines[1]}" = "$DEPLOY_UID" ]
+}
+
+@test "inetd: STARTTLS on the smtp line and implicit TLS on imaps, as the mail user; the wire stays TLS" {
+	need_program postern-smtpd
+	need_program postern-imapd
+	deliver_to_alice
+	inetd_serve smtp
+	run swaks --server "127.0.0.1:$PORT" --tls --from bob@remote.test \
+		--to alice@example.test --silent 2
+	[ "$status" -eq 0 ]
+	grep -q 'with ESMTPS id' "$(find "$SPOOL/queue" -type f)"
+	inetd_serve imaps
+	run curl -sS -k -u alice@example.test:secret "imaps://127.0.0.1:$PORT/INBOX;UID=1"
+	[ "$status" -eq 0 ]
+	grep -q 'Subject: deploy test' <<<"$output"
+	run session_uids "$PORT" postern-imapd tls
+	[[ ${lines[0]} == "* OK"* ]]
 	[ "${lines[1]}" = "$DEPLOY_UID" ]
 }

@@ -51,7 +51,7 @@ setup() {
 	# default paths: no spool or mailroot control file is written
 	[ ! -e "$ROOT/etc/postern/spool" ] && [ ! -e "$ROOT/etc/postern/mailroot" ]
 	# nothing else was made
-	[ "$(find "$ROOT" | wc -l)" -eq 12 ]
+	[ "$(find "$ROOT" | wc -l)" -eq 14 ]
 }
 
 @test "setup: a second run changes nothing and keeps the users file" {
@@ -144,4 +144,37 @@ setup() {
 	[ "$status" -eq 100 ]
 	[ "$output" = "postern-setup: fatal: must run as root (it creates a user and sets owners)" ]
 	[ ! -e "$ROOT" ]
+}
+
+@test "setup: a self-signed certificate for the me host, root-only, kept on a second run" {
+	mkdir -p "$ROOT/etc/postern"
+	echo mail.example.test > "$ROOT/etc/postern/me"
+	run "$SETUP" --user "$NEWUSER" --root "$ROOT"
+	[ "$status" -eq 0 ]
+	pem="$ROOT/etc/postern/tls/server.pem"
+	[ "$(mode_owner "$ROOT/etc/postern/tls")" = "700 root:root" ]
+	[ "$(mode_owner "$pem")" = "600 root:root" ]
+	openssl x509 -in "$pem" -noout -subject | grep -q 'CN *= *mail.example.test'
+	openssl pkey -in "$pem" -noout
+	sum=$(md5sum < "$pem")
+	"$SETUP" --user "$NEWUSER" --root "$ROOT" >/dev/null
+	[ "$(md5sum < "$pem")" = "$sum" ]
+}
+
+@test "setup: --cert and --key install a given certificate; --no-tls makes none" {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$BASE/k$BATS_TEST_NUMBER.pem" -out "$BASE/c$BATS_TEST_NUMBER.pem" \
+		-days 2 -subj /CN=given.example.test 2>/dev/null
+	run "$SETUP" --user "$NEWUSER" --root "$ROOT" \
+		--cert "$BASE/c$BATS_TEST_NUMBER.pem" --key "$BASE/k$BATS_TEST_NUMBER.pem"
+	[ "$status" -eq 0 ]
+	pem="$ROOT/etc/postern/tls/server.pem"
+	[ "$(cat "$BASE/k$BATS_TEST_NUMBER.pem" "$BASE/c$BATS_TEST_NUMBER.pem")" = "$(cat "$pem")" ]
+	[ "$(mode_owner "$pem")" = "600 root:root" ]
+	run "$SETUP" --user "$NEWUSER" --root "$ROOT.notls" --no-tls
+	[ "$status" -eq 0 ]
+	[ ! -e "$ROOT.notls/etc/postern/tls" ]
+	run "$SETUP" --user "$NEWUSER" --root "$ROOT.x" --cert "$BASE/c$BATS_TEST_NUMBER.pem"
+	[ "$status" -eq 64 ]
+	[ ! -e "$ROOT.x" ]
 }

@@ -24,34 +24,42 @@ unit_value() {
 
 # activate NAME: serve postern-NAME@.service's ExecStart per connection as
 # systemd would for postern-NAME.socket, on a free port instead of the
-# unit's, as the test user instead of User=postern.
+# unit's, with the test user instead of postern in its setpriv and the
+# instance's certificate. Like the unit, it starts as root (for tlswrapper).
 activate() {
 	local svc="$SHARE/systemd/postern-$1@.service" cmd
-	[ "$(unit_value "$svc" User)" = postern ]
-	[ "$(unit_value "$svc" Group)" = postern ]
+	[ -z "$(unit_value "$svc" User)" ]
 	[ "$(unit_value "$svc" StandardInput)" = socket ]
 	[ "$(unit_value "$SHARE/systemd/postern-$1.socket" Accept)" = yes ]
-	read -r -a cmd <<< "$(unit_value "$svc" ExecStart)"
+	read -r -a cmd <<< "$(unit_value "$svc" ExecStart |
+		sed -e "s/=postern /=$DEPLOY_USER /g" -e "s|/etc/postern/tls/|$CONF/tls/|")"
 	PORT=$(free_port)
 	bg "$LOGDIR/$1" systemd-socket-activate --accept --inetd -l "127.0.0.1:$PORT" \
-		-E POSTERN_CONF="$CONF" -E ASAN_OPTIONS -E UBSAN_OPTIONS \
-		setpriv --reuid="$DEPLOY_USER" --regid="$DEPLOY_USER" --init-groups \
-		"${cmd[@]}"
+		-E POSTERN_CONF="$CONF" -E ASAN_OPTIONS -E UBSAN_OPTIONS "${cmd[@]}"
 	wait_listening "$PORT"
 }
 
-@test "systemd: sockets on 25, 587, 110, 143; services name the installed programs" {
+@test "systemd: sockets on 25, 587, 110, 143, 465, 993, 995; services name the installed programs" {
+	local tls="/usr/bin/tlswrapper -n -f /etc/postern/tls/server.pem"
+	local implicit="/usr/bin/tlswrapper -f /etc/postern/tls/server.pem"
+	local as="/usr/bin/setpriv --reuid=postern --regid=postern --init-groups"
 	[ "$(unit_value "$SHARE/systemd/postern-smtp.socket" ListenStream)" = 25 ]
 	[ "$(unit_value "$SHARE/systemd/postern-submission.socket" ListenStream)" = 587 ]
 	[ "$(unit_value "$SHARE/systemd/postern-pop3.socket" ListenStream)" = 110 ]
 	[ "$(unit_value "$SHARE/systemd/postern-imap.socket" ListenStream)" = 143 ]
-	[ "$(unit_value "$SHARE/systemd/postern-smtp@.service" ExecStart)" = "$SBIN/postern-smtpd" ]
-	[ "$(unit_value "$SHARE/systemd/postern-submission@.service" ExecStart)" = "$SBIN/postern-smtpd -s" ]
-	[ "$(unit_value "$SHARE/systemd/postern-pop3@.service" ExecStart)" = "$SBIN/postern-pop3d" ]
-	[ "$(unit_value "$SHARE/systemd/postern-imap@.service" ExecStart)" = "$SBIN/postern-imapd" ]
+	[ "$(unit_value "$SHARE/systemd/postern-submissions.socket" ListenStream)" = 465 ]
+	[ "$(unit_value "$SHARE/systemd/postern-imaps.socket" ListenStream)" = 993 ]
+	[ "$(unit_value "$SHARE/systemd/postern-pop3s.socket" ListenStream)" = 995 ]
+	[ "$(unit_value "$SHARE/systemd/postern-smtp@.service" ExecStart)" = "$tls $as $SBIN/postern-smtpd" ]
+	[ "$(unit_value "$SHARE/systemd/postern-submission@.service" ExecStart)" = "$tls $as $SBIN/postern-smtpd -s" ]
+	[ "$(unit_value "$SHARE/systemd/postern-pop3@.service" ExecStart)" = "$tls $as $SBIN/postern-pop3d" ]
+	[ "$(unit_value "$SHARE/systemd/postern-imap@.service" ExecStart)" = "$tls $as $SBIN/postern-imapd" ]
+	[ "$(unit_value "$SHARE/systemd/postern-submissions@.service" ExecStart)" = "$implicit $as $SBIN/postern-smtpd -s -T" ]
+	[ "$(unit_value "$SHARE/systemd/postern-pop3s@.service" ExecStart)" = "$implicit $as $SBIN/postern-pop3d -T" ]
+	[ "$(unit_value "$SHARE/systemd/postern-imaps@.service" ExecStart)" = "$implicit $as $SBIN/postern-imapd -T" ]
 	[ "$(unit_value "$SHARE/systemd/postern-runner.service" ExecStart)" = "$SBIN/postern-runner" ]
+	[ "$(unit_value "$SHARE/systemd/postern-runner.service" User)" = postern ]
 	for u in "$SHARE"/systemd/*.service; do
-		[ "$(unit_value "$u" User)" = postern ]
 		[ "$(unit_value "$u" NoNewPrivileges)" = yes ]
 		[ "$(unit_value "$u" UMask)" = 0077 ]
 	done
@@ -69,7 +77,8 @@ activate() {
 		[ -x "$p" ] || skip "$(basename "$p") is not built yet"
 	done
 	run systemd-analyze verify --man=no "$d"/*.socket "$d"/*.service \
-		"$d/postern-smtp@1.service" "$d/postern-imap@1.service"
+		"$d/postern-smtp@1.service" "$d/postern-imap@1.service" \
+		"$d/postern-imaps@1.service"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
@@ -149,4 +158,23 @@ activate() {
 	grep -q '^Subject: runner unit' "$f"
 	[ "$(mode_owner "$f")" = "600 $DEPLOY_USER:$DEPLOY_USER" ]
 	[ "$(ps -o uid= -p "${SERVER_PIDS[0]}" | tr -d ' ')" = "$DEPLOY_UID" ]
+}
+
+@test "systemd: STARTTLS on postern-submission and implicit TLS on postern-pop3s, as the mail user" {
+	need_program postern-smtpd
+	need_program postern-pop3d
+	deliver_to_alice
+	activate submission
+	run swaks --server "127.0.0.1:$PORT" --tls --auth PLAIN \
+		--auth-user alice@example.test --auth-password secret \
+		--from alice@example.test --to alice@example.test --silent 2
+	[ "$status" -eq 0 ]
+	grep -q 'with ESMTPSA id' "$(find "$SPOOL/queue" -type f)"
+	activate pop3s
+	run curl -sS -k -u alice@example.test:secret "pop3s://127.0.0.1:$PORT/1"
+	[ "$status" -eq 0 ]
+	grep -q 'Subject: deploy test' <<<"$output"
+	run session_uids "$PORT" postern-pop3d tls
+	[[ ${lines[0]} == "+OK"* ]]
+	[ "${lines[1]}" = "$DEPLOY_UID" ]
 }

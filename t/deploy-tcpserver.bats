@@ -25,7 +25,13 @@ run_script() {
 }
 
 @test "tcpserver: the run scripts name the installed programs" {
-	grep -q "^	\"\$IP\" \"\$PORT\" $SBIN/postern-smtpd\$" "$SHARE/tcpserver/postern-smtp/run"
+	grep -q "^	$SBIN/postern-smtpd\$" "$SHARE/tcpserver/postern-smtp/run"
+	grep -q "$SBIN/postern-smtpd -s -T\$" "$SHARE/tcpserver/postern-submissions/run"
+	grep -q "$SBIN/postern-pop3d -T\$" "$SHARE/tcpserver/postern-pop3s/run"
+	grep -q "$SBIN/postern-imapd -T\$" "$SHARE/tcpserver/postern-imaps/run"
+	for s in smtp submission pop3 imap; do
+		grep -q 'tlswrapper -n -f "$TLS_PEM" \\$' "$SHARE/tcpserver/postern-$s/run"
+	done
 	grep -q "$SBIN/postern-smtpd -s\$" "$SHARE/tcpserver/postern-submission/run"
 	grep -q "$SBIN/postern-pop3d\$" "$SHARE/tcpserver/postern-pop3/run"
 	grep -q "$SBIN/postern-imapd\$" "$SHARE/tcpserver/postern-imap/run"
@@ -163,4 +169,45 @@ run_script() {
 	done
 	cat "$LOGDIR/runner"
 	grep -q '^Subject: from root' "$MAILROOT"/example.test/alice/new/*
+}
+
+@test "tcpserver: STARTTLS on submission (tlswrapper -n), the session as the mail user; passwords only under TLS" {
+	need_program postern-smtpd
+	run_script postern-submission
+	run swaks --server "127.0.0.1:$PORT" --auth PLAIN --auth-user alice@example.test \
+		--auth-password secret --from alice@example.test --to alice@example.test
+	[ "$status" -ne 0 ]
+	[ "$(queue_count)" -eq 0 ]
+	run swaks --server "127.0.0.1:$PORT" --tls --auth PLAIN \
+		--auth-user alice@example.test --auth-password secret \
+		--from alice@example.test --to alice@example.test --silent 2
+	[ "$status" -eq 0 ]
+	f=$(find "$SPOOL/queue" -type f)
+	grep -q 'with ESMTPSA id' "$f"
+	[ "$(mode_owner "$f")" = "600 $DEPLOY_USER:$DEPLOY_USER" ]
+	run session_uids "$PORT" postern-smtpd
+	[ "${lines[1]}" = "$DEPLOY_UID" ]
+}
+
+@test "tcpserver: implicit TLS on submissions, pop3s and imaps, as the mail user" {
+	need_program postern-imapd
+	deliver_to_alice
+	PEM="$CONF/tls/server.pem"
+	run_script postern-submissions
+	run curl -sS -k "smtps://127.0.0.1:$PORT" -u alice@example.test:secret \
+		--mail-from alice@example.test --mail-rcpt alice@example.test \
+		-T <(printf 'Subject: s\r\n\r\nx\r\n')
+	[ "$status" -eq 0 ]
+	[ "$(queue_count)" -eq 1 ]
+	run_script postern-pop3s
+	run curl -sS -k -u alice@example.test:secret "pop3s://127.0.0.1:$PORT/1"
+	[ "$status" -eq 0 ]
+	grep -q 'Subject: deploy test' <<<"$output"
+	run_script postern-imaps
+	run curl -sS -k -u alice@example.test:secret "imaps://127.0.0.1:$PORT/INBOX;UID=1"
+	[ "$status" -eq 0 ]
+	grep -q 'Subject: deploy test' <<<"$output"
+	run session_uids "$PORT" postern-imapd tls
+	[[ ${lines[0]} == "* OK"* ]]
+	[ "${lines[1]}" = "$DEPLOY_UID" ]
 }

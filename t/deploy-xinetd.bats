@@ -24,10 +24,13 @@ teardown() {
 # a free port (UNLISTED), run as the test user with this instance's
 # control directory, the servers' log lines into $LOGDIR/servers (postern-log
 # -f, where the shipped config sends them to syslog). Sets P_smtp
-# P_submission P_pop3 P_imap2.
+# P_submission P_pop3 P_imap2 P_submissions P_imaps P_pop3s. tlswrapper
+# runs as root, as shipped; setpriv's user becomes the test user and the
+# certificate the instance's.
 xinetd_start() {
-	local conf="$BATS_TEST_TMPDIR/xinetd.conf" name
+	local conf="$BATS_TEST_TMPDIR/xinetd.conf" name log="$SBIN/postern-log"
 	P_smtp=$(free_port) P_submission=$(free_port) P_pop3=$(free_port) P_imap2=$(free_port)
+	P_submissions=$(free_port) P_imaps=$(free_port) P_pop3s=$(free_port)
 	while IFS= read -r line; do
 		case $line in
 		"service "*)
@@ -36,31 +39,36 @@ xinetd_start() {
 		"{")
 			local port="P_$name"
 			printf '{\n\ttype = UNLISTED\n\tbind = 127.0.0.1\n\tport = %s\n' "${!port}" ;;
-		*"user            = postern")
-			printf '\tuser = %s\n' "$DEPLOY_USER" ;;
-		*"group           = postern")
-			printf '\tgroup = %s\n' "$DEPLOY_USER" ;;
 		*"env             = POSTERN_CONF=/etc/postern")
 			printf '\tenv = POSTERN_CONF=%s ASAN_OPTIONS=%s UBSAN_OPTIONS=%s\n' \
 				"$CONF" "$ASAN_OPTIONS" "$UBSAN_OPTIONS" ;;
 		*"server_args     = "*)
-			printf '\tserver_args = -f %s %s\n' "$LOGDIR/servers" "${line#*= }" ;;
+			line=${line//=postern /=$DEPLOY_USER }
+			line=${line//\/etc\/postern\/tls\//$CONF/tls/}
+			printf '%s\n' "${line/$log /$log -f $LOGDIR/servers }" ;;
 		*)
 			printf '%s\n' "$line" ;;
 		esac
 	done < "$SHARE/xinetd.d/postern" > "$conf"
 	bg "$LOGDIR/xinetd" xinetd -dontfork -f "$conf" -pidfile "$BATS_TEST_TMPDIR/xinetd.pid"
 	wait_listening "$P_smtp" && wait_listening "$P_submission" &&
-		wait_listening "$P_pop3" && wait_listening "$P_imap2"
+		wait_listening "$P_pop3" && wait_listening "$P_imap2" &&
+		wait_listening "$P_imaps"
 }
 
-@test "xinetd: the config names postern-log and the installed programs" {
-	[ "$(grep -c '^	server          = '"$SBIN"'/postern-log$' "$SHARE/xinetd.d/postern")" -eq 4 ]
-	grep -q "^	server_args     = $SBIN/postern-smtpd\$" "$SHARE/xinetd.d/postern"
-	grep -q "^	server_args     = $SBIN/postern-smtpd -s\$" "$SHARE/xinetd.d/postern"
-	grep -q "^	server_args     = $SBIN/postern-pop3d\$" "$SHARE/xinetd.d/postern"
-	grep -q "^	server_args     = $SBIN/postern-imapd\$" "$SHARE/xinetd.d/postern"
-	[ "$(grep -c '^	user            = postern$' "$SHARE/xinetd.d/postern")" -eq 4 ]
+@test "xinetd: the config names tlswrapper, setpriv, postern-log and the installed programs" {
+	local c="$SHARE/xinetd.d/postern"
+	local as="/usr/bin/setpriv --reuid=postern --regid=postern --init-groups $SBIN/postern-log"
+	local tls="-q -n -f /etc/postern/tls/server.pem $as" implicit="-q -f /etc/postern/tls/server.pem $as"
+	[ "$(grep -c '^	server          = /usr/bin/tlswrapper$' "$c")" -eq 7 ]
+	grep -q "^	server_args     = $tls $SBIN/postern-smtpd\$" "$c"
+	grep -q "^	server_args     = $tls $SBIN/postern-smtpd -s\$" "$c"
+	grep -q "^	server_args     = $tls $SBIN/postern-pop3d\$" "$c"
+	grep -q "^	server_args     = $tls $SBIN/postern-imapd\$" "$c"
+	grep -q "^	server_args     = $implicit $SBIN/postern-smtpd -s -T\$" "$c"
+	grep -q "^	server_args     = $implicit $SBIN/postern-pop3d -T\$" "$c"
+	grep -q "^	server_args     = $implicit $SBIN/postern-imapd -T\$" "$c"
+	[ "$(grep -c '^	user            = root$' "$c")" -eq 7 ]
 }
 
 @test "xinetd: smtp queues as the mail user; its log lines never reach the client" {
@@ -118,4 +126,22 @@ xinetd_start() {
 	run session_uids "$P_imap2" postern-imapd
 	[ "${lines[1]}" = "$DEPLOY_UID" ]
 	grep -q '^postern-imapd: ' "$LOGDIR/servers"
+}
+
+@test "xinetd: STARTTLS on submission and implicit TLS on imaps, as the mail user" {
+	need_program postern-smtpd
+	need_program postern-imapd
+	deliver_to_alice
+	xinetd_start
+	run swaks --server "127.0.0.1:$P_submission" --tls --auth PLAIN \
+		--auth-user alice@example.test --auth-password secret \
+		--from alice@example.test --to alice@example.test --silent 2
+	[ "$status" -eq 0 ]
+	grep -q 'with ESMTPSA id' "$(find "$SPOOL/queue" -type f)"
+	run curl -sS -k -u alice@example.test:secret "imaps://127.0.0.1:$P_imaps/INBOX;UID=1"
+	[ "$status" -eq 0 ]
+	grep -q 'Subject: deploy test' <<<"$output"
+	run session_uids "$P_imaps" postern-imapd tls
+	[[ ${lines[0]} == "* OK"* ]]
+	[ "${lines[1]}" = "$DEPLOY_UID" ]
 }

@@ -68,9 +68,11 @@ need_program() {
 
 # bg LOG CMD...: start CMD in the background, its output into LOG, to be
 # stopped by server_stop_all. CMD must exec the daemon (so $! is it).
+# (fds 3 to 5 closed: tlswrapper -n needs 5 free, and takes it itself when
+# 3 and 4 are open.)
 bg() {
 	local log=$1; shift
-	"$@" >>"$log" 2>&1 3>&- &
+	"$@" >>"$log" 2>&1 3>&- 4>&- 5>&- &
 	SERVER_PIDS+=($!)
 }
 

@@ -76,3 +76,9 @@ load helpers
 	[ "$status" -eq 0 ]
 }
 
+@test "input: discard buffered and waiting" {
+	run "$TOP/t/unit/test_input" discard_buffered_and_waiting
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+

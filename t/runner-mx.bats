@@ -24,7 +24,7 @@ scenario() {
 	[ "$(queue_count)" -eq 0 ]
 	grep -q "RCPT TO:<dave@mx.test>" "$BATS_TEST_TMPDIR/fake-127.0.0.2/transcript"
 	[ ! -e "$BATS_TEST_TMPDIR/fake-127.0.0.3/transcript" ]
-	grep -q 'rcpt=dave@mx.test result=sent relay=mx1.mx.test\[127.0.0.2\]:25' "$RUNNER_LOG"
+	grep -q 'rcpt=dave@mx.test result=sent relay="mx1.mx.test\[127.0.0.2\]:25 tls=0"' "$RUNNER_LOG"
 }
 
 @test "mx: the next MX when the first refuses connections" {
@@ -32,7 +32,7 @@ scenario() {
 	scenario 127.0.0.3
 	[ "$(queue_count)" -eq 0 ]
 	grep -q "RCPT TO:<dave@mx.test>" "$BATS_TEST_TMPDIR/fake-127.0.0.3/transcript"
-	grep -q 'relay=mx2.mx.test\[127.0.0.3\]:25' "$RUNNER_LOG"
+	grep -q 'relay="mx2.mx.test\[127.0.0.3\]:25 tls=0"' "$RUNNER_LOG"
 }
 
 @test "mx: the next MX when the first greets with 421" {

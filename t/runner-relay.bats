@@ -30,7 +30,7 @@ T() { cat "$BATS_TEST_TMPDIR/${1:-fake}/transcript"; }
 	body=$(cat "$BATS_TEST_TMPDIR/fake/msg-1")
 	[[ "$body" == *$'Subject: relayed\r\n'* ]]
 	[[ "$body" == *$'\r\n..leading dot\r\nlast\r' ]]  # $() ate the last LF
-	grep -q "rcpt=dave@remote.test result=sent relay=127.0.0.1\[127.0.0.1\]:$FAKE_PORT reply=\"250 2.0.0 queued as fake1\"" "$RUNNER_LOG"
+	grep -q "rcpt=dave@remote.test result=sent relay=\"127.0.0.1\[127.0.0.1\]:$FAKE_PORT tls=0\" reply=\"250 2.0.0 queued as fake1\"" "$RUNNER_LOG"
 }
 
 @test "relay: recipients grouped per domain, one transaction each" {

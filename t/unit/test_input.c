@@ -257,6 +257,30 @@ static void wait_for_input(void)
 	reap(fd);
 }
 
+/* STARTTLS: what is buffered and what waits in the pipe is thrown away;
+ * what comes later is read. */
+static void discard_buffered_and_waiting(void)
+{
+	int p[2];
+	CHECK(pipe(p) == 0);
+	CHECK(write(p[1], "STARTTLS\r\nRSET\r\n", 16) == 16);
+	input_init(&in, p[0], 5000);
+	size_t len; int flags;
+	CHECK(read_line(&len, &flags) == INPUT_OK);
+	CHECK(strcmp(line, "STARTTLS") == 0);
+	CHECK(input_buffered(&in) == 6);
+	CHECK(write(p[1], "MAIL FROM:<a@b>\r\n", 17) == 17);
+	input_discard(&in);
+	CHECK(input_buffered(&in) == 0);
+	CHECK(input_wait(&in, 0) == 0);
+	CHECK(write(p[1], "EHLO x\r\n", 8) == 8);
+	CHECK(read_line(&len, &flags) == INPUT_OK);
+	CHECK(strcmp(line, "EHLO x") == 0);
+	close(p[1]);
+	CHECK(read_line(&len, &flags) == INPUT_EOF);
+	close(p[0]);
+}
+
 static const struct check_case cases[] = {
 	{ "one_megabyte_line", one_megabyte_line },
 	{ "exact_bound", exact_bound },
@@ -270,6 +294,7 @@ static const struct check_case cases[] = {
 	{ "raw_bytes_keep_read_ahead", raw_bytes_keep_read_ahead },
 	{ "raw_bytes_large_and_eof", raw_bytes_large_and_eof },
 	{ "wait_for_input", wait_for_input },
+	{ "discard_buffered_and_waiting", discard_buffered_and_waiting },
 	{ NULL, NULL },
 };
 
