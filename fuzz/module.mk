@@ -10,6 +10,11 @@ FUZZ_TIME  ?= 60
 FUZZ_TARGETS += fuzz/fuzz_json
 FUZZ_json_SRCS := lib/json.c lib/json_write.c lib/bytes.c lib/mime_arena.c \
 	lib/mime_encoding.c lib/base64.c
+FUZZ_TARGETS += fuzz/fuzz_mail_thread
+FUZZ_mail_thread_SRCS := lib/mail_sort.c lib/mail_thread.c lib/bytes.c \
+	lib/mime_address.c lib/mime_date.c lib/mime_encoding.c \
+	lib/mime_header.c lib/mime_search.c lib/mime_arena.c lib/base64.c \
+	lib/mime.c lib/mime_section.c
 
 fuzz/fuzz_%: fuzz/fuzz_%.c
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_$*_SRCS) -lm

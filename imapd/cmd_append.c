@@ -1,5 +1,8 @@
-/* cmd_append.c - APPEND (RFC 3501 §6.3.11) with APPENDUID (RFC 4315).
- * append = "APPEND" SP mailbox [SP flag-list] [SP date-time] SP literal */
+/* cmd_append.c - APPEND (RFC 3501 §6.3.11) with APPENDUID (RFC 4315),
+ * MULTIAPPEND (RFC 3502) and literal8 (RFC 3516 §4.4).
+ * append = "APPEND" SP mailbox 1*append-message
+ * append-message = SP [flag-list SP] [date-time SP] (literal / literal8)
+ * All the messages are stored, or none. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,66 +13,108 @@
 #include "mailbox.h"
 #include "message.h"
 
-static int append_args(struct parse *p, struct flag_args *flags,
-		       time_t *date, struct string *msg)
+/* One message of an APPEND: [flag-list SP] [date-time SP] literal. */
+struct append_message {
+	struct flag_args flags;
+	time_t date;
+	struct string text;
+};
+
+static int append_message(struct parse *p, struct append_message *m)
 {
 	struct string d;
-	memset(flags, 0, sizeof *flags);
-	*date = 0;
-	if (parse_sp(p) < 0)
-		return -1;
+	memset(m, 0, sizeof *m);
 	if (parse_peek(p) == '(' &&
-	    (flag_list_parse(p, flags) < 0 || parse_sp(p) < 0))
+	    (flag_list_parse(p, &m->flags) < 0 || parse_sp(p) < 0))
 		return -1;
 	if (parse_peek(p) == '"') {
 		if (parse_string(p, &d) < 0 || parse_sp(p) < 0)
 			return -1;
-		if (parse_date_time(d.s, date) < 0) {
+		if (parse_date_time(d.s, &m->date) < 0) {
 			p->error = "Invalid date-time";
 			return -1;
 		}
 	}
+	if (parse_peek(p) == '~')      /* literal8 (RFC 3516 §4.4) */
+		p->pos++;
 	if (parse_peek(p) != '{') {
 		p->error = "Expected a literal";
 		return -1;
 	}
-	return parse_string(p, msg) < 0 ? -1 : parse_end(p);
+	return parse_string(p, &m->text);
 }
 
-enum reply cmd_append(struct session *s, struct parse *p)
+/* 1*(SP message) to the end (RFC 3502 §6.3.11: MULTIAPPEND); the
+ * messages in *v (memory from p), *n of them. 0 or -1. */
+static int append_args(struct parse *p, struct append_message **v, size_t *n)
 {
-	const char *name;
-	char dir[PATH_MAX_POSTERN];
-	struct flag_args flags;
-	time_t date;
-	struct string msg;
+	*v = parse_alloc(p, IMAP_MULTIAPPEND_MAX * sizeof **v);
+	*n = 0;
+	if (!*v)
+		return -1;
+	do {
+		if (*n == IMAP_MULTIAPPEND_MAX) {
+			p->error = "Too many messages";
+			return -1;
+		}
+		if (parse_sp(p) < 0 || append_message(p, &(*v)[(*n)++]) < 0)
+			return -1;
+	} while (!parse_at_end(p));
+	return 0;
+}
+
+/* Store v[0..n) all or nothing and answer with APPENDUID (RFC 4315 §3:
+ * APPENDUID uidvalidity uid-set). */
+static enum reply append_store(struct session *s, const char *name,
+			       const char *dir, struct append_message *v,
+			       size_t n)
+{
+	struct store_new m[IMAP_MULTIAPPEND_MAX];
 	struct store_added a;
-	if (parse_sp(p) < 0)
-		return REPLY_BAD;
-	enum reply rc = mailbox_arg(s, p, &name, dir, sizeof dir);
-	if (rc != REPLY_OK)
-		return rc;
-	if (append_args(p, &flags, &date, &msg) < 0)
-		return REPLY_BAD;
-	if (!folder_exists(s->maildir, name))
-		return reply_set(s, REPLY_NO, "TRYCREATE", "No such mailbox");
-	if (msg.len == 0)
-		return reply_set(s, REPLY_NO, NULL, "Empty message");
-	/* the store commits it (nothing is left when that fails) and
-	 * gives it its UID */
-	if (store_append(&s->store, name, msg.s, msg.len, flags.flags,
-			 flags.keyword, flags.count, date, &a) < 0) {
+	for (size_t i = 0; i < n; i++)
+		m[i] = (struct store_new){ v[i].text.s, v[i].text.len,
+			v[i].flags.flags, v[i].flags.keyword, v[i].flags.count,
+			v[i].date };
+	/* the store commits them (nothing is left when that fails) and
+	 * gives them their UIDs */
+	if (store_append(&s->store, name, m, n, &a) < 0) {
 		if (errno == E2BIG)
 			return reply_set(s, REPLY_NO, "LIMIT",
 					 "A folder holds at most 26 keywords");
 		log_event("event=append-error folder=%s errno=%d", dir, errno);
 		return reply_set(s, REPLY_NO, "SERVERBUG", "Cannot save message");
 	}
-	char code[80];
-	snprintf(code, sizeof code, "APPENDUID %lu %lu",
-		 (unsigned long)a.uidvalidity, (unsigned long)a.uids[0]);
-	reply_set(s, REPLY_OK, code, NULL);
+	struct bytes code;
+	bytes_init(&code, 64 + 24 * n);
+	if (bytes_appendf(&code, "APPENDUID %lu ",
+			  (unsigned long)a.uidvalidity) == 0 &&
+	    uid_set_format(&code, a.uids, a.n) == 0)
+		reply_set(s, REPLY_OK, bytes_str(&code), NULL);
+	bytes_free(&code);
 	store_added_free(&a);
+	return REPLY_OK;
+}
+
+enum reply cmd_append(struct session *s, struct parse *p)
+{
+	const char *name;
+	char dir[PATH_MAX_POSTERN];
+	struct append_message *v;
+	size_t n;
+	if (parse_sp(p) < 0)
+		return REPLY_BAD;
+	enum reply rc = mailbox_arg(s, p, &name, dir, sizeof dir);
+	if (rc != REPLY_OK)
+		return rc;
+	if (append_args(p, &v, &n) < 0)
+		return REPLY_BAD;
+	if (!folder_exists(s->maildir, name))
+		return reply_set(s, REPLY_NO, "TRYCREATE", "No such mailbox");
+	for (size_t i = 0; i < n; i++)  /* RFC 3502: cancels the append */
+		if (v[i].text.len == 0)
+			return reply_set(s, REPLY_NO, NULL, "Empty message");
+	if ((rc = append_store(s, name, dir, v, n)) != REPLY_OK)
+		return rc;
 	if (s->box && !strcmp(s->box->name, name))
 		session_refresh(s, 1);
 	return REPLY_OK;

@@ -79,7 +79,7 @@ static enum reply auth_user(struct session *s, const char *user,
 		log_event("event=special-use-error");
 	log_event("event=login user=%s peer=%s",
 		  log_quote(s->user, q, sizeof q), s->peer);
-	char code[160];
+	char code[512];       /* "CAPABILITY " and the list */
 	snprintf(code, sizeof code, "CAPABILITY %s", capabilities(s));
 	return reply_set(s, REPLY_OK, code, "Logged in");
 }

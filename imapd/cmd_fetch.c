@@ -16,13 +16,6 @@
 #include "mime.h"
 #include "mime_header.h"
 
-/* What one message's response is built from. */
-struct fetch_data {
-	struct message_data md;
-	struct mime_message *mime;      /* when the request needs it */
-	struct bytes tmp;               /* built strings */
-};
-
 /* The octets of a section into *p and *n. -1: no such part. */
 static int section_text(const struct fetch_att *a, struct fetch_data *d,
 			const char **p, size_t *n)
@@ -131,6 +124,10 @@ static void write_att(struct session *s, const struct fetch_att *a,
 		break;
 	case FETCH_SECTION:
 		write_section(s, a, d);
+		break;
+	case FETCH_BINARY:
+	case FETCH_BINARY_SIZE:
+		write_binary(s, a, d);
 		break;
 	}
 }
@@ -264,7 +261,7 @@ enum reply cmd_fetch(struct session *s, struct parse *p)
 	     r.need_structure || r.need_body) && cache_load(s->box) < 0)
 		log_event("event=cache-error folder=%s", s->box->dir);
 	unsigned char *seen = mark_seen(s, &r, idx, n);
-	struct fetch_data d;
+	struct fetch_data d = { .unknown_cte = 0 };
 	bytes_init(&d.tmp, (size_t)session_maxsize(s) * 2);
 	size_t missing = 0;
 	for (size_t k = 0; k < n; k++)
@@ -275,6 +272,9 @@ enum reply cmd_fetch(struct session *s, struct parse *p)
 	free(idx);
 	if (cache_save(s->box) < 0)
 		log_event("event=cache-error folder=%s", s->box->dir);
+	if (d.unknown_cte)
+		return reply_set(s, REPLY_NO, "UNKNOWN-CTE",
+				 "Unknown Content-Transfer-Encoding");
 	if (missing)    /* RFC 2180 §4.1.2 */
 		return reply_set(s, REPLY_NO, "EXPUNGEISSUED",
 				 "Some messages were expunged");

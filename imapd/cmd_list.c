@@ -1,11 +1,13 @@
-/* cmd_list.c - LIST, LSUB (RFC 3501 §6.3.8, §6.3.9, CHILDREN RFC 3348)
- * and STATUS (§6.3.10). */
+/* cmd_list.c - LIST (RFC 3501 §6.3.8) with LIST-EXTENDED (RFC 5258),
+ * SPECIAL-USE (RFC 6154 §5) and LIST-STATUS (RFC 5819), and LSUB
+ * (§6.3.9); CHILDREN attributes (RFC 3348) always. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include "folder.h"
 #include "imapd.h"
 #include "mailbox.h"
+#include "log.h"
 
 /* reference SP list-mailbox, combined into one pattern. */
 static enum reply list_pattern(struct session *s, struct parse *p,
@@ -31,28 +33,6 @@ static enum reply list_args(struct session *s, struct parse *p,
 	return rc != REPLY_OK ? rc : parse_end(p) < 0 ? REPLY_BAD : REPLY_OK;
 }
 
-/* "(" [option *(SP option)] ")" of LIST-EXTENDED (RFC 5258 §3): the
- * options postern knows are SPECIAL-USE (RFC 6154 §5.2, §5.1) and, as a
- * return option, CHILDREN (given anyway). Sets *special when
- * SPECIAL-USE is among them. 0 or -1. */
-static int list_options(struct parse *p, int ret, int *special)
-{
-	struct string o;
-	if (parse_open(p) < 0)
-		return -1;
-	for (int first = 1; parse_peek(p) != ')'; first = 0) {
-		if ((!first && parse_sp(p) < 0) || parse_atom(p, &o) < 0)
-			return -1;
-		if (!strcasecmp(o.s, "SPECIAL-USE"))
-			*special = 1;
-		else if (!ret || strcasecmp(o.s, "CHILDREN")) {
-			p->error = "Unsupported LIST option";
-			return -1;
-		}
-	}
-	return parse_close(p);
-}
-
 static void list_line(struct session *s, const char *verb,
 		      const char *attrs, const char *name)
 {
@@ -62,53 +42,204 @@ static void list_line(struct session *s, const char *verb,
 	output_str(&s->out, "\r\n");
 }
 
-/* The attributes of a listed folder: \Noselect, CHILDREN (RFC 3348),
- * SPECIAL-USE (RFC 6154). */
-static void list_entry(struct session *s, const struct folder_entry *e)
+/* A LIST command (RFC 3501 §6.3.8, LIST-EXTENDED RFC 5258 §3,
+ * SPECIAL-USE RFC 6154 §5, LIST-STATUS RFC 5819). */
+struct list_request {
+	int sel_subscribed, sel_special, sel_remote, recursive;
+	int ret_subscribed, ret_status;         /* ret_status: STATUS_* */
+	int extended;           /* SUBSCRIBED or SPECIAL-USE selection:
+				 * missing folders are \NonExistent */
+	int empty;              /* one pattern, "": §6.3.8's root query */
+	size_t npatterns;
+	char pattern[IMAP_LIST_PATTERNS_MAX][2 * IMAP_MAILBOX_NAME_MAX + 4];
+	char **subs;            /* the subscriptions, when needed */
+	size_t nsubs;
+};
+
+/* "(" [option *(SP option)] ")": selection options (RFC 5258 §3.1,
+ * RFC 6154 §5.1) or return options (§3.2, RFC 6154 §5.2, RFC 5819 §2:
+ * STATUS (items)). 0 or -1. */
+static int list_options(struct parse *p, int ret, struct list_request *r)
 {
-	char attrs[96];
-	const char *use = special_use_attr(e->name);
-	snprintf(attrs, sizeof attrs, "%s%s%s",
-		 !e->exists ? "\\Noselect \\HasChildren" :
-		 e->children ? "\\HasChildren" : "\\HasNoChildren",
-		 use && e->exists ? " " : "", use && e->exists ? use : "");
-	list_line(s, "LIST", attrs, e->name);
+	struct string o;
+	if (parse_open(p) < 0)
+		return -1;
+	for (int first = 1; parse_peek(p) != ')'; first = 0) {
+		if ((!first && parse_sp(p) < 0) || parse_atom(p, &o) < 0)
+			return -1;
+		if (!strcasecmp(o.s, "SUBSCRIBED"))
+			*(ret ? &r->ret_subscribed : &r->sel_subscribed) = 1;
+		else if (!strcasecmp(o.s, "SPECIAL-USE"))
+			r->sel_special |= !ret; /* returned anyway */
+		else if (!ret && !strcasecmp(o.s, "REMOTE"))
+			r->sel_remote = 1;      /* no remote folders here */
+		else if (!ret && !strcasecmp(o.s, "RECURSIVEMATCH"))
+			r->recursive = 1;
+		else if (ret && !strcasecmp(o.s, "CHILDREN"))
+			;                       /* given anyway (RFC 3348) */
+		else if (ret && !strcasecmp(o.s, "STATUS")) {
+			if (parse_sp(p) < 0 ||
+			    status_items_parse(p, &r->ret_status) < 0)
+				return -1;
+		} else {
+			p->error = "Unsupported LIST option";
+			return -1;
+		}
+	}
+	/* §3.1: RECURSIVEMATCH needs a selection option other than REMOTE */
+	if (!ret && r->recursive && !r->sel_subscribed && !r->sel_special) {
+		p->error = "RECURSIVEMATCH needs another selection option";
+		return -1;
+	}
+	r->extended = r->sel_subscribed || r->sel_special;
+	return parse_close(p);
 }
 
-/* LIST [SP list-select-opts] SP reference SP list-mailbox
- * [SP "RETURN" SP list-return-opts] (RFC 3501 §6.3.8, RFC 5258). */
+/* reference SP (list-mailbox / "(" list-mailbox *(SP list-mailbox)
+ * ")"), each pattern prefixed with the reference. */
+static enum reply list_patterns(struct session *s, struct parse *p,
+				struct list_request *r)
+{
+	struct string ref, pat;
+	int several;
+	if (parse_astring(p, &ref) < 0 || parse_sp(p) < 0)
+		return REPLY_BAD;
+	several = parse_peek(p) == '(';
+	if (several && parse_open(p) < 0)
+		return REPLY_BAD;
+	do {
+		if (r->npatterns && parse_sp(p) < 0)
+			return REPLY_BAD;
+		if (parse_list_mailbox(p, &pat) < 0)
+			return REPLY_BAD;
+		if (r->npatterns == IMAP_LIST_PATTERNS_MAX)
+			return reply_set(s, REPLY_BAD, NULL, "Too many patterns");
+		if (ref.len + pat.len >= sizeof r->pattern[0])
+			return reply_set(s, REPLY_NO, "CANNOT", "Pattern too long");
+		snprintf(r->pattern[r->npatterns++], sizeof r->pattern[0],
+			 "%s%s", ref.s, pat.s);
+	} while (several && parse_peek(p) != ')');
+	r->empty = !several && pat.len == 0;
+	return several && parse_close(p) < 0 ? REPLY_BAD : REPLY_OK;
+}
+
+static int list_matches(const struct list_request *r, const char *name)
+{
+	for (size_t i = 0; i < r->npatterns; i++)
+		if (folder_match(r->pattern[i], name))
+			return 1;
+	return 0;
+}
+
+static int subscribed(const struct list_request *r, const char *name)
+{
+	for (size_t i = 0; i < r->nsubs; i++)
+		if (!strcmp(folder_canonical(r->subs[i]), name))
+			return 1;
+	return 0;
+}
+
+/* Does the folder meet the selection options? */
+static int selected(const struct list_request *r, const struct folder_entry *e)
+{
+	if (r->sel_subscribed && !subscribed(r, e->name))
+		return 0;
+	if (r->sel_special && !(e->exists && special_use_attr(e->name)))
+		return 0;
+	return r->extended || e->exists || e->children;
+}
+
+/* RECURSIVEMATCH (§3.5): does a folder below e meet the selection? */
+static int child_selected(const struct list_request *r,
+			  const struct folder_list *l, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; i < l->count; i++)
+		if (!strncmp(l->v[i].name, name, n) &&
+		    l->v[i].name[n] == FOLDER_DELIMITER &&
+		    selected(r, &l->v[i]))
+			return 1;
+	return 0;
+}
+
+/* One LIST response with its attributes, CHILDINFO (§3.5) and, for
+ * LIST-STATUS (RFC 5819 §2), the folder's STATUS after it. */
+static void list_entry(struct session *s, const struct list_request *r,
+		       const struct folder_entry *e, int childinfo)
+{
+	char attrs[128];
+	const char *use = e->exists ? special_use_attr(e->name) : NULL;
+	int subs = (r->sel_subscribed || r->ret_subscribed) &&
+		   subscribed(r, e->name);
+	snprintf(attrs, sizeof attrs, "%s%s%s%s",
+		 e->exists ? (e->children ? "\\HasChildren" : "\\HasNoChildren") :
+		 r->extended ? (e->children ? "\\NonExistent \\HasChildren" :
+				"\\NonExistent") : "\\Noselect \\HasChildren",
+		 use ? " " : "", use ? use : "", subs ? " \\Subscribed" : "");
+	output_printf(&s->out, "* LIST (%s) \"%c\" ", attrs, FOLDER_DELIMITER);
+	write_string(&s->out, e->name, strlen(e->name));
+	if (childinfo)
+		output_printf(&s->out, " (\"CHILDINFO\" (%s%s%s))",
+			      r->sel_subscribed ? "\"SUBSCRIBED\"" : "",
+			      r->sel_subscribed && r->sel_special ? " " : "",
+			      r->sel_special ? "\"SPECIAL-USE\"" : "");
+	output_str(&s->out, "\r\n");
+	if (r->ret_status && e->exists &&
+	    status_write(s, e->name, r->ret_status) < 0)
+		log_event("event=list-status-error folder=%s", e->name);
+}
+
+static enum reply list_run(struct session *s, struct list_request *r)
+{
+	struct folder_list l;
+	if ((r->sel_subscribed || r->ret_subscribed) &&
+	    subscriptions_read(s->maildir, &r->subs, &r->nsubs) < 0)
+		return reply_set(s, REPLY_NO, "SERVERBUG", "Cannot list");
+	int rc = folder_list_read(s->maildir, r->sel_subscribed ? r->subs : NULL,
+				  r->sel_subscribed ? r->nsubs : 0, &l);
+	if (rc == 0) {
+		for (size_t i = 0; i < l.count; i++) {
+			const struct folder_entry *e = &l.v[i];
+			if (!list_matches(r, e->name))
+				continue;
+			int childinfo = r->recursive &&
+					child_selected(r, &l, e->name);
+			if (childinfo || selected(r, e))
+				list_entry(s, r, e, childinfo);
+		}
+		folder_list_free(&l);
+	}
+	subscriptions_free(r->subs, r->nsubs);
+	return rc == 0 ? REPLY_OK :
+	       reply_set(s, REPLY_NO, "SERVERBUG", "Cannot list");
+}
+
+/* LIST [SP list-select-opts] SP reference SP mbox-or-pat
+ * [SP list-return-opts] (RFC 3501 §6.3.8, RFC 5258 §6). */
 enum reply cmd_list(struct session *s, struct parse *p)
 {
-	char pattern[2 * IMAP_MAILBOX_NAME_MAX + 4];
-	struct folder_list l;
+	static struct list_request r;   /* the patterns are large */
 	struct string w;
-	int empty, select_special = 0, return_special = 0;
+	memset(&r, 0, sizeof r);
 	if (parse_sp(p) < 0 || (parse_peek(p) == '(' &&
-	    (list_options(p, 0, &select_special) < 0 || parse_sp(p) < 0)))
+	    (list_options(p, 0, &r) < 0 || parse_sp(p) < 0)))
 		return REPLY_BAD;
-	enum reply rc = list_pattern(s, p, pattern, sizeof pattern, &empty);
+	enum reply rc = list_patterns(s, p, &r);
 	if (rc != REPLY_OK)
 		return rc;
 	if (!parse_at_end(p) && (parse_sp(p) < 0 || parse_atom(p, &w) < 0 ||
 	    strcasecmp(w.s, "RETURN") || parse_sp(p) < 0 ||
-	    list_options(p, 1, &return_special) < 0))
+	    list_options(p, 1, &r) < 0))
 		return p->error ? REPLY_BAD :
 		       reply_set(s, REPLY_BAD, NULL, "Expected RETURN");
 	if (parse_end(p) < 0)
 		return REPLY_BAD;
-	if (empty) {            /* §6.3.8: the delimiter and the root */
+	if (r.empty && !r.extended) {
+		/* §6.3.8: the delimiter and the root */
 		list_line(s, "LIST", "\\Noselect", "");
 		return REPLY_OK;
 	}
-	if (folder_list_read(s->maildir, NULL, 0, &l) < 0)
-		return reply_set(s, REPLY_NO, "SERVERBUG", "Cannot list");
-	for (size_t i = 0; i < l.count; i++)
-		if (folder_match(pattern, l.v[i].name) &&
-		    (!select_special || (l.v[i].exists &&
-					 special_use_attr(l.v[i].name))))
-			list_entry(s, &l.v[i]);
-	folder_list_free(&l);
-	return REPLY_OK;
+	return list_run(s, &r);
 }
 
 enum reply cmd_lsub(struct session *s, struct parse *p)
@@ -141,72 +272,3 @@ enum reply cmd_lsub(struct session *s, struct parse *p)
 	return REPLY_OK;
 }
 
-enum status_item {
-	STATUS_MESSAGES = 1, STATUS_RECENT = 2, STATUS_UIDNEXT = 4,
-	STATUS_UIDVALIDITY = 8, STATUS_UNSEEN = 16,
-};
-
-static const struct { const char *name; int bit; } status_items[] = {
-	{ "MESSAGES", STATUS_MESSAGES }, { "RECENT", STATUS_RECENT },
-	{ "UIDNEXT", STATUS_UIDNEXT }, { "UIDVALIDITY", STATUS_UIDVALIDITY },
-	{ "UNSEEN", STATUS_UNSEEN },
-};
-#define NSTATUS (sizeof status_items / sizeof status_items[0])
-
-static int status_list(struct parse *p, int *items)
-{
-	struct string att;
-	*items = 0;
-	if (parse_sp(p) < 0 || parse_open(p) < 0)
-		return -1;
-	for (int first = 1; parse_peek(p) != ')'; first = 0) {
-		if ((!first && parse_sp(p) < 0) || parse_atom(p, &att) < 0)
-			return -1;
-		size_t i = 0;
-		while (i < NSTATUS && strcasecmp(att.s, status_items[i].name))
-			i++;
-		if (i == NSTATUS) {
-			p->error = "Unknown STATUS item";
-			return -1;
-		}
-		*items |= status_items[i].bit;
-	}
-	if (!*items) {
-		p->error = "Empty STATUS list";
-		return -1;
-	}
-	return parse_close(p) < 0 || parse_end(p) < 0 ? -1 : 0;
-}
-
-enum reply cmd_status(struct session *s, struct parse *p)
-{
-	const char *name;
-	char dir[PATH_MAX_POSTERN];
-	struct store_status st;
-	int items;
-	if (parse_sp(p) < 0)
-		return REPLY_BAD;
-	enum reply rc = mailbox_arg(s, p, &name, dir, sizeof dir);
-	if (rc != REPLY_OK)
-		return rc;
-	if (status_list(p, &items) < 0)
-		return REPLY_BAD;
-	if (!folder_exists(s->maildir, name))
-		return reply_set(s, REPLY_NO, "NONEXISTENT", "No such mailbox");
-	if (store_folder_status(&s->store, name, &st) < 0)
-		return reply_set(s, REPLY_NO, "SERVERBUG", "Cannot read mailbox");
-	unsigned long v[NSTATUS] = { st.messages, st.recent, st.uidnext,
-		st.uidvalidity, st.unseen };
-	output_str(&s->out, "* STATUS ");
-	write_string(&s->out, name, strlen(name));
-	output_str(&s->out, " (");
-	const char *sep = "";
-	for (size_t i = 0; i < NSTATUS; i++)
-		if (items & status_items[i].bit) {
-			output_printf(&s->out, "%s%s %lu", sep,
-				      status_items[i].name, v[i]);
-			sep = " ";
-		}
-	output_str(&s->out, ")\r\n");
-	return REPLY_OK;
-}

@@ -82,19 +82,39 @@ static long long size_of(struct candidate *c)
 	return m->size;
 }
 
+/* The INTERNALDATE (loaded when not cached). 0 or -1. */
+static int internal_time(struct candidate *c, time_t *t)
+{
+	struct message *m = &c->s->box->msgs[c->i];
+	if (!(m->cached & CACHED_DATE) && load(c) < 0)
+		return -1;
+	*t = m->mtime;
+	return 0;
+}
+
 /* Days since the epoch of the INTERNALDATE, in the zone it is shown in
  * (§6.4.4: "disregarding time and timezone"). */
 static int internal_days(struct candidate *c, long *days)
 {
 	struct tm tm;
-	struct message *m = &c->s->box->msgs[c->i];
-	if (!(m->cached & CACHED_DATE) && load(c) < 0)
-		return -1;
-	if (!localtime_r(&m->mtime, &tm))
+	time_t t;
+	if (internal_time(c, &t) < 0 || !localtime_r(&t, &tm))
 		return -1;
 	*days = mime_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1,
 				     tm.tm_mday);
 	return 0;
+}
+
+/* RFC 5032 §3: OLDER n is an INTERNALDATE at least n seconds ago,
+ * YOUNGER n one less than n seconds ago. */
+static int within(struct candidate *c, const struct key *k)
+{
+	time_t t;
+	if (internal_time(c, &t) < 0)
+		return 0;
+	time_t age = time(NULL) - t;
+	return k->kind == KEY_OLDER ? age >= (time_t)k->number :
+	       age < (time_t)k->number;
 }
 
 static int sent_days(struct candidate *c, long *days)
@@ -137,6 +157,8 @@ static int match_text(struct candidate *c, const struct key *k)
 	case KEY_SENTBEFORE: case KEY_SENTON: case KEY_SENTSINCE:
 		return sent_days(c, &days) == 0 &&
 		       compare_days(k->kind, days, k->days);
+	case KEY_OLDER: case KEY_YOUNGER:
+		return within(c, k);
 	case KEY_HEADER:
 		if (load(c) > 0)
 			rc = mime_search_header(c->mime, c->mime->root,
@@ -172,10 +194,13 @@ static int match(struct candidate *c, const struct key *k)
 	case KEY_NEW: return m->recent && !(m->flags & FLAG_SEEN);
 	case KEY_OLD: return !m->recent;
 	case KEY_RECENT: return m->recent;
-	case KEY_SEQ:
-		return seqset_contains(&k->set, (uint32_t)(c->i + 1),
+	case KEY_SEQ: case KEY_UID:
+		if (k->set.saved)       /* "$" (RFC 5182) */
+			return search_saved_contains(c->s, m->uid);
+		return k->kind == KEY_UID ?
+		       seqset_contains(&k->set, m->uid, last) :
+		       seqset_contains(&k->set, (uint32_t)(c->i + 1),
 				       (uint32_t)b->count);
-	case KEY_UID: return seqset_contains(&k->set, m->uid, last);
 	case KEY_LARGER: return size_of(c) > (long long)k->number;
 	case KEY_SMALLER: return size_of(c) >= 0 &&
 				 size_of(c) < (long long)k->number;
@@ -191,33 +216,39 @@ static int match(struct candidate *c, const struct key *k)
 	}
 }
 
-/* [CHARSET SP astring SP]: UTF-8 and US-ASCII (a subset) only. */
-static enum reply charset(struct session *s, struct parse *p)
+/* [CHARSET SP astring SP]: UTF-8 and US-ASCII (a subset) only;
+ * required when with_charset is 2 (SORT, THREAD: RFC 5256 §3). */
+static enum reply charset(struct session *s, struct parse *p,
+			  int with_charset)
 {
 	struct string w;
 	size_t save = p->pos;
-	if (parse_atom(p, &w) == 0 && !strcasecmp(w.s, "CHARSET")) {
+	if (with_charset == 2) {
+		if (parse_astring(p, &w) < 0 || parse_sp(p) < 0)
+			return REPLY_BAD;
+	} else if (parse_atom(p, &w) == 0 && !strcasecmp(w.s, "CHARSET")) {
 		if (parse_sp(p) < 0 || parse_astring(p, &w) < 0 ||
 		    parse_sp(p) < 0)
 			return REPLY_BAD;
-		if (strcasecmp(w.s, "UTF-8") && strcasecmp(w.s, "US-ASCII"))
-			return reply_set(s, REPLY_NO,
-					 "BADCHARSET (UTF-8 US-ASCII)",
-					 "Unsupported charset");
 	} else {
 		p->pos = save;
 		p->error = NULL;
+		return REPLY_OK;
 	}
+	if (strcasecmp(w.s, "UTF-8") && strcasecmp(w.s, "US-ASCII"))
+		return reply_set(s, REPLY_NO, "BADCHARSET (UTF-8 US-ASCII)",
+				 "Unsupported charset");
 	return REPLY_OK;
 }
 
-enum reply cmd_search(struct session *s, struct parse *p)
+enum reply search_matches(struct session *s, struct parse *p,
+			  int with_charset, size_t **idx, size_t *n)
 {
 	struct key k;
 	unsigned needs = 0;
-	if (parse_sp(p) < 0)
-		return REPLY_BAD;
-	enum reply rc = charset(s, p);
+	*idx = NULL;
+	*n = 0;
+	enum reply rc = charset(s, p, with_charset);
 	if (rc != REPLY_OK)
 		return rc;
 	if (search_parse(p, &k, &needs) < 0 || parse_end(p) < 0)
@@ -225,18 +256,35 @@ enum reply cmd_search(struct session *s, struct parse *p)
 	if ((needs & (SEARCH_NEEDS_SIZE | SEARCH_NEEDS_DATE)) &&
 	    cache_load(s->box) < 0)
 		log_event("event=cache-error folder=%s", s->box->dir);
-	output_str(&s->out, "* SEARCH");
+	size_t *v = malloc((s->box->count ? s->box->count : 1) * sizeof *v);
+	if (!v)
+		return reply_set(s, REPLY_NO, "SERVERBUG", "Out of memory");
 	for (size_t i = 0; i < s->box->count; i++) {
 		struct candidate c = { .s = s, .i = i, .needs = needs };
 		if (match(&c, &k))
-			output_printf(&s->out, " %lu", s->uid ?
-				      (unsigned long)s->box->msgs[i].uid :
-				      (unsigned long)(i + 1));
+			v[(*n)++] = i;
 		mime_free(c.mime);
 		message_data_free(&c.md);
 	}
-	output_str(&s->out, "\r\n");
 	if (cache_save(s->box) < 0)
 		log_event("event=cache-error folder=%s", s->box->dir);
+	*idx = v;
 	return REPLY_OK;
+}
+
+/* SEARCH [RETURN (...)] [CHARSET ...] keys (RFC 3501 §6.4.4, RFC 4731
+ * ESEARCH, RFC 5182 SEARCHRES). */
+enum reply cmd_search(struct session *s, struct parse *p)
+{
+	struct search_return r;
+	size_t *idx, n;
+	if (parse_sp(p) < 0 || search_return_parse(p, &r) < 0)
+		return REPLY_BAD;
+	enum reply rc = search_matches(s, p, 1, &idx, &n);
+	if (rc == REPLY_OK)
+		search_result_write(s, &r, "SEARCH", idx, n);
+	else if (r.opts & RETURN_SAVE)  /* RFC 5182 §2.1 */
+		search_saved_clear(s);
+	free(idx);
+	return rc;
 }

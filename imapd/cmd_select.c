@@ -7,9 +7,11 @@
 #include "imapd.h"
 #include "log.h"
 #include "mailbox.h"
+#include "search.h"
 
 void session_unselect(struct session *s)
 {
+	search_saved_clear(s);
 	mailbox_free(s->box);
 	s->box = NULL;
 	if (s->state == STATE_SELECTED)
@@ -54,6 +56,7 @@ static enum reply open_folder(struct session *s, struct parse *p,
 	enum reply rc = sole_mailbox_arg(s, p, &name, dir, sizeof dir);
 	if (rc != REPLY_OK)
 		return rc;
+	search_saved_clear(s);  /* RFC 5182 §2.1: "$" is empty again */
 	if (s->box && !strcmp(s->box->dir, dir) &&
 	    s->box->readonly == readonly && folder_exists(s->maildir, name)) {
 		/* the same folder again (clients do it often): catch up
@@ -125,6 +128,8 @@ enum reply cmd_expunge(struct session *s, struct parse *p)
 	struct seqset uids;
 	if (s->uid && (parse_sp(p) < 0 || parse_seqset(p, &uids) < 0))
 		return REPLY_BAD;
+	if (s->uid && uids.saved && seqset_from_saved(s, p, &uids) < 0)
+		return reply_set(s, REPLY_NO, "SERVERBUG", "Out of memory");
 	if (parse_end(p) < 0)
 		return REPLY_BAD;
 	if (s->box->readonly)

@@ -18,12 +18,15 @@ struct assembly {
 	uint64_t literals;      /* octets of literals so far */
 	uint64_t limit;         /* bound on literals for this command */
 	int first;              /* still on the first line */
+	int binary;             /* the literal being read is a literal8 */
 	const char *why;        /* set once the command is refused */
 	enum command_status refused;
 };
 
-/* Does the line end in "{n}" or "{n+}"? Sets *n (capped) and *sync. */
-static int literal_marker(const char *l, size_t len, uint64_t *n, int *sync)
+/* Does the line end in "{n}" or "{n+}" (or RFC 3516's literal8
+ * "~{n}")? Sets *n (capped), *sync and *binary. */
+static int literal_marker(const char *l, size_t len, uint64_t *n, int *sync,
+			  int *binary)
 {
 	if (len < 3 || l[len - 1] != '}')
 		return 0;
@@ -38,6 +41,7 @@ static int literal_marker(const char *l, size_t len, uint64_t *n, int *sync)
 		i--;
 	if (i == end || i == 0 || l[i - 1] != '{')
 		return 0;
+	*binary = i >= 2 && l[i - 2] == '~';
 	uint64_t v = 0;
 	for (size_t k = i; k < end; k++) {
 		v = v * 10 + (uint64_t)(l[k] - '0');
@@ -83,8 +87,12 @@ static enum command_status take_literal(struct assembly *a, uint64_t n)
 			return COMMAND_TIMEOUT;
 		if (st != INPUT_OK)
 			return st == INPUT_EOF ? COMMAND_EOF : COMMAND_ERROR;
+		/* RFC 3516 §4.4: binary content the store cannot keep is
+		 * NO [UNKNOWN-CTE]; a NUL elsewhere is bad syntax */
 		if (memchr(chunk, '\0', k))
-			refuse(a, COMMAND_BAD, "NUL in literal");
+			refuse(a, a->binary ? COMMAND_BINARY : COMMAND_BAD,
+			       a->binary ? "Binary content cannot be stored" :
+			       "NUL in literal");
 		if (!a->why && bytes_append(a->buf, chunk, k) < 0)
 			return COMMAND_ERROR;
 		n -= k;
@@ -155,7 +163,7 @@ static enum command_status one_line(struct assembly *a, int *more)
 	a->text += len;
 	uint64_t n;
 	int sync;
-	if (!literal_marker(line, len, &n, &sync))
+	if (!literal_marker(line, len, &n, &sync, &a->binary))
 		return a->why ? a->refused : COMMAND_OK;
 	*more = 1;
 	return literal(a, n, sync);

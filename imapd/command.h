@@ -9,6 +9,8 @@ enum command_status {
 	COMMAND_OK,             /* buf holds the command (see parse.h) */
 	COMMAND_BAD,            /* refused and drained: *why says why */
 	COMMAND_TOOBIG,         /* a literal over the bound: refused, drained */
+	COMMAND_BINARY,         /* a NUL in a literal8 (RFC 3516): refused,
+				 * drained */
 	COMMAND_EOF,
 	COMMAND_TIMEOUT,
 	COMMAND_ERROR,

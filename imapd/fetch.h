@@ -4,6 +4,8 @@
 #define IMAPD_FETCH_H
 #include <stddef.h>
 #include <stdint.h>
+#include "message.h"
+#include "mime.h"
 #include "parse.h"
 
 enum fetch_kind {
@@ -12,6 +14,8 @@ enum fetch_kind {
 	FETCH_BODY,             /* BODY: the structure without extensions */
 	FETCH_BODYSTRUCTURE,    /* with extension data */
 	FETCH_SECTION,          /* BODY[...], BODY.PEEK[...], RFC822* */
+	FETCH_BINARY,           /* BINARY[...], BINARY.PEEK[...] (RFC 3516) */
+	FETCH_BINARY_SIZE,      /* BINARY.SIZE[...] */
 };
 
 struct fetch_att {
@@ -43,5 +47,23 @@ struct fetch_request {
 /* Parse "ALL" / "FAST" / "FULL" / fetch-att / "(" fetch-att *(SP
  * fetch-att) ")" into req (memory from p). 0, or -1 with p->error. */
 int fetch_parse(struct parse *p, struct fetch_request *req);
+
+/* What one message's response is built from (cmd_fetch.c). */
+struct fetch_data {
+	struct message_data md;
+	struct mime_message *mime;      /* when the request needs it */
+	struct bytes tmp;               /* built strings */
+	int unknown_cte;                /* a BINARY part's encoding is not
+					 * known: the FETCH fails NO
+					 * [UNKNOWN-CTE] (RFC 3516 §4.3) */
+};
+
+struct session;
+/* fetch_binary.c: "BINARY[part]<offset> " and its content decoded
+ * (a literal8 "~{n}" when it holds a NUL), or "BINARY.SIZE[part] n".
+ * A part that does not exist is empty; one whose encoding is unknown is
+ * NIL and sets d->unknown_cte. */
+void write_binary(struct session *s, const struct fetch_att *a,
+		  struct fetch_data *d);
 
 #endif

@@ -31,6 +31,11 @@ static int add(struct parse *p, struct fetch_request *r,
 				strcmp(a->spec, "HEADER") &&
 				strcmp(a->spec, "TEXT");
 		break;
+	case FETCH_BINARY:
+	case FETCH_BINARY_SIZE:
+		r->need_text = r->need_mime = 1;
+		r->sets_seen |= !a->peek;
+		break;
 	case FETCH_BODY:
 		r->need_body = 1;
 		break;
@@ -172,6 +177,35 @@ static int body_att(struct parse *p, struct fetch_att *a, int peek)
 	return rc;
 }
 
+/* RFC 3516 §7: "BINARY" [".PEEK"] section-binary [partial] /
+ * "BINARY.SIZE" section-binary; section-binary = "[" [section-part] "]". */
+static int binary_att(struct parse *p, struct fetch_att *a,
+		      enum fetch_kind kind, int peek)
+{
+	struct string spec = { .s = "", .len = 0 };
+	struct bytes l;
+	a->kind = kind;
+	a->peek = peek || kind == FETCH_BINARY_SIZE;
+	if (parse_char(p, '[') < 0 ||
+	    (parse_peek(p) != ']' && parse_name(p, &spec) < 0))
+		return -1;
+	if (spec.len && (strspn(spec.s, "0123456789.") != spec.len ||
+			 spec_check(spec.s) != 0))
+		return fail(p, "Bad section");
+	a->spec = spec.s;
+	if (parse_char(p, ']') < 0)
+		return fail(p, "Expected ]");
+	bytes_init(&l, 256);
+	int rc = bytes_appendf(&l, "%s[%s]", kind == FETCH_BINARY ? "BINARY" :
+			       "BINARY.SIZE", spec.s) < 0 ? -1 : 0;
+	if (rc == 0 && kind == FETCH_BINARY)
+		rc = partial(p, a, &l);
+	if (rc == 0)
+		rc = label(p, a, bytes_str(&l));
+	bytes_free(&l);
+	return rc;
+}
+
 static const struct {
 	const char *name;
 	enum fetch_kind kind;
@@ -213,6 +247,12 @@ static int one_att(struct parse *p, struct fetch_request *r)
 		return body_att(p, &a, 0) < 0 ? -1 : add(p, r, &a);
 	if (!strcasecmp(w.s, "BODY.PEEK"))
 		return body_att(p, &a, 1) < 0 ? -1 : add(p, r, &a);
+	if (!strcasecmp(w.s, "BINARY") || !strcasecmp(w.s, "BINARY.PEEK") ||
+	    !strcasecmp(w.s, "BINARY.SIZE"))
+		return binary_att(p, &a, strcasecmp(w.s, "BINARY.SIZE") ?
+				  FETCH_BINARY : FETCH_BINARY_SIZE,
+				  !strcasecmp(w.s, "BINARY.PEEK")) < 0 ? -1 :
+		       add(p, r, &a);
 	for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++)
 		if (!strcasecmp(w.s, simple[i].name))
 			return simple_att(p, r, i);

@@ -55,6 +55,8 @@ struct session {
 	int auth_failures;
 	int bad_commands;               /* BAD replies in a row */
 	struct mailbox *box;            /* in STATE_SELECTED */
+	uint32_t *saved;                /* "$" (RFC 5182): UIDs, ascending */
+	size_t nsaved;
 	long maxsize;                   /* control "maxsize", read when needed */
 	int plaintext;                  /* -1 unknown, else plaintext_ok */
 	struct bytes code;              /* response code for the tagged reply */
@@ -82,7 +84,7 @@ const char *capabilities(struct session *s);
 
 /* Command handlers by group: cmd_any.c, cmd_auth.c, cmd_mailbox.c,
  * cmd_select.c, cmd_fetch.c, cmd_store.c, cmd_copy.c, cmd_append.c,
- * cmd_search.c. Each parses its own arguments from p (positioned just
+ * cmd_search.c, cmd_sort.c. Each parses its own arguments from p (positioned just
  * after the command name) and must consume them to the end. */
 enum reply cmd_capability(struct session *s, struct parse *p);
 enum reply cmd_noop(struct session *s, struct parse *p);
@@ -113,6 +115,8 @@ enum reply cmd_copy(struct session *s, struct parse *p);
 enum reply cmd_move(struct session *s, struct parse *p);
 enum reply cmd_append(struct session *s, struct parse *p);
 enum reply cmd_search(struct session *s, struct parse *p);
+enum reply cmd_sort(struct session *s, struct parse *p);
+enum reply cmd_thread(struct session *s, struct parse *p);
 enum reply cmd_idle(struct session *s, struct parse *p);
 
 /* cmd_select.c: leave the selected folder (no expunge); state AUTH. */
@@ -140,6 +144,17 @@ enum reply sole_mailbox_arg(struct session *s, struct parse *p,
  * a sequence number does not exist (§6.4.8 UID sets never fail). */
 enum reply message_set(struct session *s, const struct seqset *set,
 		       size_t **idx, size_t *n);
+/* cmd_status.c: STATUS items (RFC 3501 §6.3.10, SIZE: RFC 8438). */
+enum status_item {
+	STATUS_MESSAGES = 1, STATUS_RECENT = 2, STATUS_UIDNEXT = 4,
+	STATUS_UIDVALIDITY = 8, STATUS_UNSEEN = 16, STATUS_SIZE = 32,
+};
+/* "(" status-att *(SP status-att) ")" into *items (STATUS_* bits).
+ * 0, or -1 with p->error. */
+int status_items_parse(struct parse *p, int *items);
+/* "* STATUS name (...)" for the folder name, the items asked. 0, or
+ * -1 when the folder cannot be read (nothing written). */
+int status_write(struct session *s, const char *name, int items);
 /* main.c: the control file "maxsize", read once. */
 long session_maxsize(struct session *s);
 

@@ -72,6 +72,8 @@ static const struct command commands[] = {
 	{ "UNSELECT",     STATE_SELECTED, 0, AFTER_NONE,       cmd_unselect }, /* RFC 3691 */
 	{ "EXPUNGE",      STATE_SELECTED, 1, AFTER_NONE,       cmd_expunge }, /* UID: RFC 4315 */
 	{ "SEARCH",       STATE_SELECTED, 1, AFTER_NO_EXPUNGE, cmd_search },
+	{ "SORT",         STATE_SELECTED, 1, AFTER_NO_EXPUNGE, cmd_sort }, /* RFC 5256 */
+	{ "THREAD",       STATE_SELECTED, 1, AFTER_NO_EXPUNGE, cmd_thread }, /* RFC 5256 */
 	{ "FETCH",        STATE_SELECTED, 1, AFTER_NO_EXPUNGE, cmd_fetch },
 	{ "STORE",        STATE_SELECTED, 1, AFTER_NO_EXPUNGE, cmd_store },
 	{ "COPY",         STATE_SELECTED, 1, AFTER_NONE,       cmd_copy },
@@ -174,6 +176,10 @@ static void refused(struct session *s, struct bytes *buf,
 {
 	command_tag(buf, s->tag, sizeof s->tag);
 	const char *word = "BAD", *code = "";
+	if (st == COMMAND_BINARY) {     /* RFC 3516 §4.4 */
+		code = "[UNKNOWN-CTE] ";
+		word = "NO";
+	}
 	if (st == COMMAND_TOOBIG) {
 		code = "[TOOBIG] ";
 		if (buf->len > strlen(s->tag) + 7 &&
@@ -203,7 +209,8 @@ static int session_loop(struct session *s)
 		if (st == COMMAND_OK) {
 			if (run(s, &buf))
 				s->state = STATE_LOGOUT;
-		} else if (st == COMMAND_BAD || st == COMMAND_TOOBIG) {
+		} else if (st == COMMAND_BAD || st == COMMAND_TOOBIG ||
+			   st == COMMAND_BINARY) {
 			refused(s, &buf, st, why);
 		} else if (st == COMMAND_TIMEOUT) {
 			output_str(&s->out, "* BYE Autologout; idle too long\r\n");

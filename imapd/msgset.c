@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include "imapd.h"
 #include "mailbox.h"
+#include "search.h"
 
 enum reply message_set(struct session *s, const struct seqset *set,
 		       size_t **idx, size_t *n)
@@ -9,7 +10,8 @@ enum reply message_set(struct session *s, const struct seqset *set,
 	struct mailbox *b = s->box;
 	*idx = NULL;
 	*n = 0;
-	if (!s->uid && (b->count == 0 || seqset_max(set) > b->count))
+	if (!s->uid && !set->saved &&
+	    (b->count == 0 || seqset_max(set) > b->count))
 		return reply_set(s, REPLY_BAD, NULL,
 				 "Invalid message sequence number");
 	size_t *v = malloc((b->count ? b->count : 1) * sizeof *v);
@@ -19,7 +21,8 @@ enum reply message_set(struct session *s, const struct seqset *set,
 			       : (uint32_t)b->count;
 	for (size_t i = 0; i < b->count; i++) {
 		uint32_t key = s->uid ? b->msgs[i].uid : (uint32_t)(i + 1);
-		if (seqset_contains(set, key, star))
+		if (set->saved ? search_saved_contains(s, b->msgs[i].uid) :
+		    seqset_contains(set, key, star))
 			v[(*n)++] = i;
 	}
 	*idx = v;

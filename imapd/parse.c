@@ -332,6 +332,14 @@ static int parse_seq_number(struct parse *p, uint32_t *out)
 int parse_seqset(struct parse *p, struct seqset *out)
 {
 	size_t start = p->pos, cap = 1;
+	*out = (struct seqset){ 0 };
+	if (parse_peek(p) == '$') {
+		p->pos++;
+		out->saved = 1;
+		int c = parse_peek(p);
+		return c >= 0 && c != ' ' && c != ')' ?
+		       fail(p, "Invalid sequence set") : 0;
+	}
 	for (size_t i = start; i < p->len && p->buf[i] != ' ' &&
 	     p->buf[i] != ')'; i++)
 		if (p->buf[i] == ',')

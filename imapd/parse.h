@@ -32,6 +32,8 @@ struct seq_range { uint32_t lo, hi; };
 struct seqset {
 	size_t count;
 	struct seq_range *r;
+	int saved;              /* "$": the saved search result (RFC 5182);
+				 * no ranges, see searchres.c */
 };
 
 void parse_init(struct parse *p, char *buf, size_t len);
@@ -73,10 +75,10 @@ int parse_list_mailbox(struct parse *p, struct string *out);
 /* number (32 bits) and nz-number. */
 int parse_number(struct parse *p, uint32_t *out);
 int parse_nz_number(struct parse *p, uint32_t *out);
-/* sequence-set. */
+/* sequence-set, or "$" (RFC 5182 §3: seq-set / "$"; out->saved set). */
 int parse_seqset(struct parse *p, struct seqset *out);
 
-/* Is v in the set, "*" being star? */
+/* Is v in the set, "*" being star? (Never for "$": see searchres.c.) */
 int seqset_contains(const struct seqset *set, uint32_t v, uint32_t star);
 /* The largest number named in the set other than "*" (0 if none). */
 uint32_t seqset_max(const struct seqset *set);

@@ -57,16 +57,21 @@ void write_string(struct output *out, const char *p, size_t n)
 	output_str(out, "\"");
 }
 
+/* What every state offers; each extension here is complete. */
+#define CAPABILITIES "IMAP4rev1 LITERAL+ SASL-IR ID ENABLE NAMESPACE " \
+	"UIDPLUS MOVE UNSELECT CHILDREN IDLE SPECIAL-USE ESEARCH " \
+	"SEARCHRES WITHIN SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT " \
+	"THREAD=REFERENCES THREAD=REFS LIST-EXTENDED LIST-STATUS STATUS=SIZE " \
+	"BINARY MULTIAPPEND"
+
 const char *capabilities(struct session *s)
 {
-	static const char base[] = "IMAP4rev1 LITERAL+ SASL-IR ID ENABLE "
-		"NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN IDLE SPECIAL-USE";
-	static char list[sizeof base + 64];
+	static char list[sizeof CAPABILITIES + 64];
 	if (s->state != STATE_NOT_AUTH)
-		return base;
+		return CAPABILITIES;
 	/* §6.2.1 (RFC 9051): STARTTLS is not offered once the link is
 	 * encrypted; LOGINDISABLED (§7.2.1) while passwords are refused. */
-	snprintf(list, sizeof list, "%s%s %s", base,
+	snprintf(list, sizeof list, "%s%s %s", CAPABILITIES,
 		 !s->encrypted && starttls_available() ? " STARTTLS" : "",
 		 session_plaintext_ok(s) ? "AUTH=PLAIN" : "LOGINDISABLED");
 	return list;

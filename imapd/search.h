@@ -14,6 +14,7 @@ enum key_kind {
 	KEY_HEADER,             /* HEADER, SUBJECT */
 	KEY_ADDRESS,            /* FROM, TO, CC, BCC: parsed addresses */
 	KEY_BODY, KEY_TEXT,
+	KEY_OLDER, KEY_YOUNGER,                         /* WITHIN, RFC 5032 */
 };
 
 /* What evaluating a tree needs from each message, cheapest first. */
@@ -37,5 +38,44 @@ struct key {
  * AND chain; memory from p) and or into *needs what it needs
  * (SEARCH_NEEDS_*). 0, or -1 with p->error. */
 int search_parse(struct parse *p, struct key *k, unsigned *needs);
+
+struct session;
+
+/* cmd_search.c: "[CHARSET SP astring SP] search-key..." to the end of the
+ * command (with_charset 2: the charset is required, as in SORT and
+ * THREAD), evaluated over the selected folder: the ascending indexes
+ * into s->box->msgs of the matches in *idx (malloc'd, *n of them).
+ * REPLY_OK, or BAD/NO with the reply set (*idx NULL). */
+enum reply search_matches(struct session *s, struct parse *p,
+			  int with_charset, size_t **idx, size_t *n);
+
+/* RETURN options (RFC 4731 §3.1, RFC 5182 §2). */
+#define RETURN_MIN   0x01
+#define RETURN_MAX   0x02
+#define RETURN_ALL   0x04
+#define RETURN_COUNT 0x08
+#define RETURN_SAVE  0x10
+struct search_return {
+	int extended;           /* RETURN was given: answer with ESEARCH */
+	unsigned opts;          /* RETURN_* ("RETURN ()" is ALL) */
+};
+
+/* searchres.c: an optional "RETURN (opts) SP" at p into r (nothing
+ * consumed when absent). 0, or -1 with p->error. */
+int search_return_parse(struct parse *p, struct search_return *r);
+/* Answer a SEARCH or SORT (verb) whose matches are msgs[idx[0..n)], in
+ * the order given: "* SEARCH ..." / "* SORT ...", or the ESEARCH
+ * response (RFC 4731 §3.1, RFC 5267 §3: MIN and MAX are the first and
+ * last in that order) when r->extended; and keep the result for "$"
+ * when SAVE is asked (RFC 5182 §2.1). */
+void search_result_write(struct session *s, const struct search_return *r,
+			 const char *verb, const size_t *idx, size_t n);
+/* "$" (RFC 5182): forget it (SELECT, a failed SEARCH ... SAVE), ask
+ * whether a UID is in it, or turn it into a plain set of UIDs (memory
+ * from p; 0 or -1). */
+void search_saved_clear(struct session *s);
+int search_saved_contains(const struct session *s, uint32_t uid);
+int seqset_from_saved(const struct session *s, struct parse *p,
+		      struct seqset *set);
 
 #endif

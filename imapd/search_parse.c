@@ -29,7 +29,8 @@ static const struct {
 };
 
 /* Keys with one argument: what it is, and what the key needs. */
-enum arg { ARG_DATE, ARG_STRING, ARG_NUMBER, ARG_FLAG, ARG_FIELD };
+enum arg { ARG_DATE, ARG_STRING, ARG_NUMBER, ARG_NZ_NUMBER, ARG_FLAG,
+	   ARG_FIELD };
 
 static const struct {
 	const char *name;
@@ -54,6 +55,8 @@ static const struct {
 	{ "TEXT", KEY_TEXT, ARG_STRING, SEARCH_NEEDS_TEXT, NULL },
 	{ "LARGER", KEY_LARGER, ARG_NUMBER, SEARCH_NEEDS_SIZE, NULL },
 	{ "SMALLER", KEY_SMALLER, ARG_NUMBER, SEARCH_NEEDS_SIZE, NULL },
+	{ "OLDER", KEY_OLDER, ARG_NZ_NUMBER, SEARCH_NEEDS_DATE, NULL },
+	{ "YOUNGER", KEY_YOUNGER, ARG_NZ_NUMBER, SEARCH_NEEDS_DATE, NULL },
 	{ "KEYWORD", KEY_KEYWORD, ARG_FLAG, 0, NULL },
 	{ "UNKEYWORD", KEY_UNKEYWORD, ARG_FLAG, 0, NULL },
 };
@@ -104,6 +107,8 @@ static int parse_arg(struct parse *p, struct key *k, enum arg arg)
 		return parse_date(p, &k->days);
 	case ARG_NUMBER:
 		return parse_number(p, &k->number);
+	case ARG_NZ_NUMBER:     /* RFC 5032 §4: nz-number */
+		return parse_nz_number(p, &k->number);
 	case ARG_FLAG:          /* flag-keyword = atom */
 		if (parse_atom(p, &s) < 0)
 			return -1;
@@ -203,7 +208,7 @@ static int parse_key(struct parse *p, struct key *k, unsigned *needs)
 			return -1;
 		return parse_close(p);
 	}
-	if ((c >= '0' && c <= '9') || c == '*') {
+	if ((c >= '0' && c <= '9') || c == '*' || c == '$') {
 		k->kind = KEY_SEQ;
 		return parse_seqset(p, &k->set);
 	}

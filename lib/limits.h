@@ -102,6 +102,15 @@
 /* Keywords named in one STORE or APPEND: a folder holds at most 26 (the
  * Maildir info letters a..z), so more than this is no client's need. */
 #define IMAP_KEYWORDS_ARG_MAX 64
+/* Messages in one MULTIAPPEND (RFC 3502); together they are bounded by
+ * "maxsize" too, the one command being held in memory. */
+#define IMAP_MULTIAPPEND_MAX 1000
+/* Patterns in one LIST (RFC 5258 §3 "mbox-or-pat"): clients send a
+ * handful (INBOX, Drafts, Sent/%); 32 is plenty. */
+#define IMAP_LIST_PATTERNS_MAX 32
+/* Sort criteria in one SORT (RFC 5256): each of the 9 keys once is 9;
+ * more is no client's need. */
+#define IMAP_SORT_CRITERIA_MAX 16
 /* IDLE (RFC 2177): how long one IDLE may last (the 29 minutes after which
  * §3 says clients re-issue it, plus a margin; "idletimeout" overrides),
  * how often the folder is polled (changes show within 5 s, the issue's
@@ -146,6 +155,10 @@
 /* A word of a Date: field ("Wednesday,", "+0000", "(comment)" parts):
  * longer words are cut, no valid date word comes near it. */
 #define MIME_DATE_WORD_MAX 32
+/* References kept per message for threading (RFC 5256 §3): the last
+ * ones, nearest the message; real chains are far shorter, and the bound
+ * keeps THREAD linear in the folder's size. */
+#define MAIL_REFERENCES_MAX 64
 /* Longest IMAP quoted string written; longer values go as literals, which
  * need no escaping and which clients read without line-length limits. */
 #define IMAP_QUOTED_MAX 1024

@@ -282,16 +282,27 @@ struct store_added {
 };
 void store_added_free(struct store_added *a);
 
-/* Append a message to folder name: data is CRLF (IMAP, JMAP) and is
- * stored with LF line ends, named with ,S= and ,W=; flags (system bits)
- * plus keywords[0..nkw) (added to the folder as needed); date = the
- * file's mtime (INTERNALDATE; 0: now). tmp/, fsync, rename into new/
- * (no flags) or cur/, fsync the directory, then the UID is given under
- * the folder lock. out gets the UID. 0, or -1 with errno and nothing
- * left behind (E2BIG: too many keywords). */
-int store_append(struct store *st, const char *name, const char *data,
-		 size_t len, unsigned flags, char *const *keywords,
-		 size_t nkw, time_t date, struct store_added *out);
+/* One message for store_append: data is CRLF (IMAP, JMAP) and is stored
+ * with LF line ends, named with ,S= and ,W=; flags (system bits) plus
+ * keywords[0..nkw) (added to the folder as needed); date = the file's
+ * mtime (INTERNALDATE; 0: now). */
+struct store_new {
+	const char *data;
+	size_t len;
+	unsigned flags;
+	char *const *keywords;
+	size_t nkw;
+	time_t date;
+};
+
+/* Append v[0..n) to folder name, all or nothing (RFC 3502 MULTIAPPEND):
+ * each goes tmp/, fsync, rename into new/ (no flags) or cur/, fsync the
+ * directory; then their UIDs are given together under the folder lock,
+ * in the order of v. When one fails, those already written are removed.
+ * out gets the UIDs. 0, or -1 with errno and nothing left behind
+ * (E2BIG: too many keywords). */
+int store_append(struct store *st, const char *name,
+		 const struct store_new *v, size_t n, struct store_added *out);
 
 /* Local delivery: header (may be NULL) then the bytes of fd from offset
  * to its end (LF line ends) into folder dir (a Maildir path, created

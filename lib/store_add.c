@@ -130,31 +130,57 @@ static int append_file(int dirfd, const char *data, size_t len,
 	return file_commit(fd, dirfd, tmp, dirfd, dst);
 }
 
-int store_append(struct store *st, const char *name, const char *data,
-		 size_t len, unsigned flags, char *const *keywords,
-		 size_t nkw, time_t date, struct store_added *out)
+/* Remove the files dst[0..n) of the folder at dirfd (an append undone). */
+static void append_undo(int dirfd, char (*dst)[PATH_MAX_POSTERN], size_t n)
 {
-	char base[STORE_UNIQUE_MAX], dst[PATH_MAX_POSTERN];
+	for (size_t i = 0; i < n; i++)
+		unlinkat(dirfd, dst[i], 0);
+	if (n)
+		fsync(dirfd);
+}
+
+/* Write v[0..n) into the folder at dirfd (of the Maildir at rootfd),
+ * their names and UIDs into out; on a failure none stays. 0 or -1. */
+static int append_files(int rootfd, int dirfd, const struct store_new *v,
+			size_t n, struct store_added *out)
+{
+	char base[STORE_UNIQUE_MAX];
+	char (*dst)[PATH_MAX_POSTERN] = calloc(n ? n : 1, sizeof *dst);
 	unsigned bits;
-	if (store_added_alloc(out, 1) < 0)
+	int rc = dst ? 0 : -1;
+	size_t written = 0;     /* dst[0..written) are committed */
+	for (; rc == 0 && written < n; written++) {
+		const struct store_new *m = &v[written];
+		if (resolve_keywords(dirfd, m->keywords, m->nkw, &bits) < 0 ||
+		    append_file(dirfd, m->data, m->len,
+				(m->flags & STORE_SYSTEM) | bits, m->date, base,
+				sizeof base, dst[written], sizeof *dst) < 0)
+			break;
+		if (!(out->uniques[written] = strdup(base)))
+			rc = -1;        /* dst[written] counts as written */
+	}
+	if (rc == 0 && written == n) {
+		out->n = n;
+		rc = store_added_uids(rootfd, dirfd, out);
+	} else {
+		rc = -1;
+	}
+	if (rc < 0 && dst) {
+		int e = errno;  /* all or nothing: take them back */
+		append_undo(dirfd, dst, written);
+		errno = e;
+	}
+	free(dst);
+	return rc;
+}
+
+int store_append(struct store *st, const char *name,
+		 const struct store_new *v, size_t n, struct store_added *out)
+{
+	if (store_added_alloc(out, n) < 0)
 		return -1;
 	int dirfd = store_folder_dirfd(st->rootfd, name);
-	int rc = dirfd < 0 ? -1 : 0;
-	if (rc == 0)
-		rc = resolve_keywords(dirfd, keywords, nkw, &bits);
-	if (rc == 0)
-		rc = append_file(dirfd, data, len, (flags & STORE_SYSTEM) | bits,
-				 date, base, sizeof base, dst, sizeof dst);
-	if (rc == 0) {
-		out->n = 1;
-		if (!(out->uniques[0] = strdup(base)) ||
-		    store_added_uids(st->rootfd, dirfd, out) < 0) {
-			int e = errno;  /* no UID: take it back */
-			unlinkat(dirfd, dst, 0);
-			errno = e;
-			rc = -1;
-		}
-	}
+	int rc = dirfd < 0 ? -1 : append_files(st->rootfd, dirfd, v, n, out);
 	int e = errno;
 	if (dirfd >= 0)
 		close(dirfd);

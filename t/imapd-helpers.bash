@@ -34,6 +34,8 @@ LOGIN="L LOGIN bob@example.test secret"
 uidvalidity() { sed -n '1s/^postern-index 2 \([0-9]*\) .*/\1/p' "${1:-$MAILDIR}/postern-index"; }
 # messages_indexed [DIR]: how many messages the index holds.
 messages_indexed() { grep -c '^m ' "${1:-$MAILDIR}/postern-index"; }
+# What CAPABILITY lists in every state (imapd/reply.c).
+CAPS="IMAP4rev1 LITERAL+ SASL-IR ID ENABLE NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN IDLE SPECIAL-USE ESEARCH SEARCHRES WITHIN SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES THREAD=REFS LIST-EXTENDED LIST-STATUS STATUS=SIZE BINARY MULTIAPPEND"
 
 # deliver NAME TEXT [DIR]: a message (LF line ends) into DIR/new (default
 # $MAILDIR).

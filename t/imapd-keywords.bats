@@ -54,7 +54,7 @@ teardown() { server_stop_all; no_sanitizer_reports "$BATS_TEST_TMPDIR/imapd.log"
 	printf '0 Zeta\n' > "$MAILDIR/.Other/dovecot-keywords"
 	run imap "$LOGIN" "a APPEND Other (Alpha \\Seen) {9+}" "Subject:x" \
 		"b SELECT INBOX" "c STORE 1 +FLAGS (Beta)" "d COPY 1 Other" "e SELECT Other" "f FETCH 1:* FLAGS"
-	has_line "a OK [APPENDUID $(head -1 "$MAILDIR/.Other/postern-uidlist" | cut -d' ' -f3) 1] APPEND completed"
+	has_line "a OK [APPENDUID $(uidvalidity "$MAILDIR/.Other") 1] APPEND completed"
 	has_line "* 1 FETCH (FLAGS (\\Seen Alpha))"
 	has_line "* 2 FETCH (FLAGS (Beta))"
 	[ "$(cat "$MAILDIR/.Other/dovecot-keywords")" = "$(printf '0 Zeta\n1 Alpha\n2 Beta')" ]

@@ -46,7 +46,7 @@ teardown() { server_stop_all; no_sanitizer_reports "$BATS_TEST_TMPDIR/imapd.log"
 }
 
 @test "bad LIST options are BAD" {
-	run imap "$LOGIN" 'a LIST (REMOTE) "" "*"' 'b LIST "" "*" RETURN (STATUS)' \
+	run imap "$LOGIN" 'a LIST (FOO) "" "*"' 'b LIST "" "*" RETURN (BAR)' \
 		'c LIST "" "*" RETURNS (CHILDREN)' 'd LIST (SPECIAL-USE "" "*"' 'e LIST "" "*" RETURN'
 	has_line 'a BAD Unsupported LIST option'
 	has_line 'b BAD Unsupported LIST option'
