@@ -207,6 +207,15 @@
 #define RUNNER_ONCE_SCANS_MAX 8
 /* What a delivery child may report on its pipe: a line per recipient. */
 #define JOB_REPORT_MAX (JOB_BATCH_MAX * ALIAS_EXPANSION_MAX * (STATE_REPLY_MAX + 512))
+/* A journal (state/ID.journal) is read whole: two lines per recipient
+ * attempt (a Maildir's name and the result, each well under 4 KiB) for
+ * ALIAS_EXPANSION_MAX recipients fit. */
+#define JOURNAL_FILE_MAX (8 * 1024 * 1024)
+/* A runner that finds the spool lock held by the delivery children of a
+ * runner that died waits this long (seconds) for them: each finishes
+ * only the delivery it has begun (an SMTP transaction past its final
+ * dot waits at most SMTP_TIMEOUT_DATA_END, usually a second). */
+#define RUNNER_ORPHAN_WAIT 60
 /* sendmail: a header block it parses for -t and the headers it adds. */
 #define SENDMAIL_HEADER_MAX (1024 * 1024)
 

@@ -126,9 +126,18 @@ static int copy_from(int out, int fd, off_t offset)
 int maildir_deliver(const char *dir, const char *header, size_t header_len,
 		    int fd, off_t offset, char *name, size_t size)
 {
+	if (maildir_unique_name(name, size) < 0) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return maildir_deliver_as(dir, header, header_len, fd, offset, name);
+}
+
+int maildir_deliver_as(const char *dir, const char *header, size_t header_len,
+		       int fd, off_t offset, const char *name)
+{
 	char tmp[PATH_MAX_POSTERN], dst[PATH_MAX_POSTERN], newdir[PATH_MAX_POSTERN];
-	if (maildir_unique_name(name, size) < 0 ||
-	    (size_t)snprintf(tmp, sizeof tmp, "%s/tmp/%s", dir, name) >= sizeof tmp ||
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s/tmp/%s", dir, name) >= sizeof tmp ||
 	    (size_t)snprintf(dst, sizeof dst, "%s/new/%s", dir, name) >= sizeof dst ||
 	    (size_t)snprintf(newdir, sizeof newdir, "%s/new", dir) >= sizeof newdir) {
 		errno = ENAMETOOLONG;

@@ -26,4 +26,9 @@ int maildir_unique_name(char *buf, size_t size);
 int maildir_deliver(const char *dir, const char *header, size_t header_len,
 		    int fd, off_t offset, char *name, size_t size);
 
+/* maildir_deliver under a name the caller made with maildir_unique_name
+ * (and may record before the rename makes the delivery happen). */
+int maildir_deliver_as(const char *dir, const char *header, size_t header_len,
+		       int fd, off_t offset, const char *name);
+
 #endif

@@ -5,6 +5,7 @@
 #include <strings.h>
 #include "bytes.h"
 #include "deliver_local.h"
+#include "journal.h"
 #include "local.h"
 #include "maildir.h"
 
@@ -21,6 +22,20 @@ static int has_mailbox(const char *base)
 	if (local_is_postmaster(base))
 		return 1;
 	return local_user(base);
+}
+
+/* A journal line naming the file before the rename delivers it: if we
+ * are killed before the result is recorded, the runner looks for it. */
+static int note_intent(struct delivery *d, struct delivery_rcpt *r,
+		       const char *dir, const char *name)
+{
+	struct bytes line;
+	bytes_init(&line, PATH_MAX_POSTERN * 2);
+	int rc = journal_format_maildir(&line, r->index, r->attempt, r->address, dir, name);
+	if (rc == 0)
+		rc = journal_append(d->sp, d->id, line.data, line.len, 0);
+	bytes_free(&line);
+	return rc;
 }
 
 static void deliver_one(struct delivery *d, struct delivery_rcpt *r,
@@ -51,9 +66,10 @@ static void deliver_one(struct delivery *d, struct delivery_rcpt *r,
 			     "451 4.3.0 cannot build the Maildir path");
 		return;
 	}
-	if (maildir_create(dir) < 0 ||
-	    maildir_deliver(dir, header->data, header->len, d->fd, d->offset,
-			    name, sizeof name) < 0) {
+	if (maildir_create(dir) < 0 || maildir_unique_name(name, sizeof name) < 0 ||
+	    note_intent(d, r, dir, name) < 0 ||
+	    maildir_deliver_as(dir, header->data, header->len, d->fd, d->offset,
+			       name) < 0) {
 		snprintf(reply, sizeof reply, "451 4.2.0 Maildir delivery failed: %s",
 			 strerror(errno));
 		delivery_set(r, RESULT_DEFERRED, "local", reply);
@@ -67,7 +83,9 @@ void local_deliver(struct delivery *d)
 {
 	struct bytes header;
 	bytes_init(&header, 2 * ADDRESS_PATH_MAX + 64);
-	for (size_t i = 0; i < d->count; i++)
+	for (size_t i = 0; i < d->count; i++) {
 		deliver_one(d, &d->rcpt[i], &header);
+		delivery_record(d);
+	}
 	bytes_free(&header);
 }

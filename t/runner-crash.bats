@@ -5,7 +5,10 @@ load helpers
 load queue-lib
 
 setup() { queue_setup; }
-teardown() { queue_teardown; }
+teardown() {
+	[ -z "${CRASH_RUNNER:-}" ] || kill -KILL "$CRASH_RUNNER" 2>/dev/null || true
+	queue_teardown
+}
 
 the_id() { ls "$SPOOL/queue" | head -1; }
 
@@ -105,4 +108,22 @@ state() {
 	[ "$(ls "$BATS_TEST_TMPDIR/fake"/msg-* | wc -l)" -ge 12 ]
 	[ "$(maildir_count bob@example.test)" -ge 12 ]
 	[ "$(maildir_count alice@example.test)" -eq 0 ]   # nothing bounced
+}
+
+# The crash test of issue 16: nothing lost, and no duplicate outside the
+# one window postern-spool(5) documents ("Crashes and duplicates"): a
+# delivery child itself SIGKILLed between its final dot and recording the
+# reply. CRASH_MESSAGES, CRASH_KILLS and CRASH_SEED make a longer run.
+@test "crash test: random SIGKILLs of the runner and its children lose nothing, duplicate nothing outside the window" {
+	load crash-lib
+	local seed=${CRASH_SEED:-$RANDOM}
+	crash_run "${CRASH_MESSAGES:-300}" "${CRASH_KILLS:-50}" "$seed" > "$BATS_TEST_TMPDIR/figures"
+	echo "seed=$seed" >> "$BATS_TEST_TMPDIR/figures"
+	sed "s/^/# /" "$BATS_TEST_TMPDIR/figures" >&3
+	[ "$(queue_count)" -eq 0 ]
+	[ "$CRASH_LOST" -eq 0 ]
+	[ "$CRASH_DUPLICATED" -eq "$CRASH_WINDOW" ]
+	[ "$CRASH_KILLS" -ge 20 ]
+	[ "$(maildir_count alice@example.test)" -eq 0 ]     # nothing bounced
+	find "$SPOOL/state" -type f | { ! grep .; }          # no state, no journal left
 }
