@@ -70,6 +70,7 @@ install: all
 clean:
 	rm -f $(LIB) $(PROGRAMS) $(UNIT_TESTS) .build-flags
 	find lib t smtpd queue pop3d imapd -name '*.[od]' -delete 2>/dev/null || true
+	rm -rf fuzz/obj $(FUZZ_TARGETS)
 
 -include $(LIB_SRCS:.c=.d) $(UNIT_SRCS:.c=.d) $(MODULE_OBJS:.o=.d) t/unit/check.d
 
