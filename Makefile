@@ -21,6 +21,8 @@ LDLIBS  += -lcrypt -lresolv
 # make test (and SAN=1) builds with sanitizers; the flags are kept in
 # .build-flags so that switching rebuilds everything.
 ifeq ($(SAN),1)
+# POSTERN_FAULTS: the fault-injection hook of file_commit (lib/fsutil.h)
+CPPFLAGS += -DPOSTERN_FAULTS
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
 endif
@@ -69,8 +71,8 @@ install: all
 
 clean:
 	rm -f $(LIB) $(PROGRAMS) $(UNIT_TESTS) .build-flags
-	find lib t smtpd queue pop3d imapd -name '*.[od]' -delete 2>/dev/null || true
 	rm -rf fuzz/obj $(FUZZ_TARGETS)
+	find lib t smtpd queue pop3d imapd httpd -name '*.[od]' -delete 2>/dev/null || true
 
 -include $(LIB_SRCS:.c=.d) $(UNIT_SRCS:.c=.d) $(MODULE_OBJS:.o=.d) t/unit/check.d
 

@@ -1,7 +1,8 @@
 # fuzz/ - libFuzzer targets for the parsers of untrusted input (issue 16).
 #
 #   make fuzz FUZZTIME=N    build every target and run each N seconds
-#                           (default 60) from its seed corpus
+#                           (default 60; FUZZ_TIME works too) from its
+#                           seed corpus
 #   make fuzz-build         only build them
 #
 # Targets are built with clang -fsanitize=fuzzer,address,undefined into
@@ -13,7 +14,8 @@
 #
 # Adding a target is one line: $(eval $(call fuzz_target,NAME,ARCHIVES)).
 FUZZ_CC    ?= clang
-FUZZTIME   ?= 60
+FUZZ_TIME  ?= 60
+FUZZTIME   ?= $(FUZZ_TIME)
 FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_FLAGS := -std=c11 -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(WARN) \
 	-Wno-unused-function -MMD -MP -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -iquote lib
@@ -29,14 +31,14 @@ define fuzz_archive
 fuzz/obj/$(1).a: $(call fuzz_objs,$(1))
 	rm -f $$@ && ar rcs $$@ $$^
 endef
-$(foreach d,lib smtpd imapd pop3d,$(eval $(call fuzz_archive,$(d))))
+$(foreach d,lib smtpd imapd pop3d httpd,$(eval $(call fuzz_archive,$(d))))
 -include $(wildcard fuzz/obj/*/*.d)
 
 # fuzz_target NAME, ARCHIVES (besides lib): fuzz/fuzz_NAME.
 define fuzz_target
 FUZZ_TARGETS += fuzz/fuzz_$(1)
 fuzz/fuzz_$(1): fuzz/obj/fuzz/fuzz_$(1).o $(foreach d,$(2),fuzz/obj/$(d).a) fuzz/obj/lib.a
-	$$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $$@ $$^ $$(LDLIBS)
+	$$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $$@ $$^ $$(LDLIBS) -lm
 endef
 
 $(eval $(call fuzz_target,address,))
@@ -44,6 +46,7 @@ $(eval $(call fuzz_target,input,))
 $(eval $(call fuzz_target,mime,))
 $(eval $(call fuzz_target,imap_command,imapd))
 $(eval $(call fuzz_target,smtp_session,smtpd))
+$(eval $(call fuzz_target,json,))
 
 fuzz-build: $(FUZZ_TARGETS)
 

@@ -14,6 +14,7 @@
 #include "bytes.h"
 #include "command.h"
 #include "control.h"
+#include "settings.h"
 #include "imapd.h"
 #include "log.h"
 #include "mailbox.h"
@@ -102,11 +103,8 @@ static enum reply cmd_uid(struct session *s, struct parse *p)
 
 long session_maxsize(struct session *s)
 {
-	if (s->maxsize <= 0 && control_number("maxsize", 36700160,
-					       &s->maxsize) < 0)
-		log_event("event=control-error file=maxsize");
-	if (s->maxsize <= 0)
-		s->maxsize = 36700160;
+	if (s->maxsize <= 0)    /* checked at the greeting */
+		setting_value(SETTING_MAXSIZE, &s->maxsize, NULL);
 	return s->maxsize;
 }
 
@@ -133,6 +131,7 @@ static int run(struct session *s, struct bytes *buf)
 	s->uid = 0;
 	if (parse_tag(&p, &tag) < 0) {
 		output_str(&s->out, "* BAD Missing or invalid tag\r\n");
+		s->bad_commands++;
 		parse_free(&p);
 		return 0;
 	}
@@ -162,6 +161,7 @@ static int run(struct session *s, struct bytes *buf)
 	parse_free(&p);
 	if (rc == REPLY_FATAL)
 		return 1;
+	s->bad_commands = rc == REPLY_BAD ? s->bad_commands + 1 : 0;
 	tagged(s, rc, deftext);
 	return rc == REPLY_LOGOUT;
 }
@@ -180,6 +180,8 @@ static void refused(struct session *s, struct bytes *buf,
 	output_printf(&s->out, "%s %s %s%s\r\n", s->tag[0] ? s->tag : "*",
 		      word, code, why ? why : "Bad command");
 	log_event("event=bad-command reason=\"%s\"", why ? why : "");
+	if (!strcmp(word, "BAD"))
+		s->bad_commands++;
 }
 
 static int session_loop(struct session *s)
@@ -209,15 +211,22 @@ static int session_loop(struct session *s)
 			code = st == COMMAND_EOF ? 0 : 111;
 			break;
 		}
+		if (s->bad_commands >= IMAP_BAD_COMMANDS_MAX) {
+			output_str(&s->out, "* BYE Too many bad commands\r\n");
+			log_event("event=too-many-errors");
+			break;
+		}
 	}
 	output_flush(&s->out);
 	bytes_free(&buf);
 	return code;
 }
 
-/* RFC 3501 §5.4: an autologout timer must be at least 30 minutes; the
- * "timeout" control file overrides (tests use a few seconds). */
-#define IMAP_DEFAULT_TIMEOUT 1800
+/* The settings imapd reads (checked before the greeting). */
+static const enum setting_id imapd_settings[] = {
+	SETTING_IMAPTIMEOUT, SETTING_IDLETIMEOUT, SETTING_MAXSIZE,
+	SETTING_PLAINTEXTAUTH,
+};
 
 int main(int argc, char **argv)
 {
@@ -233,17 +242,22 @@ int main(int argc, char **argv)
 	if (optind != argc)
 		log_fatal(64, "usage: imapd [-T]");
 	s.encrypted = password_link_encrypted(s.encrypted);
-	long timeout;
-	if (control_number("timeout", IMAP_DEFAULT_TIMEOUT, &timeout) < 0)
-		log_event("event=control-error file=timeout");
-	input_init(&s.in, 0, (int)(timeout > 0 && timeout < 86400 ?
-				   timeout * 1000 : IMAP_DEFAULT_TIMEOUT * 1000));
+	long timeout;   /* RFC 3501 §5.4: autologout (lib/settings.c) */
+	setting_value(SETTING_IMAPTIMEOUT, &timeout, NULL);
+	input_init(&s.in, 0, (int)timeout * 1000);
 	output_init(&s.out, 1, 60 * 1000);
 	peer_address(s.peer, sizeof s.peer);
 	s.state = STATE_NOT_AUTH;
 	s.plaintext = -1;
 	bytes_init(&s.code, IMAP_COMMAND_MAX * 4);
 	log_event("event=connect peer=%s tls=%d", s.peer, s.encrypted);
+	if (settings_check(imapd_settings, sizeof imapd_settings /
+			   sizeof imapd_settings[0]) < 0) {
+		/* lib/settings.h: a broken setting refuses service */
+		untagged(&s, "BYE [UNAVAILABLE] Configuration error, try again later");
+		output_flush(&s.out);
+		return 111;
+	}
 	untagged(&s, "OK [CAPABILITY %s] postern IMAP4rev1 ready",
 		 capabilities(&s));
 	int code = session_loop(&s);

@@ -5,6 +5,7 @@
 load helpers
 
 setup_file() {
+	command -v clang >/dev/null || skip "clang is not installed"
 	cd "$TOP" && make -s fuzz-build >&2
 }
 
@@ -34,3 +35,4 @@ fuzz_run() {
 @test "fuzz: the MIME parser and what imapd builds from it" { fuzz_run mime; }
 @test "fuzz: the IMAP command parser" { fuzz_run imap_command; }
 @test "fuzz: a whole SMTP session (commands, paths, AUTH, DATA)" { fuzz_run smtp_session; }
+@test "fuzz: the JSON parser, its writer and JSON Pointer" { fuzz_run json; }
