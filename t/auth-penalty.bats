@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # Password guessing across connections (issue 16): the shared record of
 # failures in spool/authfail and the delay it earns (lib/penalty.h,
-# postern-control(5) "Password guessing"), in imapd, pop3d and smtpd.
+# postern-control(5) "Password guessing"), in imapd, pop3d, smtpd and
+# httpd.
 load helpers
 load smtpd-helpers
 
@@ -57,6 +58,15 @@ auth_smtp() {
 		TCPREMOTEIP=192.0.2.9 "$POP3D" > "$OUT" 2>>"$SMTPD_LOG"
 	grep -q "^-ERR \[AUTH\] authentication failed" "$OUT"
 	grep -q "pop3d\[[0-9]*\]: event=auth-failure client=192.0.2.9 user=bob@example.test failures=1" "$SMTPD_LOG"
+}
+
+@test "penalty: httpd counts its failures in the same record" {
+	local bad
+	bad=$(printf 'bob@example.test:wrong' | base64 -w0)
+	printf 'GET /.well-known/jmap HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\n\r\n' "$bad" |
+		TCPREMOTEIP=192.0.2.9 "$TOP/httpd/httpd" > "$OUT" 2>>"$SMTPD_LOG"
+	grep -q "^HTTP/1.1 401" "$OUT"
+	grep -q "httpd\[[0-9]*\]: event=auth-failure client=192.0.2.9 user=bob@example.test failures=1" "$SMTPD_LOG"
 }
 
 @test "penalty: 30 connections guessing for 10 s are slowed to the documented rate; the real user gets in" {
