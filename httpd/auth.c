@@ -13,6 +13,7 @@
 #include "log.h"
 #include "maildir.h"
 #include "password.h"
+#include "penalty.h"
 #include "token.h"
 #include "websession.h"
 
@@ -102,7 +103,7 @@ static int auth_basic(struct server *s, const char *b64)
 	}
 	char *colon = strchr(b.data, ':');
 	*colon = '\0';
-	int ok = password_check(b.data, colon + 1);
+	int ok = penalty_login(s->peer, b.data, colon + 1);
 	wipe(colon + 1, strlen(colon + 1));
 	int rc;
 	if (ok < 0) {

@@ -9,6 +9,7 @@
 #include "httpd.h"
 #include "log.h"
 #include "password.h"
+#include "penalty.h"
 #include "websession.h"
 
 static void redirect(struct server *s, const char *to)
@@ -45,7 +46,7 @@ static int check_form(struct server *s, struct bytes *user)
 	int ok = http_param(body, s->req.body.len, "username", user) == 1 &&
 		 http_param(body, s->req.body.len, "password", &pass) == 1 &&
 		 user->len > 0 && strlen(user->data) == user->len &&
-		 password_check(user->data, bytes_str(&pass)) == 1;
+		 penalty_login(s->peer, user->data, bytes_str(&pass)) == 1;
 	wipe(&pass);
 	wipe(&s->req.body);
 	if (!ok) {

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "maildir.h"
 #include "password.h"
+#include "penalty.h"
 #include "sasl.h"
 #include "starttls.h"
 
@@ -53,7 +54,7 @@ static enum reply auth_user(struct session *s, const char *user,
 			    const char *password)
 {
 	char q[128];
-	int ok = password_check(user, password);
+	int ok = penalty_login(s->peer, user, password);
 	if (ok < 0) {
 		log_event("event=users-unreadable");
 		return reply_set(s, REPLY_NO, "UNAVAILABLE",

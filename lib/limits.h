@@ -42,6 +42,17 @@
 /* Delay before a failed login is answered: slows guessing, costs a real
  * user one second. */
 #define AUTH_FAILURE_DELAY_MS 1000
+/* Password guessing across connections (penalty.h): the longest delay a
+ * login attempt waits for the recent failures of its address or account
+ * (Dovecot's auth penalty stops at 15 s too), and how long a failure is
+ * remembered: 15 minutes, fail2ban's usual findtime. */
+#define AUTH_PENALTY_MAX 15
+#define AUTH_PENALTY_WINDOW 900
+/* spool/authfail: slots (128 bytes each: 512 KiB) and how many a key may
+ * probe. Two per guessing address and account: thousands of attackers
+ * and accounts fit before the oldest records are reused. */
+#define AUTH_PENALTY_SLOTS 4096
+#define AUTH_PENALTY_PROBES 8
 /* RFC 4616 §2: authcid, authzid and password are each at most 255 octets;
  * the base64 of all three plus NULs fits in this. */
 #define SASL_PLAIN_MAX 1024
@@ -266,6 +277,15 @@
 #define RUNNER_ONCE_SCANS_MAX 8
 /* What a delivery child may report on its pipe: a line per recipient. */
 #define JOB_REPORT_MAX (JOB_BATCH_MAX * ALIAS_EXPANSION_MAX * (STATE_REPLY_MAX + 512))
+/* A journal (state/ID.journal) is read whole: two lines per recipient
+ * attempt (a Maildir's name and the result, each well under 4 KiB) for
+ * ALIAS_EXPANSION_MAX recipients fit. */
+#define JOURNAL_FILE_MAX (8 * 1024 * 1024)
+/* A runner that finds the spool lock held by the delivery children of a
+ * runner that died waits this long (seconds) for them: each finishes
+ * only the delivery it has begun (an SMTP transaction past its final
+ * dot waits at most SMTP_TIMEOUT_DATA_END, usually a second). */
+#define RUNNER_ORPHAN_WAIT 60
 /* sendmail: a header block it parses for -t and the headers it adds. */
 #define SENDMAIL_HEADER_MAX (1024 * 1024)
 

@@ -304,12 +304,21 @@ struct store_new {
 int store_append(struct store *st, const char *name,
 		 const struct store_new *v, size_t n, struct store_added *out);
 
+/* Called by store_deliver with the message written and named, just
+ * before the rename that delivers it (the runner journals the name
+ * there, so that a crash after the rename is not delivered twice).
+ * Nonzero abandons the delivery. */
+typedef int (*store_deliver_hook)(void *ctx, const char *dir,
+				  const char *unique);
+
 /* Local delivery: header (may be NULL) then the bytes of fd from offset
  * to its end (LF line ends) into folder dir (a Maildir path, created
  * when missing), named with ,S= and ,W= like store_append; into new/.
- * unique gets the name. 0, or -1 with errno and nothing left behind. */
+ * hook (may be NULL) is called with ctx before the rename. unique gets
+ * the name. 0, or -1 with errno and nothing left behind. */
 int store_deliver(const char *dir, const char *header, size_t header_len,
-		  int fd, off_t offset, char *unique, size_t size);
+		  int fd, off_t offset, char *unique, size_t size,
+		  store_deliver_hook hook, void *ctx);
 
 /* Copy (move = 0) or move msgs[idx[0..n)] of f into the folder dest,
  * keeping flags and keywords (keyword names added to dest as needed) and

@@ -47,7 +47,8 @@ static size_t bare_lfs(const char *p, size_t n, char *last)
 }
 
 int store_deliver(const char *dir, const char *header, size_t header_len,
-		  int fd, off_t offset, char *unique, size_t size)
+		  int fd, off_t offset, char *unique, size_t size,
+		  store_deliver_hook hook, void *ctx)
 {
 	char tmp[PATH_MAX_POSTERN], dst[PATH_MAX_POSTERN];
 	char u[STORE_UNIQUE_MAX], last = '\n';
@@ -65,7 +66,8 @@ int store_deliver(const char *dir, const char *header, size_t header_len,
 			snprintf(unique, size, "%s,S=%zu,W=%zu", u, lf,
 				 lf + bare) >= (int)size ||
 			snprintf(dst, sizeof dst, "new/%s", unique) >=
-			(int)sizeof dst)) {
+			(int)sizeof dst ||
+			(hook && hook(ctx, dir, unique) != 0))) {
 		int e = errno;
 		close(out);
 		unlinkat(dirfd, tmp, 0);

@@ -9,6 +9,7 @@
 #include "log.h"
 #include "maildir.h"
 #include "password.h"
+#include "penalty.h"
 #include "sasl.h"
 #include "session.h"
 
@@ -84,7 +85,7 @@ static enum reply enter_mailbox(struct session *s, const char *user)
 /* Check user's password and log in. */
 static enum reply login(struct session *s, const char *user, const char *password)
 {
-	int r = password_check(user, password);
+	int r = penalty_login(s->peer, user, password);
 
 	if (r < 0) {
 		log_event("event=login-error reason=users-file errno=%d", errno);

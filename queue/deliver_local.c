@@ -5,6 +5,7 @@
 #include <strings.h>
 #include "bytes.h"
 #include "deliver_local.h"
+#include "journal.h"
 #include "local.h"
 #include "maildir.h"
 #include "store.h"
@@ -22,6 +23,26 @@ static int has_mailbox(const char *base)
 	if (local_is_postmaster(base))
 		return 1;
 	return local_user(base);
+}
+
+/* A journal line naming the file before the rename delivers it: if we
+ * are killed before the result is recorded, the runner looks for it. */
+struct intent {
+	struct delivery *d;
+	struct delivery_rcpt *r;
+};
+
+static int note_intent(void *ctx, const char *dir, const char *name)
+{
+	struct delivery *d = ((struct intent *)ctx)->d;
+	struct delivery_rcpt *r = ((struct intent *)ctx)->r;
+	struct bytes line;
+	bytes_init(&line, PATH_MAX_POSTERN * 2);
+	int rc = journal_format_maildir(&line, r->index, r->attempt, r->address, dir, name);
+	if (rc == 0)
+		rc = journal_append(d->sp, d->id, line.data, line.len, 0);
+	bytes_free(&line);
+	return rc;
 }
 
 static void deliver_one(struct delivery *d, struct delivery_rcpt *r,
@@ -52,9 +73,11 @@ static void deliver_one(struct delivery *d, struct delivery_rcpt *r,
 			     "451 4.3.0 cannot build the Maildir path");
 		return;
 	}
-	/* the store names it with the size hints APPEND gives (,S= ,W=) */
+	/* the store names it with the size hints APPEND gives (,S= ,W=) and
+	 * calls note_intent with that name just before the rename */
+	struct intent in = { d, r };
 	if (store_deliver(dir, header->data, header->len, d->fd, d->offset,
-			  name, sizeof name) < 0) {
+			  name, sizeof name, note_intent, &in) < 0) {
 		snprintf(reply, sizeof reply, "451 4.2.0 Maildir delivery failed: %s",
 			 strerror(errno));
 		delivery_set(r, RESULT_DEFERRED, "local", reply);
@@ -68,7 +91,9 @@ void local_deliver(struct delivery *d)
 {
 	struct bytes header;
 	bytes_init(&header, 2 * ADDRESS_PATH_MAX + 64);
-	for (size_t i = 0; i < d->count; i++)
+	for (size_t i = 0; i < d->count; i++) {
 		deliver_one(d, &d->rcpt[i], &header);
+		delivery_record(d);
+	}
 	bytes_free(&header);
 }

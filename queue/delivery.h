@@ -13,14 +13,19 @@ enum result { RESULT_NONE = 0, RESULT_SENT = 's', RESULT_DEFERRED = 'd',
 
 struct delivery_rcpt {
 	long index;                     /* in the message's state */
+	int attempt;                    /* the state's ATTEMPTS + 1 */
 	const char *address;
 	enum result result;
+	int recorded;                   /* the result is in the journal */
 	char relay[256];                /* who answered, "" if nobody */
 	char reply[STATE_REPLY_MAX];    /* the reply, one printable line */
 };
 
 struct delivery {
+	struct spool *sp;               /* journal: state/ID.journal */
 	const char *id;
+	int part;                       /* its place in the job */
+	int report_fd;                  /* the runner's pipe */
 	const struct envelope *env;
 	int fd;                         /* queue/ID, open for reading */
 	off_t offset;                   /* where the message starts */
@@ -39,9 +44,15 @@ void delivery_set(struct delivery_rcpt *r, enum result result,
 void delivery_set_rest(struct delivery *d, enum result result,
 		       const char *relay, const char *reply);
 
-/* Report the results on fd, one line per recipient with a result:
- * "PART INDEX RESULT\tRELAY\tREPLY\n", PART the delivery's place in its
- * job. 0 or -1. */
-int delivery_report(const struct delivery *d, int part, int fd);
+/* Record every result not recorded yet: appended to the journal (see
+ * journal.h) and fsynced, then the same lines, each after "PART\t", on
+ * report_fd. Call it the moment results are known. 0, or -1 when the
+ * journal could not be written (logged; the pipe still carries them). */
+int delivery_record(struct delivery *d);
+
+/* hold 1: from here SIGTERM (the runner died: PR_SET_PDEATHSIG, or a
+ * stop) waits, for a step that must not be cut between another server's
+ * taking the message and delivery_record; hold 0: it acts again. */
+void delivery_hold_signals(int hold);
 
 #endif

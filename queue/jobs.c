@@ -1,6 +1,7 @@
 /* jobs.c - delivery children: each job runs in a forked child that
- * reports one line per recipient on a pipe; only the parent records the
- * results (postern-runner(8)). */
+ * appends each recipient's result to the message's journal the moment it
+ * is known and copies it to a pipe; when the child ends the runner folds
+ * them into the state (postern-runner(8), postern-spool(5)). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -8,10 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "deliver_local.h"
 #include "delivery.h"
+#include "journal.h"
 #include "log.h"
 #include "runner.h"
 #include "smtp_client.h"
@@ -51,20 +54,25 @@ int jobs_add(struct runner *R, struct active *msg, int local,
 	return 0;
 }
 
-/* A part's delivery, its queue file opened. 0, or -1 (ENOMEM). */
-static int part_delivery(struct runner *R, struct job_part *p, struct delivery *d)
+/* Part k's delivery, its queue file opened, reporting on fd. 0, or -1
+ * (ENOMEM). */
+static int part_delivery(struct runner *R, struct job_part *p, int k, int fd,
+			 struct delivery *d)
 {
 	struct active *m = p->msg;
 	char path[PATH_MAX_POSTERN];
-	*d = (struct delivery){ .id = m->id, .env = &m->env, .offset = m->offset,
+	*d = (struct delivery){ .sp = &R->sp, .id = m->id, .part = k, .report_fd = fd,
+				.env = &m->env, .offset = m->offset,
 				.size = m->size, .me = R->me,
 				.timeout_cap = (int)R->timeout_cap, .count = p->count };
 	d->rcpt = calloc(p->count, sizeof *d->rcpt);
 	if (!d->rcpt)
 		return -1;
 	for (size_t i = 0; i < p->count; i++) {
+		struct rcpt_state *r = &m->st.rcpt[p->index[i]];
 		d->rcpt[i].index = p->index[i];
-		d->rcpt[i].address = m->st.rcpt[p->index[i]].address;
+		d->rcpt[i].attempt = r->attempts + 1;
+		d->rcpt[i].address = r->address;
 	}
 	d->fd = spool_path(&R->sp, "queue", m->id, path, sizeof path) < 0 ? -1 :
 		open(path, O_RDONLY | O_CLOEXEC);
@@ -82,7 +90,7 @@ static void child_run(struct runner *R, struct job *j, int fd)
 	struct delivery *todo[JOB_BATCH_MAX];
 	size_t n = 0;
 	for (size_t i = 0; i < j->parts; i++) {
-		if (part_delivery(R, &j->part[i], &d[i]) < 0)
+		if (part_delivery(R, &j->part[i], (int)i, fd, &d[i]) < 0)
 			_exit(111);
 		if (d[i].fd >= 0)
 			todo[n++] = &d[i];
@@ -94,7 +102,7 @@ static void child_run(struct runner *R, struct job *j, int fd)
 		smtp_deliver(todo, n, j->domain);
 	int rc = 0;
 	for (size_t i = 0; i < j->parts; i++)
-		rc |= delivery_report(&d[i], (int)i, fd);
+		rc |= delivery_record(&d[i]);  /* what is left: queue file gone */
 	_exit(rc < 0 ? 111 : 0);
 }
 
@@ -106,12 +114,17 @@ static void start_one(struct runner *R, struct job *j)
 		j->pid = -1;
 		return;
 	}
+	pid_t runner = getpid();
 	pid_t pid = fork();
 	if (pid == 0) {
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
+		/* Die with the runner (but finish a delivery past its point of
+		 * no return: delivery_hold_signals). The child keeps the
+		 * runner's lock: no new runner starts while it lives. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != runner)
+			_exit(111);
 		close(p[0]);
-		close(R->lock_fd);      /* a child must not keep the runner's lock */
 		if (R->trigger_fd >= 0)
 			close(R->trigger_fd);
 		for (struct job *o = R->running; o; o = o->next)
@@ -137,8 +150,11 @@ static void free_job(struct job *j)
 	free(j);
 }
 
-/* Apply one report line "INDEX R\tRELAY\tREPLY" to the message. */
+/* Apply one pipe line "PART\tJOURNAL-LINE" to the message. */
 static void apply_line(struct runner *R, struct job *j, char *line, time_t now);
+
+/* Fold each part's journal into its message's state. */
+static void apply_journals(struct runner *R, struct job *j, time_t now);
 
 /* Recipients of j that the report did not mention: deferred. */
 static void apply_missing(struct runner *R, struct job *j, int status, time_t now);
@@ -151,6 +167,7 @@ static void finish(struct runner *R, struct job *j)
 		;
 	if (j->fd >= 0)
 		close(j->fd);
+	apply_journals(R, j, now);
 	char *p = j->report.data;
 	while (p && *p) {
 		char *nl = strchr(p, '\n');
@@ -226,8 +243,7 @@ void jobs_read(struct runner *R, struct job *job)
 	finish(R, job);
 }
 
-/* The result of an attempt on recipient r, logged. */
-static void record(struct runner *R, struct active *m, struct rcpt_state *r,
+void runner_record(struct runner *R, struct active *m, struct rcpt_state *r,
 		   char result, const char *relay, const char *reply, time_t now)
 {
 	char q1[STATE_REPLY_MAX + 64], q2[300], q3[ADDRESS_PATH_MAX * 2];
@@ -275,26 +291,53 @@ static struct rcpt_state *job_rcpt(struct job *j, long k, long index)
 	return NULL;
 }
 
-/* One report line "PART INDEX R\tRELAY\tREPLY". */
+int runner_answers(const struct active *m, const struct journal_entry *e)
+{
+	if (e->maildir || e->index < 0 || (size_t)e->index >= m->st.count)
+		return 0;
+	const struct rcpt_state *r = &m->st.rcpt[e->index];
+	return r->status == RCPT_PENDING && e->attempt == r->attempts + 1 &&
+	       strcmp(r->address, e->address) == 0;
+}
+
+/* Entry e from part k of j: recorded if it answers a recipient the
+ * part asked for. */
+static void apply_entry(struct runner *R, struct job *j, long k,
+			const struct journal_entry *e, time_t now)
+{
+	struct active *m = j->part[k].msg;
+	struct rcpt_state *r;
+	if (runner_answers(m, e) && (r = job_rcpt(j, k, e->index)))
+		runner_record(R, m, r, (char)e->result, e->relay, e->reply, now);
+}
+
+struct replay { struct runner *R; struct job *j; long k; time_t now; };
+
+static void replayed(void *ctx, const struct journal_entry *e)
+{
+	struct replay *c = ctx;
+	apply_entry(c->R, c->j, c->k, e, c->now);
+}
+
+static void apply_journals(struct runner *R, struct job *j, time_t now)
+{
+	for (size_t k = 0; k < j->parts; k++) {
+		struct replay c = { R, j, (long)k, now };
+		if (journal_replay(&R->sp, j->part[k].msg->id, replayed, &c) < 0)
+			log_event("id=%s event=error op=journal-read error=\"%s\"",
+				  j->part[k].msg->id, strerror(errno));
+	}
+}
+
 static void apply_line(struct runner *R, struct job *j, char *line, time_t now)
 {
-	char *end, *relay, *reply;
+	struct journal_entry e;
+	char *end;
 	long k = strtol(line, &end, 10);
-	if (end == line || *end != ' ')
+	if (end == line || *end != '\t' || k < 0 || (size_t)k >= j->parts ||
+	    journal_parse_line(end + 1, &e) < 0)
 		return;
-	long index = strtol(end + 1, &end, 10);
-	if (*end != ' ' || !end[1] || end[2] != '\t')
-		return;
-	char result = end[1];
-	relay = end + 3;
-	reply = strchr(relay, '\t');
-	if (!reply)
-		return;
-	*reply++ = '\0';
-	struct rcpt_state *r = job_rcpt(j, k, index);
-	if (r && (result == RESULT_SENT || result == RESULT_BOUNCED ||
-		  result == RESULT_DEFERRED))
-		record(R, j->part[k].msg, r, result, relay, reply, now);
+	apply_entry(R, j, k, &e, now);
 }
 
 static void apply_missing(struct runner *R, struct job *j, int status, time_t now)
@@ -306,7 +349,7 @@ static void apply_missing(struct runner *R, struct job *j, int status, time_t no
 		struct job_part *p = &j->part[k];
 		for (size_t i = 0; i < p->count; i++)
 			if (p->index[i] >= 0)
-				record(R, p->msg, &p->msg->st.rcpt[p->index[i]],
-				       RESULT_DEFERRED, "-", reply, now);
+				runner_record(R, p->msg, &p->msg->st.rcpt[p->index[i]],
+					      RESULT_DEFERRED, "-", reply, now);
 	}
 }

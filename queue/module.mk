@@ -2,7 +2,7 @@
 # The root Makefile defines "all" after including the modules: keep it the
 # default goal whatever target a module.mk defines first.
 QUEUE_RUNNER_OBJS := queue/runner.o queue/scan.o queue/jobs.o queue/idset.o \
-	queue/state.o queue/aliases.o queue/bounce.o queue/msgtext.o \
+	queue/state.o queue/journal.o queue/aliases.o queue/bounce.o queue/msgtext.o \
 	queue/delivery.o queue/deliver_local.o queue/smtp_client.o \
 	queue/smtp_wire.o queue/smtp_tls.o queue/mx.o
 QUEUE_SENDMAIL_OBJS := queue/sendmail.o queue/msgtext.o queue/addrlist.o

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 #include "log.h"
 #include "runner.h"
@@ -28,10 +29,38 @@ static void usage(void)
 	exit(64);
 }
 
-/* Take spool/lock; a second runner exits (status 0 with -1, else 111). */
+/* The runner that wrote its PID into the lock file has died: only its
+ * delivery children, which keep the lock while they finish the delivery
+ * in progress, hold it. 1/0. */
+static int lock_held_by_orphans(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	long pid = strtol(buf, NULL, 10);
+	return pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
+/* Wait up to RUNNER_ORPHAN_WAIT seconds for the lock. 0 or -1. */
+static int wait_for_orphans(int fd)
+{
+	struct timespec tick = { 0, 50 * 1000 * 1000 };
+	log_event("event=wait reason=\"the delivery children of a dead runner hold the lock\"");
+	for (long i = 0; i < RUNNER_ORPHAN_WAIT * 20L; i++) {
+		nanosleep(&tick, NULL);
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* Take spool/lock and write our PID into it; a second runner exits
+ * (status 0 with -1, else 111). */
 static void take_lock(struct runner *R)
 {
-	char path[PATH_MAX_POSTERN];
+	char path[PATH_MAX_POSTERN], pid[32];
 	if (spool_path(&R->sp, "lock", NULL, path, sizeof path) < 0)
 		log_fatal(111, "spool path too long");
 	R->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -40,9 +69,14 @@ static void take_lock(struct runner *R)
 	if (flock(R->lock_fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno != EWOULDBLOCK)
 			log_fatal(111, "cannot lock %s: %s", path, strerror(errno));
-		log_event("event=exit reason=\"another runner holds the lock\"");
-		exit(R->once ? 0 : 111);
+		if (!lock_held_by_orphans(R->lock_fd) || wait_for_orphans(R->lock_fd) < 0) {
+			log_event("event=exit reason=\"another runner holds the lock\"");
+			exit(R->once ? 0 : 111);
+		}
 	}
+	int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(R->lock_fd, 0) < 0 || pwrite(R->lock_fd, pid, (size_t)n, 0) != n)
+		log_fatal(111, "cannot write %s: %s", path, strerror(errno));
 }
 
 /* The trigger FIFO, O_RDWR so that it never sees end-of-file. */

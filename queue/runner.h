@@ -7,6 +7,7 @@
 #include <sys/types.h>
 #include <time.h>
 #include "bytes.h"
+#include "journal.h"
 #include "limits.h"
 #include "spool.h"
 #include "state.h"
@@ -94,6 +95,14 @@ int jobs_add(struct runner *R, struct active *msg, int local,
 void jobs_start(struct runner *R);
 /* Read a running job's pipe; at its end apply the results. */
 void jobs_read(struct runner *R, struct job *job);
+/* Record the result of an attempt on recipient r of m (logged): sent,
+ * bounced, or deferred (then due again after the backoff, or bounced
+ * when queuelifetime is over). */
+void runner_record(struct runner *R, struct active *m, struct rcpt_state *r,
+		   char result, const char *relay, const char *reply, time_t now);
+/* Does journal entry e answer the attempt m's state has in progress for
+ * its recipient (same address, pending, the next attempt)? 1/0. */
+int runner_answers(const struct active *m, const struct journal_entry *e);
 /* On exit (no job running): drop the waiting jobs and every message held
  * in memory, recording nothing; they are attempted again next time. */
 void jobs_drop_all(struct runner *R);

@@ -64,7 +64,8 @@ static int spool_has(struct runner *R, const char *sub, const char *id)
 	       access(path, F_OK) == 0;
 }
 
-/* Remove files of dir that fail keep(); names starting with '.' kept. */
+/* Remove debris from tmp/ (old files) or state/ (state files and
+ * journals without their queue file); names starting with '.' kept. */
 static void sweep_dir(struct runner *R, const char *sub, time_t now)
 {
 	char dir[PATH_MAX_POSTERN];
@@ -79,9 +80,11 @@ static void sweep_dir(struct runner *R, const char *sub, time_t now)
 		if (e->d_name[0] == '.' || fstatat(dirfd(d), e->d_name, &st, 0) < 0 ||
 		    !S_ISREG(st.st_mode))
 			continue;
+		char id[SPOOL_ID_MAX];
+		const char *owner = journal_file_id(e->d_name, id, sizeof id) ? id : e->d_name;
 		int debris = strcmp(sub, "tmp") == 0 ?
 			     now - st.st_mtime > SPOOL_TMP_DEBRIS_AGE :
-			     !spool_has(R, "queue", e->d_name) && !find_active(R, e->d_name);
+			     !spool_has(R, "queue", owner) && !find_active(R, owner);
 		if (debris && unlinkat(dirfd(d), e->d_name, 0) == 0)
 			log_event("event=removed-debris file=%s/%s", sub, e->d_name);
 	}
@@ -141,6 +144,7 @@ void runner_settle(struct runner *R, struct active *m)
 	if (!spool_has(R, "queue", m->id)) {    /* removed meanwhile (postern-queue rm) */
 		if (spool_path(&R->sp, "state", m->id, path, sizeof path) == 0)
 			(void)unlink(path);
+		(void)journal_remove(&R->sp, m->id);
 		log_event("id=%s event=gone", m->id);
 		runner_free_msg(m);
 		return;
@@ -149,6 +153,9 @@ void runner_settle(struct runner *R, struct active *m)
 	if (pending > 0 || (bounced > 0 && send_dsn(R, m) < 0)) {
 		if (state_write(&R->sp, m->id, &m->st) < 0)
 			log_event("id=%s event=error op=state-write error=\"%s\"", m->id,
+				  strerror(errno));
+		else if (journal_remove(&R->sp, m->id) < 0)    /* folded in */
+			log_event("id=%s event=error op=journal-remove error=\"%s\"", m->id,
 				  strerror(errno));
 		runner_free_msg(m);
 		return;
@@ -160,6 +167,7 @@ void runner_settle(struct runner *R, struct active *m)
 		log_event("id=%s event=error op=unlink error=\"%s\"", m->id, strerror(errno));
 	if (spool_path(&R->sp, "state", m->id, path, sizeof path) == 0)
 		(void)unlink(path);
+	(void)journal_remove(&R->sp, m->id);
 	log_event("id=%s event=done sent=%zu bounced=%zu", m->id, sent, bounced);
 	runner_free_msg(m);
 }
@@ -284,6 +292,19 @@ static struct active *load(struct runner *R, const char *id, int *fresh, int *fo
 	return m;
 }
 
+/* Folding a journal left by a crash into a message's state. */
+struct recovery { struct runner *R; struct active *m; time_t now; int applied; };
+
+static void recovered(void *ctx, const struct journal_entry *e)
+{
+	struct recovery *c = ctx;
+	if (!runner_answers(c->m, e))
+		return;
+	runner_record(c->R, c->m, &c->m->st.rcpt[e->index], (char)e->result,
+		      e->relay, e->reply, c->now);
+	c->applied++;
+}
+
 /* One message of queue/: settle it, start its jobs, or leave it. */
 static void consider(struct runner *R, const char *id, time_t now)
 {
@@ -300,6 +321,14 @@ static void consider(struct runner *R, const char *id, time_t now)
 		runner_free_msg(m);
 		return;
 	}
+	struct recovery c = { R, m, now, 0 };
+	if (journal_replay(&R->sp, id, recovered, &c) < 0) {
+		log_event("id=%s event=error op=journal-read error=\"%s\"", id, strerror(errno));
+		runner_free_msg(m);
+		return;
+	}
+	if (c.applied)
+		log_event("id=%s event=recovered results=%d", id, c.applied);
 	expire(R, m, now);
 	char *due = calloc(m->st.count + 1, 2);
 	size_t n = due ? mark_due(R, m, fresh || forced, now, due) : 0;

@@ -191,9 +191,14 @@ static enum transaction_end transaction(struct smtp_conn *c, struct delivery *d,
 		all_reply(d, &r, c->relay);
 		return T_CLEAN;
 	}
+	/* Once the final dot is sent the server may have the message: a
+	 * SIGTERM then waits until its reply is recorded (RFC 1047). */
+	delivery_hold_signals(1);
 	int ok = smtp_send_body(c, d->fd, d->offset, &r) == 0 &&
 		 smtp_read_reply(c, SMTP_TIMEOUT_DATA_END, &r, 0) == 0;
 	all_reply(d, &r, c->relay);
+	delivery_record(d);
+	delivery_hold_signals(0);
 	return ok ? T_CLEAN : T_BROKEN;
 }
 
@@ -281,8 +286,10 @@ static void try_target(struct smtp_conn *c, const struct mx_target *t,
 				delivery_set_rest(m, RESULT_BOUNCED, c->relay, refuse);
 			else
 				end = transaction(c, m, last);
-			if (end != T_NEXT_HOST)
+			if (end != T_NEXT_HOST) {
+				delivery_record(m);
 				(*next)++, done_here++;
+			}
 		}
 		if (end == T_BROKEN)
 			smtp_close(c);

@@ -76,8 +76,7 @@ void state_clean_text(char *dst, size_t size, const char *text)
 	dst[j] = '\0';
 }
 
-/* Split line at TABs into at most max fields (in place). Returns count. */
-static size_t split_tabs(char *line, char **field, size_t max)
+size_t state_split_tabs(char *line, char **field, size_t max)
 {
 	size_t n = 0;
 	char *p = line;
@@ -140,7 +139,7 @@ static int parse_line(struct msg_state *st, char *line, int first)
 	char *f[9];
 	if (first)
 		return strcmp(line, "postern-state\t1") == 0 ? 0 : -1;
-	size_t n = split_tabs(line, f, 9);
+	size_t n = state_split_tabs(line, f, 9);
 	if (strcmp(f[0], "rcpt") == 0)
 		return parse_rcpt(st, f + 1, n - 1);
 	if (strcmp(f[0], "dsn") == 0 && n == 2 && f[1][0] &&

@@ -60,6 +60,11 @@ void state_counts(const struct msg_state *st, size_t *pending, size_t *sent,
  * CR/LF become spaces, other control or non-ASCII bytes '?', TABs a space. */
 void state_clean_text(char *dst, size_t size, const char *text);
 
+/* Split line at TABs into at most max fields (in place; anything
+ * after a max-th TAB is dropped: ask for one more field than expected to
+ * notice extra ones). Returns the count. */
+size_t state_split_tabs(char *line, char **field, size_t max);
+
 /* The name of a status ("pending", ...). */
 const char *state_status_name(enum rcpt_status s);
 

@@ -3,7 +3,9 @@
  *
  * Passwords travel only over an encrypted link (-T or $SSL_PROTOCOL)
  * unless the control file plaintextauth says 1 (538 5.7.11 otherwise).
- * "*" cancels (501 5.0.0, §4). A failed login is answered after
+ * "*" cancels (501 5.0.0, §4). Every check first waits the delay that
+ * failures of the client's address or account across connections earned
+ * (penalty_login, penalty.h). A failed login is answered after
  * password_failure_delay(); the AUTH_FAILURES_MAX-th closes with 421. */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include "control.h"
 #include "log.h"
 #include "password.h"
+#include "penalty.h"
 #include "sasl.h"
 #include "smtpd.h"
 
@@ -142,7 +145,7 @@ static enum reply verify(struct session *s, const char *user,
 			 const char *password)
 {
 	char q[SASL_FIELD_MAX * 4 + 3];
-	int r = *user && password ? password_check(user, password) : 0;
+	int r = *user && password ? penalty_login(s->client_ip, user, password) : 0;
 
 	if (r < 0) {
 		log_event("event=config-error file=users errno=%d", errno);

@@ -85,13 +85,14 @@ teardown() { server_stop_all; no_sanitizer_reports "$BATS_TEST_TMPDIR/imapd.log"
 }
 
 @test "another session's new keyword shows as FLAGS and FETCH on NOOP" {
-	# the STORE after the first session's SELECT, its NOOP after the STORE
-	# (waits bounded to 10 s each, not fixed sleeps: the machine may be busy)
+	local i
+	# the first session selects, the second stores, then the first asks
+	# (in that order whatever the load: each step waits for the last)
 	{ printf '%s\r\n' "$LOGIN" "a SELECT INBOX"
-	  for i in $(seq 1 200); do [ -e "$BATS_TEST_TMPDIR/stored" ] && break; sleep 0.05; done
+	  for i in $(seq 1 300); do [ -e "$BATS_TEST_TMPDIR/stored" ] && break; sleep 0.05; done
 	  printf '%s\r\n' "b NOOP" "c LOGOUT"; } | "$IMAPD" > "$BATS_TEST_TMPDIR/out" 2>>"$BATS_TEST_TMPDIR/imapd.log" &
 	pid=$!
-	for i in $(seq 1 200); do grep -q '^a OK' "$BATS_TEST_TMPDIR/out" && break; sleep 0.05; done
+	for i in $(seq 1 300); do grep -q "^a OK" "$BATS_TEST_TMPDIR/out" && break; sleep 0.05; done
 	imap "$LOGIN" "x SELECT INBOX" "y STORE 2 +FLAGS (Urgent)" >/dev/null
 	touch "$BATS_TEST_TMPDIR/stored"
 	wait "$pid"

@@ -1,0 +1,38 @@
+#!/usr/bin/env bats
+# fuzz/: every libFuzzer target builds and runs a few seconds from its
+# seed corpus (t/fuzz-corpus/NAME) without a crash, so a parser change
+# that breaks on a seed shows at once. Longer runs: make fuzz FUZZTIME=N.
+load helpers
+
+setup_file() {
+	command -v clang >/dev/null || skip "clang is not installed"
+	cd "$TOP" && make -s fuzz-build >&2
+}
+
+# fuzz_run NAME: NAME's target over its seeds, then FUZZ_SECONDS (3) of
+# fuzzing; new inputs go to a scratch directory.
+fuzz_run() {
+	local scratch="$BATS_TEST_TMPDIR/corpus"
+	mkdir -p "$scratch"
+	run "$TOP/fuzz/fuzz_$1" -max_total_time="${FUZZ_SECONDS:-3}" -close_fd_mask=3 \
+		-artifact_prefix="$BATS_TEST_TMPDIR/crash-" "$scratch" "$TOP/t/fuzz-corpus/$1"
+	echo "$output" | tail -5
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -q "Done [0-9]* runs"
+	[ -z "$(ls "$BATS_TEST_TMPDIR" | grep '^crash-')" ]
+}
+
+@test "fuzz: every target has seeds" {
+	local t
+	for t in "$TOP"/fuzz/fuzz_*.c; do
+		t=${t##*/fuzz_}
+		[ -n "$(ls "$TOP/t/fuzz-corpus/${t%.c}")" ]
+	done
+}
+
+@test "fuzz: the SMTP and path address parsers" { fuzz_run address; }
+@test "fuzz: the line reader" { fuzz_run input; }
+@test "fuzz: the MIME parser and what imapd builds from it" { fuzz_run mime; }
+@test "fuzz: the IMAP command parser" { fuzz_run imap_command; }
+@test "fuzz: a whole SMTP session (commands, paths, AUTH, DATA)" { fuzz_run smtp_session; }
+@test "fuzz: the JSON parser, its writer and JSON Pointer" { fuzz_run json; }
