@@ -13,7 +13,18 @@
 /* --- SMTP (RFC 5321 §4.5.3.1) ---------------------------------------- */
 /* §4.5.3.1.4: a command line is at most 512 octets including CRLF. */
 #define SMTP_COMMAND_LINE_MAX 512
-/* §4.5.3.1.6: a text line is at most 1000 octets including CRLF. */
+/* The longest MAIL line: §4.5.3.1.4's 512 plus what each parameter we
+ * offer adds: SIZE 26 (RFC 1870 §4 (5)), AUTH= 500 (RFC 4954 §3 (5)),
+ * BODY=BINARYMIME 16 (RFC 3030 §2 (8)), SMTPUTF8 10 (RFC 6531 §3.4 (5)),
+ * " ENVID=" and its 100 characters (RFC 3461 §4.4), " RET=HDRS" 9. */
+#define SMTP_MAIL_LINE_MAX (SMTP_COMMAND_LINE_MAX + 26 + 500 + 16 + 10 + 107 + 9)
+/* The longest RCPT line: 512 plus " ORCPT=" and its 500 characters
+ * (RFC 3461 §4.2) and " NOTIFY=SUCCESS,FAILURE,DELAY" (29). */
+#define SMTP_RCPT_LINE_MAX (SMTP_COMMAND_LINE_MAX + 507 + 29)
+/* §4.5.3.1.6: a text line is at most 1000 octets including CRLF. smtpd
+ * reads message lines in pieces of this size and accepts longer ones
+ * (real HTML mail has them, within maxsize); the runner folds a line
+ * over it when relaying (as Postfix's smtp_line_length_limit). */
 #define SMTP_TEXT_LINE_MAX 1000
 /* §4.5.3.1.5: a reply line is at most 512 octets including CRLF. */
 #define SMTP_REPLY_LINE_MAX 512
