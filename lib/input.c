@@ -113,6 +113,26 @@ static size_t finish_line(char *line, size_t n, int *flags)
 	return n;
 }
 
+/* The next run of buffered bytes (filling the buffer first when it is
+ * empty): through the first LF within max bytes (*lf set), else as many
+ * as are buffered, at most max. */
+static enum input_status next_run(struct input *in, long long deadline,
+				  size_t max, size_t *take, int *lf)
+{
+	if (in->start == in->end) {
+		enum input_status st = fill(in, deadline);
+		if (st != INPUT_OK)
+			return st;
+	}
+	size_t avail = in->end - in->start;
+	if (avail > max)
+		avail = max;
+	char *p = in->buf + in->start, *nl = memchr(p, '\n', avail);
+	*lf = nl != NULL;
+	*take = nl ? (size_t)(nl - p) + 1 : avail;
+	return INPUT_OK;
+}
+
 enum input_status input_line(struct input *in, char *line, size_t size,
 			     size_t *len, int *flags)
 {
@@ -127,15 +147,12 @@ enum input_status input_line(struct input *in, char *line, size_t size,
 		return INPUT_ERROR;
 	line[0] = '\0';
 	for (;;) {
-		if (in->start == in->end) {
-			enum input_status st = fill(in, deadline);
-			if (st != INPUT_OK)
-				return st;
-		}
+		size_t take;
+		int lf;
+		enum input_status st = next_run(in, deadline, (size_t)-1, &take, &lf);
+		if (st != INPUT_OK)
+			return st;
 		char *p = in->buf + in->start;
-		size_t avail = in->end - in->start;
-		char *lf = memchr(p, '\n', avail);
-		size_t take = lf ? (size_t)(lf - p) + 1 : avail;
 		if (!lf)
 			before_lf = p[take - 1];        /* last byte so far */
 		else if (take >= 2)
@@ -193,16 +210,12 @@ enum input_status input_segment(struct input *in, char *seg, size_t size,
 		return INPUT_ERROR;
 	seg[0] = '\0';
 	for (;;) {
-		if (in->start == in->end) {
-			enum input_status st = fill(in, deadline);
-			if (st != INPUT_OK)
-				return st;
-		}
-		char *p = in->buf + in->start;
-		size_t avail = in->end - in->start, room = size - 1 - n;
-		char *lf = memchr(p, '\n', avail < room ? avail : room);
-		size_t take = lf ? (size_t)(lf - p) + 1 : (avail < room ? avail : room);
-		memcpy(seg + n, p, take);
+		size_t take;
+		int lf;
+		enum input_status st = next_run(in, deadline, size - 1 - n, &take, &lf);
+		if (st != INPUT_OK)
+			return st;
+		memcpy(seg + n, in->buf + in->start, take);
 		n += take;
 		in->start += take;
 		if (lf) {
