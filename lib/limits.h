@@ -58,6 +58,11 @@
 #define SASL_PLAIN_MAX 1024
 /* A users-file line: an address (256) plus a crypt(3) hash (< 200). */
 #define USERS_LINE_MAX 1024
+/* The whole users file postern-user edits: 64 MiB is some 200,000
+ * users; larger sites keep users elsewhere. */
+#define USERS_FILE_MAX (64L * 1024 * 1024)
+/* A password postern-user takes (RFC 4616 §2: SASL PLAIN's 255). */
+#define USER_PASSWORD_MAX 255
 
 /* --- POP3 (RFC 1939 §4, RFC 2449 §4) -------------------------------- */
 /* RFC 2449 §4: a command line is at most 255 octets including CRLF. */
@@ -181,6 +186,13 @@
  * sloppy server; accept up to this; a longer one is treated as a
  * broken connection (retry later). */
 #define SMTP_CLIENT_REPLY_LINE_MAX 2048
+/* BDAT chunks the runner sends (RFC 3030): big enough that a typical
+ * message is one chunk, small enough to hold per delivery child. */
+#define SMTP_BDAT_CHUNK 65536
+/* The runner folds a message line longer than this when relaying, with
+ * CRLF SP, as Postfix's smtp_line_length_limit (998 + CRLF = the 1000
+ * octets of RFC 5321 §4.5.3.1.6); smtpd stores such lines whole. */
+#define SMTP_FOLD_AT 998
 /* Lines in one multi-line reply (an EHLO list is ~20). */
 #define SMTP_REPLY_LINES_MAX 100
 /* RFC 5321 §4.5.3.2 client timeouts, seconds. Connect has no RFC value;
@@ -201,6 +213,10 @@
 /* Header bytes of the original message quoted in a DSN (RFC 3464 §2:
  * text/rfc822-headers); more is cut. */
 #define BOUNCE_HEADERS_MAX 65536
+/* Header bytes local delivery reads to drop stale Return-Path: fields
+ * and find a looping Delivered-To: (larger headers are spam, not mail;
+ * the part past it is delivered as it is). */
+#define LOCAL_HEADER_MAX (256 * 1024)
 /* Messages the runner holds in memory at once; more wait in queue/ for
  * the next scan, so memory stays flat with a deep queue. */
 #define RUNNER_ACTIVE_MAX 200

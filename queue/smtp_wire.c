@@ -22,9 +22,7 @@ static int capped(const struct smtp_conn *c, int seconds)
 	return c->cap > 0 && c->cap < seconds ? c->cap : seconds;
 }
 
-static void made_up(struct smtp_reply *r, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void made_up(struct smtp_reply *r, int code, const char *fmt, ...)
+void smtp_made_up(struct smtp_reply *r, int code, const char *fmt, ...)
 {
 	char text[STATE_REPLY_MAX];
 	va_list ap;
@@ -82,13 +80,13 @@ int smtp_connect(struct smtp_conn *c, const struct mx_target *t, int cap,
 	describe(c, t);
 	int fd = socket(t->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
-		made_up(r, 421, "421 4.4.1 socket: %s", strerror(errno));
+		smtp_made_up(r, 421, "421 4.4.1 socket: %s", strerror(errno));
 		return -1;
 	}
 	if (connect(fd, (const struct sockaddr *)&t->addr, t->addr_len) < 0 &&
 	    (errno != EINPROGRESS ||
 	     connect_wait(fd, capped(c, SMTP_TIMEOUT_CONNECT) * 1000) < 0)) {
-		made_up(r, 421, "421 4.4.1 connect to %s: %s", c->relay, strerror(errno));
+		smtp_made_up(r, 421, "421 4.4.1 connect to %s: %s", c->relay, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -99,7 +97,7 @@ int smtp_connect(struct smtp_conn *c, const struct mx_target *t, int cap,
 	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0 ||
 	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0) {
-		made_up(r, 421, "421 4.4.1 socket setup: %s", strerror(errno));
+		smtp_made_up(r, 421, "421 4.4.1 socket setup: %s", strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -119,6 +117,10 @@ static void ehlo_keyword(struct smtp_conn *c, const char *p)
 		c->eightbitmime = 1;
 	else if (n == 8 && strncasecmp(p, "SMTPUTF8", n) == 0)
 		c->smtputf8 = 1;
+	else if (n == 8 && strncasecmp(p, "CHUNKING", n) == 0)
+		c->chunking = 1;
+	else if (n == 10 && strncasecmp(p, "BINARYMIME", n) == 0)
+		c->binarymime = 1;
 	else if (n == 4 && strncasecmp(p, "SIZE", n) == 0)
 		c->size_max = p[4] == ' ' ? strtoll(p + 5, NULL, 10) : 0;
 }
@@ -143,20 +145,20 @@ static int reply_line(struct smtp_conn *c, struct smtp_reply *r, int first,
 	int flags;
 	enum input_status s = input_line(&c->in, line, sizeof line, &len, &flags);
 	if (s == INPUT_TIMEOUT) {
-		made_up(r, 421, "421 4.4.2 %s: timeout waiting for a reply", c->relay);
+		smtp_made_up(r, 421, "421 4.4.2 %s: timeout waiting for a reply", c->relay);
 		return -1;
 	}
 	if (s != INPUT_OK || len < 3 || strspn(line, "0123456789") < 3 ||
 	    (len > 3 && line[3] != ' ' && line[3] != '-') ||
 	    line[0] < '2' || line[0] > '5') {
-		made_up(r, 421, "421 4.4.2 %s: %s", c->relay,
+		smtp_made_up(r, 421, "421 4.4.2 %s: %s", c->relay,
 			s == INPUT_EOF ? "connection closed" :
 			s == INPUT_ERROR ? "read error" : "malformed reply");
 		return -1;
 	}
 	int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
 	if (!first && code != r->code) {
-		made_up(r, 421, "421 4.4.2 %s: inconsistent multi-line reply", c->relay);
+		smtp_made_up(r, 421, "421 4.4.2 %s: inconsistent multi-line reply", c->relay);
 		return -1;
 	}
 	r->code = code;
@@ -179,7 +181,7 @@ int smtp_read_reply(struct smtp_conn *c, int timeout, struct smtp_reply *r,
 		if (rc == 1)
 			return 0;
 	}
-	made_up(r, 421, "421 4.4.2 %s: reply too long", c->relay);
+	smtp_made_up(r, 421, "421 4.4.2 %s: reply too long", c->relay);
 	return -1;
 }
 
@@ -192,61 +194,15 @@ int smtp_command(struct smtp_conn *c, const char *fmt, ...)
 	return rc < 0 ? -1 : output_write(&c->out, "\r\n", 2);
 }
 
-static int write_failed(struct smtp_conn *c, struct smtp_reply *r)
+int smtp_write_failed(struct smtp_conn *c, struct smtp_reply *r)
 {
-	made_up(r, 421, "421 4.4.2 %s: write failed: %s", c->relay, strerror(errno));
+	smtp_made_up(r, 421, "421 4.4.2 %s: write failed: %s", c->relay, strerror(errno));
 	return -1;
 }
 
 int smtp_flush(struct smtp_conn *c, struct smtp_reply *r)
 {
-	return output_flush(&c->out) == 0 ? 0 : write_failed(c, r);
-}
-
-/* Write buf[0..n) converting line ends and dot-stuffing; *bol says whether
- * the next byte starts a line. 0 or -1. */
-static int put_chunk(struct smtp_conn *c, const char *buf, size_t n, int *bol)
-{
-	size_t start = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (*bol && buf[i] == '.' && output_write(&c->out, ".", 1) < 0)
-			return -1;
-		*bol = 0;
-		if (buf[i] != '\n')
-			continue;
-		if (output_write(&c->out, buf + start, i - start) < 0 ||
-		    output_write(&c->out, "\r\n", 2) < 0)
-			return -1;
-		start = i + 1;
-		*bol = 1;
-	}
-	return output_write(&c->out, buf + start, n - start);
-}
-
-int smtp_send_body(struct smtp_conn *c, int fd, off_t offset,
-		   struct smtp_reply *r)
-{
-	static char buf[65536];
-	int bol = 1;
-	for (;;) {
-		ssize_t n = pread(fd, buf, sizeof buf, offset);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			made_up(r, 451, "451 4.3.0 reading the queued message: %s",
-				strerror(errno));
-			return -1;
-		}
-		if (n == 0)
-			break;
-		offset += n;
-		if (put_chunk(c, buf, (size_t)n, &bol) < 0)
-			return write_failed(c, r);
-	}
-	if ((!bol && output_write(&c->out, "\r\n", 2) < 0) ||
-	    output_write(&c->out, ".\r\n", 3) < 0)
-		return write_failed(c, r);
-	return smtp_flush(c, r);
+	return output_flush(&c->out) == 0 ? 0 : smtp_write_failed(c, r);
 }
 
 void smtp_close(struct smtp_conn *c)
