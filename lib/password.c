@@ -3,6 +3,7 @@
 #include "bytes.h"
 #include "control.h"
 #include "limits.h"
+#include "settings.h"
 #include <crypt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +58,7 @@ int password_allowed(int encrypted)
 	long plaintext;
 	if (encrypted)
 		return 1;
-	if (control_number("plaintextauth", 0, &plaintext) < 0)
+	if (setting_load(SETTING_PLAINTEXTAUTH, &plaintext) < 0)
 		return -1;
 	return plaintext == 1;
 }

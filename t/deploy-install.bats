@@ -85,6 +85,8 @@ need_program() {
 	[ "$(value maxsize)" = 36700160 ]
 	[ "$(value maxrcpt)" = 100 ]
 	[ "$(value timeout)" = 300 ]
+	[ "$(value pop3timeout)" = 600 ]
+	[ "$(value imaptimeout)" = 1800 ]
 	[ "$(value retrymin)" = 300 ]
 	[ "$(value retrymax)" = 3600 ]
 	[ "$(value queuelifetime)" = 432000 ]
