@@ -72,7 +72,7 @@ install: all
 clean:
 	rm -f $(LIB) $(PROGRAMS) $(UNIT_TESTS) .build-flags
 	rm -rf fuzz/obj $(FUZZ_TARGETS)
-	find lib t smtpd queue pop3d imapd httpd -name '*.[od]' -delete 2>/dev/null || true
+	find lib t smtpd queue pop3d imapd httpd admin -name '*.[od]' -delete 2>/dev/null || true
 
 -include $(LIB_SRCS:.c=.d) $(UNIT_SRCS:.c=.d) $(MODULE_OBJS:.o=.d) t/unit/check.d
 

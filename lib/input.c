@@ -113,11 +113,31 @@ static size_t finish_line(char *line, size_t n, int *flags)
 	return n;
 }
 
+/* The next run of buffered bytes (filling the buffer first when it is
+ * empty): through the first LF within max bytes (*lf set), else as many
+ * as are buffered, at most max. */
+static enum input_status next_run(struct input *in, long long deadline,
+				  size_t max, size_t *take, int *lf)
+{
+	if (in->start == in->end) {
+		enum input_status st = fill(in, deadline);
+		if (st != INPUT_OK)
+			return st;
+	}
+	size_t avail = in->end - in->start;
+	if (avail > max)
+		avail = max;
+	char *p = in->buf + in->start, *nl = memchr(p, '\n', avail);
+	*lf = nl != NULL;
+	*take = nl ? (size_t)(nl - p) + 1 : avail;
+	return INPUT_OK;
+}
+
 enum input_status input_line(struct input *in, char *line, size_t size,
 			     size_t *len, int *flags)
 {
 	long long deadline = deadline_from_now(in);
-	size_t n = 0;
+	size_t n = 0, seen = 0;
 	int overlong = 0;
 	char before_lf = 0;     /* the byte before the LF, for a drained line */
 
@@ -127,15 +147,12 @@ enum input_status input_line(struct input *in, char *line, size_t size,
 		return INPUT_ERROR;
 	line[0] = '\0';
 	for (;;) {
-		if (in->start == in->end) {
-			enum input_status st = fill(in, deadline);
-			if (st != INPUT_OK)
-				return st;
-		}
+		size_t take;
+		int lf;
+		enum input_status st = next_run(in, deadline, (size_t)-1, &take, &lf);
+		if (st != INPUT_OK)
+			return st;
 		char *p = in->buf + in->start;
-		size_t avail = in->end - in->start;
-		char *lf = memchr(p, '\n', avail);
-		size_t take = lf ? (size_t)(lf - p) + 1 : avail;
 		if (!lf)
 			before_lf = p[take - 1];        /* last byte so far */
 		else if (take >= 2)
@@ -147,11 +164,13 @@ enum input_status input_line(struct input *in, char *line, size_t size,
 			overlong = 1;   /* keep draining through the LF */
 		}
 		in->start += take;
+		seen += take;
 		if (lf)
 			break;
 	}
 	if (overlong) {
 		line[0] = '\0';
+		*len = seen - 1;        /* the size seen, for the log */
 		/* Say how the drained line ended: SMTP must know whether a
 		 * CRLF preceded the next line (RFC 5321 §4.1.1.4). */
 		if (before_lf != '\r')
@@ -160,6 +179,54 @@ enum input_status input_line(struct input *in, char *line, size_t size,
 	}
 	*len = finish_line(line, n, flags);
 	return INPUT_OK;
+}
+
+/* A piece of size - 1 bytes without LF: hold back a trailing CR (it may
+ * start the CRLF that ends the line) and classify the rest. */
+static size_t finish_partial(struct input *in, char *seg, size_t n, int *flags)
+{
+	if (n > 1 && seg[n - 1] == '\r') {
+		n--;
+		in->start--;
+	}
+	*flags = INPUT_PARTIAL;
+	if (memchr(seg, '\r', n))
+		*flags |= INPUT_BARE_CR;
+	if (memchr(seg, '\0', n))
+		*flags |= INPUT_NUL;
+	seg[n] = '\0';
+	return n;
+}
+
+enum input_status input_segment(struct input *in, char *seg, size_t size,
+				size_t *len, int *flags)
+{
+	long long deadline = deadline_from_now(in);
+	size_t n = 0;
+
+	*len = 0;
+	*flags = 0;
+	if (size < 3)
+		return INPUT_ERROR;
+	seg[0] = '\0';
+	for (;;) {
+		size_t take;
+		int lf;
+		enum input_status st = next_run(in, deadline, size - 1 - n, &take, &lf);
+		if (st != INPUT_OK)
+			return st;
+		memcpy(seg + n, in->buf + in->start, take);
+		n += take;
+		in->start += take;
+		if (lf) {
+			*len = finish_line(seg, n, flags);
+			return INPUT_OK;
+		}
+		if (n == size - 1) {
+			*len = finish_partial(in, seg, n, flags);
+			return INPUT_OK;
+		}
+	}
 }
 
 /* Move n bytes to dst (NULL: discard), buffered bytes first. The deadline

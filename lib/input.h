@@ -30,6 +30,7 @@ enum input_status {
 #define INPUT_BARE_LF  0x01     /* the line ended in LF without CR */
 #define INPUT_BARE_CR  0x02     /* a CR not followed by LF inside the line */
 #define INPUT_NUL      0x04     /* a NUL byte inside the line */
+#define INPUT_PARTIAL  0x08     /* input_segment: no LF yet, the line goes on */
 
 void input_init(struct input *in, int fd, int timeout_ms);
 
@@ -38,10 +39,21 @@ void input_init(struct input *in, int fd, int timeout_ms);
  * and the terminating NUL is extra: pass size = RFC limit + 1. A longer
  * line is read through to its LF and discarded: INPUT_TOO_LONG, once.
  * *flags gets INPUT_* flags; with INPUT_TOO_LONG only INPUT_BARE_LF, set
- * when the drained line ended without CR. On INPUT_EOF a partial line is
+ * when the drained line ended without CR, and *len the length drained. On INPUT_EOF a partial line is
  * discarded. */
 enum input_status input_line(struct input *in, char *line, size_t size,
 			     size_t *len, int *flags);
+
+/* Read the next piece of a line of any length into seg[0..size-1],
+ * NUL-terminated: the rest of the line through its LF when it fits in
+ * size - 1 bytes, else size - 1 bytes of it with INPUT_PARTIAL in *flags
+ * (a CR at the end of a partial piece is held back for the next piece, so
+ * that a CRLF split across pieces is still seen as CRLF). A piece ending
+ * the line has its LF and a CR before it removed and the flags of
+ * input_line; a partial piece may carry INPUT_BARE_CR and INPUT_NUL.
+ * size must be at least 3. On INPUT_EOF a partial line is discarded. */
+enum input_status input_segment(struct input *in, char *seg, size_t size,
+				size_t *len, int *flags);
 
 /* Read exactly n raw bytes into dst (SMTP BDAT, IMAP literals), taking
  * read-ahead data first. Returns INPUT_OK, INPUT_EOF, INPUT_TIMEOUT or

@@ -13,7 +13,18 @@
 /* --- SMTP (RFC 5321 §4.5.3.1) ---------------------------------------- */
 /* §4.5.3.1.4: a command line is at most 512 octets including CRLF. */
 #define SMTP_COMMAND_LINE_MAX 512
-/* §4.5.3.1.6: a text line is at most 1000 octets including CRLF. */
+/* The longest MAIL line: §4.5.3.1.4's 512 plus what each parameter we
+ * offer adds: SIZE 26 (RFC 1870 §4 (5)), AUTH= 500 (RFC 4954 §3 (5)),
+ * BODY=BINARYMIME 16 (RFC 3030 §2 (8)), SMTPUTF8 10 (RFC 6531 §3.4 (5)),
+ * " ENVID=" and its 100 characters (RFC 3461 §4.4), " RET=HDRS" 9. */
+#define SMTP_MAIL_LINE_MAX (SMTP_COMMAND_LINE_MAX + 26 + 500 + 16 + 10 + 107 + 9)
+/* The longest RCPT line: 512 plus " ORCPT=" and its 500 characters
+ * (RFC 3461 §4.2) and " NOTIFY=SUCCESS,FAILURE,DELAY" (29). */
+#define SMTP_RCPT_LINE_MAX (SMTP_COMMAND_LINE_MAX + 507 + 29)
+/* §4.5.3.1.6: a text line is at most 1000 octets including CRLF. smtpd
+ * reads message lines in pieces of this size and accepts longer ones
+ * (real HTML mail has them, within maxsize); the runner folds a line
+ * over it when relaying (as Postfix's smtp_line_length_limit). */
 #define SMTP_TEXT_LINE_MAX 1000
 /* §4.5.3.1.5: a reply line is at most 512 octets including CRLF. */
 #define SMTP_REPLY_LINE_MAX 512
@@ -58,6 +69,11 @@
 #define SASL_PLAIN_MAX 1024
 /* A users-file line: an address (256) plus a crypt(3) hash (< 200). */
 #define USERS_LINE_MAX 1024
+/* The whole users file postern-user edits: 64 MiB is some 200,000
+ * users; larger sites keep users elsewhere. */
+#define USERS_FILE_MAX (64L * 1024 * 1024)
+/* A password postern-user takes (RFC 4616 §2: SASL PLAIN's 255). */
+#define USER_PASSWORD_MAX 255
 
 /* --- POP3 (RFC 1939 §4, RFC 2449 §4) -------------------------------- */
 /* RFC 2449 §4: a command line is at most 255 octets including CRLF. */
@@ -236,6 +252,13 @@
  * sloppy server; accept up to this; a longer one is treated as a
  * broken connection (retry later). */
 #define SMTP_CLIENT_REPLY_LINE_MAX 2048
+/* BDAT chunks the runner sends (RFC 3030): big enough that a typical
+ * message is one chunk, small enough to hold per delivery child. */
+#define SMTP_BDAT_CHUNK 65536
+/* The runner folds a message line longer than this when relaying, with
+ * CRLF SP, as Postfix's smtp_line_length_limit (998 + CRLF = the 1000
+ * octets of RFC 5321 §4.5.3.1.6); smtpd stores such lines whole. */
+#define SMTP_FOLD_AT 998
 /* Lines in one multi-line reply (an EHLO list is ~20). */
 #define SMTP_REPLY_LINES_MAX 100
 /* RFC 5321 §4.5.3.2 client timeouts, seconds. Connect has no RFC value;
@@ -256,6 +279,10 @@
 /* Header bytes of the original message quoted in a DSN (RFC 3464 §2:
  * text/rfc822-headers); more is cut. */
 #define BOUNCE_HEADERS_MAX 65536
+/* Header bytes local delivery reads to drop stale Return-Path: fields
+ * and find a looping Delivered-To: (larger headers are spam, not mail;
+ * the part past it is delivered as it is). */
+#define LOCAL_HEADER_MAX (256 * 1024)
 /* Messages the runner holds in memory at once; more wait in queue/ for
  * the next scan, so memory stays flat with a deep queue. */
 #define RUNNER_ACTIVE_MAX 200

@@ -194,7 +194,7 @@ int spool_put_envelope(struct spool_writer *w, const struct envelope *env)
 	if (env->smtputf8)
 		put_field(w, "smtputf8", "yes");
 	if (env->eightbit)
-		put_field(w, "body", "8bitmime");
+		put_field(w, "body", env->binarymime ? "binarymime" : "8bitmime");
 	return writer_put(w, "\n", 1);
 }
 
@@ -260,8 +260,10 @@ static int parse_field(struct envelope *env, char *line)
 		snprintf(env->auth, sizeof env->auth, "%s", value);
 	else if (strcmp(line, "smtputf8") == 0)
 		env->smtputf8 = 1;
-	else if (strcmp(line, "body") == 0)
-		env->eightbit = strcmp(value, "8bitmime") == 0;
+	else if (strcmp(line, "body") == 0) {
+		env->binarymime = strcmp(value, "binarymime") == 0;
+		env->eightbit = env->binarymime || strcmp(value, "8bitmime") == 0;
+	}
 	return 0;       /* unknown keys are for later versions: ignored */
 }
 

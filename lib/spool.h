@@ -25,7 +25,8 @@ struct envelope {
 	size_t rcpt_count;
 	char **rcpt;                        /* each "local@domain" */
 	int smtputf8;                       /* MAIL ... SMTPUTF8 */
-	int eightbit;                       /* BODY=8BITMIME */
+	int eightbit;                       /* BODY=8BITMIME or BINARYMIME */
+	int binarymime;                     /* BODY=BINARYMIME (RFC 3030) */
 	char client[64];                    /* client address or "local" */
 	char helo[256];                     /* HELO/EHLO argument, sanitized */
 	char auth[ADDRESS_PATH_MAX + 1];    /* authenticated user, or "" */

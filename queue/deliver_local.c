@@ -7,6 +7,7 @@
 #include "deliver_local.h"
 #include "journal.h"
 #include "local.h"
+#include "local_header.h"
 #include "maildir.h"
 #include "store.h"
 
@@ -61,11 +62,19 @@ static void deliver_one(struct delivery *d, struct delivery_rcpt *r,
 			     "550 5.1.1 no such user here");
 		return;
 	}
-	bytes_clear(header);
-	if (bytes_appendf(header, "Return-Path: <%s>\nDelivered-To: %s\n",
-			  d->env->sender, r->address) < 0) {
-		delivery_set(r, RESULT_DEFERRED, "local", "451 4.3.0 out of memory");
+	off_t rest;
+	switch (local_header(d->env->sender, r->address, d->fd, d->offset, header, &rest)) {
+	case LOCAL_HEADER_LOOP:         /* as Postfix's local(8) */
+		delivery_set(r, RESULT_BOUNCED, "local", "554 5.4.6 mail forwarding loop: "
+			     "the message was already delivered to this address");
 		return;
+	case LOCAL_HEADER_ERROR:
+		snprintf(reply, sizeof reply, "451 4.3.0 reading the queued message: %s",
+			 strerror(errno));
+		delivery_set(r, RESULT_DEFERRED, "local", reply);
+		return;
+	case LOCAL_HEADER_OK:
+		break;
 	}
 	if (maildir_path(dir, sizeof dir, NULL, base) < 0) {
 		delivery_set(r, errno == EINVAL ? RESULT_BOUNCED : RESULT_DEFERRED, "local",
@@ -76,7 +85,7 @@ static void deliver_one(struct delivery *d, struct delivery_rcpt *r,
 	/* the store names it with the size hints APPEND gives (,S= ,W=) and
 	 * calls note_intent with that name just before the rename */
 	struct intent in = { d, r };
-	if (store_deliver(dir, header->data, header->len, d->fd, d->offset,
+	if (store_deliver(dir, header->data, header->len, d->fd, rest,
 			  name, sizeof name, note_intent, &in) < 0) {
 		snprintf(reply, sizeof reply, "451 4.2.0 Maildir delivery failed: %s",
 			 strerror(errno));
@@ -90,7 +99,7 @@ static void deliver_one(struct delivery *d, struct delivery_rcpt *r,
 void local_deliver(struct delivery *d)
 {
 	struct bytes header;
-	bytes_init(&header, 2 * ADDRESS_PATH_MAX + 64);
+	bytes_init(&header, LOCAL_HEADER_MAX + 2 * ADDRESS_PATH_MAX + 64);
 	for (size_t i = 0; i < d->count; i++) {
 		deliver_one(d, &d->rcpt[i], &header);
 		delivery_record(d);

@@ -5,8 +5,10 @@
 
 /* Deliver the message to each recipient of d (local, aliases already
  * expanded): user+tag@domain into mailroot/DOMAIN/USER/ (created when
- * missing) with Return-Path: and Delivered-To: prepended, tmp/ -> fsync
- * -> new/. A user needs a line in "users", except postmaster, always
+ * missing) with Return-Path: and Delivered-To: prepended and any
+ * incoming Return-Path: removed (local_header.h), tmp/ -> fsync -> new/;
+ * a message that already has "Delivered-To: the recipient" bounces with
+ * 5.4.6 (a loop). A user needs a line in "users", except postmaster, always
  * deliverable (RFC 5321 §4.5.1). Every recipient gets a result: sent,
  * bounced (no such user, a name no Maildir can have) or deferred (the
  * file system failed). */

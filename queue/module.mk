@@ -3,8 +3,8 @@
 # default goal whatever target a module.mk defines first.
 QUEUE_RUNNER_OBJS := queue/runner.o queue/scan.o queue/jobs.o queue/idset.o \
 	queue/state.o queue/journal.o queue/aliases.o queue/bounce.o queue/msgtext.o \
-	queue/delivery.o queue/deliver_local.o queue/smtp_client.o \
-	queue/smtp_wire.o queue/smtp_tls.o queue/mx.o
+	queue/delivery.o queue/deliver_local.o queue/local_header.o queue/smtp_client.o \
+	queue/smtp_wire.o queue/smtp_tls.o queue/smtp_body.o queue/mime7bit.o queue/mx.o
 QUEUE_SENDMAIL_OBJS := queue/sendmail.o queue/msgtext.o queue/addrlist.o
 QUEUE_ADMIN_OBJS := queue/postern_queue.o queue/state.o
 PROGRAMS += queue/runner queue/sendmail queue/postern-queue

@@ -1,10 +1,15 @@
 /* smtp_client.c - the client side of an SMTP transaction (RFC 5321 §3,
  * §4.1; PIPELINING RFC 2920; SIZE RFC 1870; 8BITMIME RFC 6152; SMTPUTF8
- * RFC 6531). The wire details are in smtp_wire.c. */
+ * RFC 6531; CHUNKING and BINARYMIME RFC 3030). The wire details are in
+ * smtp_wire.c, the message text in smtp_body.c. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include "mime7bit.h"
 #include "mx.h"
+#include "smtp_body.h"
 #include "smtp_client.h"
 #include "smtp_tls.h"
 #include "smtp_wire.h"
@@ -61,8 +66,12 @@ static const char *cannot_take(const struct smtp_conn *c,
 {
 	if (needs_smtputf8(d) && !c->smtputf8)  /* RFC 6531 §3.2 */
 		return "553 5.6.7 the message needs SMTPUTF8, which the server lacks";
-	if (d->env->eightbit && !c->eightbitmime)       /* RFC 6152 §3 */
-		return "554 5.6.3 the message is 8-bit, the server lacks 8BITMIME";
+	/* RFC 3030 §3: binary data goes only by BDAT with BINARYMIME. An
+	 * 8-bit message to a server without 8BITMIME is made 7-bit instead
+	 * (RFC 6152 §3), in transaction(). */
+	if (d->env->binarymime && !(c->chunking && c->binarymime))
+		return "554 5.6.3 the message is binary (BODY=BINARYMIME), "
+		       "the server lacks BINARYMIME";
 	if (c->size_max > 0 && d->size > c->size_max)   /* RFC 1870 §6.1 */
 		return "552 5.3.4 the message exceeds the server's SIZE limit";
 	return NULL;
@@ -75,7 +84,9 @@ static int send_mail_from(struct smtp_conn *c, const struct delivery *d)
 	if (c->size_max > 0)
 		n += (size_t)snprintf(params + n, sizeof params - n, " SIZE=%lld",
 				      (long long)d->size);
-	if (d->env->eightbit && c->eightbitmime && n < sizeof params)
+	if (d->env->binarymime && n < sizeof params)
+		n += (size_t)snprintf(params + n, sizeof params - n, " BODY=BINARYMIME");
+	else if (d->env->eightbit && c->eightbitmime && n < sizeof params)
 		n += (size_t)snprintf(params + n, sizeof params - n, " BODY=8BITMIME");
 	if (needs_smtputf8(d) && c->smtputf8 && n < sizeof params)
 		snprintf(params + n, sizeof params - n, " SMTPUTF8");
@@ -113,29 +124,41 @@ static int drain_replies(struct smtp_conn *c, size_t n)
 	return 0;
 }
 
-/* MAIL, RCPT... and DATA, pipelined (RFC 2920 §3.1) or one by one.
+/* RSET after a transaction that cannot go on. 0, or -1 (broken). */
+static int reset(struct smtp_conn *c)
+{
+	struct smtp_reply rset;
+	if (smtp_command(c, "RSET") < 0 || smtp_flush(c, &rset) < 0 ||
+	    smtp_read_reply(c, SMTP_TIMEOUT_MAIL, &rset, 0) < 0 || rset.code != 250)
+		return -1;
+	return 0;
+}
+
+/* MAIL, RCPT... and DATA, pipelined (RFC 2920 §3.1) or one by one; with
+ * CHUNKING no DATA: BDAT follows once a recipient was accepted.
  * Returns ENV_TROUBLE on connection trouble before MAIL was answered
  * (try the next host), ENV_BROKEN on trouble after it (r made up),
  * ENV_REFUSED when MAIL or every RCPT was refused and the session is
- * clean again, else ENV_DATA with *accepted and the DATA reply in r. */
+ * clean again, else ENV_DATA with *accepted and the DATA reply in r (a
+ * made-up 354 for BDAT). */
 enum envelope_end { ENV_TROUBLE, ENV_BROKEN, ENV_REFUSED, ENV_DATA };
 
 static enum envelope_end envelope_phase(struct smtp_conn *c, struct delivery *d,
 					struct smtp_reply *r, size_t *accepted)
 {
-	int pipe = c->pipelining;
+	int pipe = c->pipelining, bdat = c->chunking;
 	*accepted = 0;
 	if (send_mail_from(c, d) < 0 || (!pipe && smtp_flush(c, r) < 0))
 		return ENV_TROUBLE;
 	for (size_t i = 0; pipe && i < d->count; i++)
 		smtp_command(c, "RCPT TO:<%s>", d->rcpt[i].address);
-	if (pipe && (smtp_command(c, "DATA") < 0 || smtp_flush(c, r) < 0))
+	if (pipe && ((!bdat && smtp_command(c, "DATA") < 0) || smtp_flush(c, r) < 0))
 		return ENV_TROUBLE;
 	if (smtp_read_reply(c, SMTP_TIMEOUT_MAIL, r, 0) < 0)
 		return ENV_TROUBLE;
 	if (r->code / 100 != 2) {
 		all_reply(d, r, c->relay);
-		return pipe && drain_replies(c, d->count + 1) < 0 ? ENV_BROKEN : ENV_REFUSED;
+		return pipe && drain_replies(c, d->count + !bdat) < 0 ? ENV_BROKEN : ENV_REFUSED;
 	}
 	for (size_t i = 0; i < d->count; i++) {
 		if (!pipe && (smtp_command(c, "RCPT TO:<%s>", d->rcpt[i].address) < 0 ||
@@ -145,12 +168,11 @@ static enum envelope_end envelope_phase(struct smtp_conn *c, struct delivery *d,
 			return ENV_BROKEN;
 		rcpt_reply(d, i, r, c->relay, accepted);
 	}
-	if (!pipe && *accepted == 0) {
-		struct smtp_reply rset;         /* close the open transaction */
-		if (smtp_command(c, "RSET") < 0 || smtp_flush(c, &rset) < 0 ||
-		    smtp_read_reply(c, SMTP_TIMEOUT_MAIL, &rset, 0) < 0 || rset.code != 250)
-			return ENV_BROKEN;
-		return ENV_REFUSED;
+	if ((!pipe || bdat) && *accepted == 0)  /* close the open transaction */
+		return reset(c) < 0 ? ENV_BROKEN : ENV_REFUSED;
+	if (bdat) {
+		r->code = 354;
+		return ENV_DATA;
 	}
 	if (!pipe && (smtp_command(c, "DATA") < 0 || smtp_flush(c, r) < 0))
 		return ENV_BROKEN;
@@ -158,6 +180,79 @@ static enum envelope_end envelope_phase(struct smtp_conn *c, struct delivery *d,
 }
 
 enum transaction_end { T_CLEAN, T_BROKEN, T_NEXT_HOST };
+
+/* The queued message read whole into out. 0, or -1 with r set. */
+static int load_message(const struct delivery *d, struct bytes *out,
+			struct smtp_reply *r)
+{
+	char buf[65536];
+	off_t at = d->offset;
+	for (;;) {
+		ssize_t n = pread(d->fd, buf, sizeof buf, at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (n > 0 && bytes_append(out, buf, (size_t)n) < 0)) {
+			smtp_made_up(r, 451, "451 4.3.0 reading the queued message: %s",
+				     strerror(n < 0 ? errno : ENOMEM));
+			return -1;
+		}
+		if (n == 0)
+			return 0;
+		at += n;
+	}
+}
+
+/* How the text goes: BDAT when offered, folded unless binary, made
+ * 7-bit into mem when the server lacks 8BITMIME. 0, or -1 with r set. */
+static int body_plan(struct smtp_conn *c, const struct delivery *d,
+		     struct smtp_body *b, struct bytes *mem, struct smtp_reply *r)
+{
+	*b = (struct smtp_body){ .bdat = c->chunking, .fold = !d->env->binarymime,
+				 .fd = d->fd, .offset = d->offset };
+	if (!d->env->eightbit || d->env->binarymime || c->eightbitmime)
+		return 0;
+	struct bytes raw;
+	bytes_init(&raw, (size_t)d->size + 1);
+	int rc = load_message(d, &raw, r);
+	if (rc == 0)
+		rc = mime_to_7bit(raw.data ? raw.data : "", raw.len, mem);
+	bytes_free(&raw);
+	if (rc < 0) {
+		smtp_made_up(r, 451, "451 4.3.0 no memory to make the message 7-bit");
+		return -1;
+	}
+	if (rc == 1) {
+		b->mem = mem->data;
+		b->len = mem->len;
+	}
+	return 0;
+}
+
+/* Send the text and read the final reply; every open recipient gets it. */
+static enum transaction_end send_text(struct smtp_conn *c, struct delivery *d,
+				      struct smtp_reply *r)
+{
+	struct smtp_body b;
+	struct bytes mem;
+	bytes_init(&mem, 4 * (size_t)d->size + 1024);   /* QP grows 3x at most */
+	int rc = body_plan(c, d, &b, &mem, r);
+	if (rc < 0) {
+		delivery_set_rest(d, RESULT_DEFERRED, c->relay, r->text);
+		bytes_free(&mem);
+		return T_BROKEN;        /* the server waits for text we cannot send */
+	}
+	/* Once the message's end is sent the server may have it: a SIGTERM
+	 * then waits until its reply is recorded (RFC 1047). */
+	delivery_hold_signals(1);
+	rc = smtp_send_message(c, &b, r);
+	bytes_free(&mem);
+	if (rc == 0 && smtp_read_reply(c, SMTP_TIMEOUT_DATA_END, r, 0) < 0)
+		rc = -1;
+	all_reply(d, r, c->relay);
+	delivery_record(d);
+	delivery_hold_signals(0);
+	return rc < 0 ? T_BROKEN : T_CLEAN;
+}
 
 /* One message's transaction on a greeted connection. T_CLEAN: every
  * recipient has a result and another transaction may follow. */
@@ -191,15 +286,7 @@ static enum transaction_end transaction(struct smtp_conn *c, struct delivery *d,
 		all_reply(d, &r, c->relay);
 		return T_CLEAN;
 	}
-	/* Once the final dot is sent the server may have the message: a
-	 * SIGTERM then waits until its reply is recorded (RFC 1047). */
-	delivery_hold_signals(1);
-	int ok = smtp_send_body(c, d->fd, d->offset, &r) == 0 &&
-		 smtp_read_reply(c, SMTP_TIMEOUT_DATA_END, &r, 0) == 0;
-	all_reply(d, &r, c->relay);
-	delivery_record(d);
-	delivery_hold_signals(0);
-	return ok ? T_CLEAN : T_BROKEN;
+	return send_text(c, d, &r);
 }
 
 /* Greet on a connection just made: the greeting, then EHLO. 0, or -1

@@ -139,6 +139,10 @@ static void ehlo_keyword(struct smtp_conn *c, const char *p)
 		c->eightbitmime = 1;
 	else if (n == 8 && strncasecmp(p, "SMTPUTF8", n) == 0)
 		c->smtputf8 = 1;
+	else if (n == 8 && strncasecmp(p, "CHUNKING", n) == 0)
+		c->chunking = 1;
+	else if (n == 10 && strncasecmp(p, "BINARYMIME", n) == 0)
+		c->binarymime = 1;
 	else if (n == 4 && strncasecmp(p, "SIZE", n) == 0)
 		c->size_max = p[4] == ' ' ? strtoll(p + 5, NULL, 10) : 0;
 	else if (n == 8 && strncasecmp(p, "STARTTLS", n) == 0)
@@ -214,7 +218,7 @@ int smtp_command(struct smtp_conn *c, const char *fmt, ...)
 	return rc < 0 ? -1 : output_write(&c->out, "\r\n", 2);
 }
 
-static int write_failed(struct smtp_conn *c, struct smtp_reply *r)
+int smtp_write_failed(struct smtp_conn *c, struct smtp_reply *r)
 {
 	smtp_made_up(r, 421, "421 4.4.2 %s: write failed: %s", c->relay, strerror(errno));
 	return -1;
@@ -222,53 +226,7 @@ static int write_failed(struct smtp_conn *c, struct smtp_reply *r)
 
 int smtp_flush(struct smtp_conn *c, struct smtp_reply *r)
 {
-	return output_flush(&c->out) == 0 ? 0 : write_failed(c, r);
-}
-
-/* Write buf[0..n) converting line ends and dot-stuffing; *bol says whether
- * the next byte starts a line. 0 or -1. */
-static int put_chunk(struct smtp_conn *c, const char *buf, size_t n, int *bol)
-{
-	size_t start = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (*bol && buf[i] == '.' && output_write(&c->out, ".", 1) < 0)
-			return -1;
-		*bol = 0;
-		if (buf[i] != '\n')
-			continue;
-		if (output_write(&c->out, buf + start, i - start) < 0 ||
-		    output_write(&c->out, "\r\n", 2) < 0)
-			return -1;
-		start = i + 1;
-		*bol = 1;
-	}
-	return output_write(&c->out, buf + start, n - start);
-}
-
-int smtp_send_body(struct smtp_conn *c, int fd, off_t offset,
-		   struct smtp_reply *r)
-{
-	static char buf[65536];
-	int bol = 1;
-	for (;;) {
-		ssize_t n = pread(fd, buf, sizeof buf, offset);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			smtp_made_up(r, 451, "451 4.3.0 reading the queued message: %s",
-				strerror(errno));
-			return -1;
-		}
-		if (n == 0)
-			break;
-		offset += n;
-		if (put_chunk(c, buf, (size_t)n, &bol) < 0)
-			return write_failed(c, r);
-	}
-	if ((!bol && output_write(&c->out, "\r\n", 2) < 0) ||
-	    output_write(&c->out, ".\r\n", 3) < 0)
-		return write_failed(c, r);
-	return smtp_flush(c, r);
+	return output_flush(&c->out) == 0 ? 0 : smtp_write_failed(c, r);
 }
 
 void smtp_close(struct smtp_conn *c)

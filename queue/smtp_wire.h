@@ -13,7 +13,7 @@ struct smtp_conn {
 	pid_t helper;                   /* the TLS program (smtp_tls.c), or -1 */
 	int cap;                        /* seconds capping every wait; 0 none */
 	char relay[ADDRESS_DOMAIN_MAX + 80];    /* "host[address]:port" */
-	int pipelining, eightbitmime, smtputf8, starttls;
+	int pipelining, eightbitmime, smtputf8, starttls, chunking, binarymime;
 	long long size_max;             /* SIZE from EHLO; 0 none given */
 	struct input in;
 	struct output out;
@@ -58,11 +58,12 @@ int smtp_command(struct smtp_conn *c, const char *fmt, ...)
 /* Send everything queued. 0, or -1 with r set to a made-up 421. */
 int smtp_flush(struct smtp_conn *c, struct smtp_reply *r);
 
-/* Send the message of fd from offset to its end: LF becomes CRLF, a
- * leading '.' is doubled (RFC 5321 §4.5.2), a missing last line end is
- * added, then ".". 0, or -1 with r set to a made-up 421. */
-int smtp_send_body(struct smtp_conn *c, int fd, off_t offset,
-		   struct smtp_reply *r);
+/* Set r to a made-up reply (code, printf text made printable). */
+void smtp_made_up(struct smtp_reply *r, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* r becomes a made-up 421 "write failed" for c; returns -1. */
+int smtp_write_failed(struct smtp_conn *c, struct smtp_reply *r);
 
 /* Close the connection; end and reap the TLS program if there is one. */
 void smtp_close(struct smtp_conn *c);

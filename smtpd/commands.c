@@ -26,11 +26,14 @@ int setting_get(struct setting *st, long *out)
 
 void transaction_reset(struct session *s)
 {
+	message_abort(s);
 	envelope_free(&s->env);
 	envelope_init(&s->env);
 	s->smtputf8 = 0;
 	s->eightbit = 0;
+	s->binarymime = 0;
 	s->declared_size = 0;
+	s->rcpt_accepted = 0;
 	if (s->state & (STATE_MAIL | STATE_RCPT))
 		s->state = STATE_HELLO;
 }
@@ -64,7 +67,7 @@ enum reply cmd_helo(struct session *s, char *args)
 /* EHLO (§4.1.1.1): the greeting line, then one keyword per line. */
 enum reply cmd_ehlo(struct session *s, char *args)
 {
-	const char *keywords[12];
+	const char *keywords[14];
 	char size[40];
 	long maxsize;
 	size_t n = 0, i;
@@ -87,6 +90,8 @@ enum reply cmd_ehlo(struct session *s, char *args)
 	keywords[n++] = "8BITMIME";                     /* RFC 6152 */
 	keywords[n++] = "ENHANCEDSTATUSCODES";          /* RFC 2034 */
 	keywords[n++] = "SMTPUTF8";                     /* RFC 6531 */
+	keywords[n++] = "CHUNKING";                     /* RFC 3030 */
+	keywords[n++] = "BINARYMIME";                   /* RFC 3030 §3 */
 	if (starttls_offered(s))
 		keywords[n++] = "STARTTLS";             /* RFC 3207 */
 	if (auth)
@@ -138,7 +143,7 @@ enum reply cmd_help(struct session *s, char *args)
 {
 	(void)args;
 	reply_line(s, 214, "-2.0.0 postern smtpd; commands:");
-	reply_line(s, 214, "-2.0.0   HELO EHLO STARTTLS AUTH MAIL RCPT DATA");
+	reply_line(s, 214, "-2.0.0   HELO EHLO STARTTLS AUTH MAIL RCPT DATA BDAT");
 	reply_line(s, 214, "-2.0.0   RSET NOOP QUIT VRFY HELP");
 	reply_line(s, 214, " 2.0.0 End of HELP info");
 	return REPLY_SENT;

@@ -66,9 +66,11 @@ static enum reply mail_param(struct session *s, char *param, unsigned *seen)
 	case 0:         /* RFC 1870 */
 		return value && parse_size(value, &s->declared_size) == 0 ?
 		       REPLY_OK : REPLY_BAD_PARAM;
-	case 1:         /* RFC 6152: 7BIT or 8BITMIME */
+	case 1:         /* RFC 6152: 7BIT or 8BITMIME; RFC 3030 BINARYMIME */
 		if (value && strcasecmp(value, "8BITMIME") == 0)
 			s->eightbit = 1;
+		else if (value && strcasecmp(value, "BINARYMIME") == 0)
+			s->eightbit = s->binarymime = 1;
 		else if (!value || strcasecmp(value, "7BIT") != 0)
 			return REPLY_BAD_PARAM;
 		return REPLY_OK;
@@ -154,7 +156,7 @@ enum reply cmd_mail(struct session *s, char *args)
 	if (r == REPLY_OK)
 		r = spool_space(s, s->declared_size);
 	if (r != REPLY_OK) {
-		s->smtputf8 = s->eightbit = 0;
+		s->smtputf8 = s->eightbit = s->binarymime = 0;
 		s->declared_size = 0;
 		log_reject(s, "MAIL", r == REPLY_NOT_OWNER ? sender : "", r);
 		return r;
@@ -165,6 +167,7 @@ enum reply cmd_mail(struct session *s, char *args)
 	snprintf(s->env.auth, sizeof s->env.auth, "%s", s->auth_user);
 	s->env.smtputf8 = s->smtputf8;
 	s->env.eightbit = s->eightbit;
+	s->env.binarymime = s->binarymime;
 	s->state = STATE_MAIL;
 	return REPLY_OK_SENDER;
 }
@@ -218,8 +221,10 @@ static enum reply rcpt_check(struct session *s, char *args, char *rcpt,
 		return REPLY_UTF8_ADDRESS;      /* RFC 6531 §3.5 */
 	if (setting_get(&s->maxrcpt, &maxrcpt) < 0)
 		return REPLY_CONFIG;
-	if (maxrcpt > 0 && s->env.rcpt_count >= (size_t)maxrcpt)
-		return REPLY_TOO_MANY_RCPT;     /* §4.5.3.1.10 */
+	/* §4.5.3.1.10; every accepted RCPT counts, a repeated one too, so
+	 * that repeating cannot walk around the limit. */
+	if (maxrcpt > 0 && s->rcpt_accepted >= (size_t)maxrcpt)
+		return REPLY_TOO_MANY_RCPT;
 	if (!a.domain[0])
 		return postmaster_address(s, rcpt, size) < 0 ?
 		       REPLY_TEMPFAIL : REPLY_OK;
@@ -256,6 +261,7 @@ enum reply cmd_rcpt(struct session *s, char *args)
 		log_event("event=error what=envelope errno=%d", errno);
 		return REPLY_TEMPFAIL;
 	}
+	s->rcpt_accepted++;
 	s->state = STATE_RCPT;
 	return REPLY_OK_RCPT;
 }

@@ -25,24 +25,28 @@ struct command {
 	unsigned states;                /* enum smtp_state bits where allowed */
 	enum reply refusal;             /* the reply in any other state */
 	enum reply (*handler)(struct session *, char *);
+	size_t line_max;                /* longest line, octets with CRLF */
 };
 
 #define AFTER_HELLO (STATE_HELLO | STATE_MAIL | STATE_RCPT)
+#define LINE SMTP_COMMAND_LINE_MAX      /* RFC 5321 §4.5.3.1.4 */
 
 static const struct command commands[] = {
-	{"HELO", STATE_ANY,       REPLY_SEQUENCE,    cmd_helo},
-	{"EHLO", STATE_ANY,       REPLY_SEQUENCE,    cmd_ehlo},
-	{"STARTTLS", STATE_HELLO, REPLY_SEQUENCE,    cmd_starttls},
-	{"AUTH", STATE_HELLO,     REPLY_SEQUENCE,    cmd_auth},
-	{"MAIL", STATE_HELLO,     REPLY_NESTED_MAIL, cmd_mail},
-	{"RCPT", STATE_MAIL | STATE_RCPT, REPLY_NEED_MAIL, cmd_rcpt},
-	{"DATA", STATE_MAIL | STATE_RCPT, REPLY_NEED_MAIL, cmd_data},
-	{"RSET", STATE_ANY,       REPLY_SEQUENCE,    cmd_rset},
-	{"NOOP", STATE_ANY,       REPLY_SEQUENCE,    cmd_noop},
-	{"QUIT", STATE_ANY,       REPLY_SEQUENCE,    cmd_quit},
-	{"VRFY", STATE_ANY,       REPLY_SEQUENCE,    cmd_vrfy},
-	{"EXPN", STATE_ANY,       REPLY_SEQUENCE,    cmd_expn},
-	{"HELP", STATE_ANY,       REPLY_SEQUENCE,    cmd_help},
+	{"HELO", STATE_ANY,       REPLY_SEQUENCE,    cmd_helo, LINE},
+	{"EHLO", STATE_ANY,       REPLY_SEQUENCE,    cmd_ehlo, LINE},
+	{"STARTTLS", STATE_HELLO, REPLY_SEQUENCE,    cmd_starttls, LINE},
+	{"AUTH", STATE_HELLO,     REPLY_SEQUENCE,    cmd_auth, LINE},
+	{"MAIL", STATE_HELLO,     REPLY_NESTED_MAIL, cmd_mail, SMTP_MAIL_LINE_MAX},
+	{"RCPT", STATE_MAIL | STATE_RCPT, REPLY_NEED_MAIL, cmd_rcpt, SMTP_RCPT_LINE_MAX},
+	{"DATA", STATE_MAIL | STATE_RCPT, REPLY_NEED_MAIL, cmd_data, LINE},
+	/* BDAT checks the state itself: its chunk is read in every state. */
+	{"BDAT", STATE_ANY,       REPLY_SEQUENCE,    cmd_bdat, LINE},
+	{"RSET", STATE_ANY,       REPLY_SEQUENCE,    cmd_rset, LINE},
+	{"NOOP", STATE_ANY,       REPLY_SEQUENCE,    cmd_noop, LINE},
+	{"QUIT", STATE_ANY,       REPLY_SEQUENCE,    cmd_quit, LINE},
+	{"VRFY", STATE_ANY,       REPLY_SEQUENCE,    cmd_vrfy, LINE},
+	{"EXPN", STATE_ANY,       REPLY_SEQUENCE,    cmd_expn, LINE},
+	{"HELP", STATE_ANY,       REPLY_SEQUENCE,    cmd_help, LINE},
 };
 
 /* All of the session lives here, outside the stack: the input and output
@@ -71,6 +75,11 @@ static enum reply command_run(struct session *s, char *line, size_t len)
 	for (n = 0; n < len && line[n] != ' '; n++)
 		;
 	c = command_find(line, n);
+	if (len + 2 > (c ? c->line_max : SMTP_COMMAND_LINE_MAX)) {
+		log_event("event=reject cmd=- client=%s reason=line-too-long "
+			  "size=%zu", s->client_ip, len + 2);
+		return REPLY_LINE_TOO_LONG;
+	}
 	if (!c)
 		return REPLY_UNKNOWN;
 	if (!(c->states & s->state))
@@ -78,24 +87,44 @@ static enum reply command_run(struct session *s, char *line, size_t len)
 	return c->handler(s, n < len ? line + n + 1 : line + n);
 }
 
+/* What is wrong with a command line as read (NUL, bare CR, a bare LF
+ * when barelf says reject), logged with its reason; REPLY_OK if nothing.
+ * A bare LF ends a command line as CRLF does otherwise (Postfix's
+ * smtpd_forbid_bare_newline = normalize). */
+static enum reply command_line_check(struct session *s, int flags, size_t len)
+{
+	const char *reason = NULL;
+	enum reply r = REPLY_OK;
+
+	if (flags & INPUT_NUL)
+		r = REPLY_NUL, reason = "nul";
+	else if (flags & INPUT_BARE_CR)
+		r = REPLY_BARE_CR_LF, reason = "bare-cr";
+	else if ((flags & INPUT_BARE_LF) && s->bare_lf_reject)
+		r = REPLY_BARE_CR_LF, reason = "bare-lf";
+	if (reason)
+		log_event("event=reject cmd=- client=%s reason=%s size=%zu",
+			  s->client_ip, reason, len);
+	return r;
+}
+
 /* Read one command and answer it. */
 static void command_next(struct session *s)
 {
-	char line[SMTP_COMMAND_LINE_MAX + 1];
+	char line[SMTP_MAIL_LINE_MAX + 1];
 	size_t len;
 	int flags;
 	enum reply r;
 
 	switch (input_line(&s->in, line, sizeof line, &len, &flags)) {
 	case INPUT_OK:
-		if (flags & INPUT_NUL)
-			r = REPLY_NUL;
-		else if (flags & (INPUT_BARE_LF | INPUT_BARE_CR))
-			r = REPLY_BARE_CR_LF;
-		else
+		r = command_line_check(s, flags, len);
+		if (r == REPLY_OK)
 			r = command_run(s, line, len);
 		break;
 	case INPUT_TOO_LONG:
+		log_event("event=reject cmd=- client=%s reason=line-too-long "
+			  "size=%zu", s->client_ip, len);
 		r = REPLY_LINE_TOO_LONG;
 		break;
 	case INPUT_TIMEOUT:
@@ -160,6 +189,21 @@ static void session_init(struct session *s, int argc, char **argv)
 		       getenv("TCPREMOTEHOST"));
 }
 
+/* The control file barelf: "normalize" (the default) or "reject".
+ * 0, or -1 for anything else (logged). */
+static int read_bare_lf_policy(struct session *s)
+{
+	char v[32];
+
+	if (control_value("barelf", v, sizeof v, "normalize") < 0 ||
+	    (strcmp(v, "normalize") != 0 && strcmp(v, "reject") != 0)) {
+		log_event("event=config-error file=barelf");
+		return -1;
+	}
+	s->bare_lf_reject = strcmp(v, "reject") == 0;
+	return 0;
+}
+
 /* The settings smtpd reads, checked before the greeting. */
 static const enum setting_id smtpd_settings[] = {
 	SETTING_TIMEOUT, SETTING_MAXSIZE, SETTING_MAXRCPT, SETTING_PLAINTEXTAUTH,
@@ -175,6 +219,8 @@ static int greet(struct session *s)
 		snprintf(s->me, sizeof s->me, "localhost");
 		return -1;
 	}
+	if (read_bare_lf_policy(s) < 0)
+		return -1;
 	/* lib/settings.h: a broken setting refuses service, at once */
 	if (settings_check(smtpd_settings, sizeof smtpd_settings /
 			   sizeof smtpd_settings[0]) < 0 ||
@@ -213,6 +259,7 @@ int main(int argc, char **argv)
 			command_next(s);
 	}
 	reply_flush(s, 1);
+	message_abort(s);
 	log_event("event=disconnect client=%s queued=%lu", s->client_ip,
 		  s->queued);
 	envelope_free(&s->env);

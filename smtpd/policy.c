@@ -98,6 +98,11 @@ enum reply policy_recipient(struct session *s, const char *rcpt,
 	return r ? REPLY_OK_RCPT : REPLY_RELAY_DENIED;
 }
 
+int policy_trusted_client(struct session *s)
+{
+	return s->relayclient ? 1 : client_in_relaynets(s);
+}
+
 enum reply policy_sender(struct session *s, const char *sender)
 {
 	char mine[ADDRESS_PATH_MAX + 1], theirs[ADDRESS_PATH_MAX + 1];

@@ -60,12 +60,12 @@ static const struct standard_reply replies[REPLY_COUNT] = {
 	[REPLY_AUTH_LINE]       = {500, "5.5.6", "Authentication exchange line is too long", F_BAD},
 	[REPLY_TIMEOUT]         = {421, "4.4.2", "Error: timeout exceeded", F_CLOSE | F_HOST},
 	[REPLY_TOO_MANY_ERRORS] = {421, "4.7.0", "Error: too many errors", F_CLOSE | F_HOST},
-	[REPLY_DATA_LONG_LINE]  = {554, "5.6.0", "Error: message has a line over 1000 octets", 0},
 	[REPLY_DATA_BARE_CR_LF] = {554, "5.6.0", "Error: bare CR or LF in message", 0},
 	[REPLY_DATA_NUL]        = {554, "5.6.0", "Error: NUL in message", 0},
 	[REPLY_LOOP]            = {554, "5.4.6", "Error: too many Received: headers (mail loop)", 0},
 	[REPLY_TLS_ACTIVE]      = {503, "5.5.1", "Error: TLS already active", F_BAD},
 	[REPLY_TLS_UNAVAILABLE] = {502, "5.5.1", "Error: STARTTLS not available here", F_BAD},
+	[REPLY_BINARY_DATA]     = {503, "5.5.1", "Error: BODY=BINARYMIME needs BDAT, not DATA", F_BAD},
 };
 
 void reply_line(struct session *s, int code, const char *fmt, ...)

@@ -71,13 +71,28 @@ enum reply {
 	REPLY_AUTH_LINE,        /* 500 5.5.6 */
 	REPLY_TIMEOUT,          /* 421 4.4.2, close */
 	REPLY_TOO_MANY_ERRORS,  /* 421 4.7.0, close */
-	REPLY_DATA_LONG_LINE,   /* 554 5.6.0 */
 	REPLY_DATA_BARE_CR_LF,  /* 554 5.6.0 */
 	REPLY_DATA_NUL,         /* 554 5.6.0 */
 	REPLY_LOOP,             /* 554 5.4.6 */
 	REPLY_TLS_ACTIVE,       /* 503 5.5.1 */
 	REPLY_TLS_UNAVAILABLE,  /* 502 5.5.1 */
+	REPLY_BINARY_DATA,      /* 503 5.5.1 */
 	REPLY_COUNT
+};
+
+/* The message being received (DATA, or BDAT chunks): message.c. */
+struct receipt {
+	int open;               /* tmp/ID begun, not yet committed or aborted */
+	int in_header;          /* still in the header section */
+	int bol;                /* the next piece starts a line */
+	int cr_held;            /* BDAT: a chunk ended in CR, not yet stored */
+	int received;           /* Received: fields seen in it */
+	int have_date;
+	int have_message_id;
+	enum reply refusal;     /* the first problem found, or REPLY_OK */
+	const char *reason;     /* why, for the log ("bare-lf", "size"...) */
+	unsigned long long size; /* octets seen (stored ones and the rest) */
+	unsigned long long max; /* 0: no limit */
 };
 
 /* A number read from a control file once per session; -1 until read. */
@@ -97,7 +112,10 @@ struct session {
 	int bad_commands;       /* client errors in a row */
 	int auth_failures;
 	int smtputf8;           /* MAIL ... SMTPUTF8 */
-	int eightbit;           /* MAIL ... BODY=8BITMIME */
+	int eightbit;           /* MAIL ... BODY=8BITMIME (or BINARYMIME) */
+	int binarymime;         /* MAIL ... BODY=BINARYMIME */
+	int bare_lf_reject;     /* control file barelf: "reject" */
+	size_t rcpt_accepted;   /* RCPTs accepted, repeats counted (maxrcpt) */
 	long declared_size;     /* MAIL ... SIZE=, 0 when not given */
 	unsigned long queued;   /* messages accepted in this session */
 	struct setting maxsize, maxrcpt, timeout;
@@ -107,6 +125,7 @@ struct session {
 	char helo[256];         /* sanitized HELO/EHLO argument */
 	char auth_user[ADDRESS_PATH_MAX + 1];
 	struct envelope env;    /* the transaction; valid from MAIL on */
+	struct receipt msg;     /* the message of the transaction */
 	int spool_ready;
 	struct spool spool;
 	struct input in;
@@ -148,10 +167,32 @@ int setting_get(struct setting *st, long *out);
 
 /* data.c */
 enum reply cmd_data(struct session *s, char *args);
+
+/* bdat.c */
+enum reply cmd_bdat(struct session *s, char *args);
+
+/* message.c: the message of a transaction into the spool, whether it
+ * comes by DATA or by BDAT chunks. */
 /* Open the spool (once) and check that it has room for a message of
  * size bytes plus SPOOL_MIN_FREE: REPLY_OK, REPLY_NO_STORAGE (452 4.3.1)
  * or REPLY_TEMPFAIL (the spool cannot be opened). */
 enum reply spool_space(struct session *s, long size);
+/* Start tmp/ID with the envelope and our Received: field; s->msg is
+ * reset and open. REPLY_OK or the refusal (nothing left behind). */
+enum reply message_begin(struct session *s);
+/* One piece of a line as read (input_segment's flags; seg has room for
+ * one byte past len): judged (NUL, bare CR, bare LF by barelf, size),
+ * dot-unstuffed at a line start when unstuff is set (DATA, §4.5.2), and
+ * stored with an LF end unless INPUT_PARTIAL. After a refusal pieces are
+ * only counted. */
+void message_piece(struct session *s, char *seg, size_t len, int flags,
+		   int unstuff);
+/* End the message: with r REPLY_OK and no refusal noted, commit it and
+ * reply 250 (REPLY_SENT); else remove tmp/ID, log the reason and return
+ * the refusal (or r). s->msg is closed either way. */
+enum reply message_end(struct session *s, enum reply r);
+/* Remove an open message's tmp/ID (RSET, a lost client). */
+void message_abort(struct session *s);
 
 /* auth.c */
 enum reply cmd_auth(struct session *s, char *args);
@@ -169,6 +210,9 @@ int starttls_offered(const struct session *s);
  * else the refusal. rcpt is "local@domain". */
 enum reply policy_recipient(struct session *s, const char *rcpt,
 			    const char *domain);
+/* Is the client trusted to relay by address (relaynets) or by
+ * $RELAYCLIENT? 1, 0, or -1 when relaynets cannot be read. */
+int policy_trusted_client(struct session *s);
 /* May the session send as sender ("" for <>)? REPLY_OK or
  * REPLY_NOT_OWNER (submission: RFC 6409 §4.3 / §6.1). */
 enum reply policy_sender(struct session *s, const char *sender);

@@ -71,7 +71,7 @@ need_program() {
 	[ -f "$SHARE/systemd/postern-runner.service" ]
 	[ -x "$SHARE/tcpserver/postern-smtp/run" ]
 	[ -f "$SHARE/tcpserver/tcp.smtp" ]
-	[ "$(ls "$SHARE/control" | wc -l)" -eq 20 ]
+	[ "$(ls "$SHARE/control" | wc -l)" -eq "$(ls "$TOP/etc/control" | wc -l)" ]
 	# every path to a program is /usr/sbin, none is /usr/local/sbin
 	! grep -r /usr/local/sbin "$SHARE"
 	grep -q ' /usr/sbin/postern-smtpd -s$' "$SHARE/systemd/postern-submission@.service"
@@ -101,7 +101,7 @@ need_program() {
 		CC="$(awk '{print $1; exit}' "$TOP/.build-flags" 2>/dev/null || echo cc)" \
 		install DESTDIR="$DEST" PREFIX=/usr
 	[ "$status" -eq 0 ]
-	[ "$(ls "$SHARE/control" | wc -l)" -eq 20 ]
+	[ "$(ls "$SHARE/control" | wc -l)" -eq "$(ls "$TOP/etc/control" | wc -l)" ]
 	[ -z "$(find "$DEST" -name '*.new')" ]
 }
 

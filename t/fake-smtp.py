@@ -10,8 +10,11 @@ included) to DIR/msg-<k>. Connection n follows the n-th --conn SPEC (the
 last one repeats; none: accept everything). A SPEC is comma-separated:
 
   greeting=CODE mail=CODE rcpt=CODE data=CODE end=CODE ehlo=CODE
+  bdat=CODE           the reply to every BDAT chunk but the last (with
+                      CHUNKING in ext; the last gets end=CODE)
   rcpt:ADDRESS=CODE   (that recipient only)
-  ext=PIPELINING+8BITMIME+SMTPUTF8+SIZE=N   (default: the first three)
+  ext=PIPELINING+8BITMIME+SMTPUTF8+SIZE=N+CHUNKING+BINARYMIME+DSN
+                      (default: the first three)
   drop=PHASE          close without a reply at greeting|mail|rcpt|data|end
   sleep=SECONDS@PHASE wait before replying at that phase
   multiline=1         every reply in two lines ("250-...", "250 more")
@@ -113,6 +116,7 @@ class Handler(socketserver.StreamRequestHandler):
             if code is None:
                 return False
             rcpts.clear()
+            self.chunks = b""
             self.reply(code, "2.1.0 sender ok" if code.startswith("2") else "sender refused")
         elif verb == "RCPT":
             addr = line[line.find("<") + 1:line.find(">")]
@@ -125,6 +129,8 @@ class Handler(socketserver.StreamRequestHandler):
             self.reply(code, "recipient %s" % ("ok" if code.startswith("2") else "refused"))
         elif verb == "DATA":
             return self.data(rcpts)
+        elif verb == "BDAT":
+            return self.bdat(line, rcpts)
         elif verb == "RSET":
             rcpts.clear()
             self.reply("250", "ok")
@@ -134,6 +140,24 @@ class Handler(socketserver.StreamRequestHandler):
         else:
             self.reply("502", "unknown")
         return True
+
+    def bdat(self, line, rcpts):
+        """RFC 3030: read exactly the chunk, then reply."""
+        words = line.split(" ")
+        size, last = int(words[1]), len(words) > 2 and words[2].upper() == "LAST"
+        chunk = self.rfile.read(size)
+        if len(chunk) != size:
+            return False
+        self.chunks = getattr(self, "chunks", b"") + chunk
+        if not rcpts:
+            self.reply("503", "no valid recipients")
+            return True
+        if not last:
+            code = self.spec.get("bdat", "250")
+            self.reply(code, "chunk %s" % ("ok" if code.startswith("2") else "refused"))
+            return True
+        self.log("<bdat message %d bytes>" % len(self.chunks))
+        return self.accept(self.chunks, rcpts)
 
     def data(self, rcpts):
         code = self.phase("data", "354" if rcpts else "554")
@@ -151,6 +175,9 @@ class Handler(socketserver.StreamRequestHandler):
                 break
             body += raw
         self.log("<message %d bytes>" % len(body))
+        return self.accept(body, rcpts)
+
+    def accept(self, body, rcpts):
         code = self.phase("end", "250")
         if code is None:
             return False

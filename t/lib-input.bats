@@ -82,3 +82,15 @@ load helpers
 	[ "$status" -eq 0 ]
 }
 
+@test "input: segments of a long line" {
+	run "$TOP/t/unit/test_input" segments_of_a_long_line
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "input: segment crlf across pieces" {
+	run "$TOP/t/unit/test_input" segment_crlf_across_pieces
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+

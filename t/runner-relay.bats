@@ -214,15 +214,6 @@ T() { cat "$BATS_TEST_TMPDIR/${1:-fake}/transcript"; }
 	grep -q "MAIL FROM:<alice@example.test> SMTPUTF8" "$BATS_TEST_TMPDIR/fake/transcript"
 }
 
-@test "relay: 8-bit message to a server without 8BITMIME bounces (5.6.3)" {
-	fake_start fake --conn ext=PIPELINING
-	route remote.test
-	printf 'Subject: x\n\ncaf\xc3\xa9\n' | inject alice@example.test dave@remote.test
-	run_runner -1
-	run maildir_cat alice@example.test
-	[[ "$output" == *"Status: 5.6.3"* ]]
-}
-
 @test "relay: queuelifetime expiry bounces with 4.4.7" {
 	control queuelifetime 1
 	fake_start fake --conn rcpt=451

@@ -21,6 +21,8 @@ EOF
 250-8BITMIME
 250-ENHANCEDSTATUSCODES
 250-SMTPUTF8
+250-CHUNKING
+250-BINARYMIME
 250 HELP
 221 2.0.0 mx.example.test Bye
 EOF
@@ -184,7 +186,7 @@ EOF
 	dialog <<'EOF'
 EHLO client.test
 FOOBAR <script>
-BDAT 10 LAST
+TURN
 
 QUIT
 EOF
@@ -235,7 +237,7 @@ EOF
 	dialog <<'EOF'
 EHLO client.test
 MAIL FROM:<a@remote.test> FOO=bar
-MAIL FROM:<a@remote.test> BODY=BINARYMIME
+MAIL FROM:<a@remote.test> BODY=QUOTED
 MAIL FROM:<a@remote.test> SIZE=12x
 MAIL FROM:<a@remote.test> SIZE=1 SIZE=2
 MAIL FROM:<a@remote.test> SMTPUTF8=yes

@@ -281,6 +281,46 @@ static void discard_buffered_and_waiting(void)
 	close(p[0]);
 }
 
+/* A 3000-octet line comes in pieces of the buffer's size, then the rest. */
+static void segments_of_a_long_line(void)
+{
+	char data[3100], seg[101];
+	memset(data, 'q', 3000);
+	memcpy(data + 3000, "\r\nend\n", 6);
+	int fd = feed(data, 3006, 0);
+	input_init(&in, fd, 5000);
+	size_t len, total = 0; int flags, pieces = 0;
+	do {
+		CHECK(input_segment(&in, seg, sizeof seg, &len, &flags) == INPUT_OK);
+		total += len;
+		pieces++;
+	} while (flags & INPUT_PARTIAL);
+	CHECK(total == 3000 && pieces == 31 && flags == 0);
+	CHECK(input_segment(&in, seg, sizeof seg, &len, &flags) == INPUT_OK);
+	CHECK(len == 3 && strcmp(seg, "end") == 0 && flags == INPUT_BARE_LF);
+	CHECK(input_segment(&in, seg, sizeof seg, &len, &flags) == INPUT_EOF);
+	reap(fd);
+}
+
+/* A CRLF split by the piece boundary is still a CRLF, not a bare CR. */
+static void segment_crlf_across_pieces(void)
+{
+	char seg[5];
+	int fd = feed("abc\r\nx\ry\rz\n", 11, 0);
+	input_init(&in, fd, 5000);
+	size_t len; int flags;
+	CHECK(input_segment(&in, seg, sizeof seg, &len, &flags) == INPUT_OK);
+	CHECK(len == 3 && memcmp(seg, "abc", 3) == 0 && flags == INPUT_PARTIAL);
+	CHECK(input_segment(&in, seg, sizeof seg, &len, &flags) == INPUT_OK);
+	CHECK(len == 0 && flags == 0);
+	CHECK(input_segment(&in, seg, sizeof seg, &len, &flags) == INPUT_OK);
+	CHECK(len == 3 && flags == (INPUT_PARTIAL | INPUT_BARE_CR));
+	CHECK(input_segment(&in, seg, sizeof seg, &len, &flags) == INPUT_OK);
+	CHECK(len == 2 && strcmp(seg, "\rz") == 0 &&
+	      flags == (INPUT_BARE_LF | INPUT_BARE_CR));
+	reap(fd);
+}
+
 static const struct check_case cases[] = {
 	{ "one_megabyte_line", one_megabyte_line },
 	{ "exact_bound", exact_bound },
@@ -295,6 +335,8 @@ static const struct check_case cases[] = {
 	{ "raw_bytes_large_and_eof", raw_bytes_large_and_eof },
 	{ "wait_for_input", wait_for_input },
 	{ "discard_buffered_and_waiting", discard_buffered_and_waiting },
+	{ "segments_of_a_long_line", segments_of_a_long_line },
+	{ "segment_crlf_across_pieces", segment_crlf_across_pieces },
 	{ NULL, NULL },
 };
 
