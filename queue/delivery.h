@@ -8,12 +8,15 @@
 #include "spool.h"
 
 /* A recipient's outcome of one attempt. */
+/* RESULT_RELAYED: sent to a server without DSN although the recipient
+ * asked NOTIFY=SUCCESS (RFC 3461 §6.2.7.2). */
 enum result { RESULT_NONE = 0, RESULT_SENT = 's', RESULT_DEFERRED = 'd',
-	      RESULT_BOUNCED = 'b' };
+	      RESULT_BOUNCED = 'b', RESULT_RELAYED = 'r' };
 
 struct delivery_rcpt {
 	long index;                     /* in the message's state */
 	const char *address;
+	const struct rcpt_dsn *dsn;     /* NOTIFY, ORCPT of the envelope recipient */
 	enum result result;
 	char relay[256];                /* who answered, "" if nobody */
 	char reply[STATE_REPLY_MAX];    /* the reply, one printable line */

@@ -65,6 +65,7 @@ static int part_delivery(struct runner *R, struct job_part *p, struct delivery *
 	for (size_t i = 0; i < p->count; i++) {
 		d->rcpt[i].index = p->index[i];
 		d->rcpt[i].address = m->st.rcpt[p->index[i]].address;
+		d->rcpt[i].dsn = state_envelope_dsn(&m->st, &m->env, p->index[i]);
 	}
 	d->fd = spool_path(&R->sp, "queue", m->id, path, sizeof path) < 0 ? -1 :
 		open(path, O_RDONLY | O_CLOEXEC);
@@ -235,8 +236,8 @@ static void record(struct runner *R, struct active *m, struct rcpt_state *r,
 	snprintf(r->relay, sizeof r->relay, "%s", strcmp(relay, "-") ? relay : "");
 	state_clean_text(r->reply, sizeof r->reply, reply);
 	const char *word = "sent";
-	if (result == RESULT_SENT) {
-		r->status = RCPT_SENT;
+	if (result == RESULT_SENT || result == RESULT_RELAYED) {
+		r->status = result == RESULT_SENT ? RCPT_SENT : RCPT_RELAYED;
 	} else if (result == RESULT_BOUNCED) {
 		r->status = RCPT_BOUNCED;
 		word = "bounced";
@@ -292,7 +293,7 @@ static void apply_line(struct runner *R, struct job *j, char *line, time_t now)
 		return;
 	*reply++ = '\0';
 	struct rcpt_state *r = job_rcpt(j, k, index);
-	if (r && (result == RESULT_SENT || result == RESULT_BOUNCED ||
+	if (r && (result == RESULT_SENT || result == RESULT_BOUNCED || result == RESULT_RELAYED ||
 		  result == RESULT_DEFERRED))
 		record(R, j->part[k].msg, r, result, relay, reply, now);
 }

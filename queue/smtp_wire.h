@@ -12,7 +12,7 @@ struct smtp_conn {
 	int fd;
 	int cap;                        /* seconds capping every wait; 0 none */
 	char relay[ADDRESS_DOMAIN_MAX + 80];    /* "host[address]:port" */
-	int pipelining, eightbitmime, smtputf8, chunking, binarymime;
+	int pipelining, eightbitmime, smtputf8, chunking, binarymime, dsn;
 	long long size_max;             /* SIZE from EHLO; 0 none given */
 	struct input in;
 	struct output out;
