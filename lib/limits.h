@@ -225,13 +225,19 @@
  * (seconds); "timeout" caps it. */
 #define HTTP_KEEPALIVE_TIMEOUT 60
 
+/* --- DSN (RFC 3461) --------------------------------------------------- */
+/* §4.4: ENVID is at most 100 characters (as xtext). */
+#define DSN_ENVID_MAX 100
+/* §4.2: ORCPT (addr-type ";" xtext) is at most 500 characters. */
+#define DSN_ORCPT_MAX 500
+
 /* --- control files and spool ----------------------------------------- */
 /* A control-file line: an alias line with a handful of targets. */
 #define CONTROL_LINE_MAX 4096
 /* A spool ID: 10 digits of seconds, 6 of microseconds, a pid, a counter. */
 #define SPOOL_ID_MAX 48
 /* An envelope line in the spool: a path plus its key. */
-#define ENVELOPE_LINE_MAX (ADDRESS_PATH_MAX + 64)
+#define ENVELOPE_LINE_MAX (DSN_ORCPT_MAX + 64)
 /* tmp/ files older than this are debris of a crashed writer. */
 #define SPOOL_TMP_DEBRIS_AGE (24 * 3600)
 
@@ -279,6 +285,9 @@
 /* Header bytes of the original message quoted in a DSN (RFC 3464 §2:
  * text/rfc822-headers); more is cut. */
 #define BOUNCE_HEADERS_MAX 65536
+/* The whole message returned in a failure DSN under RET=FULL (RFC 3461
+ * §4.3); a bigger message is cut at a line end. */
+#define BOUNCE_MESSAGE_MAX (10L * 1024 * 1024)
 /* Header bytes local delivery reads to drop stale Return-Path: fields
  * and find a looping Delivered-To: (larger headers are spam, not mail;
  * the part past it is delivered as it is). */

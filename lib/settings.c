@@ -31,6 +31,9 @@ static const struct setting_def table[SETTING_COUNT] = {
 		"bounce at the first temporary failure", "runner" },
 	[SETTING_CONCURRENCY] = { "concurrency", 20, 1, RUNNER_CONCURRENCY_MAX,
 		NULL, "runner" },
+	/* RFC 3464 Action: delayed; four hours, as OpenSMTPD */
+	[SETTING_DELAYWARNING] = { "delaywarning", 14400, 0, 86400 * 365,
+		"no delay warnings", "runner" },
 	[SETTING_PLAINTEXTAUTH] = { "plaintextauth", 0, 0, 1,
 		"refuse passwords until the link is encrypted",
 		"smtpd pop3d imapd" },

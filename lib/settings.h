@@ -26,6 +26,7 @@ enum setting_id {
 	SETTING_RETRYMAX,       /* runner: cap of the doubling, s */
 	SETTING_QUEUELIFETIME,  /* runner: give up after, s */
 	SETTING_CONCURRENCY,    /* runner: parallel remote deliveries */
+	SETTING_DELAYWARNING,   /* runner: delay warning DSN after, s */
 	SETTING_PLAINTEXTAUTH,  /* 1: passwords on an unencrypted link */
 	SETTING_COUNT
 };

@@ -21,6 +21,11 @@ void envelope_init(struct envelope *env)
 
 int envelope_add_rcpt(struct envelope *env, const char *rcpt)
 {
+	struct rcpt_dsn *dsn = realloc(env->dsn, (env->rcpt_count + 1) * sizeof *dsn);
+	if (!dsn)
+		return -1;
+	env->dsn = dsn;
+	dsn[env->rcpt_count] = (struct rcpt_dsn){ 0, NULL };
 	char **grown = realloc(env->rcpt, (env->rcpt_count + 1) * sizeof *grown);
 	if (!grown)
 		return -1;
@@ -31,11 +36,26 @@ int envelope_add_rcpt(struct envelope *env, const char *rcpt)
 	return 0;
 }
 
+int envelope_set_dsn(struct envelope *env, size_t i, unsigned notify,
+		     const char *orcpt)
+{
+	char *copy = orcpt ? strdup(orcpt) : NULL;
+	if (orcpt && !copy)
+		return -1;
+	free(env->dsn[i].orcpt);
+	env->dsn[i] = (struct rcpt_dsn){ notify, copy };
+	return 0;
+}
+
 void envelope_free(struct envelope *env)
 {
-	for (size_t i = 0; i < env->rcpt_count; i++)
+	for (size_t i = 0; i < env->rcpt_count; i++) {
 		free(env->rcpt[i]);
+		free(env->dsn[i].orcpt);
+	}
 	free(env->rcpt);
+	free(env->dsn);
+	env->dsn = NULL;
 	env->rcpt = NULL;
 	env->rcpt_count = 0;
 }
@@ -177,14 +197,39 @@ static int put_field(struct spool_writer *w, const char *key, const char *value)
 	return writer_put(w, line, (size_t)n);
 }
 
+/* The words of the DSN_NOTIFY_* bits, in bit order. */
+static const char *const notify_names[] = { "never", "success", "failure", "delay" };
+
+/* "success,failure,delay" or "never" for NOTIFY bits. */
+static void notify_words(unsigned notify, char *buf, size_t size)
+{
+	const char *const *words = notify_names;
+	size_t n = 0;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < 4; i++)
+		if (notify & (1u << i))
+			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? "," : "", words[i]);
+}
+
 int spool_put_envelope(struct spool_writer *w, const struct envelope *env)
 {
 	char num[32];
 	snprintf(num, sizeof num, "%lld", (long long)env->arrival);
 	put_field(w, "arrival", num);
 	put_field(w, "sender", env->sender[0] ? env->sender : "<>");
-	for (size_t i = 0; i < env->rcpt_count; i++)
+	for (size_t i = 0; i < env->rcpt_count; i++) {
 		put_field(w, "recipient", env->rcpt[i]);
+		if (env->dsn[i].notify) {
+			notify_words(env->dsn[i].notify, num, sizeof num);
+			put_field(w, "notify", num);
+		}
+		if (env->dsn[i].orcpt)
+			put_field(w, "orcpt", env->dsn[i].orcpt);
+	}
+	if (env->ret)
+		put_field(w, "ret", env->ret == 'H' ? "hdrs" : "full");
+	if (env->envid[0])
+		put_field(w, "envid", env->envid);
 	if (env->client[0])
 		put_field(w, "client", env->client);
 	if (env->helo[0])
@@ -232,6 +277,21 @@ void spool_abort(struct spool_writer *w)
 	unlink(w->tmp_path);
 }
 
+/* "notify WORDS" or "orcpt VALUE": for the recipient just read. */
+static int dsn_field(struct envelope *env, const char *key, char *value)
+{
+	if (env->rcpt_count == 0)
+		return -1;
+	struct rcpt_dsn *d = &env->dsn[env->rcpt_count - 1];
+	if (strcmp(key, "orcpt") == 0)
+		return envelope_set_dsn(env, env->rcpt_count - 1, d->notify, value);
+	for (char *w = strtok(value, ","); w; w = strtok(NULL, ","))
+		for (unsigned i = 0; i < 4; i++)
+			if (strcmp(w, notify_names[i]) == 0)
+				d->notify |= 1u << i;
+	return 0;
+}
+
 /* Apply one envelope line to env. 0, or -1 when malformed. */
 static int parse_field(struct envelope *env, char *line)
 {
@@ -252,7 +312,13 @@ static int parse_field(struct envelope *env, char *line)
 	}
 	if (strcmp(line, "recipient") == 0)
 		return envelope_add_rcpt(env, value);
-	if (strcmp(line, "client") == 0)
+	if (strcmp(line, "notify") == 0 || strcmp(line, "orcpt") == 0)
+		return dsn_field(env, line, value);
+	if (strcmp(line, "ret") == 0)
+		env->ret = strcmp(value, "hdrs") == 0 ? 'H' : 'F';
+	else if (strcmp(line, "envid") == 0)
+		snprintf(env->envid, sizeof env->envid, "%s", value);
+	else if (strcmp(line, "client") == 0)
 		snprintf(env->client, sizeof env->client, "%s", value);
 	else if (strcmp(line, "helo") == 0)
 		snprintf(env->helo, sizeof env->helo, "%s", value);

@@ -18,12 +18,27 @@ struct spool {
 	char dir[PATH_MAX_POSTERN];
 };
 
+/* RFC 3461 §4.1 NOTIFY values; 0 when the client gave none. */
+#define DSN_NOTIFY_NEVER   0x01
+#define DSN_NOTIFY_SUCCESS 0x02
+#define DSN_NOTIFY_FAILURE 0x04
+#define DSN_NOTIFY_DELAY   0x08
+
+/* A recipient's DSN parameters (RFC 3461 §4.1, §4.2). */
+struct rcpt_dsn {
+	unsigned notify;                    /* DSN_NOTIFY_* bits, 0: not given */
+	char *orcpt;                        /* "addr-type;xtext", or NULL */
+};
+
 /* The envelope of one message. */
 struct envelope {
 	time_t arrival;
 	char sender[ADDRESS_PATH_MAX + 1];  /* "" for the null sender <> */
 	size_t rcpt_count;
 	char **rcpt;                        /* each "local@domain" */
+	struct rcpt_dsn *dsn;               /* one per rcpt */
+	char ret;                           /* RET= (RFC 3461 §4.3): 'F', 'H' or 0 */
+	char envid[DSN_ENVID_MAX + 1];      /* ENVID= as xtext (§4.4), or "" */
 	int smtputf8;                       /* MAIL ... SMTPUTF8 */
 	int eightbit;                       /* BODY=8BITMIME or BINARYMIME */
 	int binarymime;                     /* BODY=BINARYMIME (RFC 3030) */
@@ -34,8 +49,12 @@ struct envelope {
 
 /* An empty envelope (arrival now). */
 void envelope_init(struct envelope *env);
-/* Add a recipient (copied). 0, or -1 on ENOMEM. */
+/* Add a recipient (copied), without DSN parameters. 0, or -1 on ENOMEM. */
 int envelope_add_rcpt(struct envelope *env, const char *rcpt);
+/* Set the DSN parameters of recipient i (orcpt copied; NULL for none).
+ * 0, or -1 on ENOMEM. */
+int envelope_set_dsn(struct envelope *env, size_t i, unsigned notify,
+		     const char *orcpt);
 void envelope_free(struct envelope *env);
 
 /* Open the spool at dir, creating tmp/ queue/ state/ and the trigger FIFO

@@ -13,7 +13,10 @@
 enum bounce_outcome { BOUNCE_WRITTEN, BOUNCE_DISCARD, BOUNCE_ERROR };
 
 /* Write (but do not commit) into a new spool file of w one multipart/report
- * DSN for every bounced recipient of st: envelope sender <>, From
+ * DSN for the recipients of st that bounce_needed counts (with delay: a
+ * warning, Action: delayed, for the pending ones), Original-Envelope-Id
+ * and Original-Recipient from ENVID and ORCPT, the whole message for a
+ * failure under RET=FULL, else its header: envelope sender <>, From
  * MAILER-DAEMON@me, to the message's sender; for a message with the null
  * sender, to postmaster (of me when me is a local domain, else of the
  * first local domain), marked with BOUNCE_DOUBLE_FIELD. fd/offset is the
@@ -22,6 +25,13 @@ enum bounce_outcome { BOUNCE_WRITTEN, BOUNCE_DISCARD, BOUNCE_ERROR };
  * send, nothing left) or BOUNCE_ERROR (errno; nothing left). */
 enum bounce_outcome bounce_write(struct spool *sp, struct spool_writer *w,
 				 const char *id, const struct envelope *env,
-				 const struct msg_state *st, int fd, off_t offset);
+				 const struct msg_state *st, int fd, off_t offset,
+				 int delay);
+
+/* Does the message owe its sender a report (RFC 3461 NOTIFY): a failed
+ * recipient (unless NOTIFY said NEVER or left out FAILURE), a delivered
+ * or relayed one that asked SUCCESS; with delay set, a pending one that
+ * did not leave out DELAY (a delay warning). 1/0. */
+int bounce_needed(const struct envelope *env, const struct msg_state *st, int delay);
 
 #endif

@@ -8,13 +8,16 @@
 #include "spool.h"
 
 /* A recipient's outcome of one attempt. */
+/* RESULT_RELAYED: sent to a server without DSN although the recipient
+ * asked NOTIFY=SUCCESS (RFC 3461 §6.2.7.2). */
 enum result { RESULT_NONE = 0, RESULT_SENT = 's', RESULT_DEFERRED = 'd',
-	      RESULT_BOUNCED = 'b' };
+	      RESULT_BOUNCED = 'b', RESULT_RELAYED = 'r' };
 
 struct delivery_rcpt {
 	long index;                     /* in the message's state */
 	int attempt;                    /* the state's ATTEMPTS + 1 */
 	const char *address;
+	const struct rcpt_dsn *dsn;     /* NOTIFY, ORCPT of the envelope recipient */
 	enum result result;
 	int recorded;                   /* the result is in the journal */
 	char relay[256];                /* who answered, "" if nobody */

@@ -73,6 +73,7 @@ static int part_delivery(struct runner *R, struct job_part *p, int k, int fd,
 		d->rcpt[i].index = p->index[i];
 		d->rcpt[i].attempt = r->attempts + 1;
 		d->rcpt[i].address = r->address;
+		d->rcpt[i].dsn = state_envelope_dsn(&m->st, &m->env, p->index[i]);
 	}
 	d->fd = spool_path(&R->sp, "queue", m->id, path, sizeof path) < 0 ? -1 :
 		open(path, O_RDONLY | O_CLOEXEC);
@@ -251,8 +252,8 @@ void runner_record(struct runner *R, struct active *m, struct rcpt_state *r,
 	snprintf(r->relay, sizeof r->relay, "%s", strcmp(relay, "-") ? relay : "");
 	state_clean_text(r->reply, sizeof r->reply, reply);
 	const char *word = "sent";
-	if (result == RESULT_SENT) {
-		r->status = RCPT_SENT;
+	if (result == RESULT_SENT || result == RESULT_RELAYED) {
+		r->status = result == RESULT_SENT ? RCPT_SENT : RCPT_RELAYED;
 	} else if (result == RESULT_BOUNCED) {
 		r->status = RCPT_BOUNCED;
 		word = "bounced";

@@ -15,14 +15,16 @@
 
 static const char *result_name(enum result r)
 {
-	return r == RESULT_SENT ? "sent" : r == RESULT_BOUNCED ? "bounced" : "deferred";
+	return r == RESULT_SENT ? "sent" : r == RESULT_BOUNCED ? "bounced" :
+	       r == RESULT_RELAYED ? "relayed" : "deferred";
 }
 
 static int parse_result(const char *s, enum result *out)
 {
 	*out = strcmp(s, "sent") == 0 ? RESULT_SENT :
 	       strcmp(s, "bounced") == 0 ? RESULT_BOUNCED :
-	       strcmp(s, "deferred") == 0 ? RESULT_DEFERRED : RESULT_NONE;
+	       strcmp(s, "deferred") == 0 ? RESULT_DEFERRED :
+	       strcmp(s, "relayed") == 0 ? RESULT_RELAYED : RESULT_NONE;
 	return *out == RESULT_NONE ? -1 : 0;
 }
 

@@ -67,3 +67,26 @@ int msgtext_has_field(const char *header, size_t len, const char *name)
 	}
 	return 0;
 }
+
+int msgtext_read_all(int fd, off_t offset, size_t max, struct bytes *out)
+{
+	char buf[65536];
+	for (;;) {
+		ssize_t n = pread(fd, buf, sizeof buf, offset);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return 0;
+		if (out->len + (size_t)n > max) {
+			size_t keep = max - out->len;
+			while (keep > 0 && buf[keep - 1] != '\n')
+				keep--;
+			return bytes_append(out, buf, keep);
+		}
+		if (bytes_append(out, buf, (size_t)n) < 0)
+			return -1;
+		offset += n;
+	}
+}

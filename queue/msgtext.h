@@ -16,6 +16,10 @@ int msgtext_date(char *buf, size_t size, time_t t);
  * line end. 0, or -1 with errno. */
 int msgtext_read_header(int fd, off_t offset, size_t max, struct bytes *out);
 
+/* The whole message of fd from offset into out, at most max bytes, cut
+ * at a line end. 0, or -1 with errno. */
+int msgtext_read_all(int fd, off_t offset, size_t max, struct bytes *out);
+
 /* Does the header block hold a field named name (case ignored)? 1/0. */
 int msgtext_has_field(const char *header, size_t len, const char *name);
 

@@ -56,6 +56,7 @@ struct runner {
 	int once;                       /* -1: one pass, then exit */
 	int lock_fd, trigger_fd;
 	long concurrency, retrymin, retrymax, lifetime, timeout_cap;
+	long delaywarning;              /* seconds; 0: no delay warnings */
 	char me[ADDRESS_DOMAIN_MAX + 1];
 	struct active *msgs;
 	size_t active_count;

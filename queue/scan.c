@@ -24,7 +24,8 @@ void runner_read_controls(struct runner *R)
 		  setting_load(SETTING_RETRYMIN, &R->retrymin) |
 		  setting_load(SETTING_RETRYMAX, &R->retrymax) |
 		  setting_load(SETTING_QUEUELIFETIME, &R->lifetime) |
-		  setting_load(SETTING_RELAYTIMEOUT, &R->timeout_cap);
+		  setting_load(SETTING_RELAYTIMEOUT, &R->timeout_cap) |
+		  setting_load(SETTING_DELAYWARNING, &R->delaywarning);
 	if (bad)        /* lib/settings.h: refuse to run, each logged */
 		log_fatal(111, "configuration error, not delivering");
 	if (R->retrymax < R->retrymin)
@@ -91,6 +92,32 @@ static void sweep_dir(struct runner *R, const char *sub, time_t now)
 	closedir(d);
 }
 
+/* The delay warning (RFC 3464 Action: delayed), once per message, after
+ * delaywarning seconds, for pending recipients whose NOTIFY allows it;
+ * never for a bounce (the null sender). Committed before the state
+ * records it: a crash between the two can send it twice, never lose it. */
+static void delay_warning(struct runner *R, struct active *m, time_t now)
+{
+	char path[PATH_MAX_POSTERN];
+	if (m->st.delay_warned || R->delaywarning <= 0 ||
+	    now - m->env.arrival < R->delaywarning || !bounce_needed(&m->env, &m->st, 1))
+		return;
+	int fd = spool_path(&R->sp, "queue", m->id, path, sizeof path) < 0 ? -1 :
+		 open(path, O_RDONLY | O_CLOEXEC);
+	struct spool_writer *w = malloc(sizeof *w);
+	if (fd >= 0 && w && bounce_write(&R->sp, w, m->id, &m->env, &m->st, fd, m->offset,
+					 1) == BOUNCE_WRITTEN && spool_commit(w) == 0) {
+		m->st.delay_warned = 1;
+		log_event("id=%s event=delay-warning dsn=%s", m->id, w->id);
+		R->rescan = 1;
+	} else {
+		log_event("id=%s event=error op=delay-warning error=\"%s\"", m->id, strerror(errno));
+	}
+	free(w);
+	if (fd >= 0)
+		close(fd);
+}
+
 /* Write the DSN for msg's bounced recipients (see bounce.h): the state
  * records its ID before it is committed, so a crash cannot send two.
  * 0 sent or not needed, -1 try again later. */
@@ -103,7 +130,7 @@ static int send_dsn(struct runner *R, struct active *m)
 		 open(path, O_RDONLY | O_CLOEXEC);
 	struct spool_writer *w = malloc(sizeof *w);
 	enum bounce_outcome o = fd < 0 || !w ? BOUNCE_ERROR :
-		bounce_write(&R->sp, w, m->id, &m->env, &m->st, fd, m->offset);
+		bounce_write(&R->sp, w, m->id, &m->env, &m->st, fd, m->offset, 0);
 	int rc = -1;
 	if (o == BOUNCE_DISCARD) {
 		log_event("id=%s event=double-bounce-discarded", m->id);
@@ -150,7 +177,7 @@ void runner_settle(struct runner *R, struct active *m)
 		return;
 	}
 	state_counts(&m->st, &pending, &sent, &bounced);
-	if (pending > 0 || (bounced > 0 && send_dsn(R, m) < 0)) {
+	if (pending > 0 || (bounce_needed(&m->env, &m->st, 0) && send_dsn(R, m) < 0)) {
 		if (state_write(&R->sp, m->id, &m->st) < 0)
 			log_event("id=%s event=error op=state-write error=\"%s\"", m->id,
 				  strerror(errno));
@@ -330,6 +357,7 @@ static void consider(struct runner *R, const char *id, time_t now)
 	if (c.applied)
 		log_event("id=%s event=recovered results=%d", id, c.applied);
 	expire(R, m, now);
+	delay_warning(R, m, now);
 	char *due = calloc(m->st.count + 1, 2);
 	size_t n = due ? mark_due(R, m, fresh || forced, now, due) : 0;
 	size_t pending, sent, bounced;

@@ -79,7 +79,7 @@ static const char *cannot_take(const struct smtp_conn *c,
 
 static int send_mail_from(struct smtp_conn *c, const struct delivery *d)
 {
-	char params[128] = "";
+	char params[128 + DSN_ENVID_MAX + 16] = "";
 	size_t n = 0;
 	if (c->size_max > 0)
 		n += (size_t)snprintf(params + n, sizeof params - n, " SIZE=%lld",
@@ -89,7 +89,12 @@ static int send_mail_from(struct smtp_conn *c, const struct delivery *d)
 	else if (d->env->eightbit && c->eightbitmime && n < sizeof params)
 		n += (size_t)snprintf(params + n, sizeof params - n, " BODY=8BITMIME");
 	if (needs_smtputf8(d) && c->smtputf8 && n < sizeof params)
-		snprintf(params + n, sizeof params - n, " SMTPUTF8");
+		n += (size_t)snprintf(params + n, sizeof params - n, " SMTPUTF8");
+	if (c->dsn && d->env->ret && n < sizeof params)        /* RFC 3461 §5.2 */
+		n += (size_t)snprintf(params + n, sizeof params - n, " RET=%s",
+				      d->env->ret == 'H' ? "HDRS" : "FULL");
+	if (c->dsn && d->env->envid[0] && n < sizeof params)
+		snprintf(params + n, sizeof params - n, " ENVID=%s", d->env->envid);
 	return smtp_command(c, "MAIL FROM:<%s>%s", d->env->sender, params);
 }
 
@@ -104,13 +109,36 @@ static void rcpt_reply(struct delivery *d, size_t i, const struct smtp_reply *r,
 			     RESULT_DEFERRED, relay, r->text);
 }
 
-/* Whole-transaction reply r for every recipient still open. */
+/* Whole-transaction reply r for every recipient still open. Sent to a
+ * server without DSN, a recipient that asked NOTIFY=SUCCESS is "relayed":
+ * we owe its sender that DSN (RFC 3461 §6.2.7.2). */
 static void all_reply(struct delivery *d, const struct smtp_reply *r,
-		      const char *relay)
+		      const struct smtp_conn *c)
 {
 	enum result res = r->code / 100 == 2 ? RESULT_SENT :
 			  r->code / 100 == 5 ? RESULT_BOUNCED : RESULT_DEFERRED;
-	delivery_set_rest(d, res, relay, r->text);
+	for (size_t i = 0; i < d->count; i++) {
+		struct delivery_rcpt *x = &d->rcpt[i];
+		if (x->result == RESULT_NONE)
+			delivery_set(x, res == RESULT_SENT && !c->dsn &&
+				     (x->dsn->notify & DSN_NOTIFY_SUCCESS) ?
+				     RESULT_RELAYED : res, c->relay, r->text);
+	}
+}
+
+/* RCPT TO, with NOTIFY and ORCPT passed on to a DSN server (RFC 3461 §5.2). */
+static int send_rcpt(struct smtp_conn *c, const struct delivery_rcpt *x)
+{
+	char notify[64] = "";
+	static const char *const words[] = { "NEVER", "SUCCESS", "FAILURE", "DELAY" };
+	size_t n = 0;
+	for (unsigned i = 0; c->dsn && i < 4; i++)
+		if (x->dsn->notify & (1u << i))
+			n += (size_t)snprintf(notify + n, sizeof notify - n, "%s%s",
+					      n ? "," : " NOTIFY=", words[i]);
+	return smtp_command(c, "RCPT TO:<%s>%s%s%s", x->address, notify,
+			    c->dsn && x->dsn->orcpt ? " ORCPT=" : "",
+			    c->dsn && x->dsn->orcpt ? x->dsn->orcpt : "");
 }
 
 /* Read and drop the replies to n pipelined commands (keeps the reply
@@ -151,17 +179,17 @@ static enum envelope_end envelope_phase(struct smtp_conn *c, struct delivery *d,
 	if (send_mail_from(c, d) < 0 || (!pipe && smtp_flush(c, r) < 0))
 		return ENV_TROUBLE;
 	for (size_t i = 0; pipe && i < d->count; i++)
-		smtp_command(c, "RCPT TO:<%s>", d->rcpt[i].address);
+		send_rcpt(c, &d->rcpt[i]);
 	if (pipe && ((!bdat && smtp_command(c, "DATA") < 0) || smtp_flush(c, r) < 0))
 		return ENV_TROUBLE;
 	if (smtp_read_reply(c, SMTP_TIMEOUT_MAIL, r, 0) < 0)
 		return ENV_TROUBLE;
 	if (r->code / 100 != 2) {
-		all_reply(d, r, c->relay);
+		all_reply(d, r, c);
 		return pipe && drain_replies(c, d->count + !bdat) < 0 ? ENV_BROKEN : ENV_REFUSED;
 	}
 	for (size_t i = 0; i < d->count; i++) {
-		if (!pipe && (smtp_command(c, "RCPT TO:<%s>", d->rcpt[i].address) < 0 ||
+		if (!pipe && (send_rcpt(c, &d->rcpt[i]) < 0 ||
 			      smtp_flush(c, r) < 0))
 			return ENV_BROKEN;
 		if (smtp_read_reply(c, SMTP_TIMEOUT_RCPT, r, 0) < 0)
@@ -248,7 +276,7 @@ static enum transaction_end send_text(struct smtp_conn *c, struct delivery *d,
 	bytes_free(&mem);
 	if (rc == 0 && smtp_read_reply(c, SMTP_TIMEOUT_DATA_END, r, 0) < 0)
 		rc = -1;
-	all_reply(d, r, c->relay);
+	all_reply(d, r, c);
 	delivery_record(d);
 	delivery_hold_signals(0);
 	return rc < 0 ? T_BROKEN : T_CLEAN;
@@ -266,7 +294,7 @@ static enum transaction_end transaction(struct smtp_conn *c, struct delivery *d,
 		*last = r;
 		return T_NEXT_HOST;
 	case ENV_BROKEN:
-		all_reply(d, &r, c->relay);
+		all_reply(d, &r, c);
 		return T_BROKEN;
 	case ENV_REFUSED:
 		return T_CLEAN;
@@ -283,7 +311,7 @@ static enum transaction_end transaction(struct smtp_conn *c, struct delivery *d,
 	if (r.code != 354) {
 		if (r.code / 100 == 2)          /* nonsense: not a DATA reply */
 			r.code = 451;
-		all_reply(d, &r, c->relay);
+		all_reply(d, &r, c);
 		return T_CLEAN;
 	}
 	return send_text(c, d, &r);

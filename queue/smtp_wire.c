@@ -143,6 +143,8 @@ static void ehlo_keyword(struct smtp_conn *c, const char *p)
 		c->chunking = 1;
 	else if (n == 10 && strncasecmp(p, "BINARYMIME", n) == 0)
 		c->binarymime = 1;
+	else if (n == 3 && strncasecmp(p, "DSN", n) == 0)
+		c->dsn = 1;
 	else if (n == 4 && strncasecmp(p, "SIZE", n) == 0)
 		c->size_max = p[4] == ' ' ? strtoll(p + 5, NULL, 10) : 0;
 	else if (n == 8 && strncasecmp(p, "STARTTLS", n) == 0)

@@ -13,7 +13,7 @@ struct smtp_conn {
 	pid_t helper;                   /* the TLS program (smtp_tls.c), or -1 */
 	int cap;                        /* seconds capping every wait; 0 none */
 	char relay[ADDRESS_DOMAIN_MAX + 80];    /* "host[address]:port" */
-	int pipelining, eightbitmime, smtputf8, starttls, chunking, binarymime;
+	int pipelining, eightbitmime, smtputf8, starttls, chunking, binarymime, dsn;
 	long long size_max;             /* SIZE from EHLO; 0 none given */
 	struct input in;
 	struct output out;

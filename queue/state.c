@@ -10,6 +10,7 @@
 static const char *const status_names[] = {
 	[RCPT_PENDING] = "pending", [RCPT_SENT] = "sent",
 	[RCPT_BOUNCED] = "bounced", [RCPT_EXPANDED] = "expanded",
+	[RCPT_RELAYED] = "relayed",
 };
 
 const char *state_status_name(enum rcpt_status s)
@@ -147,6 +148,10 @@ static int parse_line(struct msg_state *st, char *line, int first)
 		memcpy(st->dsn_id, f[1], strlen(f[1]) + 1);
 		return 0;
 	}
+	if (strcmp(f[0], "delay-warned") == 0 && n == 1) {
+		st->delay_warned = 1;
+		return 0;
+	}
 	return -1;
 }
 
@@ -198,6 +203,8 @@ int state_write(struct spool *sp, const char *id, const struct msg_state *st)
 	int rc = bytes_append_str(&b, "postern-state\t1\n");
 	if (st->dsn_id[0])
 		rc |= bytes_appendf(&b, "dsn\t%s\n", st->dsn_id);
+	if (st->delay_warned)
+		rc |= bytes_appendf(&b, "delay-warned\n");
 	for (size_t i = 0; i < st->count && rc == 0; i++) {
 		const struct rcpt_state *r = &st->rcpt[i];
 		rc = bytes_appendf(&b, "rcpt\t%s\t%d\t%lld\t%ld\t%s\t%s\t%s\n",
@@ -220,9 +227,19 @@ void state_counts(const struct msg_state *st, size_t *pending, size_t *sent,
 	for (size_t i = 0; i < st->count; i++) {
 		switch (st->rcpt[i].status) {
 		case RCPT_PENDING: (*pending)++; break;
-		case RCPT_SENT: (*sent)++; break;
+		case RCPT_SENT: case RCPT_RELAYED: (*sent)++; break;
 		case RCPT_BOUNCED: (*bounced)++; break;
 		case RCPT_EXPANDED: break;
 		}
 	}
+}
+
+const struct rcpt_dsn *state_envelope_dsn(const struct msg_state *st,
+					  const struct envelope *env, size_t i)
+{
+	static const struct rcpt_dsn none = { 0, NULL };
+	long k = (long)i;
+	for (size_t hops = 0; st->rcpt[k].parent >= 0 && hops < st->count; hops++)
+		k = st->rcpt[k].parent;
+	return (size_t)k < env->rcpt_count ? &env->dsn[k] : &none;
 }

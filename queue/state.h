@@ -4,9 +4,11 @@
  *
  *   postern-state 1
  *   dsn BOUNCE-ID                      (only once a DSN was begun)
+ *   delay-warned                       (once the delay warning was sent)
  *   rcpt STATUS ATTEMPTS NEXT PARENT ADDRESS RELAY REPLY
  *
- * STATUS is pending, sent, bounced or expanded (an alias: its targets
+ * STATUS is pending, sent, relayed (sent, owing a "relayed" DSN), bounced
+ * or expanded (an alias: its targets
  * follow as rcpt lines whose PARENT is its index). NEXT is the Unix time
  * of the next attempt; PARENT the index of the alias it came from or -1;
  * RELAY the host that answered ("-" if none); REPLY the last reply, made
@@ -18,7 +20,10 @@
 #include "limits.h"
 #include "spool.h"
 
-enum rcpt_status { RCPT_PENDING, RCPT_SENT, RCPT_BOUNCED, RCPT_EXPANDED };
+/* RCPT_RELAYED: sent to a server without DSN for a recipient that asked
+ * for NOTIFY=SUCCESS: we owe the sender a "relayed" DSN (RFC 3461 §6.2.7.2). */
+enum rcpt_status { RCPT_PENDING, RCPT_SENT, RCPT_BOUNCED, RCPT_EXPANDED,
+		   RCPT_RELAYED };
 
 struct rcpt_state {
 	char *address;
@@ -34,6 +39,7 @@ struct msg_state {
 	size_t count, alloc;
 	struct rcpt_state *rcpt;
 	char dsn_id[SPOOL_ID_MAX];      /* "" until a DSN is begun */
+	int delay_warned;               /* the delay warning DSN was sent */
 };
 
 /* The state of a message that has none yet: every envelope recipient
@@ -52,7 +58,8 @@ int state_read(struct spool *sp, const char *id, struct msg_state *st);
  * file untouched. */
 int state_write(struct spool *sp, const char *id, const struct msg_state *st);
 
-/* Counts of recipients per status (expanded ones are not counted). */
+/* Counts of recipients per status (expanded ones are not counted;
+ * relayed ones count as sent). */
 void state_counts(const struct msg_state *st, size_t *pending, size_t *sent,
 		  size_t *bounced);
 
@@ -69,5 +76,10 @@ size_t state_split_tabs(char *line, char **field, size_t max);
 const char *state_status_name(enum rcpt_status s);
 
 void state_free(struct msg_state *st);
+
+/* The DSN parameters (RFC 3461) that apply to recipient i: those of the
+ * envelope recipient it came from through aliases. Never NULL. */
+const struct rcpt_dsn *state_envelope_dsn(const struct msg_state *st,
+					  const struct envelope *env, size_t i);
 
 #endif

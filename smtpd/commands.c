@@ -67,7 +67,7 @@ enum reply cmd_helo(struct session *s, char *args)
 /* EHLO (§4.1.1.1): the greeting line, then one keyword per line. */
 enum reply cmd_ehlo(struct session *s, char *args)
 {
-	const char *keywords[14];
+	const char *keywords[15];
 	char size[40];
 	long maxsize;
 	size_t n = 0, i;
@@ -92,6 +92,7 @@ enum reply cmd_ehlo(struct session *s, char *args)
 	keywords[n++] = "SMTPUTF8";                     /* RFC 6531 */
 	keywords[n++] = "CHUNKING";                     /* RFC 3030 */
 	keywords[n++] = "BINARYMIME";                   /* RFC 3030 §3 */
+	keywords[n++] = "DSN";                          /* RFC 3461 */
 	if (starttls_offered(s))
 		keywords[n++] = "STARTTLS";             /* RFC 3207 */
 	if (auth)

@@ -1,6 +1,6 @@
 /* envelope.c - MAIL and RCPT (RFC 5321 §4.1.1.2, §4.1.1.3) with the
- * parameters of RFC 1870 (SIZE), RFC 6152 (BODY), RFC 6531 (SMTPUTF8) and
- * RFC 4954 §5 (AUTH=). Each handler checks everything first, then changes
+ * parameters of RFC 1870 (SIZE), RFC 6152 (BODY), RFC 6531 (SMTPUTF8),
+ * RFC 4954 §5 (AUTH=) and RFC 3461 (DSN: RET, ENVID; NOTIFY, ORCPT). Each handler checks everything first, then changes
  * the envelope; a refused command leaves the transaction as it was. */
 #include <ctype.h>
 #include <errno.h>
@@ -46,18 +46,59 @@ static int parse_size(const char *v, long *out)
 	return 0;
 }
 
+/* xtext (RFC 3461 §4): "+" two upper-case hex digits, or any of
+ * 0x21..0x7E but "+" and "="; at most max characters. */
+static int is_xtext(const char *v, size_t max)
+{
+	size_t n = strlen(v);
+
+	if (n == 0 || n > max)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if (c == '+') {
+			if (!strchr("0123456789ABCDEF", v[i + 1]) || !v[i + 1] ||
+			    !strchr("0123456789ABCDEF", v[i + 2]) || !v[i + 2])
+				return 0;
+			i += 2;
+		} else if (c < 0x21 || c > 0x7e || c == '=') {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* The DSN parameters of MAIL (RFC 3461 §4.3, §4.4). */
+static enum reply mail_dsn_param(struct session *s, unsigned i, const char *value)
+{
+	if (i == 4) {           /* RET=FULL or RET=HDRS */
+		if (value && strcasecmp(value, "FULL") == 0)
+			s->env.ret = 'F';
+		else if (value && strcasecmp(value, "HDRS") == 0)
+			s->env.ret = 'H';
+		else
+			return REPLY_BAD_PARAM;
+		return REPLY_OK;
+	}
+	if (!value || !is_xtext(value, DSN_ENVID_MAX))  /* ENVID= */
+		return REPLY_BAD_PARAM;
+	snprintf(s->env.envid, sizeof s->env.envid, "%s", value);
+	return REPLY_OK;
+}
+
 /* One MAIL parameter "KEY[=VALUE]" (RFC 5321 §4.1.2 esmtp-param). */
 static enum reply mail_param(struct session *s, char *param, unsigned *seen)
 {
 	char *value = strchr(param, '=');
-	static const char *const known[] = {"SIZE", "BODY", "SMTPUTF8", "AUTH"};
+	static const char *const known[] = {"SIZE", "BODY", "SMTPUTF8", "AUTH",
+					    "RET", "ENVID"};
 	unsigned i;
 
 	if (value)
 		*value++ = '\0';
-	for (i = 0; i < 4 && strcasecmp(param, known[i]) != 0; i++)
+	for (i = 0; i < 6 && strcasecmp(param, known[i]) != 0; i++)
 		;
-	if (i == 4)
+	if (i == 6)
 		return REPLY_UNKNOWN_PARAM;
 	if (*seen & (1u << i))
 		return REPLY_BAD_PARAM;
@@ -77,8 +118,10 @@ static enum reply mail_param(struct session *s, char *param, unsigned *seen)
 	case 2:         /* RFC 6531 §3.4: no value */
 		s->smtputf8 = 1;
 		return value ? REPLY_BAD_PARAM : REPLY_OK;
-	default:        /* RFC 4954 §5 AUTH=: accepted, not trusted */
+	case 3:         /* RFC 4954 §5 AUTH=: accepted, not trusted */
 		return value && *value ? REPLY_OK : REPLY_BAD_PARAM;
+	default:        /* RFC 3461 */
+		return mail_dsn_param(s, i, value);
 	}
 }
 
@@ -157,6 +200,8 @@ enum reply cmd_mail(struct session *s, char *args)
 		r = spool_space(s, s->declared_size);
 	if (r != REPLY_OK) {
 		s->smtputf8 = s->eightbit = s->binarymime = 0;
+		s->env.ret = 0;
+		s->env.envid[0] = '\0';
 		s->declared_size = 0;
 		log_reject(s, "MAIL", r == REPLY_NOT_OWNER ? sender : "", r);
 		return r;
@@ -172,14 +217,64 @@ enum reply cmd_mail(struct session *s, char *args)
 	return REPLY_OK_SENDER;
 }
 
-/* The parameters of RCPT: RFC 3461 (DSN) is not offered, so none. */
-static enum reply rcpt_params(const char *p)
+/* NOTIFY=NEVER, or a list of SUCCESS, FAILURE, DELAY (RFC 3461 §4.1). */
+static int parse_notify(char *v, unsigned *notify)
 {
+	static const char *const words[] = { "NEVER", "SUCCESS", "FAILURE", "DELAY" };
+	char *w;
+
+	*notify = 0;
+	while ((w = strsep(&v, ",")) != NULL) {
+		unsigned i;
+		for (i = 0; i < 4 && strcasecmp(w, words[i]) != 0; i++)
+			;
+		if (i == 4 || (*notify & (1u << i)))
+			return -1;
+		*notify |= 1u << i;
+	}
+	/* NEVER stands alone (§4.1). */
+	return (*notify & DSN_NOTIFY_NEVER) && *notify != DSN_NOTIFY_NEVER ? -1 : 0;
+}
+
+/* ORCPT=addr-type;xtext (RFC 3461 §4.2): an atom, ";", xtext. */
+static int valid_orcpt(const char *v)
+{
+	const char *semi = strchr(v, ';');
+
+	if (!semi || semi == v || strlen(v) > DSN_ORCPT_MAX)
+		return 0;
+	for (const char *p = v; p < semi; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-')
+			return 0;
+	return is_xtext(semi + 1, DSN_ORCPT_MAX);
+}
+
+/* The parameters of RCPT: NOTIFY and ORCPT (RFC 3461), into d. */
+static enum reply rcpt_params(char *p, struct rcpt_dsn *d)
+{
+	char *param, *value;
+
+	*d = (struct rcpt_dsn){ 0, NULL };
 	if (*p && *p != ' ')
 		return REPLY_BAD_RCPT;
-	while (*p == ' ')
-		p++;
-	return *p ? REPLY_UNKNOWN_PARAM : REPLY_OK;
+	while ((param = strsep(&p, " ")) != NULL) {
+		if (!*param)
+			continue;
+		value = strchr(param, '=');
+		if (value)
+			*value++ = '\0';
+		if (strcasecmp(param, "NOTIFY") == 0) {
+			if (d->notify || !value || parse_notify(value, &d->notify) < 0)
+				return REPLY_BAD_PARAM;
+		} else if (strcasecmp(param, "ORCPT") == 0) {
+			if (d->orcpt || !value || !valid_orcpt(value))
+				return REPLY_BAD_PARAM;
+			d->orcpt = value;
+		} else {
+			return REPLY_UNKNOWN_PARAM;
+		}
+	}
+	return REPLY_OK;
 }
 
 /* "<Postmaster>" without a domain (§4.1.1.3) names our own postmaster:
@@ -195,9 +290,10 @@ static int postmaster_address(struct session *s, char *buf, size_t size)
 	return 0;
 }
 
-/* Check RCPT TO:<forward-path>; rcpt gets "local@domain". */
+/* Check RCPT TO:<forward-path>; rcpt gets "local@domain", d its DSN
+ * parameters (pointing into args). */
 static enum reply rcpt_check(struct session *s, char *args, char *rcpt,
-			     size_t size)
+			     size_t size, struct rcpt_dsn *d)
 {
 	struct address a;
 	const char *why;
@@ -214,7 +310,7 @@ static enum reply rcpt_check(struct session *s, char *args, char *rcpt,
 			       ADDRESS_ALLOW_UTF8, &why);
 	if (n < 0)
 		return REPLY_BAD_RCPT;
-	r = rcpt_params(p + n);
+	r = rcpt_params(p + n, d);
 	if (r != REPLY_OK)
 		return r;
 	if (a.utf8 && !s->smtputf8)
@@ -246,9 +342,10 @@ static int rcpt_known(const struct envelope *env, const char *rcpt)
 enum reply cmd_rcpt(struct session *s, char *args)
 {
 	char rcpt[ADDRESS_PATH_MAX + 1] = "";
+	struct rcpt_dsn d;
 	enum reply r;
 
-	r = rcpt_check(s, args, rcpt, sizeof rcpt);
+	r = rcpt_check(s, args, rcpt, sizeof rcpt, &d);
 	if (r == REPLY_OK)
 		r = policy_recipient(s, rcpt, strrchr(rcpt, '@') + 1);
 	if (r != REPLY_OK_RCPT) {
@@ -257,7 +354,8 @@ enum reply cmd_rcpt(struct session *s, char *args)
 	}
 	/* A repeated recipient is accepted once: one delivery (§3.3). */
 	if (!rcpt_known(&s->env, rcpt) &&
-	    envelope_add_rcpt(&s->env, rcpt) < 0) {
+	    (envelope_add_rcpt(&s->env, rcpt) < 0 ||
+	     envelope_set_dsn(&s->env, s->env.rcpt_count - 1, d.notify, d.orcpt) < 0)) {
 		log_event("event=error what=envelope errno=%d", errno);
 		return REPLY_TEMPFAIL;
 	}

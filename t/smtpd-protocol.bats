@@ -23,6 +23,7 @@ EOF
 250-SMTPUTF8
 250-CHUNKING
 250-BINARYMIME
+250-DSN
 250 HELP
 221 2.0.0 mx.example.test Bye
 EOF
@@ -242,7 +243,7 @@ MAIL FROM:<a@remote.test> SIZE=12x
 MAIL FROM:<a@remote.test> SIZE=1 SIZE=2
 MAIL FROM:<a@remote.test> SMTPUTF8=yes
 MAIL FROM:<a@remote.test> BODY=8BITMIME SIZE=100 SMTPUTF8 AUTH=<>
-RCPT TO:<bob@example.test> NOTIFY=NEVER
+RCPT TO:<bob@example.test> FOO=BAR
 RCPT TO:<bob@example.test>
 DATA
 caf\xc3\xa9
