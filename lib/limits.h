@@ -47,6 +47,15 @@
 #define SASL_PLAIN_MAX 1024
 /* A users-file line: an address (256) plus a crypt(3) hash (< 200). */
 #define USERS_LINE_MAX 1024
+/* SHA-crypt ($6$, Drepper's "Unix crypt using SHA-256 and SHA-512"):
+ * the specification's salt length and its bounds on "rounds=" (a stored
+ * hash outside them is clamped, as every implementation does). */
+#define SHA_CRYPT_SALT_MAX 16
+#define SHA_CRYPT_ROUNDS_DEFAULT 5000
+#define SHA_CRYPT_ROUNDS_MIN 1000
+#define SHA_CRYPT_ROUNDS_MAX 999999999L
+/* A SHA-512 crypt string: "$6$rounds=999999999$", 16 salt, "$", 86. */
+#define SHA_CRYPT_HASH_MAX 128
 
 /* --- POP3 (RFC 1939 §4, RFC 2449 §4) -------------------------------- */
 /* RFC 2449 §4: a command line is at most 255 octets including CRLF. */
