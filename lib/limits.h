@@ -155,6 +155,9 @@
 /* --- control files and spool ----------------------------------------- */
 /* A control-file line: an alias line with a handful of targets. */
 #define CONTROL_LINE_MAX 4096
+/* Control files are read in blocks of this size: one read(2) for most
+ * files; at least a line (CONTROL_LINE_MAX) and its newline. */
+#define CONTROL_READ_BLOCK 16384
 /* A spool ID: 10 digits of seconds, 6 of microseconds, a pid, a counter. */
 #define SPOOL_ID_MAX 48
 /* An envelope line in the spool: a path plus its key. */

@@ -98,7 +98,7 @@ static enum reply login(struct session *s, const char *user, const char *passwor
 
 enum reply command_user(struct session *s, char *args)
 {
-	if (!s->plaintext_ok)
+	if (!plaintext_ok(s))
 		return reply_line(s, PLAINTEXT_REFUSED) < 0 ? REPLY_FATAL : REPLY_DONE;
 	if (!user_name_ok(args))
 		return REPLY_SYNTAX;
@@ -112,7 +112,7 @@ enum reply command_pass(struct session *s, char *args)
 {
 	enum reply r;
 
-	if (!s->plaintext_ok)
+	if (!plaintext_ok(s))
 		return reply_line(s, PLAINTEXT_REFUSED) < 0 ? REPLY_FATAL : REPLY_DONE;
 	if (s->user[0] == '\0')
 		return reply_line(s, "-ERR give USER first") < 0 ?
@@ -160,7 +160,7 @@ enum reply command_auth(struct session *s, char *args)
 
 	if (*args == '\0')
 		return reply_line(s, "+OK mechanisms follow") < 0 ||
-		       (s->plaintext_ok && reply_line(s, "PLAIN") < 0) ||
+		       (plaintext_ok(s) && reply_line(s, "PLAIN") < 0) ||
 		       reply_line(s, ".") < 0 ? REPLY_FATAL : REPLY_DONE;
 	if (initial)
 		*initial++ = '\0';
@@ -169,7 +169,7 @@ enum reply command_auth(struct session *s, char *args)
 	if (strcasecmp(args, "PLAIN") != 0)
 		return reply_line(s, "-ERR unsupported authentication mechanism") < 0 ?
 			REPLY_FATAL : REPLY_DONE;
-	if (!s->plaintext_ok)
+	if (!plaintext_ok(s))
 		return reply_line(s, PLAINTEXT_REFUSED) < 0 ? REPLY_FATAL : REPLY_DONE;
 	if (initial == NULL) {
 		if ((r = sasl_response(s, response, sizeof response)) != REPLY_OK)

@@ -51,6 +51,17 @@ int reply_line(struct session *s, const char *fmt, ...)
 	return 0;
 }
 
+int plaintext_ok(struct session *s)
+{
+	if (s->plaintext_ok < 0) {
+		int allowed = password_allowed(s->encrypted);
+		if (allowed < 0)
+			log_event("event=control-error file=plaintextauth errno=%d", errno);
+		s->plaintext_ok = allowed == 1; /* a broken setting fails closed */
+	}
+	return s->plaintext_ok;
+}
+
 /* RFC 2449 §5. USER and SASL PLAIN only where a password may be sent
  * (RFC 5034 §4: no plaintext mechanism advertised without TLS unless
  * configured). */
@@ -69,7 +80,7 @@ enum reply command_capa(struct session *s, char *args)
 	for (i = 0; i < sizeof always / sizeof always[0]; i++)
 		if (reply_line(s, "%s", always[i]) < 0)
 			return REPLY_FATAL;
-	if (s->plaintext_ok &&
+	if (plaintext_ok(s) &&
 	    (reply_line(s, "USER") < 0 || reply_line(s, "SASL PLAIN") < 0))
 		return REPLY_FATAL;
 	return reply_line(s, ".") < 0 ? REPLY_FATAL : REPLY_DONE;
@@ -230,10 +241,7 @@ static void session_init(struct session *s, int encrypted)
 		timeout = 86400;        /* a day; 0 means no timeout */
 	s->state = STATE_AUTHORIZATION;
 	s->encrypted = password_link_encrypted(encrypted);
-	int allowed = password_allowed(s->encrypted);
-	if (allowed < 0)
-		log_event("event=control-error file=plaintextauth errno=%d", errno);
-	s->plaintext_ok = allowed == 1;     /* a broken setting fails closed */
+	s->plaintext_ok = -1;
 	mailbox_init(&s->box);
 	input_init(&s->in, 0, (int)timeout * 1000);
 	output_init(&s->out, 1, (int)timeout * 1000);

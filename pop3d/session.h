@@ -42,7 +42,7 @@ enum reply {
 struct session {
 	enum pop3_state state;
 	int encrypted;                  /* -T or $SSL_PROTOCOL */
-	int plaintext_ok;               /* passwords may be sent here */
+	int plaintext_ok;               /* -1 not known yet; use plaintext_ok() */
 	int auth_failures;
 	int bad_commands;
 	char user[SESSION_USER_MAX + 1];        /* USER given, or logged in */
@@ -80,5 +80,10 @@ enum reply command_quit(struct session *s, char *args);
  * connection failed. */
 int reply_line(struct session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* May passwords be sent on this link? Read from "plaintextauth" the first
+ * time a command needs it (not at connect); a broken setting is logged
+ * and fails closed. 1 or 0. */
+int plaintext_ok(struct session *s);
 
 #endif

@@ -9,7 +9,6 @@
  * refused. 250 is sent only after spool_commit made it durable. */
 #include <errno.h>
 #include <string.h>
-#include <sys/statvfs.h>
 #include <time.h>
 #include "bytes.h"
 #include "log.h"
@@ -31,21 +30,19 @@ static struct spool_writer writer;
 
 enum reply spool_space(struct session *s, long size)
 {
-	struct statvfs fs;
 	unsigned long long avail, need;
 
 	if (!s->spool_ready) {
-		if (spool_open(&s->spool, NULL) < 0) {
+		if (spool_locate(&s->spool, NULL) < 0) {
 			log_event("event=spool-error what=open errno=%d", errno);
 			return REPLY_TEMPFAIL;
 		}
 		s->spool_ready = 1;
 	}
-	if (statvfs(s->spool.dir, &fs) < 0) {
-		log_event("event=spool-error what=statvfs errno=%d", errno);
+	if (spool_free_space(&s->spool, &avail) < 0) {
+		log_event("event=spool-error what=open errno=%d", errno);
 		return REPLY_TEMPFAIL;
 	}
-	avail = (unsigned long long)fs.f_bavail * fs.f_frsize;
 	need = (unsigned long long)(size > 0 ? size : 0) + SPOOL_MIN_FREE;
 	if (avail < need) {
 		log_event("event=spool-full avail=%llu need=%llu", avail, need);
@@ -223,9 +220,9 @@ enum reply cmd_data(struct session *s, char *args)
 	if (setting_get(&s->maxsize, &maxsize) < 0)
 		return REPLY_CONFIG;
 	m.max = (unsigned long long)maxsize;
-	r = spool_space(s, s->declared_size);
-	if (r == REPLY_OK)
-		r = data_begin(s);
+	/* Free space was checked at MAIL; a disk that fills since makes the
+	 * spool's writes fail, which answers 451 and leaves nothing. */
+	r = data_begin(s);
 	if (r != REPLY_OK)
 		return r;
 	reply_line(s, 354, " End data with <CR><LF>.<CR><LF>");
