@@ -7,8 +7,10 @@
 /* Read-ahead buffer of the line reader; large enough that a pipelined
  * burst of commands is one read(2). */
 #define INPUT_BUFFER_SIZE 16384
-/* Output buffer: a screenful of multi-line reply goes out in one write. */
-#define OUTPUT_BUFFER_SIZE 16384
+/* Output buffer: a screenful of multi-line reply goes out in one write,
+ * and a bulk download (POP3 RETR, IMAP FETCH) in writes of 64 KiB, as
+ * many as a loopback or LAN socket takes at once. */
+#define OUTPUT_BUFFER_SIZE 65536
 
 /* --- SMTP (RFC 5321 §4.5.3.1) ---------------------------------------- */
 /* §4.5.3.1.4: a command line is at most 512 octets including CRLF. */
