@@ -2,7 +2,7 @@
 #
 #   make                 build every program in place
 #   make test            build with ASan/UBSan and run the whole suite
-#   make test-release    the whole suite against the release build
+#   make test-release    the whole suite (or TESTS=...) against the release build
 #   make run             a local instance under ./run/, in the foreground
 #   make install PREFIX=/usr/local DESTDIR=
 #   make clean
@@ -108,11 +108,12 @@ test:
 	$(MAKE) SAN=1 all unit
 	t/run
 
-# The whole suite against the release build (static servers, no
-# sanitizers): what is installed is what is tested.
+# The suite against the release build (static servers, no sanitizers):
+# what is installed is what is tested. All of it, or the files in TESTS
+# (.ci/run names the socket and client files, to stay in its time).
 test-release:
 	$(MAKE) all unit
-	t/run
+	t/run $(TESTS)
 
 run: all
 	scripts/run-local
