@@ -148,6 +148,10 @@ enum reply cmd_delete(struct session *s, struct parse *p)
 	}
 	if (remove_maildir(gone) < 0)
 		log_event("event=delete-debris dir=%s", gone);
+	/* the issue's rule (as Dovecot): a deleted folder leaves the
+	 * subscriptions; its inferiors, which stay, keep theirs */
+	if (subscriptions_change(s->maildir, name, 0) < 0)
+		log_event("event=subscriptions-error errno=%d", errno);
 	return REPLY_OK;
 }
 
@@ -253,6 +257,9 @@ enum reply cmd_rename(struct session *s, struct parse *p)
 		return reply_set(s, REPLY_NO, "SERVERBUG",
 				 "Cannot rename mailbox");
 	}
+	/* the subscriptions follow the folder and those below it */
+	if (subscriptions_rename(s->maildir, from, to) < 0)
+		log_event("event=subscriptions-error errno=%d", errno);
 	return REPLY_OK;
 }
 

@@ -141,6 +141,11 @@ static int match_text(struct candidate *c, const struct key *k)
 			rc = mime_search_header(c->mime, c->mime->root,
 						k->field, k->string);
 		break;
+	case KEY_ADDRESS:
+		if (load(c) > 0)
+			rc = mime_search_address(c->mime, c->mime->root,
+						 k->field, k->string);
+		break;
 	default:        /* BODY, TEXT */
 		if (load(c) > 0)
 			rc = mime_search_text(c->mime, k->string,

@@ -38,8 +38,9 @@ int folder_make(const char *maildir, const char *name);
 const char *special_use_attr(const char *name);
 
 /* At a login into a Maildir without a "subscriptions" file (a first
- * login): create the folders Sent, Drafts, Trash, Junk and Archive that
- * are missing and subscribe them. 0 or -1. (special_use.c) */
+ * login): subscribe INBOX, create the folders Sent, Drafts, Trash, Junk
+ * and Archive that are missing and subscribe them. 0 or -1.
+ * (special_use.c) */
 int special_use_create(const char *maildir);
 
 /* The folders of a Maildir, sorted, with INBOX first. */
@@ -72,5 +73,9 @@ int subscriptions_read(const char *maildir, char ***names, size_t *count);
 void subscriptions_free(char **names, size_t count);
 /* Add (on = 1) or remove a name. 0 or -1. */
 int subscriptions_change(const char *maildir, const char *name, int on);
+/* RENAME carries the subscriptions: "from" and the names below it
+ * ("from.x") become "to" and "to.x". 0 or -1. */
+int subscriptions_rename(const char *maildir, const char *from,
+			 const char *to);
 
 #endif

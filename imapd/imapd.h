@@ -49,6 +49,7 @@ struct session {
 	char user[ADDRESS_PATH_MAX + 1];        /* after login: local@domain */
 	char maildir[PATH_MAX_POSTERN]; /* the user's Maildir root */
 	int auth_failures;
+	int bad_commands;               /* BAD replies in a row */
 	struct mailbox *box;            /* in STATE_SELECTED */
 	long maxsize;                   /* control "maxsize", read when needed */
 	int plaintext;                  /* -1 unknown, else plaintext_ok */

@@ -133,6 +133,7 @@ static int run(struct session *s, struct bytes *buf)
 	s->uid = 0;
 	if (parse_tag(&p, &tag) < 0) {
 		output_str(&s->out, "* BAD Missing or invalid tag\r\n");
+		s->bad_commands++;
 		parse_free(&p);
 		return 0;
 	}
@@ -162,6 +163,7 @@ static int run(struct session *s, struct bytes *buf)
 	parse_free(&p);
 	if (rc == REPLY_FATAL)
 		return 1;
+	s->bad_commands = rc == REPLY_BAD ? s->bad_commands + 1 : 0;
 	tagged(s, rc, deftext);
 	return rc == REPLY_LOGOUT;
 }
@@ -180,6 +182,8 @@ static void refused(struct session *s, struct bytes *buf,
 	output_printf(&s->out, "%s %s %s%s\r\n", s->tag[0] ? s->tag : "*",
 		      word, code, why ? why : "Bad command");
 	log_event("event=bad-command reason=\"%s\"", why ? why : "");
+	if (!strcmp(word, "BAD"))
+		s->bad_commands++;
 }
 
 static int session_loop(struct session *s)
@@ -207,6 +211,11 @@ static int session_loop(struct session *s)
 		} else {
 			log_event("event=disconnect");
 			code = st == COMMAND_EOF ? 0 : 111;
+			break;
+		}
+		if (s->bad_commands >= IMAP_BAD_COMMANDS_MAX) {
+			output_str(&s->out, "* BYE Too many bad commands\r\n");
+			log_event("event=too-many-errors");
 			break;
 		}
 	}

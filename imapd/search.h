@@ -11,7 +11,8 @@ enum key_kind {
 	KEY_KEYWORD, KEY_UNKEYWORD,
 	KEY_BEFORE, KEY_ON, KEY_SINCE,                  /* INTERNALDATE */
 	KEY_SENTBEFORE, KEY_SENTON, KEY_SENTSINCE,      /* Date: */
-	KEY_HEADER,             /* HEADER, FROM, TO, CC, BCC, SUBJECT */
+	KEY_HEADER,             /* HEADER, SUBJECT */
+	KEY_ADDRESS,            /* FROM, TO, CC, BCC: parsed addresses */
 	KEY_BODY, KEY_TEXT,
 };
 

@@ -31,7 +31,7 @@ int special_use_create(const char *maildir)
 		return -1;
 	if (stat(path, &st) == 0 || errno != ENOENT)
 		return 0;       /* not the first login */
-	int rc = 0;
+	int rc = subscriptions_change(maildir, "INBOX", 1);
 	for (size_t i = 0; i < NSPECIAL; i++) {
 		if (!folder_exists(maildir, special[i].name) &&
 		    folder_make(maildir, special[i].name) < 0)

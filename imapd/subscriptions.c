@@ -55,9 +55,38 @@ void subscriptions_free(char **names, size_t count)
 	free(names);
 }
 
-int subscriptions_change(const char *maildir, const char *name, int on)
+/* What one rewrite of the file does: drop the name "drop", give the
+ * name "from" and the names below it the prefix "to" instead, add the
+ * name "add" (each NULL when not wanted). */
+struct subscription_edit {
+	const char *drop, *from, *to, *add;
+};
+
+/* The name to keep for name under the edit into buf, or NULL to drop. */
+static const char *edited(const struct subscription_edit *e,
+			  const char *name, char *buf, size_t size)
+{
+	if (e->drop && !strcmp(name, e->drop))
+		return NULL;
+	if (e->from) {
+		size_t n = strlen(e->from);
+		if (!strncmp(name, e->from, n) &&
+		    (name[n] == '\0' || name[n] == FOLDER_DELIMITER)) {
+			if (snprintf(buf, size, "%s%s", e->to, name + n) >=
+			    (int)size || strlen(buf) > IMAP_MAILBOX_NAME_MAX)
+				return NULL;
+			return buf;
+		}
+	}
+	return name;
+}
+
+/* The one read-modify-write of the file, under its lock. 0 or -1. */
+static int subscriptions_rewrite(const char *maildir,
+				 const struct subscription_edit *e)
 {
 	char path[PATH_MAX_POSTERN], lock[PATH_MAX_POSTERN];
+	char buf[2 * IMAP_MAILBOX_NAME_MAX + 2];
 	char **v;
 	size_t n;
 	struct bytes out;
@@ -71,22 +100,37 @@ int subscriptions_change(const char *maildir, const char *name, int on)
 		return -1;
 	}
 	bytes_init(&out, SUBSCRIPTIONS_MAX);
-	int rc = 0, found = 0;
+	int rc = 0, changed = 0, found = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		if (!strcmp(v[i], name)) {
-			found = 1;
-			if (!on)
-				continue;
-		}
-		rc = bytes_appendf(&out, "%s\n", v[i]);
+		const char *name = edited(e, v[i], buf, sizeof buf);
+		changed |= name != v[i];
+		found |= e->add && name && !strcmp(name, e->add);
+		if (name)
+			rc = bytes_appendf(&out, "%s\n", name);
 	}
-	if (rc == 0 && on && !found)
-		rc = bytes_appendf(&out, "%s\n", name);
-	if (rc == 0 && (on != found))
+	if (rc == 0 && e->add && !found) {
+		rc = bytes_appendf(&out, "%s\n", e->add);
+		changed = 1;
+	}
+	if (rc == 0 && changed)
 		rc = file_write_atomic(path, out.data ? out.data : "", out.len,
 				       0600);
 	subscriptions_free(v, n);
 	bytes_free(&out);
 	close(fd);
 	return rc;
+}
+
+int subscriptions_change(const char *maildir, const char *name, int on)
+{
+	struct subscription_edit e = { .drop = on ? NULL : name,
+				       .add = on ? name : NULL };
+	return subscriptions_rewrite(maildir, &e);
+}
+
+int subscriptions_rename(const char *maildir, const char *from,
+			 const char *to)
+{
+	struct subscription_edit e = { .from = from, .to = to };
+	return subscriptions_rewrite(maildir, &e);
 }

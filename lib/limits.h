@@ -89,6 +89,9 @@
 #define IMAP_NESTING_MAX 32
 /* A tag: clients use a letter and a counter; a longer one is not echoed. */
 #define IMAP_TAG_MAX 64
+/* BAD replies in a row before imapd ends the session (as smtpd and
+ * pop3d do: no client errs this often by accident). */
+#define IMAP_BAD_COMMANDS_MAX 20
 /* A literal in any command but APPEND: names, passwords and search
  * strings are small (RFC 7888 §4 invites a low bound there); APPEND's
  * literal is bounded by the control file "maxsize". */

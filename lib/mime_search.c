@@ -4,6 +4,7 @@
 #include <strings.h>
 #include "base64.h"
 #include "limits.h"
+#include "mime_address.h"
 #include "mime_encoding.h"
 #include "mime_header.h"
 
@@ -171,6 +172,56 @@ int mime_search_header(const struct mime_message *m, const struct mime_part *msg
 	if (r == 0)
 		r = header_contains(m->buf + msg->header_off, msg->header_len, name, &f);
 	bytes_free(&f);
+	return r;
+}
+
+/* Append an address list element as SEARCH FROM/TO/CC/BCC sees it:
+ * "display name <mailbox@host>, " (the name RFC 2047-decoded), a group's
+ * name followed by ": ". */
+static int address_text(void *ctx, const struct mime_address *a)
+{
+	struct bytes *out = ctx;
+	if (!a->mailbox)
+		return 0;               /* the end of a group */
+	if (!a->host)
+		return bytes_append_str(out, a->mailbox) < 0 ||
+		       bytes_append_str(out, ": ") < 0 ? -1 : 0;
+	if (a->name && (mime_rfc2047_decode(a->name, strlen(a->name), out) < 0 ||
+			bytes_append_char(out, ' ') < 0))
+		return -1;
+	return bytes_appendf(out, "<%s@%s>, ", a->mailbox, a->host) < 0 ? -1 : 0;
+}
+
+int mime_address_text(const char *v, size_t n, struct bytes *out)
+{
+	struct bytes u;
+	bytes_init(&u, MIME_DECODED_MAX);
+	int r = mime_unfold(v, n, &u);
+	if (r == 0)
+		r = mime_address_parse(bytes_str(&u), address_text, out);
+	bytes_free(&u);
+	return r != 0 ? -1 : 0;
+}
+
+int mime_search_address(const struct mime_message *m, const struct mime_part *msg,
+			const char *name, const char *needle)
+{
+	struct mime_field f;
+	struct bytes folded, text;
+	size_t pos = 0, len = strlen(name);
+	const char *h = m->buf + msg->header_off;
+	int r = fold_needle(needle, &folded);
+	bytes_init(&text, MIME_DECODED_MAX);
+	while (r == 0 && mime_header_next(h, msg->header_len, &pos, &f)) {
+		if (f.name_len != len || strncasecmp(f.name, name, len) != 0)
+			continue;
+		bytes_clear(&text);
+		r = mime_address_text(f.value, f.value_len, &text);
+		if (r == 0)
+			r = contains(bytes_str(&text), text.len, &folded);
+	}
+	bytes_free(&text);
+	bytes_free(&folded);
 	return r;
 }
 

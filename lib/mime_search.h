@@ -37,6 +37,17 @@ int mime_part_decode(const struct mime_message *m, const struct mime_part *p,
 int mime_search_header(const struct mime_message *m, const struct mime_part *msg,
 		       const char *name, const char *needle);
 
+/* SEARCH FROM/TO/CC/BCC (RFC 3501 §6.4.4: "the envelope structure's
+ * FROM field"): 1 when the parsed addresses of a field named name in the
+ * header of msg contain needle, each address seen as "display name
+ * <mailbox@host>" (the name RFC 2047-decoded; comments and quoting of the
+ * address itself gone), case-insensitive; an empty needle matches when
+ * the field is there. 0 when none does, -1 on ENOMEM. */
+int mime_search_address(const struct mime_message *m, const struct mime_part *msg,
+			const char *name, const char *needle);
+/* Append the unfolded address list v[0..n) as mime_search_address sees
+ * it: "name <mailbox@host>, " per address. 0 or -1. */
+int mime_address_text(const char *v, size_t n, struct bytes *out);
 /* SEARCH BODY (with_header 0) / TEXT (with_header 1): 1 when needle is in
  * the decoded text of a text/ part or in the header of an encapsulated
  * message anywhere in m, or (TEXT) in m's own header. Non-text parts are

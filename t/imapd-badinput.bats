@@ -109,9 +109,12 @@ TABLE_END
 	while IFS= read -r row; do
 		input+=("${row%% => *}")
 		expected+=("${row#* => }")
+		# a good command now and then: 20 BADs in a row end the session
+		[ $(( ${#input[@]} % 16 )) -ne 15 ] || input+=("n NOOP")
 	done <<<"$TABLE"
 	run imap "$LOGIN" "S SELECT INBOX" "${input[@]}" "Z LOGOUT"
-	replies=$(sed -n '/^S OK/,/^\* BYE/p' <<<"$output" | sed '1d;$d')
+	replies=$(sed -n '/^S OK/,/^\* BYE/p' <<<"$output" | sed '1d;$d' |
+		grep -vx 'n OK NOOP completed')
 	[ "$(wc -l <<<"$replies")" -eq "${#expected[@]}" ]
 	i=0
 	while IFS= read -r line; do
@@ -137,4 +140,27 @@ TABLE_END
 	has_line "e BAD Unterminated quoted string"
 	has_line "f BAD Command not valid in this state"
 	lacks_line "event=login"
+}
+
+@test "20 bad commands in a row end the session; a good one in between resets the count" {
+	bad=()
+	for i in $(seq 1 19); do bad+=("b$i FROB"); done
+	run imap "$LOGIN" "${bad[@]}" "g NOOP" "${bad[@]}" "x1 FROB" "after NOOP"
+	[ "$(grep -c '^b[0-9]* BAD Unknown command$' <<<"$output")" -eq 38 ]
+	has_line "g OK NOOP completed"
+	has_line "x1 BAD Unknown command"
+	has_line "* BYE Too many bad commands"
+	lacks_line "after OK NOOP completed"
+	grep -q "event=too-many-errors" "$BATS_TEST_TMPDIR/imapd.log"
+	# refused commands (NUL, missing tag) count too, NO does not
+	nul=()
+	for i in $(seq 1 10); do nul+=("n$i NOOP\0x" "* x"); done
+	run imap_raw "$(printf '%s\\r\\n' "$LOGIN" "${nul[@]}" "after NOOP")"
+	has_line "* BYE Too many bad commands"
+	lacks_line "after OK NOOP completed"
+	nos=()
+	for i in $(seq 1 25); do nos+=("o$i SELECT Nope"); done
+	run imap "$LOGIN" "${nos[@]}" "after NOOP"
+	[ "$(grep -c '^o[0-9]* NO' <<<"$output")" -eq 25 ]
+	has_line "after OK NOOP completed"
 }

@@ -118,3 +118,23 @@ teardown() { server_stop_all; no_sanitizer_reports "$BATS_TEST_TMPDIR/imapd.log"
 	has_line "d BAD Empty STATUS list"
 	[ "$(ls "$MAILDIR/new" | wc -l)" -eq 2 ]
 }
+
+@test "RENAME carries the subscriptions of the folder and its children; DELETE drops its own" {
+	run imap "$LOGIN" "a CREATE Old.Child" "b CREATE Other" "c SUBSCRIBE Old" \
+		"d SUBSCRIBE Old.Child" "e SUBSCRIBE Other" "f SUBSCRIBE Oldish" \
+		"g RENAME Old New" 'h LSUB "" *'
+	has_line "g OK RENAME completed"
+	has_line '* LSUB () "." "New"'
+	has_line '* LSUB () "." "New.Child"'
+	has_line '* LSUB () "." "Other"'
+	lacks_line '* LSUB () "." "Old"'
+	[ "$(sort "$MAILDIR/subscriptions" | tr '\n' ' ')" = "New New.Child Oldish Other " ]
+	run imap "$LOGIN" "a DELETE New" "b DELETE Other" "c DELETE Nope"
+	has_line "a OK DELETE completed"
+	has_line "c NO [NONEXISTENT] No such mailbox"
+	[ "$(sort "$MAILDIR/subscriptions" | tr '\n' ' ')" = "New.Child Oldish " ]
+	# a failed RENAME leaves them alone
+	run imap "$LOGIN" "a RENAME Nope Else" "b RENAME New.Child INBOX"
+	has_line "a NO [NONEXISTENT] No such mailbox"
+	[ "$(sort "$MAILDIR/subscriptions" | tr '\n' ' ')" = "New.Child Oldish " ]
+}

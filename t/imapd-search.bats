@@ -157,3 +157,23 @@ search() {
 	for t in h i j k m n o; do grep -q "^$t BAD " <<<"$output"; done
 	lacks_line "* SEARCH"
 }
+
+@test "SEARCH FROM/TO/CC/BCC match the parsed addresses, display names included" {
+	deliver 1000000005.M5P1.t 'From: <user-from (comment)@ (comment) domain.org>\nTo: "Smith, John" <john (x) @ example.net>, Group: a@g.example, b@g.example;\nCc: =?UTF-8?Q?J=C3=B6rg?= <joerg@example.de>\nBcc: raw@example.com (Raw Name)\nSubject: addresses\n\nx\n'
+	search 'FROM user-from@domain.org' 5
+	search 'FROM "USER-FROM@DOMAIN"' 5
+	search 'TO "john@example.net"' 5
+	search 'TO "smith, john"' 5
+	search 'TO "john <john@"' 5
+	search 'TO b@g.example' 5
+	search 'TO group' 5
+	search 'CC "jörg"' 5
+	search 'CC "JÖRG <joerg@example.de>"' 5
+	search 'BCC "raw name"' 5
+	search 'BCC "raw@example.com"' 5
+	search 'FROM "(comment)"' ''
+	search 'TO "john (x)"' ''
+	search 'CC "=?UTF-8?"' ''
+	search 'FROM ""' '1 2 3 4 5'
+	search 'CC ""' '1 5'
+}

@@ -17,7 +17,8 @@ teardown() { server_stop_all; no_sanitizer_reports "$BATS_TEST_TMPDIR/imapd.log"
 	has_line '* LIST (\HasNoChildren \Junk) "." "Junk"'
 	has_line '* LIST (\HasNoChildren \Archive) "." "Archive"'
 	has_line '* LSUB () "." "Junk"'
-	[ "$(sort "$MAILDIR/subscriptions" | tr '\n' ' ')" = "Archive Drafts Junk Sent Trash " ]
+	has_line '* LSUB () "." "INBOX"'
+	[ "$(sort "$MAILDIR/subscriptions" | tr '\n' ' ')" = "Archive Drafts INBOX Junk Sent Trash " ]
 	for f in Sent Drafts Trash Junk Archive; do
 		[ -d "$MAILDIR/.$f/cur" ] && [ -f "$MAILDIR/.$f/maildirfolder" ]
 	done
