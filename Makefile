@@ -31,7 +31,7 @@ LIB_OBJS := $(LIB_SRCS:.c=.o)
 LIB      := lib/libpostern.a
 PROGRAMS :=
 
-# The per-connection servers (smtpd, pop3d, imapd, ...) start once per
+# The per-connection servers (smtpd, pop3d, imapd, httpd) start once per
 # connection, so the start of a process is paid per connection; on a
 # virtual machine most of it is libc's own start-up (issue 17: fork, exec
 # and exit of a trivial program take 200-275 us linked statically with
@@ -124,7 +124,8 @@ install: all
 clean:
 	rm -f $(LIB) $(PROGRAMS) $(UNIT_TESTS) .build-flags
 	rm -rf $(MUSL_DIR)
-	find lib t smtpd queue pop3d imapd -name '*.[od]' -delete 2>/dev/null || true
+	rm -f $(FUZZ_TARGETS)
+	find lib t smtpd queue pop3d imapd httpd -name '*.[od]' -delete 2>/dev/null || true
 
 -include $(LIB_SRCS:.c=.d) $(UNIT_SRCS:.c=.d) $(MODULE_OBJS:.o=.d) t/unit/check.d
 -include $(addprefix $(MUSL_DIR)/,$(LIB_SRCS:.c=.d) $(MODULE_OBJS:.o=.d))

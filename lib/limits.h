@@ -157,6 +157,41 @@
  * need no escaping and which clients read without line-length limits. */
 #define IMAP_QUOTED_MAX 1024
 
+/* --- HTTP (RFC 7230) and JMAP (RFC 8620) ----------------------------- */
+/* JSON nesting (RFC 8259 §9 lets a parser bound it): JMAP requests nest
+ * a filter's AND/OR/NOT a few levels inside ~6 of envelope; 64 keeps the
+ * recursive parser's stack small. */
+#define JSON_DEPTH_MAX 64
+/* RFC 7230 §3.1.1/§3.2.5: a server bounds the request line and header
+ * fields; 8 KB per line is what Apache and nginx allow by default. */
+#define HTTP_LINE_MAX 8192
+/* Header fields in one request (Apache's LimitRequestFields is 100). */
+#define HTTP_HEADERS_MAX 100
+/* A JMAP request body (RFC 8620 §2 maxSizeRequest): 10 MB, as Fastmail
+ * advertises; uploads are bounded by "maxsize" instead. */
+#define JMAP_REQUEST_MAX (10L * 1024 * 1024)
+/* Method calls in one request (maxCallsInRequest), and ids in one get or
+ * set (maxObjectsInGet/Set): Fastmail's values. */
+#define JMAP_CALLS_MAX 64
+#define JMAP_OBJECTS_MAX 1024
+/* Concurrent uploads and requests are one per process (per connection),
+ * so maxConcurrentUpload/Request say what a client may open at once. */
+#define JMAP_CONCURRENT_MAX 4
+/* Session cookies live this long without use (seconds): a working day. */
+#define HTTP_SESSION_LIFETIME (12 * 3600)
+/* A static file served by httpd: the webmail page's files are small. */
+#define HTTP_STATIC_MAX (1024L * 1024)
+/* Push (RFC 8620 §7.3): states are polled this often (changes show
+ * within a second, like IMAP IDLE); a ping interval above 5 minutes is
+ * lowered to it; a stream lasts at most 30 minutes, then the client
+ * reconnects. */
+#define EVENTSOURCE_POLL_MS 1000
+#define EVENTSOURCE_PING_MAX 300
+#define EVENTSOURCE_MAX_SECONDS 1800
+/* A keep-alive connection waits this long for the next request
+ * (seconds); "timeout" caps it. */
+#define HTTP_KEEPALIVE_TIMEOUT 60
+
 /* --- control files and spool ----------------------------------------- */
 /* A control-file line: an alias line with a handful of targets. */
 #define CONTROL_LINE_MAX 4096

@@ -43,7 +43,7 @@ need_program() {
 	done
 	# every program that was built, under its postern- name
 	local built installed
-	for built in smtpd/smtpd pop3d/pop3d imapd/imapd queue/runner queue/sendmail queue/postern-queue; do
+	for built in smtpd/smtpd pop3d/pop3d imapd/imapd httpd/httpd queue/runner queue/sendmail queue/postern-queue; do
 		[ -x "$TOP/$built" ] || continue
 		installed=$(basename "$built")
 		[ "$installed" = postern-queue ] || installed="postern-$installed"
@@ -51,8 +51,11 @@ need_program() {
 		cmp -s "$TOP/$built" "$SBIN/$installed"
 		[ "$(stat -c %a "$SBIN/$installed")" = 755 ]
 	done
+	if [ -x "$TOP/httpd/postern-token" ]; then
+		cmp -s "$TOP/httpd/postern-token" "$SBIN/postern-token"
+	fi
 	# no bare names that would clash with other mail systems
-	for bare in smtpd pop3d imapd runner sendmail; do
+	for bare in smtpd pop3d imapd httpd runner sendmail; do
 		[ ! -e "$SBIN/$bare" ]
 	done
 }
@@ -154,4 +157,14 @@ need_program() {
 	run "$SBIN/postern-log"
 	[ "$status" -eq 64 ]
 	[[ $output == "usage: postern-log"* ]]
+}
+
+@test "install: the installed httpd serves the page from share/postern/www" {
+	need_program postern-httpd
+	[ -f "$SHARE/www/index.html" ]
+	run bash -c "printf 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' |
+		'$SBIN/postern-httpd' 2>'$BATS_TEST_TMPDIR/httpd.log' | tr -d '\r'"
+	echo "$output"
+	[ "${lines[0]}" = "HTTP/1.1 200 OK" ]
+	[[ "$output" == *"$(head -c 40 "$SHARE/www/index.html")"* ]]
 }

@@ -38,7 +38,7 @@ EOF
 	local libc p
 	libc=$(server_libc)
 	[ -n "$libc" ]
-	for p in smtpd/smtpd pop3d/pop3d imapd/imapd; do
+	for p in smtpd/smtpd pop3d/pop3d imapd/imapd httpd/httpd; do
 		case $libc in
 		musl | glibc)
 			file "$TOP/$p" | grep -q 'statically linked' ;;

@@ -1,0 +1,149 @@
+/* blob.c - binary data (RFC 8620 §6): upload (POST /jmap/upload/ACCOUNT/)
+ * and download (GET /jmap/download/ACCOUNT/BLOB/NAME?accept=TYPE).
+ * An upload is kept in MAILDIR/postern-blobs/ under the SHA-256 of its
+ * content, so its blobId is "U" and that hash; the same bytes uploaded
+ * twice are one blob. Blobs of messages and their parts come from the
+ * mail store (mail_blob_read). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "fsutil.h"
+#include "httpd.h"
+#include "jmap.h"
+#include "json.h"
+#include "log.h"
+
+#define BLOB_DIR "postern-blobs"
+
+int blob_path(struct server *s, const char *id, char *path, size_t size)
+{
+	if (id[0] != 'U' || strlen(id) != 65 ||
+	    strspn(id + 1, "0123456789abcdef") != 64)
+		return -1;
+	int n = snprintf(path, size, "%s/%s/%s", s->maildir, BLOB_DIR, id);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+int blob_read(struct server *s, const char *id, struct bytes *out)
+{
+	char path[PATH_MAX_POSTERN];
+	if (blob_path(s, id, path, sizeof path) == 0)
+		return file_read_all(path, out) == 0 ? 1
+		       : errno == ENOENT ? 0 : -1;
+	return 0;
+}
+
+/* /jmap/upload/ACCOUNT/ names the user's account? */
+static int upload_account_ok(struct server *s)
+{
+	const char *p = s->req.path + strlen("/jmap/upload/");
+	size_t n = strlen(s->account);
+	return !strncmp(p, s->account, n) && (!p[n] || !strcmp(p + n, "/"));
+}
+
+void route_upload(struct server *s)
+{
+	char hash[2 * SHA256_SIZE + 1], id[68], path[PATH_MAX_POSTERN];
+	if (!upload_account_ok(s)) {
+		response_problem(s, 404, "about:blank", "No such account.");
+		return;
+	}
+	const char *type = http_field(&s->req, "Content-Type");
+	const char *data = s->req.body.data ? s->req.body.data : "";
+	sha256_hex(data, s->req.body.len, hash);
+	snprintf(id, sizeof id, "U%s", hash);
+	int n = snprintf(path, sizeof path, "%s/%s", s->maildir, BLOB_DIR);
+	if (n < 0 || (size_t)n >= sizeof path || mkdir_p(path, 0700) < 0 || blob_path(s, id, path, sizeof path) < 0 ||
+	    file_write_atomic(path, data, s->req.body.len, 0600) < 0) {
+		log_event("event=blob-write-error");
+		response_problem(s, 500, "about:blank", "The blob was not kept.");
+		return;
+	}
+	struct json_writer w;
+	response_start(s, 201, "application/json");
+	json_writer_init(&w, &s->resp.body);
+	json_object_begin(&w);
+	json_key(&w, "accountId");
+	json_str(&w, s->account);
+	json_key(&w, "blobId");
+	json_str(&w, id);
+	json_key(&w, "type");
+	json_str(&w, type ? type : "application/octet-stream");
+	json_key(&w, "size");
+	json_int64(&w, (int64_t)s->req.body.len);
+	json_end(&w);
+}
+
+/* A media type safe to send back: "type/subtype" of token characters. */
+static int safe_type(const char *t)
+{
+	size_t n = strlen(t), slash = strcspn(t, "/");
+	const char *ok = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789!#$&^_.+-";
+	return n > 0 && n < 128 && slash > 0 && slash < n - 1 &&
+	       strspn(t, ok) == slash && strspn(t + slash + 1, ok) == n - slash - 1;
+}
+
+/* The path's three segments after /jmap/download/: 0 or -1. */
+static int split_download(const char *p, char *account, char *blob,
+			  struct bytes *name)
+{
+	p += strlen("/jmap/download/");
+	const char *s1 = strchr(p, '/'), *s2 = s1 ? strchr(s1 + 1, '/') : NULL;
+	if (!s2 || s1 - p >= 64 || s2 - s1 - 1 >= 256 || strchr(s2 + 1, '/'))
+		return -1;
+	snprintf(account, 64, "%.*s", (int)(s1 - p), p);
+	snprintf(blob, 256, "%.*s", (int)(s2 - s1 - 1), s1 + 1);
+	return http_unescape(s2 + 1, strlen(s2 + 1), 0, name);
+}
+
+/* RFC 6266 / RFC 5987: filename*=UTF-8''percent-encoded. */
+static void disposition(struct server *s, const char *name)
+{
+	struct bytes h;
+	bytes_init(&h, 4096);
+	bytes_append_str(&h, "attachment; filename*=UTF-8''");
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || strchr("!#$&+-.^_`|~", *c))
+			bytes_append_char(&h, (char)*c);
+		else
+			bytes_appendf(&h, "%%%02X", *c);
+	}
+	response_header(s, "Content-Disposition: %s", bytes_str(&h));
+	bytes_free(&h);
+}
+
+void route_download(struct server *s)
+{
+	char account[64], blob[256];
+	struct bytes name, accept;
+	bytes_init(&name, 1024);
+	bytes_init(&accept, 256);
+	if (split_download(s->req.path, account, blob, &name) < 0 ||
+	    strcmp(account, s->account)) {
+		response_problem(s, 404, "about:blank", "No such blob.");
+		goto done;
+	}
+	if (!s->req.query || http_param(s->req.query, strlen(s->req.query),
+					"accept", &accept) != 1 ||
+	    !safe_type(bytes_str(&accept)))
+		bytes_set(&accept, "application/octet-stream", 24);
+	response_start(s, 200, NULL);
+	int found = blob_read(s, blob, &s->resp.body);
+	if (found <= 0) {
+		response_problem(s, found < 0 ? 500 : 404, "about:blank",
+				 found < 0 ? "The blob could not be read."
+					   : "No such blob.");
+		goto done;
+	}
+	response_header(s, "Content-Type: %s", bytes_str(&accept));
+	response_header(s, "Cache-Control: private, immutable, max-age=86400");
+	disposition(s, bytes_str(&name));
+done:
+	bytes_free(&name);
+	bytes_free(&accept);
+}

@@ -1,0 +1,101 @@
+/* jmap_core.c - the session resource (RFC 8620 §2) and Core/echo (§4.1). */
+#include <stdio.h>
+#include <string.h>
+#include "httpd.h"
+#include "jmap.h"
+
+void jmap_session_state(struct server *s, char *out, size_t size)
+{
+	char hash[2 * SHA256_SIZE + 1], text[512];
+	/* Changes when what the session resource says changes: the user
+	 * and the capabilities of this build. */
+	snprintf(text, sizeof text, "%s %s", s->user, JMAP_CORE);
+	sha256_hex(text, strlen(text), hash);
+	snprintf(out, size, "%.16s", hash);
+}
+
+static void core_capability(struct server *s, struct json_writer *w)
+{
+	json_key(w, JMAP_CORE);
+	json_object_begin(w);
+	json_key(w, "maxSizeUpload");
+	json_int64(w, s->maxsize);
+	json_key(w, "maxConcurrentUpload");
+	json_int64(w, JMAP_CONCURRENT_MAX);
+	json_key(w, "maxSizeRequest");
+	json_int64(w, JMAP_REQUEST_MAX);
+	json_key(w, "maxConcurrentRequests");
+	json_int64(w, JMAP_CONCURRENT_MAX);
+	json_key(w, "maxCallsInRequest");
+	json_int64(w, JMAP_CALLS_MAX);
+	json_key(w, "maxObjectsInGet");
+	json_int64(w, JMAP_OBJECTS_MAX);
+	json_key(w, "maxObjectsInSet");
+	json_int64(w, JMAP_OBJECTS_MAX);
+	json_key(w, "collationAlgorithms");
+	json_array_begin(w);
+	json_str(w, "i;ascii-casemap");
+	json_end(w);
+	json_end(w);
+}
+
+void route_session(struct server *s)
+{
+	struct json_writer w;
+	char state[64];
+	response_start(s, 200, "application/json");
+	json_writer_init(&w, &s->resp.body);
+	json_object_begin(&w);
+	json_key(&w, "capabilities");
+	json_object_begin(&w);
+	core_capability(s, &w);
+	json_end(&w);
+	json_key(&w, "accounts");
+	json_object_begin(&w);
+	json_key(&w, s->account);
+	json_object_begin(&w);
+	json_key(&w, "name");
+	json_str(&w, s->user);
+	json_key(&w, "isPersonal");
+	json_bool(&w, 1);
+	json_key(&w, "isReadOnly");
+	json_bool(&w, 0);
+	json_key(&w, "accountCapabilities");
+	json_object_begin(&w);
+	json_end(&w);
+	json_end(&w);
+	json_end(&w);
+	json_key(&w, "primaryAccounts");
+	json_object_begin(&w);
+	json_end(&w);
+	json_key(&w, "username");
+	json_str(&w, s->user);
+	json_key(&w, "apiUrl");
+	json_str(&w, "/jmap/api");
+	json_key(&w, "downloadUrl");
+	json_str(&w, "/jmap/download/{accountId}/{blobId}/{name}?accept={type}");
+	json_key(&w, "uploadUrl");
+	json_str(&w, "/jmap/upload/{accountId}/");
+	json_key(&w, "eventSourceUrl");
+	json_str(&w, "/jmap/eventsource?types={types}&closeafter={closeafter}"
+		 "&ping={ping}");
+	jmap_session_state(s, state, sizeof state);
+	json_key(&w, "state");
+	json_str(&w, state);
+	json_end(&w);
+}
+
+/* §4.1: the arguments come back as they were sent. */
+void method_echo(struct jmap_call *c)
+{
+	json_value(&c->w, c->args);
+}
+
+void jmap_type_states(struct server *s, struct bytes *out)
+{
+	struct json_writer w;
+	json_writer_init(&w, out);
+	(void)s;        /* Core has no data types of its own */
+	json_object_begin(&w);
+	json_end(&w);
+}

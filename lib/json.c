@@ -1,0 +1,354 @@
+/* json.c - the bounded JSON parser (RFC 8259, I-JSON RFC 7493). */
+#include "json.h"
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "limits.h"
+
+struct parser {
+	const char *p, *end;
+	struct mime_arena *a;
+	const char *why;
+};
+
+static struct json *parse_value(struct parser *ps, int depth);
+
+static void skip_space(struct parser *ps)
+{
+	while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\t' ||
+				   *ps->p == '\n' || *ps->p == '\r'))
+		ps->p++;
+}
+
+static struct json *fail(struct parser *ps, const char *why)
+{
+	if (!ps->why)
+		ps->why = why;
+	return NULL;
+}
+
+static struct json *new_value(struct parser *ps, enum json_type type)
+{
+	struct json *j = mime_arena_alloc(ps->a, sizeof *j);
+	if (!j)
+		return fail(ps, "out of memory");
+	j->type = type;
+	return j;
+}
+
+size_t json_utf8_length(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	size_t n;
+	unsigned cp;
+	if (p[0] < 0x80)
+		return 1;
+	else if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	if ((size_t)(end - p) < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+static void put_utf8(struct bytes *b, unsigned cp)
+{
+	char u[4];
+	size_t n;
+	if (cp < 0x80)
+		u[0] = (char)cp, n = 1;
+	else if (cp < 0x800)
+		u[0] = (char)(0xc0 | cp >> 6), u[1] = (char)(0x80 | (cp & 0x3f)),
+		n = 2;
+	else if (cp < 0x10000)
+		u[0] = (char)(0xe0 | cp >> 12),
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f)),
+		u[2] = (char)(0x80 | (cp & 0x3f)), n = 3;
+	else
+		u[0] = (char)(0xf0 | cp >> 18),
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f)),
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f)),
+		u[3] = (char)(0x80 | (cp & 0x3f)), n = 4;
+	bytes_append(b, u, n);
+}
+
+static int hex4(const char *p, const char *end, unsigned *out)
+{
+	unsigned v = 0;
+	if (end - p < 4)
+		return -1;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* After a backslash: one escape (§7), surrogate pairs joined. */
+static int parse_escape(struct parser *ps, struct bytes *b)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	if (ps->p >= ps->end)
+		return -1;
+	const char *e = memchr(from, *ps->p, sizeof from - 1);
+	if (e) {
+		ps->p++;
+		return bytes_append_char(b, to[e - from]) < 0 ? -1 : 0;
+	}
+	unsigned cp, low;
+	if (*ps->p != 'u' || hex4(ps->p + 1, ps->end, &cp) < 0)
+		return -1;
+	ps->p += 5;
+	if (cp >= 0xdc00 && cp <= 0xdfff)
+		return -1;
+	if (cp >= 0xd800 && cp <= 0xdbff) {
+		if (ps->end - ps->p < 6 || ps->p[0] != '\\' || ps->p[1] != 'u' ||
+		    hex4(ps->p + 2, ps->end, &low) < 0 ||
+		    low < 0xdc00 || low > 0xdfff)
+			return -1;
+		ps->p += 6;
+		cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+	}
+	if (cp == 0)
+		return -1;
+	put_utf8(b, cp);
+	return 0;
+}
+
+/* A string at ps->p (the opening quote) into *s, *len. */
+static int parse_string_raw(struct parser *ps, const char **s, size_t *len)
+{
+	struct bytes b;
+	bytes_init(&b, (size_t)(ps->end - ps->p));
+	ps->p++;
+	for (;;) {
+		if (ps->p >= ps->end)
+			goto bad;
+		unsigned char c = (unsigned char)*ps->p;
+		if (c == '"')
+			break;
+		if (c < 0x20)
+			goto bad;
+		if (c == '\\') {
+			ps->p++;
+			if (parse_escape(ps, &b) < 0)
+				goto bad;
+			continue;
+		}
+		size_t n = json_utf8_length(ps->p, (size_t)(ps->end - ps->p));
+		if (n == 0 || bytes_append(&b, ps->p, n) < 0)
+			goto bad;
+		ps->p += n;
+	}
+	ps->p++;
+	*s = mime_arena_strndup(ps->a, bytes_str(&b), b.len);
+	*len = b.len;
+	bytes_free(&b);
+	return *s ? 0 : -1;
+bad:
+	bytes_free(&b);
+	fail(ps, "bad string");
+	return -1;
+}
+
+/* §6: -? int frac? exp?, no leading zeros, no "+", no ".5". */
+static struct json *parse_number(struct parser *ps)
+{
+	const char *start = ps->p, *q = ps->p;
+#define DIGITS(q) ((q) < ps->end && *(q) >= '0' && *(q) <= '9')
+	if (q < ps->end && *q == '-')
+		q++;
+	if (!DIGITS(q))
+		return fail(ps, "bad number");
+	if (*q == '0')
+		q++;
+	else
+		while (DIGITS(q))
+			q++;
+	if (q < ps->end && *q == '.') {
+		if (!DIGITS(q + 1))
+			return fail(ps, "bad number");
+		for (q++; DIGITS(q); q++);
+	}
+	if (q < ps->end && (*q == 'e' || *q == 'E')) {
+		q++;
+		if (q < ps->end && (*q == '+' || *q == '-'))
+			q++;
+		if (!DIGITS(q))
+			return fail(ps, "bad number");
+		while (DIGITS(q))
+			q++;
+	}
+#undef DIGITS
+	char buf[64];
+	if ((size_t)(q - start) >= sizeof buf)
+		return fail(ps, "number too long");
+	memcpy(buf, start, (size_t)(q - start));
+	buf[q - start] = '\0';
+	struct json *j = new_value(ps, JSON_NUMBER);
+	if (!j)
+		return NULL;
+	j->number = strtod(buf, NULL);
+	if (!isfinite(j->number))
+		return fail(ps, "number out of range");
+	ps->p = q;
+	return j;
+}
+
+static int duplicate_key(const struct json *first, const char *k, size_t n)
+{
+	for (const struct json *m = first; m; m = m->next)
+		if (m->key_len == n && !memcmp(m->key, k, n))
+			return 1;
+	return 0;
+}
+
+/* An array or object at ps->p ('[' or '{'). */
+static struct json *parse_container(struct parser *ps, int depth)
+{
+	int object = *ps->p == '{';
+	char close = object ? '}' : ']';
+	struct json *j = new_value(ps, object ? JSON_OBJECT : JSON_ARRAY);
+	struct json **tail = j ? &j->child : NULL;
+	if (!j)
+		return NULL;
+	if (depth >= JSON_DEPTH_MAX)
+		return fail(ps, "nested too deep");
+	ps->p++;
+	skip_space(ps);
+	if (ps->p < ps->end && *ps->p == close) {
+		ps->p++;
+		return j;
+	}
+	for (;;) {
+		const char *key = NULL;
+		size_t key_len = 0;
+		skip_space(ps);
+		if (object) {
+			if (ps->p >= ps->end || *ps->p != '"')
+				return fail(ps, "member name expected");
+			if (parse_string_raw(ps, &key, &key_len) < 0)
+				return NULL;
+			if (duplicate_key(j->child, key, key_len))
+				return fail(ps, "duplicate member name");
+			skip_space(ps);
+			if (ps->p >= ps->end || *ps->p++ != ':')
+				return fail(ps, "':' expected");
+		}
+		struct json *v = parse_value(ps, depth + 1);
+		if (!v)
+			return NULL;
+		v->key = key;
+		v->key_len = key_len;
+		*tail = v;
+		tail = &v->next;
+		j->len++;
+		skip_space(ps);
+		if (ps->p < ps->end && *ps->p == ',') {
+			ps->p++;
+			continue;
+		}
+		if (ps->p < ps->end && *ps->p == close) {
+			ps->p++;
+			return j;
+		}
+		return fail(ps, object ? "',' or '}' expected"
+				       : "',' or ']' expected");
+	}
+}
+
+static struct json *parse_literal(struct parser *ps, const char *word,
+				  enum json_type type)
+{
+	size_t n = strlen(word);
+	if ((size_t)(ps->end - ps->p) < n || memcmp(ps->p, word, n))
+		return fail(ps, "unexpected character");
+	ps->p += n;
+	return new_value(ps, type);
+}
+
+static struct json *parse_value(struct parser *ps, int depth)
+{
+	skip_space(ps);
+	if (ps->p >= ps->end)
+		return fail(ps, "value expected");
+	switch (*ps->p) {
+	case '{': case '[':
+		return parse_container(ps, depth);
+	case '"': {
+		struct json *j = new_value(ps, JSON_STRING);
+		if (!j || parse_string_raw(ps, &j->str, &j->len) < 0)
+			return NULL;
+		return j;
+	}
+	case 't': return parse_literal(ps, "true", JSON_TRUE);
+	case 'f': return parse_literal(ps, "false", JSON_FALSE);
+	case 'n': return parse_literal(ps, "null", JSON_NULL);
+	default:
+		return parse_number(ps);
+	}
+}
+
+struct json *json_parse(const char *text, size_t n, struct mime_arena *a,
+			const char **why)
+{
+	struct parser ps = { text, text + n, a, NULL };
+	struct json *j = parse_value(&ps, 0);
+	if (j) {
+		skip_space(&ps);
+		if (ps.p != ps.end)
+			j = fail(&ps, "text after the value");
+	}
+	if (!j)
+		*why = ps.why ? ps.why : "bad JSON";
+	return j;
+}
+
+const struct json *json_get(const struct json *o, const char *key)
+{
+	if (!o || o->type != JSON_OBJECT)
+		return NULL;
+	size_t n = strlen(key);
+	for (const struct json *m = o->child; m; m = m->next)
+		if (m->key_len == n && !memcmp(m->key, key, n))
+			return m;
+	return NULL;
+}
+
+int json_int(const struct json *j, int64_t *out)
+{
+	const double max = 9007199254740991.0;  /* 2^53 - 1 */
+	if (!j || j->type != JSON_NUMBER || j->number != floor(j->number) ||
+	    j->number > max || j->number < -max)
+		return 0;
+	*out = (int64_t)j->number;
+	return 1;
+}
+
+const char *json_string(const struct json *j)
+{
+	return j && j->type == JSON_STRING ? j->str : NULL;
+}
