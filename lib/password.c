@@ -41,11 +41,15 @@ static void log_unsupported(const char *user, const char *hash)
 	char scheme[16], quoted_user[2 * ADDRESS_PATH_MAX], quoted_scheme[64];
 	size_t n = hash[0] == '$' ? strcspn(hash + 1, "$") + 2 : 2;
 
+#ifdef POSTERN_WITHOUT_CRYPT
+	static const char why[] = "this build checks only $6$ (SHA-512) hashes";
+#else
+	static const char why[] = "crypt(3) cannot check this hash";
+#endif
 	snprintf(scheme, sizeof scheme, "%.*s", (int)n, hash);
-	log_event("event=password-scheme-unsupported user=%s scheme=%s "
-		  "reason=\"this build checks only $6$ (SHA-512) hashes\"",
+	log_event("event=password-scheme-unsupported user=%s scheme=%s reason=\"%s\"",
 		  log_quote(user, quoted_user, sizeof quoted_user),
-		  log_quote(scheme, quoted_scheme, sizeof quoted_scheme));
+		  log_quote(scheme, quoted_scheme, sizeof quoted_scheme), why);
 }
 
 /* crypt(3) of password with the setting hash into out: "$6$" by the

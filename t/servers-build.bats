@@ -80,3 +80,10 @@ EOF
 		expect_reply 3 "235 2.7.0 Authentication successful"
 	fi
 }
+
+@test "a hash no build can check: refused, and logged with its scheme" {
+	echo 'odd@example.test:$9$salt$nonsense' >> "$CONF/users"
+	auth_as odd@example.test secret
+	expect_reply 3 "535 5.7.8 Authentication credentials invalid"
+	grep -qF 'event=password-scheme-unsupported user=odd@example.test scheme=$9$ reason=' "$SMTPD_LOG"
+}
