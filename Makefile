@@ -22,6 +22,8 @@ LDLIBS  += -lcrypt -lresolv
 # make test (and SAN=1) builds with sanitizers; the flags are kept in
 # .build-flags so that switching rebuilds everything.
 ifeq ($(SAN),1)
+# POSTERN_FAULTS: the fault-injection hook of file_commit (lib/fsutil.h)
+CPPFLAGS += -DPOSTERN_FAULTS
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
 endif

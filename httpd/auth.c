@@ -22,9 +22,16 @@ static void wipe(volatile char *p, size_t n)
 		*p++ = 0;
 }
 
+/* RFC 7235 §4.1: a 401 names the schemes. The page's own requests
+ * (X-Postern-Page) get only "Form": a Basic challenge would make the
+ * browser ask for a password in a dialog of its own. */
 static void challenge(struct server *s, const char *text)
 {
 	response_problem(s, 401, "about:blank", text);
+	if (http_field(&s->req, "X-Postern-Page")) {
+		response_header(s, "WWW-Authenticate: Form realm=\"postern\"");
+		return;
+	}
 	response_header(s, "WWW-Authenticate: Basic realm=\"postern\", "
 			"charset=\"UTF-8\"");
 	response_header(s, "WWW-Authenticate: Bearer realm=\"postern\"");

@@ -51,6 +51,7 @@ struct server {
 	int auth_failures;
 	long maxsize;
 	int timeout;                    /* seconds ("timeout") */
+	int broken;                     /* a control file is broken: 503 */
 	char webroot[PATH_MAX_POSTERN];
 };
 

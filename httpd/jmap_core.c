@@ -39,10 +39,38 @@ static void core_capability(struct server *s, struct json_writer *w)
 	json_end(w);
 }
 
+/* This server's origin from the Host field (RFC 7230 §5.4), so the
+ * session's URLs are absolute as clients expect; a Host with anything
+ * but name, address and port characters gives "". */
+static void origin(struct server *s, char *out, size_t size)
+{
+	const char *host = http_field(&s->req, "Host");
+	const char *ok = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789.-:[]";
+	if (!host || !*host || strspn(host, ok) != strlen(host) ||
+	    strlen(host) > 255)
+		out[0] = '\0';
+	else
+		snprintf(out, size, "%s://%s", s->encrypted ? "https" : "http",
+			 host);
+}
+
+static void url(struct json_writer *w, const char *key, const char *base,
+		const char *path)
+{
+	struct bytes b;
+	bytes_init(&b, 1024);
+	bytes_appendf(&b, "%s%s", base, path);
+	json_key(w, key);
+	json_str(w, bytes_str(&b));
+	bytes_free(&b);
+}
+
 void route_session(struct server *s)
 {
 	struct json_writer w;
-	char state[64];
+	char state[64], base[300];
+	origin(s, base, sizeof base);
 	response_start(s, 200, "application/json");
 	json_writer_init(&w, &s->resp.body);
 	json_object_begin(&w);
@@ -70,15 +98,12 @@ void route_session(struct server *s)
 	json_end(&w);
 	json_key(&w, "username");
 	json_str(&w, s->user);
-	json_key(&w, "apiUrl");
-	json_str(&w, "/jmap/api");
-	json_key(&w, "downloadUrl");
-	json_str(&w, "/jmap/download/{accountId}/{blobId}/{name}?accept={type}");
-	json_key(&w, "uploadUrl");
-	json_str(&w, "/jmap/upload/{accountId}/");
-	json_key(&w, "eventSourceUrl");
-	json_str(&w, "/jmap/eventsource?types={types}&closeafter={closeafter}"
-		 "&ping={ping}");
+	url(&w, "apiUrl", base, "/jmap/api");
+	url(&w, "downloadUrl", base,
+	    "/jmap/download/{accountId}/{blobId}/{name}?accept={type}");
+	url(&w, "uploadUrl", base, "/jmap/upload/{accountId}/");
+	url(&w, "eventSourceUrl", base, "/jmap/eventsource?types={types}"
+	    "&closeafter={closeafter}&ping={ping}");
 	jmap_session_state(s, state, sizeof state);
 	json_key(&w, "state");
 	json_str(&w, state);

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "password.h"
 #include "peer.h"
+#include "settings.h"
 
 enum body_cap {
 	BODY_NONE,              /* a body is refused (GET, HEAD) */
@@ -102,6 +103,11 @@ static void dispatch(struct server *s)
 {
 	int code;
 	const struct route *rt = route_find(&s->req, &code);
+	if (s->broken) {
+		response_error(s, 503, "The server is misconfigured.");
+		s->close = 1;
+		return;
+	}
 	if (!rt) {
 		response_error(s, code, code == 404 ? "No such page."
 				: "That method is not allowed here.");
@@ -190,13 +196,13 @@ static void setup(struct server *s, int argc, char **argv)
 		usage();
 	s->encrypted = password_link_encrypted(tls);
 	peer_address(s->peer, sizeof s->peer);
+	/* lib/settings: a broken value refuses service (503), never a
+	 * silent default */
 	long timeout = 300;
-	if (control_number("timeout", 300, &timeout) < 0)
-		log_event("event=control-error file=timeout");
+	if (setting_load(SETTING_TIMEOUT, &timeout) < 0 ||
+	    setting_load(SETTING_MAXSIZE, &s->maxsize) < 0)
+		s->broken = 1;
 	s->timeout = timeout > 0 ? (int)timeout : 300;
-	if (control_number("maxsize", 36700160, &s->maxsize) < 0 ||
-	    s->maxsize <= 0)
-		s->maxsize = 36700160;
 	static_find_root(s);
 	input_init(&s->in, 0, s->timeout * 1000);
 	output_init(&s->out, 1, s->timeout * 1000);

@@ -97,11 +97,15 @@ static void write_head(struct server *s, int with_length)
 		output_printf(&s->out, "Content-Type: %s\r\n", r->type);
 	if (with_length)
 		output_printf(&s->out, "Content-Length: %zu\r\n", r->body.len);
+	/* The page's own form posts need their Origin, which Chrome sends
+	 * as "null" under no-referrer; same-origin keeps it and still tells
+	 * other sites nothing (message frames carry no-referrer). */
 	output_printf(&s->out, "Content-Security-Policy: %s\r\n"
 		      "X-Content-Type-Options: nosniff\r\n"
 		      "X-Frame-Options: DENY\r\n"
-		      "Referrer-Policy: no-referrer\r\n",
-		      r->csp_page ? page_csp : api_csp);
+		      "Referrer-Policy: %s\r\n",
+		      r->csp_page ? page_csp : api_csp,
+		      r->csp_page ? "same-origin" : "no-referrer");
 	if (!strstr(bytes_str(&r->headers), "Cache-Control:"))
 		output_str(&s->out, "Cache-Control: no-store\r\n");
 	if (s->encrypted)

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include "control.h"
+#include "settings.h"
 #include "imapd.h"
 #include "log.h"
 
@@ -14,10 +14,8 @@
  * control file "idletimeout" overrides (tests use seconds). */
 static long idle_timeout(void)
 {
-	long t;
-	if (control_number("idletimeout", IMAP_IDLE_TIMEOUT, &t) < 0 ||
-	    t <= 0 || t > 86400)
-		t = IMAP_IDLE_TIMEOUT;
+	long t;         /* checked at the greeting (lib/settings.c) */
+	setting_value(SETTING_IDLETIMEOUT, &t, NULL);
 	return t;
 }
 

@@ -14,6 +14,7 @@
 #include "bytes.h"
 #include "command.h"
 #include "control.h"
+#include "settings.h"
 #include "imapd.h"
 #include "log.h"
 #include "mailbox.h"
@@ -102,11 +103,8 @@ static enum reply cmd_uid(struct session *s, struct parse *p)
 
 long session_maxsize(struct session *s)
 {
-	if (s->maxsize <= 0 && control_number("maxsize", 36700160,
-					       &s->maxsize) < 0)
-		log_event("event=control-error file=maxsize");
-	if (s->maxsize <= 0)
-		s->maxsize = 36700160;
+	if (s->maxsize <= 0)    /* checked at the greeting */
+		setting_value(SETTING_MAXSIZE, &s->maxsize, NULL);
 	return s->maxsize;
 }
 
@@ -224,9 +222,11 @@ static int session_loop(struct session *s)
 	return code;
 }
 
-/* RFC 3501 §5.4: an autologout timer must be at least 30 minutes; the
- * "timeout" control file overrides (tests use a few seconds). */
-#define IMAP_DEFAULT_TIMEOUT 1800
+/* The settings imapd reads (checked before the greeting). */
+static const enum setting_id imapd_settings[] = {
+	SETTING_IMAPTIMEOUT, SETTING_IDLETIMEOUT, SETTING_MAXSIZE,
+	SETTING_PLAINTEXTAUTH,
+};
 
 int main(int argc, char **argv)
 {
@@ -242,17 +242,22 @@ int main(int argc, char **argv)
 	if (optind != argc)
 		log_fatal(64, "usage: imapd [-T]");
 	s.encrypted = password_link_encrypted(s.encrypted);
-	long timeout;
-	if (control_number("timeout", IMAP_DEFAULT_TIMEOUT, &timeout) < 0)
-		log_event("event=control-error file=timeout");
-	input_init(&s.in, 0, (int)(timeout > 0 && timeout < 86400 ?
-				   timeout * 1000 : IMAP_DEFAULT_TIMEOUT * 1000));
+	long timeout;   /* RFC 3501 §5.4: autologout (lib/settings.c) */
+	setting_value(SETTING_IMAPTIMEOUT, &timeout, NULL);
+	input_init(&s.in, 0, (int)timeout * 1000);
 	output_init(&s.out, 1, 60 * 1000);
 	peer_address(s.peer, sizeof s.peer);
 	s.state = STATE_NOT_AUTH;
 	s.plaintext = -1;
 	bytes_init(&s.code, IMAP_COMMAND_MAX * 4);
 	log_event("event=connect peer=%s tls=%d", s.peer, s.encrypted);
+	if (settings_check(imapd_settings, sizeof imapd_settings /
+			   sizeof imapd_settings[0]) < 0) {
+		/* lib/settings.h: a broken setting refuses service */
+		untagged(&s, "BYE [UNAVAILABLE] Configuration error, try again later");
+		output_flush(&s.out);
+		return 111;
+	}
 	untagged(&s, "OK [CAPABILITY %s] postern IMAP4rev1 ready",
 		 capabilities(&s));
 	int code = session_loop(&s);

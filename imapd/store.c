@@ -27,16 +27,15 @@ static void info_letters(unsigned flags, char *buf)
 	buf[n] = '\0';
 }
 
-/* dir/new/BASE or dir/cur/BASE:2,FLAGS */
-static void final_path(const char *dir, const char *base, unsigned flags,
-		       char *buf, size_t size)
+/* dir/new/BASE or dir/cur/BASE:2,FLAGS. 0, or -1 when it does not fit. */
+static int final_path(const char *dir, const char *base, unsigned flags,
+		      char *buf, size_t size)
 {
 	char info[8 + KEYWORDS_MAX];
 	info_letters(flags, info);
-	if (flags)
-		snprintf(buf, size, "%s/cur/%s:2,%s", dir, base, info);
-	else
-		snprintf(buf, size, "%s/new/%s", dir, base);
+	int n = flags ? snprintf(buf, size, "%s/cur/%s:2,%s", dir, base, info)
+		      : snprintf(buf, size, "%s/new/%s", dir, base);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
 /* Write data with CRLF turned into LF. */
@@ -63,40 +62,35 @@ int store_message(const char *dir, const char *data, size_t len,
 {
 	char unique[STORE_BASE_MAX], tmp[PATH_MAX_POSTERN], dst[PATH_MAX_POSTERN];
 	size_t lf;
-	if (maildir_unique_name(unique, sizeof unique) < 0)
+	if (maildir_unique_name(unique, sizeof unique) < 0 ||
+	    snprintf(tmp, sizeof tmp, "%s/tmp/%s", dir, unique) >= (int)sizeof tmp)
 		return -1;
-	snprintf(tmp, sizeof tmp, "%s/tmp/%s", dir, unique);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		      0600);
 	if (fd < 0)
 		return -1;
 	struct timespec ts[2] = { { date, 0 }, { date, 0 } };
-	if (write_lf(fd, data, len, &lf) < 0 || fsync(fd) < 0 ||
-	    (date && futimens(fd, ts) < 0)) {
+	if (write_lf(fd, data, len, &lf) < 0 || (date && futimens(fd, ts) < 0) ||
+	    snprintf(base, size, "%s,S=%zu,W=%zu", unique, lf,
+		     crlf_size(data, len)) >= (int)size ||
+	    final_path(dir, base, flags, dst, sizeof dst) < 0) {
 		close(fd);
 		unlink(tmp);
 		return -1;
 	}
-	if (close(fd) < 0) {
-		unlink(tmp);
-		return -1;
-	}
-	snprintf(base, size, "%s,S=%zu,W=%zu", unique, lf, crlf_size(data, len));
-	final_path(dir, base, flags, dst, sizeof dst);
-	if (rename(tmp, dst) < 0) {
-		unlink(tmp);
-		return -1;
-	}
-	return fsync_parent(dst);
+	return file_commit(fd, AT_FDCWD, tmp, AT_FDCWD, dst);
 }
 
-/* Copy the bytes of src into a new file tmp. */
+/* Copy the bytes of src (and its mtime) into a new file tmp; the fd of
+ * tmp for file_commit, or -1 with nothing left. */
 static int copy_bytes(const char *src, const char *tmp)
 {
 	char buf[16384];
-	int in = open(src, O_RDONLY | O_CLOEXEC);
+	int in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (in < 0)
 		return -1;
-	int out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		       O_CLOEXEC, 0600);
 	if (out < 0) {
 		close(in);
 		return -1;
@@ -111,13 +105,14 @@ static int copy_bytes(const char *src, const char *tmp)
 	struct stat st;
 	int ok = r == 0 && fstat(in, &st) == 0;
 	struct timespec ts[2] = { st.st_mtim, st.st_mtim };
-	ok = ok && futimens(out, ts) == 0 && fsync(out) == 0;
+	ok = ok && futimens(out, ts) == 0;
 	close(in);
-	if (close(out) < 0 || !ok) {
+	if (!ok) {
+		close(out);
 		unlink(tmp);
 		return -1;
 	}
-	return 0;
+	return out;
 }
 
 int store_copy(const char *dir, const char *src, const char *src_base,
@@ -130,29 +125,30 @@ int store_copy(const char *dir, const char *src, const char *src_base,
 	const char *hint = strstr(src_base, ",S=");
 	if (!hint)
 		hint = "";
-	if ((size_t)snprintf(base, size, "%s%s", unique, hint) >= size)
-		return -1;
 	/* the copy goes to cur/ so that its flags stay with it */
-	final_path(dir, base, flags ? flags : 0, dst, sizeof dst);
-	if (move ? rename(src, dst) == 0 : link(src, dst) == 0)
-		return fsync_parent(dst);
-	if (move || (errno != EXDEV && errno != EPERM && errno != EMLINK))
+	if ((size_t)snprintf(base, size, "%s%s", unique, hint) >= size ||
+	    final_path(dir, base, flags, dst, sizeof dst) < 0)
 		return -1;
-	snprintf(tmp, sizeof tmp, "%s/tmp/%s", dir, base);
-	if (copy_bytes(src, tmp) < 0)
-		return -1;
-	if (rename(tmp, dst) < 0) {
-		unlink(tmp);
-		return -1;
+	if (move) {
+		/* a move cannot be undone by removing dst: the fsync of
+		 * its new directory is all that is left to do */
+		return rename(src, dst) == 0 ? fsync_parent(dst) : -1;
 	}
-	return fsync_parent(dst);
+	if (link(src, dst) == 0)
+		return file_commit_link(AT_FDCWD, dst);
+	if (errno != EXDEV && errno != EPERM && errno != EMLINK)
+		return -1;
+	if (snprintf(tmp, sizeof tmp, "%s/tmp/%s", dir, base) >= (int)sizeof tmp)
+		return -1;
+	int fd = copy_bytes(src, tmp);
+	return fd < 0 ? -1 : file_commit(fd, AT_FDCWD, tmp, AT_FDCWD, dst);
 }
 
 void store_undo(const char *dir, const char *base, unsigned flags)
 {
 	char path[PATH_MAX_POSTERN];
-	final_path(dir, base, flags, path, sizeof path);
-	unlink(path);
+	if (final_path(dir, base, flags, path, sizeof path) == 0)
+		unlink(path);
 }
 
 int store_uids(const char *dir, char *const *bases, size_t n,

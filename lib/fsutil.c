@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -84,32 +85,112 @@ int write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
-int file_write_atomic(const char *path, const void *data, size_t len,
-		      mode_t mode)
+#ifdef POSTERN_FAULTS
+/* Test builds: does $POSTERN_FAULT ask this step to fail? */
+static int fault(const char *step)
+{
+	const char *f = getenv("POSTERN_FAULT");
+	if (!f || strcmp(f, step))
+		return 0;
+	errno = EIO;
+	return 1;
+}
+#else
+#define fault(step) 0
+#endif
+
+/* fsync the directory that holds dir/name. 0 or -1. */
+static int fsync_parent_at(int dir, const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	if (fault("fsync-dir"))
+		return -1;
+	if (!slash && dir != AT_FDCWD)
+		return fsync(dir);
+	if (!slash)
+		return fsync_dir(".");
+	char path[PATH_MAX_POSTERN];
+	size_t n = (size_t)(slash - name);
+	if (n >= sizeof path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(path, name, n);
+	path[n] = '\0';
+	int fd = openat(dir, n ? path : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int r = fsync(fd);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return r;
+}
+
+/* unlinkat keeping errno. */
+static void remove_keeping_errno(int dir, const char *name)
+{
+	int saved = errno;
+	unlinkat(dir, name, 0);
+	errno = saved;
+}
+
+int file_commit(int fd, int tmpdir, const char *tmp, int dstdir,
+		const char *dst)
+{
+	if (fault("fsync") || fsync(fd) < 0) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		remove_keeping_errno(tmpdir, tmp);
+		return -1;
+	}
+	if (close(fd) < 0 || fault("rename") ||
+	    renameat(tmpdir, tmp, dstdir, dst) < 0) {
+		remove_keeping_errno(tmpdir, tmp);
+		return -1;
+	}
+	return file_commit_link(dstdir, dst);
+}
+
+int file_commit_link(int dstdir, const char *dst)
+{
+	if (fsync_parent_at(dstdir, dst) == 0)
+		return 0;
+	/* not known durable: take it back, so that success is never
+	 * claimed for a file a crash could lose (nor a retry duplicate) */
+	remove_keeping_errno(dstdir, dst);
+	return -1;
+}
+
+int file_write_atomic_at(int dir, const char *name, const void *data,
+			 size_t len, mode_t mode)
 {
 	char tmp[PATH_MAX_POSTERN];
-	int n = snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+	int n = snprintf(tmp, sizeof tmp, "%s.tmp.%ld", name, (long)getpid());
 	if (n < 0 || (size_t)n >= sizeof tmp) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	unlinkat(dir, tmp, 0);  /* debris of an earlier crash of this pid */
+	int fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			O_CLOEXEC, mode);
 	if (fd < 0)
 		return -1;
-	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (write_all(fd, data, len) < 0) {
 		int saved = errno;
 		close(fd);
-		unlink(tmp);
+		unlinkat(dir, tmp, 0);
 		errno = saved;
 		return -1;
 	}
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
-		int saved = errno;
-		unlink(tmp);
-		errno = saved;
-		return -1;
-	}
-	return fsync_parent(path);
+	return file_commit(fd, dir, tmp, dir, name);
+}
+
+int file_write_atomic(const char *path, const void *data, size_t len,
+		      mode_t mode)
+{
+	return file_write_atomic_at(AT_FDCWD, path, data, len, mode);
 }
 
 int file_read_all(const char *path, struct bytes *out)

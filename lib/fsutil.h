@@ -11,9 +11,27 @@ int fsync_dir(const char *dir);
 int fsync_parent(const char *path);
 /* mkdir -p with mode for the directories it creates. 0 or -1. */
 int mkdir_p(const char *path, mode_t mode);
-/* Write a whole file atomically: a temporary beside it, write, fsync,
- * rename over path, fsync the directory. 0, or -1 with errno and path
- * untouched (the temporary removed). */
+/* THE commit of postern: every durable file goes through it. fd is a
+ * file written at tmpdir/tmp (tmpdir and dstdir are directory fds or
+ * AT_FDCWD; tmp and dst may hold '/'): fsync fd, close it, rename tmp to
+ * dstdir/dst, fsync the directory dst is in. fd is closed in every case.
+ * On failure at any step the file is removed from wherever it then is
+ * (tmp, or dst after the rename) and -1 returned with errno: a failed
+ * commit leaves nothing behind, a successful one survives a crash.
+ * In SAN builds (POSTERN_FAULTS) $POSTERN_FAULT = "fsync", "rename" or
+ * "fsync-dir" makes that step fail with EIO, for the tests. 0 or -1. */
+int file_commit(int fd, int tmpdir, const char *tmp, int dstdir,
+		const char *dst);
+/* The same for a file that is already in place under another name, made
+ * by link(2): fsync the directory of dstdir/dst, or unlink dst and fail. */
+int file_commit_link(int dstdir, const char *dst);
+/* Write a whole file atomically: a temporary beside it (".tmp.PID"),
+ * write, file_commit over dir/name (dir: a directory fd or AT_FDCWD;
+ * the temporary is opened O_NOFOLLOW|O_EXCL). 0, or -1 with errno and
+ * name untouched. */
+int file_write_atomic_at(int dir, const char *name, const void *data,
+			 size_t len, mode_t mode);
+/* file_write_atomic_at(AT_FDCWD, path, ...). */
 int file_write_atomic(const char *path, const void *data, size_t len,
 		      mode_t mode);
 /* Read a whole file (up to out->max bytes) into out. 0, or -1 with errno

@@ -248,6 +248,10 @@
 /* Delivery children at once, whatever "concurrency" says: each holds a
  * pipe and maybe a socket; 500 stays far below the usual 1024 fd limit. */
 #define RUNNER_CONCURRENCY_MAX 500
+/* The highest "maxsize" (lib/settings.c): imapd holds an APPEND literal
+ * in memory, so a message is kept well below what a long or size_t
+ * offset could count. 1 GiB. */
+#define MESSAGE_SIZE_MAX (1024L * 1024 * 1024)
 /* Messages one delivery child takes in turn (one SMTP connection for
  * a remote domain): fewer forks and handshakes; small enough that a
  * scan's messages still spread over the concurrency slots. */

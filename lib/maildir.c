@@ -126,36 +126,24 @@ static int copy_from(int out, int fd, off_t offset)
 int maildir_deliver(const char *dir, const char *header, size_t header_len,
 		    int fd, off_t offset, char *name, size_t size)
 {
-	char tmp[PATH_MAX_POSTERN], dst[PATH_MAX_POSTERN], newdir[PATH_MAX_POSTERN];
+	char tmp[PATH_MAX_POSTERN], dst[PATH_MAX_POSTERN];
 	if (maildir_unique_name(name, size) < 0 ||
 	    (size_t)snprintf(tmp, sizeof tmp, "%s/tmp/%s", dir, name) >= sizeof tmp ||
-	    (size_t)snprintf(dst, sizeof dst, "%s/new/%s", dir, name) >= sizeof dst ||
-	    (size_t)snprintf(newdir, sizeof newdir, "%s/new", dir) >= sizeof newdir) {
+	    (size_t)snprintf(dst, sizeof dst, "%s/new/%s", dir, name) >= sizeof dst) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	int out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		       0600);
 	if (out < 0)
 		return -1;
 	if ((header && write_all(out, header, header_len) < 0) ||
-	    copy_from(out, fd, offset) < 0 || fsync(out) < 0) {
+	    copy_from(out, fd, offset) < 0) {
 		int saved = errno;
 		close(out);
 		unlink(tmp);
 		errno = saved;
 		return -1;
 	}
-	if (close(out) < 0 || rename(tmp, dst) < 0) {
-		int saved = errno;
-		unlink(tmp);
-		errno = saved;
-		return -1;
-	}
-	if (fsync_dir(newdir) < 0) {
-		int saved = errno;
-		unlink(dst);
-		errno = saved;
-		return -1;
-	}
-	return 0;
+	return file_commit(out, AT_FDCWD, tmp, AT_FDCWD, dst);
 }

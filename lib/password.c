@@ -4,6 +4,7 @@
 #include "control.h"
 #include "limits.h"
 #include "log.h"
+#include "settings.h"
 #include "sha512_crypt.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,7 +103,7 @@ int password_allowed(int encrypted)
 	long plaintext;
 	if (encrypted)
 		return 1;
-	if (control_number("plaintextauth", 0, &plaintext) < 0)
+	if (setting_load(SETTING_PLAINTEXTAUTH, &plaintext) < 0)
 		return -1;
 	return plaintext == 1;
 }

@@ -239,28 +239,15 @@ int spool_put(struct spool_writer *w, const void *p, size_t n)
 
 int spool_commit(struct spool_writer *w)
 {
-	char queue_path[PATH_MAX_POSTERN], queue_dir[PATH_MAX_POSTERN];
+	char queue_path[PATH_MAX_POSTERN];
 	int saved;
-	if (writer_flush(w) < 0 || fsync(w->fd) < 0)
+	if (writer_flush(w) < 0 ||
+	    spool_path(w->sp, "queue", w->id, queue_path, sizeof queue_path) < 0)
 		goto fail;
-	if (close(w->fd) < 0) {
-		w->fd = -1;
-		goto fail;
-	}
+	int fd = w->fd;
 	w->fd = -1;
-	if (spool_path(w->sp, "queue", w->id, queue_path, sizeof queue_path) < 0 ||
-	    spool_path(w->sp, "queue", NULL, queue_dir, sizeof queue_dir) < 0 ||
-	    rename(w->tmp_path, queue_path) < 0)
-		goto fail;
-	if (fsync_dir(queue_dir) < 0) {
-		/* Not known durable: take it back so success is never claimed
-		 * for a message that a crash could lose. */
-		saved = errno;
-		unlink(queue_path);
-		errno = saved;
-		return -1;
-	}
-	return 0;
+	/* the one commit (fsutil.h): nothing is left on failure */
+	return file_commit(fd, AT_FDCWD, w->tmp_path, AT_FDCWD, queue_path);
 fail:
 	saved = w->error ? w->error : errno;
 	spool_abort(w);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "settings.h"
 #include "log.h"
 #include "password.h"
 #include "peer.h"
@@ -235,10 +236,8 @@ static void session_init(struct session *s, int encrypted)
 	char addr[128];
 	long timeout;
 
-	if (control_number("timeout", 300, &timeout) < 0)
-		log_event("event=control-error file=timeout errno=%d", errno);
-	if (timeout > 86400)
-		timeout = 86400;        /* a day; 0 means no timeout */
+	/* a broken file is refused in main (settings_check) */
+	setting_value(SETTING_POP3TIMEOUT, &timeout, NULL);
 	s->state = STATE_AUTHORIZATION;
 	s->encrypted = password_link_encrypted(encrypted);
 	s->plaintext_ok = -1;
@@ -248,6 +247,11 @@ static void session_init(struct session *s, int encrypted)
 	/* $TCPREMOTEIP and $REMOTE_ADDR come from outside: quote for logs. */
 	log_quote(peer_address(addr, sizeof addr), s->peer, sizeof s->peer);
 }
+
+/* The settings pop3d reads (checked before the greeting). */
+static const enum setting_id pop3d_settings[] = {
+	SETTING_POP3TIMEOUT, SETTING_PLAINTEXTAUTH,
+};
 
 int main(int argc, char **argv)
 {
@@ -271,6 +275,13 @@ int main(int argc, char **argv)
 		log_fatal(111, "cannot ignore SIGPIPE");
 	session_init(&s, encrypted);
 	log_event("event=connect client=%s encrypted=%d", s.peer, s.encrypted);
+	if (settings_check(pop3d_settings, sizeof pop3d_settings /
+			   sizeof pop3d_settings[0]) < 0) {
+		/* lib/settings.h: a broken setting refuses service */
+		reply_line(&s, "-ERR [SYS/TEMP] Configuration error, try again later");
+		output_flush(&s.out);
+		return 111;
+	}
 	if (control_me(me, sizeof me) < 0)
 		snprintf(me, sizeof me, "%s", "localhost");
 	if (reply_line(&s, "+OK %s POP3 server ready", me) < 0)

@@ -13,21 +13,20 @@
 #include "aliases.h"
 #include "bounce.h"
 #include "control.h"
+#include "settings.h"
 #include "local.h"
 #include "log.h"
 #include "runner.h"
 
 void runner_read_controls(struct runner *R)
 {
-	control_number("concurrency", 20, &R->concurrency);
-	control_number("retrymin", 300, &R->retrymin);
-	control_number("retrymax", 3600, &R->retrymax);
-	control_number("queuelifetime", 432000, &R->lifetime);
-	control_number("relaytimeout", 0, &R->timeout_cap);
-	if (R->concurrency < 1)
-		R->concurrency = 1;
-	if (R->concurrency > RUNNER_CONCURRENCY_MAX)
-		R->concurrency = RUNNER_CONCURRENCY_MAX;
+	int bad = setting_load(SETTING_CONCURRENCY, &R->concurrency) |
+		  setting_load(SETTING_RETRYMIN, &R->retrymin) |
+		  setting_load(SETTING_RETRYMAX, &R->retrymax) |
+		  setting_load(SETTING_QUEUELIFETIME, &R->lifetime) |
+		  setting_load(SETTING_RELAYTIMEOUT, &R->timeout_cap);
+	if (bad)        /* lib/settings.h: refuse to run, each logged */
+		log_fatal(111, "configuration error, not delivering");
 	if (R->retrymax < R->retrymin)
 		R->retrymax = R->retrymin;
 	if (control_me(R->me, sizeof R->me) < 0)

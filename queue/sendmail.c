@@ -17,6 +17,7 @@
 #include "addrlist.h"
 #include "bytes.h"
 #include "control.h"
+#include "settings.h"
 #include "log.h"
 #include "msgtext.h"
 #include "spool.h"
@@ -312,8 +313,11 @@ int main(int argc, char **argv)
 		add_rcpt(argv[i], &m);
 	if (!o.from_headers && m.env.rcpt_count == 0 && !m.usage_error)
 		usage("no recipients given (and no -t)");
-	if (control_number("maxsize", 36700160, &maxsize) < 0 || maxsize <= 0)
-		maxsize = 36700160;
+	if (setting_load(SETTING_MAXSIZE, &maxsize) < 0) {
+		/* lib/settings.h: a broken setting refuses service */
+		fprintf(stderr, "sendmail: configuration error (maxsize), try again later\n");
+		exit(EXIT_TEMPFAIL);
+	}
 	if (spool_open(&sp, NULL) < 0) {
 		fprintf(stderr, "sendmail: cannot open the spool: %s\n", strerror(errno));
 		return EXIT_TEMPFAIL;

@@ -16,11 +16,8 @@
 int setting_get(struct setting *st, long *out)
 {
 	if (!st->loaded) {
-		if (control_number(st->name, st->dflt, &st->value) < 0) {
-			log_event("event=config-error file=%s errno=%d",
-				  st->name, errno);
-			return -1;
-		}
+		if (setting_load(st->id, &st->value) < 0)
+			return -1;      /* logged; the caller answers 421 */
 		st->loaded = 1;
 	}
 	*out = st->value;

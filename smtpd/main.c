@@ -148,14 +148,19 @@ static void session_init(struct session *s, int argc, char **argv)
 	s->relayclient = getenv("RELAYCLIENT") != NULL;
 	s->relaynet = -1;
 	s->state = STATE_GREETED;
-	s->maxsize = (struct setting){"maxsize", 36700160, 0, 0};
-	s->maxrcpt = (struct setting){"maxrcpt", 100, 0, 0};
-	s->timeout = (struct setting){"timeout", 300, 0, 0};
+	s->maxsize = (struct setting){ SETTING_MAXSIZE, 0, 0 };
+	s->maxrcpt = (struct setting){ SETTING_MAXRCPT, 0, 0 };
+	s->timeout = (struct setting){ SETTING_TIMEOUT, 0, 0 };
 	envelope_init(&s->env);
 	peer_address(s->client_ip, sizeof s->client_ip);
 	copy_host_name(s->client_host, sizeof s->client_host,
 		       getenv("TCPREMOTEHOST"));
 }
+
+/* The settings smtpd reads, checked before the greeting. */
+static const enum setting_id smtpd_settings[] = {
+	SETTING_TIMEOUT, SETTING_MAXSIZE, SETTING_MAXRCPT, SETTING_PLAINTEXTAUTH,
+};
 
 /* The greeting (RFC 5321 §4.3.1), or 421 when we cannot serve. */
 static int greet(struct session *s)
@@ -167,7 +172,10 @@ static int greet(struct session *s)
 		snprintf(s->me, sizeof s->me, "localhost");
 		return -1;
 	}
-	if (setting_get(&s->timeout, &timeout) < 0)
+	/* lib/settings.h: a broken setting refuses service, at once */
+	if (settings_check(smtpd_settings, sizeof smtpd_settings /
+			   sizeof smtpd_settings[0]) < 0 ||
+	    setting_get(&s->timeout, &timeout) < 0)
 		return -1;
 	/* Kept well inside an int of milliseconds: about 24 days. */
 	ms = timeout > 2000000 ? 2000000000 : (int)timeout * 1000;

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include "input.h"
 #include "limits.h"
+#include "settings.h"
 #include "output.h"
 #include "spool.h"
 
@@ -79,8 +80,7 @@ enum reply {
 
 /* A number read from a control file once per session; -1 until read. */
 struct setting {
-	const char *name;
-	long dflt;
+	enum setting_id id;     /* its row in lib/settings.c */
 	long value;
 	int loaded;
 };

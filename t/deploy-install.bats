@@ -71,7 +71,7 @@ need_program() {
 	[ -f "$SHARE/systemd/postern-runner.service" ]
 	[ -x "$SHARE/tcpserver/postern-smtp/run" ]
 	[ -f "$SHARE/tcpserver/tcp.smtp" ]
-	[ "$(ls "$SHARE/control" | wc -l)" -eq 16 ]
+	[ "$(ls "$SHARE/control" | wc -l)" -eq 18 ]
 	# every path to a program is /usr/sbin, none is /usr/local/sbin
 	! grep -r /usr/local/sbin "$SHARE"
 	grep -q '^ExecStart=/usr/sbin/postern-smtpd -s$' "$SHARE/systemd/postern-submission@.service"
@@ -85,6 +85,8 @@ need_program() {
 	[ "$(value maxsize)" = 36700160 ]
 	[ "$(value maxrcpt)" = 100 ]
 	[ "$(value timeout)" = 300 ]
+	[ "$(value pop3timeout)" = 600 ]
+	[ "$(value imaptimeout)" = 1800 ]
 	[ "$(value retrymin)" = 300 ]
 	[ "$(value retrymax)" = 3600 ]
 	[ "$(value queuelifetime)" = 432000 ]
@@ -99,7 +101,7 @@ need_program() {
 		CC="$(awk '{print $1; exit}' "$TOP/.build-flags" 2>/dev/null || echo cc)" \
 		install DESTDIR="$DEST" PREFIX=/usr
 	[ "$status" -eq 0 ]
-	[ "$(ls "$SHARE/control" | wc -l)" -eq 16 ]
+	[ "$(ls "$SHARE/control" | wc -l)" -eq 18 ]
 	[ -z "$(find "$DEST" -name '*.new')" ]
 }
 

@@ -29,6 +29,11 @@ code() {       # code CURL-ARGS...: the status of a request
 	grep -qx 'WWW-Authenticate: Basic realm="postern", charset="UTF-8"' <<<"$output"
 	grep -qx 'WWW-Authenticate: Bearer realm="postern"' <<<"$output"
 	! grep -q '"capabilities"' <<<"$output"
+	# the page's own requests get no challenge a browser would answer
+	# with a password dialog
+	http 'GET /.well-known/jmap HTTP/1.1\r\nHost: x\r\nX-Postern-Page: 1\r\n\r\n'
+	grep -qx 'WWW-Authenticate: Form realm="postern"' <<<"$output"
+	! grep -q 'WWW-Authenticate: Basic' <<<"$output"
 	bad=$(printf 'joe@example.test:wrong' | base64 -w0)
 	start=$(date +%s%N)
 	http "GET /.well-known/jmap HTTP/1.1\r\nHost: x\r\nAuthorization: Basic $bad\r\n\r\n"

@@ -129,3 +129,14 @@ PY
 	[ "$output" = 'HTTP/1.1 408 Request Timeout' ]
 	[ $(( $(date +%s) - start )) -le 10 ]
 }
+
+@test "httpd http: a broken maxsize or timeout refuses service with 503" {
+	control maxsize lots
+	http 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'
+	grep -qx 'HTTP/1.1 503 Service Unavailable' <<<"$output"
+	grep -q 'event=config-error file=maxsize' "$LOG"
+	control maxsize 1000
+	control timeout -5
+	http 'GET / HTTP/1.1\r\nHost: x\r\n\r\n'
+	grep -qx 'HTTP/1.1 503 Service Unavailable' <<<"$output"
+}

@@ -23,7 +23,7 @@ teardown() {
 	run curl -sS -D "$BATS_TEST_TMPDIR/h" -u joe@example.test:secret "$URL/.well-known/jmap"
 	grep -qi '^Content-Type: application/json' "$BATS_TEST_TMPDIR/h"
 	grep -qi '^Cache-Control: no-store' "$BATS_TEST_TMPDIR/h"
-	python3 - "$output" <<'PY'
+	python3 - "$output" "$PORT" <<'PY'
 import json, sys
 j = json.loads(sys.argv[1])
 core = j["capabilities"]["urn:ietf:params:jmap:core"]
@@ -35,7 +35,9 @@ assert core["maxCallsInRequest"] == 64 and core["maxSizeUpload"] == 36700160
 (aid, acc), = j["accounts"].items()
 assert acc["name"] == "joe@example.test" and acc["isPersonal"] is True
 assert j["username"] == "joe@example.test"
-assert j["apiUrl"] == "/jmap/api"
+base = "http://127.0.0.1:%s" % sys.argv[2]
+assert j["apiUrl"] == base + "/jmap/api", j["apiUrl"]
+assert j["uploadUrl"] == base + "/jmap/upload/{accountId}/"
 for k, v in (("downloadUrl", ("{accountId}", "{blobId}", "{name}", "{type}")),
              ("uploadUrl", ("{accountId}",)),
              ("eventSourceUrl", ("{types}", "{closeafter}", "{ping}"))):

@@ -171,6 +171,17 @@ uidvalidity() { sed -n '1s/^postern-uidlist 1 \([0-9]*\) .*/\1/p' "${1:-$MAILDIR
 	has_line "* 2 FETCH (UID 2 FLAGS (\\Recent) RFC822.SIZE 9)"
 }
 
+@test "APPEND whose commit fails (fsync, rename, directory fsync) answers NO and leaves nothing" {
+	for step in fsync rename fsync-dir; do
+		run env POSTERN_FAULT=$step "$IMAPD" <<<"$(printf '%s\r\n' "$LOGIN" 'a APPEND INBOX (\Seen) {3+}' 'abc' 'b APPEND INBOX {3+}' 'abc')" 2>/dev/null
+		output=$(tr -d '\r' <<<"$output")
+		has_line "a NO [SERVERBUG] Cannot save message"
+		has_line "b NO [SERVERBUG] Cannot save message"
+		[ "$(message_files)" -eq 0 ]
+		[ -z "$(ls "$MAILDIR/tmp")" ]
+	done
+}
+
 @test "APPEND refusals: missing folder, bad date, bad flag, not a literal" {
 	run imap_raw "$LOGIN\r\na APPEND Nope {3+}\r\nabc\r\nb APPEND INBOX \"32-Foo-2024 00:00:00 +0000\" {3+}\r\nabc\r\nc APPEND INBOX (\\\\Bogus) {3+}\r\nabc\r\nd APPEND INBOX abc\r\ne APPEND INBOX {0+}\r\n\r\n"
 	has_line "a NO [TRYCREATE] No such mailbox"

@@ -100,7 +100,7 @@ teardown() { server_stop_all; no_sanitizer_reports "$BATS_TEST_TMPDIR/imapd.log"
 }
 
 @test "the timeout control ends an idle session with BYE" {
-	control timeout 1
+	control imaptimeout 1
 	start=$(date +%s)
 	output=$( (printf 'a NOOP\r\n'; sleep 3) | "$IMAPD" 2>/dev/null | tr -d '\r')
 	end=$(date +%s)

@@ -4,6 +4,24 @@
 
 load helpers
 
+@test "fsutil: commit success" {
+	run "$TOP/t/unit/test_fsutil" commit_success
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "fsutil: commit failure leaves nothing" {
+	run "$TOP/t/unit/test_fsutil" commit_failure_leaves_nothing
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "fsutil: atomic write at dirfd" {
+	run "$TOP/t/unit/test_fsutil" atomic_write_at_dirfd
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
 @test "fsutil: atomic write and read" {
 	run "$TOP/t/unit/test_fsutil" atomic_write_and_read
 	echo "$output"

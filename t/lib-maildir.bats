@@ -4,6 +4,12 @@
 
 load helpers
 
+@test "maildir: deliver fsync failure leaves nothing" {
+	run "$TOP/t/unit/test_maildir" deliver_fsync_failure_leaves_nothing
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
 @test "maildir: paths" {
 	run "$TOP/t/unit/test_maildir" paths
 	echo "$output"

@@ -346,7 +346,7 @@ PY
 }
 
 @test "pop3d: silence past timeout closes without a reply and deletes nothing" {
-	control timeout 1
+	control pop3timeout 1
 	deliver 1000.M1P1.host 'Subject: a\n\nx\n'
 	fifo="$BATS_TEST_TMPDIR/in"
 	mkfifo "$fifo"

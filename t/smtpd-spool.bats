@@ -65,6 +65,16 @@ in_namespace() {
 	[ ! -e "$BATS_TEST_TMPDIR/nowhere" ]
 }
 
+@test "the directory fsync fails at the commit: 451 4.3.0, nothing in queue/ or tmp/" {
+	raw_dialog "${TXN}QUIT\r\n"                     # creates the spool
+	for step in fsync rename fsync-dir; do
+		POSTERN_FAULT=$step raw_dialog "${TXN}DATA\r\nx\r\n.\r\nQUIT\r\n"
+		expect_reply 6 "451 4.3.0 Temporary local problem, try again later"
+		[ "$(queue_count)" -eq 0 ]
+		[ -z "$(ls -A "$SPOOL/tmp")" ]
+	done
+}
+
 @test "a read-only spool: 451 4.3.0 at DATA, nothing written" {
 	need_mount_namespace
 	raw_dialog "${TXN}QUIT\r\n"                     # creates the spool

@@ -20,7 +20,7 @@ function status(text) { $('status').textContent = text || ''; }
 async function api(calls, using) {
   const res = await fetch(state.session.apiUrl, {
     method: 'POST', credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', 'X-Postern-Page': '1' },
     body: JSON.stringify({ using: using || ['urn:ietf:params:jmap:core', MAIL, SUBMISSION], methodCalls: calls }),
   });
   if (res.status === 401) { location.reload(); throw new Error('logged out'); }
@@ -247,7 +247,7 @@ function showAttached() {
 async function upload(file) {
   const url = state.session.uploadUrl.replace('{accountId}', encodeURIComponent(state.account));
   const res = await fetch(url, { method: 'POST', credentials: 'same-origin',
-    headers: { 'Content-Type': file.type || 'application/octet-stream' }, body: file });
+    headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-Postern-Page': '1' }, body: file });
   if (!res.ok) throw new Error('upload failed: ' + res.status);
   const r = await res.json();
   state.attachments.push({ blobId: r.blobId, type: r.type, name: file.name, size: r.size });
@@ -329,7 +329,7 @@ function listen() {
 }
 
 async function start() {
-  const res = await fetch('/.well-known/jmap', { credentials: 'same-origin' });
+  const res = await fetch('/.well-known/jmap', { credentials: 'same-origin', headers: { 'X-Postern-Page': '1' } });
   if (res.status === 401) {
     $('login').hidden = false;
     $('login-failed').hidden = !/login=failed/.test(location.search);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -82,7 +83,25 @@ static void deliver_failure_leaves_nothing(void)
 	close(fd);
 }
 
+/* A directory fsync that fails after the rename takes the file back. */
+static void deliver_fsync_failure_leaves_nothing(void)
+{
+	char dir[512], path[800], name[256];
+	snprintf(dir, sizeof dir, "%s/vmail/example.test/dave", check_tmpdir());
+	CHECK(maildir_create(dir) == 0);
+	int fd = open("/dev/null", O_RDONLY);
+	setenv("POSTERN_FAULT", "fsync-dir", 1);
+	CHECK(maildir_deliver(dir, "x", 1, fd, 0, name, sizeof name) == -1);
+	unsetenv("POSTERN_FAULT");
+	snprintf(path, sizeof path, "%s/tmp", dir);
+	CHECK(count(path) == 0);
+	snprintf(path, sizeof path, "%s/new", dir);
+	CHECK(count(path) == 0);
+	close(fd);
+}
+
 static const struct check_case cases[] = {
+	{ "deliver_fsync_failure_leaves_nothing", deliver_fsync_failure_leaves_nothing },
 	{ "paths", paths },
 	{ "unique_names", unique_names },
 	{ "deliver", deliver },

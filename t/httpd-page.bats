@@ -1,0 +1,78 @@
+#!/usr/bin/env bats
+# httpd: the webmail page in a real browser (headless Chromium driven by
+# Selenium): the login form, a failed login, the logged-in page, logout.
+# Screenshots go to $SCREENSHOTS (default: the test's directory).
+
+bats_require_minimum_version 1.5.0
+load helpers
+load httpd-helpers
+
+setup() {
+	[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] ||
+		skip "chromium and chromium-driver are not installed"
+	instance_setup
+	httpd_setup
+	httpd_start
+	export URL SHOTS="${SCREENSHOTS:-$BATS_TEST_TMPDIR}"
+	mkdir -p "$SHOTS"
+}
+
+teardown() {
+	server_stop_all
+	no_sanitizer_reports "$LOG" "$BATS_TEST_TMPDIR/server.log"
+}
+
+# browser: run Python (Debian's, which has python3-selenium) with a
+# headless Chromium in d, the page at URL; the script comes on stdin.
+browser() {
+	local body
+	body=$(sed 's/^/    /')
+	timeout 120 /usr/bin/python3 - <<PY
+import os, time
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support import expected_conditions as EC
+URL, SHOTS = os.environ["URL"], os.environ["SHOTS"]
+o = webdriver.ChromeOptions()
+for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1200,800",
+          "--disable-dev-shm-usage"):
+    o.add_argument(a)
+o.binary_location = "/usr/bin/chromium"
+from selenium.webdriver.chrome.service import Service
+d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=o)
+wait = WebDriverWait(d, 20)
+def shown(id):
+    return wait.until(EC.visibility_of_element_located((By.ID, id)))
+def login(user, password):
+    d.get(URL + "/")
+    shown("username").send_keys(user)
+    d.find_element(By.ID, "password").send_keys(password)
+    d.find_element(By.ID, "login-button").click()
+try:
+$body
+finally:
+    logs = d.get_log("browser")
+    d.quit()
+for l in logs:
+    print(l["message"])
+PY
+}
+
+@test "page: log in through the form, see the page, log out" {
+	browser <<'EOF'
+login("joe@example.test", "wrong")
+shown("login-failed")
+d.save_screenshot(SHOTS + "/login-failed.png")
+login("joe@example.test", "secret")
+who = shown("whoami")
+assert who.text == "joe@example.test", who.text
+d.save_screenshot(SHOTS + "/logged-in.png")
+cookies = {c["name"]: c for c in d.get_cookies()}
+assert cookies["postern_session"]["httpOnly"] is True
+assert cookies["postern_session"]["sameSite"] == "Strict"
+assert d.execute_script("return document.cookie") == ""   # HttpOnly
+d.find_element(By.ID, "logout").click()
+shown("username")
+EOF
+}
