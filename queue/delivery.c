@@ -25,25 +25,18 @@ void delivery_set_rest(struct delivery *d, enum result result,
 	}
 }
 
-int delivery_report_append(const struct delivery *d, int part, struct bytes *b)
-{
-	for (size_t i = 0; i < d->count; i++) {
-		const struct delivery_rcpt *r = &d->rcpt[i];
-		if (r->result == RESULT_NONE)
-			continue;
-		if (bytes_appendf(b, "%d %ld %c\t%s\t%s\n", part, r->index, (char)r->result,
-				  r->relay[0] ? r->relay : "-", r->reply) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 int delivery_report(const struct delivery *d, int part, int fd)
 {
 	struct bytes b;
-	int rc;
+	int rc = 0;
 	bytes_init(&b, JOB_REPORT_MAX);
-	rc = delivery_report_append(d, part, &b);
+	for (size_t i = 0; i < d->count && rc == 0; i++) {
+		const struct delivery_rcpt *r = &d->rcpt[i];
+		if (r->result == RESULT_NONE)
+			continue;
+		rc = bytes_appendf(&b, "%d %ld %c\t%s\t%s\n", part, r->index, (char)r->result,
+				   r->relay[0] ? r->relay : "-", r->reply);
+	}
 	if (rc == 0 && b.len)
 		rc = write_all(fd, b.data, b.len);
 	bytes_free(&b);

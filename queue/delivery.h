@@ -4,7 +4,6 @@
 #define POSTERN_QUEUE_DELIVERY_H
 #include <stddef.h>
 #include <sys/types.h>
-#include "bytes.h"
 #include "limits.h"
 #include "spool.h"
 
@@ -44,8 +43,5 @@ void delivery_set_rest(struct delivery *d, enum result result,
  * "PART INDEX RESULT\tRELAY\tREPLY\n", PART the delivery's place in its
  * job. 0 or -1. */
 int delivery_report(const struct delivery *d, int part, int fd);
-/* The same lines appended to b (for a delivery made in the runner
- * itself). 0, or -1 when b is full or out of memory. */
-int delivery_report_append(const struct delivery *d, int part, struct bytes *b);
 
 #endif

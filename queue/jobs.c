@@ -1,6 +1,5 @@
-/* jobs.c - delivery jobs: a remote job runs in a forked child that
- * reports one line per recipient on a pipe; a local job runs in the
- * runner itself, reporting the same lines; only the runner records the
+/* jobs.c - delivery children: each job runs in a forked child that
+ * reports one line per recipient on a pipe; only the parent records the
  * results (postern-runner(8)). */
 #include <errno.h>
 #include <fcntl.h>
@@ -74,8 +73,7 @@ static int part_delivery(struct runner *R, struct job_part *p, struct delivery *
 	return 0;
 }
 
-/* In the child of a remote job: deliver every part over SMTP and report
- * on fd, then exit. */
+/* In the child: deliver every part and report on fd, then exit. */
 static void child_run(struct runner *R, struct job *j, int fd)
 	__attribute__((noreturn));
 static void child_run(struct runner *R, struct job *j, int fd)
@@ -89,38 +87,15 @@ static void child_run(struct runner *R, struct job *j, int fd)
 		if (d[i].fd >= 0)
 			todo[n++] = &d[i];
 	}
-	if (n > 0)
+	if (j->local)
+		for (size_t i = 0; i < n; i++)
+			local_deliver(todo[i]);
+	else if (n > 0)
 		smtp_deliver(todo, n, j->domain);
 	int rc = 0;
 	for (size_t i = 0; i < j->parts; i++)
 		rc |= delivery_report(&d[i], (int)i, fd);
 	_exit(rc < 0 ? 111 : 0);
-}
-
-/* Apply a finished job's report; defined below. */
-static void finish(struct runner *R, struct job *j);
-
-/* A local job runs in the runner itself: a Maildir delivery is a few
- * file operations, and a forked child would first have to copy the
- * runner (issue 17: the child's page faults were 42 % of the runner's
- * CPU). The report goes straight into j->report. */
-static void run_local(struct runner *R, struct job *j)
-{
-	struct delivery d;
-
-	for (size_t i = 0; i < j->parts; i++) {
-		if (part_delivery(R, &j->part[i], &d) < 0)
-			break;          /* out of memory: the rest is deferred */
-		if (d.fd >= 0) {
-			local_deliver(&d);
-			close(d.fd);
-		}
-		(void)delivery_report_append(&d, (int)i, &j->report);
-		free(d.rcpt);
-	}
-	j->pid = 0;
-	j->fd = -1;
-	finish(R, j);
 }
 
 static void start_one(struct runner *R, struct job *j)
@@ -221,10 +196,6 @@ void jobs_start(struct runner *R)
 		if (!R->waiting)
 			R->waiting_tail = NULL;
 		j->next = NULL;
-		if (j->local) {
-			run_local(R, j);
-			continue;
-		}
 		start_one(R, j);
 		if (j->pid < 0) {       /* no child: its recipients wait */
 			finish(R, j);

@@ -24,19 +24,6 @@ teardown() { queue_teardown; }
 	grep -q "event=done sent=1 bounced=0" "$RUNNER_LOG"
 }
 
-@test "local delivery happens in the runner: no process forked for it" {
-	command -v strace >/dev/null || skip "strace is not installed"
-	for i in 1 2 3; do msg "m$i" | inject alice@example.test bob@example.test carol@example.test; done
-	# LeakSanitizer cannot run under ptrace: off for the traced runner
-	ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" \
-		strace -f -qq -e trace=fork,vfork,clone,clone3 -o "$BATS_TEST_TMPDIR/trace" \
-		"$RUNNER" -1 2>>"$RUNNER_LOG"
-	[ "$(maildir_count bob@example.test)" -eq 3 ]
-	[ "$(maildir_count carol@example.test)" -eq 3 ]
-	[ "$(queue_count)" -eq 0 ]
-	! grep -qE '(fork|clone3?)\(' "$BATS_TEST_TMPDIR/trace"
-}
-
 @test "user+tag goes to user, Delivered-To keeps the tag" {
 	msg | inject alice@example.test Bob+Lists@example.test
 	run_runner -1
