@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <limits.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,49 @@ static char *clean_line(char *line)
 	return line;
 }
 
+/* A control file read in blocks with read(2), a line at a time: no stdio
+ * stream to set up, so reading a small file is open, read, read, close. */
+struct line_reader {
+	int fd;
+	int eof;
+	size_t start, end;              /* the unread bytes are buf[start, end) */
+	char buf[CONTROL_READ_BLOCK + 1];
+};
+
+/* The next line, NUL-terminated in place, without its newline (the last
+ * line may lack one). 1 and *line set, 0 at the end of the file, -1 on
+ * a read error or a line over CONTROL_LINE_MAX (errno E2BIG). */
+static int next_line(struct line_reader *r, char **line)
+{
+	for (;;) {
+		char *s = r->buf + r->start;
+		char *nl = memchr(s, '\n', r->end - r->start);
+		size_t n = nl ? (size_t)(nl - s) : r->end - r->start;
+		if (n > CONTROL_LINE_MAX) {
+			errno = E2BIG;
+			return -1;
+		}
+		if (nl || (r->eof && n > 0)) {
+			s[n] = '\0';
+			r->start += n + (nl != NULL);
+			*line = s;
+			return 1;
+		}
+		if (r->eof)
+			return 0;
+		memmove(r->buf, s, n);
+		r->start = 0;
+		r->end = n;
+		ssize_t got = read(r->fd, r->buf + n, CONTROL_READ_BLOCK - n);
+		if (got < 0 && errno != EINTR)
+			return -1;
+		if (got == 0)
+			r->eof = 1;
+		if (got > 0)
+			r->end += (size_t)got;
+	}
+}
+
 /* Walk the items of a control file. visit returns nonzero to stop; that
  * value is returned. 0 when every item was visited or the file is
  * missing (*missing set), -1 on error (E2BIG for an over-long line). */
@@ -49,37 +93,34 @@ static int control_walk(const char *name, item_visitor visit, void *arg,
 			int *missing)
 {
 	char path[PATH_MAX_POSTERN];
-	char line[CONTROL_LINE_MAX + 2];
+	struct line_reader r;
+	char *line;
 	if (missing)
 		*missing = 0;
 	if (control_path(name, path, sizeof path) < 0)
 		return -1;
-	FILE *f = fopen(path, "re");
-	if (!f) {
+	r.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r.fd < 0) {
 		if (errno != ENOENT)
 			return -1;
 		if (missing)
 			*missing = 1;
 		return 0;
 	}
-	int r = 0;
-	while (r == 0 && fgets(line, sizeof line, f)) {
-		size_t n = strlen(line);
-		if (n == sizeof line - 1 && line[n - 1] != '\n') {
-			errno = E2BIG;
-			r = -1;
-			break;
-		}
+	r.eof = 0;
+	r.start = r.end = 0;
+	int got = 0, v = 0;
+	while (v == 0 && (got = next_line(&r, &line)) == 1) {
 		char *item = clean_line(line);
 		if (*item)
-			r = visit(item, arg);
+			v = visit(item, arg);
 	}
-	if (r == 0 && ferror(f))
-		r = -1;
+	if (v == 0 && got < 0)
+		v = -1;
 	int saved = errno;
-	fclose(f);
+	close(r.fd);
 	errno = saved;
-	return r;
+	return v;
 }
 
 struct first_item {
@@ -215,14 +256,11 @@ int control_contains(const char *name, const char *item)
 	return control_walk(name, equal_item, (void *)item, NULL);
 }
 
-int control_exists(const char *name)
+int control_member(const char *name, const char *item)
 {
-	char path[PATH_MAX_POSTERN];
-	if (control_path(name, path, sizeof path) < 0)
-		return -1;
-	if (access(path, F_OK) == 0)
-		return 1;
-	return errno == ENOENT ? 0 : -1;
+	int missing;
+	int r = control_walk(name, equal_item, (void *)item, &missing);
+	return r == 0 && missing ? CONTROL_MISSING : r;
 }
 
 int control_me(char *buf, size_t size)

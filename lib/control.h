@@ -48,8 +48,10 @@ int control_lookup(const char *name, const char *key, char sep,
 /* Is item (ignoring ASCII case) one of the file's items? 1/0/-1. */
 int control_contains(const char *name, const char *item);
 
-/* Does the control file exist? 1, 0, or -1 (cannot tell). */
-int control_exists(const char *name);
+/* Like control_contains, but tells a missing file apart: 1 item found,
+ * 0 not found, CONTROL_MISSING no such file, -1 error. */
+#define CONTROL_MISSING 2
+int control_member(const char *name, const char *item);
 
 /* This host's name: "me", else gethostname(). Into buf. 0 or -1. */
 int control_me(char *buf, size_t size);

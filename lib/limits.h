@@ -7,8 +7,10 @@
 /* Read-ahead buffer of the line reader; large enough that a pipelined
  * burst of commands is one read(2). */
 #define INPUT_BUFFER_SIZE 16384
-/* Output buffer: a screenful of multi-line reply goes out in one write. */
-#define OUTPUT_BUFFER_SIZE 16384
+/* Output buffer: a screenful of multi-line reply goes out in one write,
+ * and a bulk download (POP3 RETR, IMAP FETCH) in writes of 64 KiB, as
+ * many as a loopback or LAN socket takes at once. */
+#define OUTPUT_BUFFER_SIZE 65536
 
 /* --- SMTP (RFC 5321 §4.5.3.1) ---------------------------------------- */
 /* §4.5.3.1.4: a command line is at most 512 octets including CRLF. */
@@ -74,6 +76,15 @@
 #define USERS_FILE_MAX (64L * 1024 * 1024)
 /* A password postern-user takes (RFC 4616 §2: SASL PLAIN's 255). */
 #define USER_PASSWORD_MAX 255
+/* SHA-crypt ($6$, Drepper's "Unix crypt using SHA-256 and SHA-512"):
+ * the specification's salt length and its bounds on "rounds=" (a stored
+ * hash outside them is clamped, as every implementation does). */
+#define SHA_CRYPT_SALT_MAX 16
+#define SHA_CRYPT_ROUNDS_DEFAULT 5000
+#define SHA_CRYPT_ROUNDS_MIN 1000
+#define SHA_CRYPT_ROUNDS_MAX 999999999L
+/* A SHA-512 crypt string: "$6$rounds=999999999$", 16 salt, "$", 86. */
+#define SHA_CRYPT_HASH_MAX 128
 
 /* --- POP3 (RFC 1939 §4, RFC 2449 §4) -------------------------------- */
 /* RFC 2449 §4: a command line is at most 255 octets including CRLF. */
@@ -234,6 +245,9 @@
 /* --- control files and spool ----------------------------------------- */
 /* A control-file line: an alias line with a handful of targets. */
 #define CONTROL_LINE_MAX 4096
+/* Control files are read in blocks of this size: one read(2) for most
+ * files; at least a line (CONTROL_LINE_MAX) and its newline. */
+#define CONTROL_READ_BLOCK 16384
 /* A spool ID: 10 digits of seconds, 6 of microseconds, a pid, a counter. */
 #define SPOOL_ID_MAX 48
 /* An envelope line in the spool: a path plus its key. */

@@ -9,11 +9,9 @@
 
 int local_domain(const char *domain)
 {
-	int exists = control_exists("domains");
-	if (exists < 0)
-		return -1;
-	if (exists)
-		return control_contains("domains", domain);
+	int found = control_member("domains", domain);
+	if (found != CONTROL_MISSING)
+		return found;
 	char me[ADDRESS_DOMAIN_MAX + 1];
 	if (control_me(me, sizeof me) < 0)
 		return -1;

@@ -3,10 +3,13 @@
 #define POSTERN_PASSWORD_H
 
 /* Is password right for user ("local@domain", ASCII case ignored)?
- * The hash is crypt(3)'s; results are compared in constant time, and an
- * unknown user runs crypt on a dummy hash so that it costs the same as a
- * wrong password. Returns 1 right, 0 wrong or unknown, -1 the users file
- * could not be read. */
+ * The hash is crypt(3)'s: "$6$" (SHA-512) is checked by every build; any
+ * other scheme only where libc has crypt(3) (glibc builds; not musl). A
+ * hash this build cannot check fails closed: the login is refused (0)
+ * and an event=password-scheme-unsupported line is logged. Results are
+ * compared in constant time, and an unknown user runs crypt on a dummy
+ * hash so that it costs the same as a wrong password. Returns 1 right,
+ * 0 wrong, unknown or uncheckable, -1 the users file could not be read. */
 int password_check(const char *user, const char *password);
 
 /* Is the link encrypted? flag is the server's -T option; a UCSPI-TLS

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -72,19 +73,24 @@ int spool_path(struct spool *sp, const char *sub, const char *id,
 	return 0;
 }
 
-int spool_open(struct spool *sp, const char *dir)
+int spool_locate(struct spool *sp, const char *dir)
 {
-	static const char *const subdirs[] = { "tmp", "queue", "state" };
-	char path[PATH_MAX_POSTERN];
 	if (dir) {
 		if ((size_t)snprintf(sp->dir, sizeof sp->dir, "%s", dir) >= sizeof sp->dir) {
 			errno = ENAMETOOLONG;
 			return -1;
 		}
-	} else if (control_value("spool", sp->dir, sizeof sp->dir,
-				 "/var/spool/postern") < 0) {
-		return -1;
+		return 0;
 	}
+	return control_value("spool", sp->dir, sizeof sp->dir,
+			     "/var/spool/postern") < 0 ? -1 : 0;
+}
+
+/* Create tmp/ queue/ state/ and the trigger FIFO where missing. */
+static int spool_make_dirs(struct spool *sp)
+{
+	static const char *const subdirs[] = { "tmp", "queue", "state" };
+	char path[PATH_MAX_POSTERN];
 	for (size_t i = 0; i < sizeof subdirs / sizeof *subdirs; i++) {
 		if (spool_path(sp, subdirs[i], NULL, path, sizeof path) < 0)
 			return -1;
@@ -95,6 +101,29 @@ int spool_open(struct spool *sp, const char *dir)
 		return -1;
 	if (mkfifo(path, 0600) < 0 && errno != EEXIST)
 		return -1;
+	return 0;
+}
+
+int spool_open(struct spool *sp, const char *dir)
+{
+	if (spool_locate(sp, dir) < 0)
+		return -1;
+	return spool_make_dirs(sp);
+}
+
+int spool_free_space(struct spool *sp, unsigned long long *avail)
+{
+	char path[PATH_MAX_POSTERN];
+	struct statvfs fs;
+	/* queue/, not the spool itself: statvfs of a spool that is a plain
+	 * file would succeed; of its queue/ it fails with ENOTDIR. */
+	if (spool_path(sp, "queue", NULL, path, sizeof path) < 0)
+		return -1;
+	if (statvfs(path, &fs) < 0) {
+		if (errno != ENOENT || spool_make_dirs(sp) < 0 || statvfs(path, &fs) < 0)
+			return -1;
+	}
+	*avail = (unsigned long long)fs.f_bavail * fs.f_frsize;
 	return 0;
 }
 
@@ -133,6 +162,8 @@ int spool_begin(struct spool *sp, struct spool_writer *w)
 		if (spool_path(sp, "tmp", w->id, w->tmp_path, sizeof w->tmp_path) < 0)
 			return -1;
 		w->fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (w->fd < 0 && errno == ENOENT && spool_make_dirs(sp) == 0)
+			w->fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (w->fd >= 0) {
 			if (give_to_spool_owner(sp, w->fd) == 0)
 				return 0;

@@ -61,6 +61,15 @@ void envelope_free(struct envelope *env);
  * when missing. dir NULL: the "spool" control file (default
  * /var/spool/postern). Returns 0, or -1 with errno. */
 int spool_open(struct spool *sp, const char *dir);
+/* Only name the spool (dir, or as spool_open finds it), touching nothing
+ * on disk: for a program that may never write to it (smtpd per
+ * connection); spool_free_space and spool_begin then create what is
+ * missing. 0, or -1 with errno. */
+int spool_locate(struct spool *sp, const char *dir);
+/* Free bytes for unprivileged writers on the spool's file system, into
+ * *avail; the spool's directories are created first if missing. 0, or -1
+ * with errno (ENOTDIR when the spool is not a directory). */
+int spool_free_space(struct spool *sp, unsigned long long *avail);
 
 /* A new queue ID: unique on this host, filename-safe, sorting by arrival
  * ("SSSSSSSSSSUUUUUU.PID.N", seconds and microseconds zero-padded). */

@@ -19,17 +19,11 @@ struct scan {
 	int done;               /* TOP has sent all it should */
 };
 
-/* One file, one process: the chunk buffer need not be on the stack. */
+/* One file, one process: the buffers need not be on the stack. A chunk
+ * converted is at most twice its size: each LF may gain a CR, and each
+ * "." that starts a line a second ".". */
 static char chunk[POP3_READ_CHUNK];
-
-static int emit(struct scan *s, const char *p, size_t n, int counted)
-{
-	if (counted)
-		s->octets += n;
-	if (s->out && output_write(s->out, p, n) < 0)
-		return -1;
-	return 0;
-}
+static char wire[2 * POP3_READ_CHUNK];
 
 /* A line has ended (its LF seen and CRLF emitted): account for TOP. */
 static void line_end(struct scan *s)
@@ -50,34 +44,41 @@ static void line_end(struct scan *s)
 	s->line_len = 0;
 }
 
-/* Convert and emit chunk[0..n). 0 or -1 (output failed). */
+/* Convert chunk[0..n) into wire[] and send it with one output_write
+ * (per block, not per line). 0 or -1 (output failed). */
 static int scan_chunk(struct scan *s, const char *p, size_t n)
 {
 	const char *end = p + n;
+	char *w = wire;
 
 	while (p < end && !s->done) {
-		const char *nl, *stop;
-
-		/* RFC 1939 §3: a line starting with "." is byte-stuffed. */
-		if (s->bol && *p == '.' && emit(s, ".", 1, 0) < 0)
-			return -1;
-		nl = memchr(p, '\n', (size_t)(end - p));
-		stop = nl ? nl : end;
-		if (stop > p) {
-			if (emit(s, p, (size_t)(stop - p), 1) < 0)
-				return -1;
-			s->line_len += (size_t)(stop - p);
-			s->cr = stop[-1] == '\r';
+		/* RFC 1939 §3: a line starting with "." is byte-stuffed
+		 * (the stuffing is not counted in the size, §11). */
+		if (s->bol && *p == '.')
+			*w++ = '.';
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = (size_t)((nl ? nl : end) - p);
+		if (len > 0) {
+			if (s->out)
+				memcpy(w, p, len);
+			w += len;
+			s->octets += len;
+			s->line_len += len;
+			s->cr = p[len - 1] == '\r';
 			s->bol = 0;
 		}
 		if (!nl)
 			break;
-		if (emit(s, s->cr ? "\n" : "\r\n", s->cr ? 1 : 2, 1) < 0)
-			return -1;
+		if (!s->cr)
+			*w++ = '\r';
+		*w++ = '\n';
+		s->octets += s->cr ? 1 : 2;
 		line_end(s);
 		p = nl + 1;
 	}
-	return 0;
+	if (!s->out || w == wire)
+		return 0;
+	return output_write(s->out, wire, (size_t)(w - wire));
 }
 
 int message_stream(int fd, struct output *out, long body_lines,
@@ -98,11 +99,18 @@ int message_stream(int fd, struct output *out, long body_lines,
 			break;
 		if (scan_chunk(&s, chunk, (size_t)n) < 0)
 			return -1;
+		/* A regular file reads short only at its end: spare the
+		 * read(2) that would return 0 (one per message). */
+		if ((size_t)n < sizeof chunk)
+			break;
 	}
 	/* A last line without its line end still ends with CRLF on the
 	 * wire, before the terminating ".". */
-	if (!s.done && !s.bol && emit(&s, "\r\n", 2, 1) < 0)
-		return -1;
+	if (!s.done && !s.bol) {
+		s.octets += 2;
+		if (out && output_write(out, "\r\n", 2) < 0)
+			return -1;
+	}
 	if (octets)
 		*octets = s.octets;
 	return 0;

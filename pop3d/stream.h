@@ -11,7 +11,7 @@
 #include "output.h"
 
 /* Read the message from fd (from its current offset to its end) in
- * POP3_READ_CHUNK pieces. With out non-NULL, send it there, converted;
+ * POP3_READ_CHUNK pieces (fd is a regular file: a short read is its end). With out non-NULL, send it there, converted;
  * with out NULL, only count. body_lines < 0 sends the whole message;
  * body_lines >= 0 sends the header, the blank line after it and that many
  * lines of the body (TOP). The terminating "." line is not written.

@@ -11,7 +11,6 @@
  * stored with LF ends. */
 #include <errno.h>
 #include <string.h>
-#include <sys/statvfs.h>
 #include <time.h>
 #include "bytes.h"
 #include "log.h"
@@ -22,21 +21,19 @@ static struct spool_writer writer;
 
 enum reply spool_space(struct session *s, long size)
 {
-	struct statvfs fs;
 	unsigned long long avail, need;
 
 	if (!s->spool_ready) {
-		if (spool_open(&s->spool, NULL) < 0) {
+		if (spool_locate(&s->spool, NULL) < 0) {
 			log_event("event=spool-error what=open errno=%d", errno);
 			return REPLY_TEMPFAIL;
 		}
 		s->spool_ready = 1;
 	}
-	if (statvfs(s->spool.dir, &fs) < 0) {
+	if (spool_free_space(&s->spool, &avail) < 0) {
 		log_event("event=spool-error what=statvfs errno=%d", errno);
 		return REPLY_TEMPFAIL;
 	}
-	avail = (unsigned long long)fs.f_bavail * fs.f_frsize;
 	need = (unsigned long long)(size > 0 ? size : 0) + SPOOL_MIN_FREE;
 	if (avail < need) {
 		log_event("event=spool-full avail=%llu need=%llu", avail, need);
@@ -142,14 +139,12 @@ enum reply message_begin(struct session *s)
 {
 	struct bytes received;
 	long maxsize;
-	enum reply r;
 	int rc;
 
 	if (setting_get(&s->maxsize, &maxsize) < 0)
 		return REPLY_CONFIG;
-	r = spool_space(s, s->declared_size);
-	if (r != REPLY_OK)
-		return r;
+	/* Free space was checked at MAIL; a disk that fills since makes the
+	 * spool's writes fail, which answers 451 and leaves nothing. */
 	if (spool_begin(&s->spool, &writer) < 0) {
 		log_event("event=spool-error what=begin errno=%d", errno);
 		return REPLY_TEMPFAIL;

@@ -42,6 +42,22 @@ run_script() {
 	done
 }
 
+# listen_backlog PORT: the backlog of the socket listening on PORT (ss
+# shows it as Send-Q of a listening socket).
+listen_backlog() {
+	ss -Hltn "sport = :$1" | awk '{ print $3 }'
+}
+
+@test "tcpserver: every server's run script listens with a backlog for 50 clients" {
+	local service
+	for service in postern-smtp postern-submission postern-pop3 postern-imap; do
+		run_script "$service"
+		echo "$service: backlog $(listen_backlog "$PORT")"
+		[ "$(listen_backlog "$PORT")" -ge 50 ]
+		server_stop_all
+	done
+}
+
 @test "tcpserver: smtp relays for a RELAYCLIENT rule, as the mail user" {
 	need_program postern-smtpd
 	control relaynets 192.0.2.0/24        # 127.0.0.1 is not in it

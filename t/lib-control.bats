@@ -34,6 +34,18 @@ load helpers
 	[ "$status" -eq 0 ]
 }
 
+@test "control: file of many blocks" {
+	run "$TOP/t/unit/test_control" file_of_many_blocks
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "control: longest line" {
+	run "$TOP/t/unit/test_control" longest_line
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
 @test "control: value too long for buffer" {
 	run "$TOP/t/unit/test_control" value_too_long_for_buffer
 	echo "$output"

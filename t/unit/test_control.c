@@ -1,6 +1,8 @@
 /* test_control.c - control files: missing, comments, blanks, numbers. */
 #include "check.h"
+#include "bytes.h"
 #include "control.h"
+#include "limits.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +33,7 @@ static void missing_file(void)
 	CHECK(control_number("nothing", 300, &n) == 0 && n == 300);
 	CHECK(control_list("nothing", &list) == 0 && list.count == 0);
 	CHECK(control_lookup("nothing", "a", ':', NULL) == 0);
-	CHECK(control_exists("nothing") == 0);
+	CHECK(control_member("nothing", "a") == CONTROL_MISSING);
 }
 
 static void comments_and_blank_lines(void)
@@ -46,7 +48,8 @@ static void comments_and_blank_lines(void)
 	control_list_free(&list);
 	CHECK(control_contains("domains", "other.TEST") == 1);
 	CHECK(control_contains("domains", "example") == 0);
-	CHECK(control_exists("domains") == 1);
+	CHECK(control_member("domains", "other.TEST") == 1);
+	CHECK(control_member("domains", "example") == 0);
 }
 
 static void numbers(void)
@@ -92,6 +95,59 @@ static void overlong_line(void)
 	free(text);
 }
 
+/* A users file of many blocks (CONTROL_READ_BLOCK): lines that straddle
+ * a block boundary, the longest line allowed, a last line without a
+ * newline. */
+static void file_of_many_blocks(void)
+{
+	use_tmpdir();
+	struct bytes text, value;
+	bytes_init(&text, 1 << 20);
+	bytes_init(&value, CONTROL_LINE_MAX);
+	for (int i = 0; i < 3000; i++)
+		bytes_appendf(&text, "user%d@example.test:hash%d\n", i, i);
+	bytes_append_str(&text, "long@example.test:");
+	while (text.len < 3000 * 30 + CONTROL_LINE_MAX)
+		bytes_append_char(&text, 'h');
+	bytes_append_str(&text, "\nlast@example.test:end");
+	write_control("users", bytes_str(&text));
+	CHECK(control_lookup("users", "user0@example.test", ':', &value) == 1);
+	CHECK(strcmp(bytes_str(&value), "hash0") == 0);
+	CHECK(control_lookup("users", "user2999@example.test", ':', &value) == 1);
+	CHECK(strcmp(bytes_str(&value), "hash2999") == 0);
+	for (int i = 0; i < 3000; i += 97) {
+		char key[64], want[32];
+		snprintf(key, sizeof key, "user%d@example.test", i);
+		snprintf(want, sizeof want, "hash%d", i);
+		CHECK(control_lookup("users", key, ':', &value) == 1);
+		CHECK(strcmp(bytes_str(&value), want) == 0);
+	}
+	CHECK(control_lookup("users", "last@example.test", ':', &value) == 1);
+	CHECK(strcmp(bytes_str(&value), "end") == 0);
+	CHECK(control_lookup("users", "nobody@example.test", ':', NULL) == 0);
+	bytes_free(&text);
+	bytes_free(&value);
+}
+
+/* CONTROL_LINE_MAX octets before the newline is the longest line. */
+static void longest_line(void)
+{
+	use_tmpdir();
+	char *text = malloc(CONTROL_LINE_MAX + 3);
+	memset(text, 'a', CONTROL_LINE_MAX + 1);
+	memcpy(text, "k:", 2);
+	text[CONTROL_LINE_MAX] = '\n';
+	text[CONTROL_LINE_MAX + 1] = '\0';
+	write_control("users", text);
+	CHECK(control_lookup("users", "k", ':', NULL) == 1);
+	text[CONTROL_LINE_MAX] = 'a';
+	text[CONTROL_LINE_MAX + 1] = '\n';
+	text[CONTROL_LINE_MAX + 2] = '\0';
+	write_control("users", text);
+	CHECK(control_lookup("users", "k", ':', NULL) == -1);
+	free(text);
+}
+
 static void value_too_long_for_buffer(void)
 {
 	use_tmpdir();
@@ -115,6 +171,8 @@ static const struct check_case cases[] = {
 	{ "numbers", numbers },
 	{ "lookup_key_value", lookup_key_value },
 	{ "overlong_line", overlong_line },
+	{ "file_of_many_blocks", file_of_many_blocks },
+	{ "longest_line", longest_line },
 	{ "value_too_long_for_buffer", value_too_long_for_buffer },
 	{ "me_defaults_to_hostname", me_defaults_to_hostname },
 	{ NULL, NULL },
