@@ -8,7 +8,8 @@ FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	-D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -iquote lib
 FUZZ_TIME  ?= 60
 FUZZ_TARGETS += fuzz/fuzz_json
-FUZZ_json_SRCS := lib/json.c lib/json_write.c lib/bytes.c lib/mime_arena.c
+FUZZ_json_SRCS := lib/json.c lib/json_write.c lib/bytes.c lib/mime_arena.c \
+	lib/mime_encoding.c lib/base64.c
 
 fuzz/fuzz_%: fuzz/fuzz_%.c
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_$*_SRCS) -lm

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "limits.h"
+#include "mime_encoding.h"
 
 struct parser {
 	const char *p, *end;
@@ -35,55 +36,6 @@ static struct json *new_value(struct parser *ps, enum json_type type)
 		return fail(ps, "out of memory");
 	j->type = type;
 	return j;
-}
-
-size_t json_utf8_length(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + len;
-	size_t n;
-	unsigned cp;
-	if (p[0] < 0x80)
-		return 1;
-	else if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2, cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3, cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	if ((size_t)(end - p) < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-static void put_utf8(struct bytes *b, unsigned cp)
-{
-	char u[4];
-	size_t n;
-	if (cp < 0x80)
-		u[0] = (char)cp, n = 1;
-	else if (cp < 0x800)
-		u[0] = (char)(0xc0 | cp >> 6), u[1] = (char)(0x80 | (cp & 0x3f)),
-		n = 2;
-	else if (cp < 0x10000)
-		u[0] = (char)(0xe0 | cp >> 12),
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f)),
-		u[2] = (char)(0x80 | (cp & 0x3f)), n = 3;
-	else
-		u[0] = (char)(0xf0 | cp >> 18),
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f)),
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f)),
-		u[3] = (char)(0x80 | (cp & 0x3f)), n = 4;
-	bytes_append(b, u, n);
 }
 
 static int hex4(const char *p, const char *end, unsigned *out)
@@ -134,8 +86,7 @@ static int parse_escape(struct parser *ps, struct bytes *b)
 	}
 	if (cp == 0)
 		return -1;
-	put_utf8(b, cp);
-	return 0;
+	return mime_utf8_append(b, cp) < 0 ? -1 : 0;
 }
 
 /* A string at ps->p (the opening quote) into *s, *len. */
@@ -158,7 +109,8 @@ static int parse_string_raw(struct parser *ps, const char **s, size_t *len)
 				goto bad;
 			continue;
 		}
-		size_t n = json_utf8_length(ps->p, (size_t)(ps->end - ps->p));
+		unsigned cp;
+		size_t n = mime_utf8_decode(ps->p, (size_t)(ps->end - ps->p), &cp);
 		if (n == 0 || bytes_append(&b, ps->p, n) < 0)
 			goto bad;
 		ps->p += n;

@@ -55,10 +55,6 @@ const char *json_string(const struct json *j);
 const struct json *json_pointer(const struct json *root, const char *path,
 				struct mime_arena *a);
 
-/* Length of the valid UTF-8 sequence (RFC 3629: no overlongs, no
- * surrogates, at most U+10FFFF) at p[0..n), n > 0; 0 when invalid. */
-size_t json_utf8_length(const char *p, size_t n);
-
 /* --- writing -------------------------------------------------------- */
 
 /* A writer appends well-formed JSON to out, putting commas itself.

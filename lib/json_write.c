@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "limits.h"
+#include "mime_encoding.h"
 
 int json_quote(struct bytes *out, const char *s, size_t n)
 {
@@ -24,7 +25,8 @@ int json_quote(struct bytes *out, const char *s, size_t n)
 		} else if (c < 0x80) {
 			rc = bytes_append_char(out, (char)c);
 		} else {
-			size_t take = json_utf8_length(s + i, n - i);
+			unsigned cp;
+			size_t take = mime_utf8_decode(s + i, n - i, &cp);
 			if (take)
 				rc = bytes_append(out, s + i, take);
 			else
