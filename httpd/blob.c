@@ -15,6 +15,7 @@
 #include "jmap.h"
 #include "json.h"
 #include "log.h"
+#include "mail.h"
 
 #define BLOB_DIR "postern-blobs"
 
@@ -33,7 +34,7 @@ int blob_read(struct server *s, const char *id, struct bytes *out)
 	if (blob_path(s, id, path, sizeof path) == 0)
 		return file_read_all(path, out) == 0 ? 1
 		       : errno == ENOENT ? 0 : -1;
-	return 0;
+	return mail_blob_read(s, id, out);
 }
 
 /* /jmap/upload/ACCOUNT/ names the user's account? */

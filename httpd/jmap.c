@@ -8,13 +8,24 @@
 #include "httpd.h"
 #include "jmap.h"
 #include "log.h"
+#include "mail.h"
 
 static const struct jmap_method_entry methods[] = {
-	{ "Core/echo", CAP_CORE, method_echo },     /* §4.1 */
+	{ "Core/echo", CAP_CORE, method_echo },             /* 8620 §4.1 */
+	{ "Mailbox/get", CAP_MAIL, method_mailbox_get },    /* 8621 §2.1 */
+	{ "Mailbox/query", CAP_MAIL, method_mailbox_query },/* §2.3 */
+	{ "Thread/get", CAP_MAIL, method_thread_get },      /* §3.1 */
+	{ "Email/get", CAP_MAIL, method_email_get },        /* §4.2 */
+	{ "Email/query", CAP_MAIL, method_email_query },    /* §4.4 */
+	{ "Email/set", CAP_MAIL, method_email_set },        /* §4.6 */
+	{ "Identity/get", CAP_SUBMISSION, method_identity_get },   /* §6.1 */
+	{ "EmailSubmission/set", CAP_SUBMISSION, method_submission_set }, /* §7.5 */
 };
 
 static const struct { const char *urn; int bit; } capabilities[] = {
 	{ JMAP_CORE, CAP_CORE },
+	{ JMAP_MAIL, CAP_MAIL },
+	{ JMAP_SUBMISSION, CAP_SUBMISSION },
 };
 
 #define ERR(name) "urn:ietf:params:jmap:error:" name

@@ -3,13 +3,15 @@
 #include <string.h>
 #include "httpd.h"
 #include "jmap.h"
+#include "mail.h"
 
 void jmap_session_state(struct server *s, char *out, size_t size)
 {
 	char hash[2 * SHA256_SIZE + 1], text[512];
 	/* Changes when what the session resource says changes: the user
 	 * and the capabilities of this build. */
-	snprintf(text, sizeof text, "%s %s", s->user, JMAP_CORE);
+	snprintf(text, sizeof text, "%s %s %s %s", s->user, JMAP_CORE,
+		 JMAP_MAIL, JMAP_SUBMISSION);
 	sha256_hex(text, strlen(text), hash);
 	snprintf(out, size, "%.16s", hash);
 }
@@ -77,6 +79,12 @@ void route_session(struct server *s)
 	json_key(&w, "capabilities");
 	json_object_begin(&w);
 	core_capability(s, &w);
+	json_key(&w, JMAP_MAIL);
+	json_object_begin(&w);
+	json_end(&w);
+	json_key(&w, JMAP_SUBMISSION);
+	json_object_begin(&w);
+	json_end(&w);
 	json_end(&w);
 	json_key(&w, "accounts");
 	json_object_begin(&w);
@@ -90,11 +98,16 @@ void route_session(struct server *s)
 	json_bool(&w, 0);
 	json_key(&w, "accountCapabilities");
 	json_object_begin(&w);
+	mail_account_capabilities(s, &w);
 	json_end(&w);
 	json_end(&w);
 	json_end(&w);
 	json_key(&w, "primaryAccounts");
 	json_object_begin(&w);
+	json_key(&w, JMAP_MAIL);
+	json_str(&w, s->account);
+	json_key(&w, JMAP_SUBMISSION);
+	json_str(&w, s->account);
 	json_end(&w);
 	json_key(&w, "username");
 	json_str(&w, s->user);
@@ -120,7 +133,7 @@ void jmap_type_states(struct server *s, struct bytes *out)
 {
 	struct json_writer w;
 	json_writer_init(&w, out);
-	(void)s;        /* Core has no data types of its own */
 	json_object_begin(&w);
+	mail_type_states(s, &w);
 	json_end(&w);
 }

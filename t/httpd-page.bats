@@ -76,3 +76,31 @@ d.find_element(By.ID, "logout").click()
 shown("username")
 EOF
 }
+
+@test "page: mail: the list, an HTML mail whose script does not run, search" {
+	MB="$MAILROOT/example.test/joe"
+	mkdir -p "$MB"/{cur,new,tmp} "$MB"/.Trash/{cur,new,tmp} "$MB"/.Sent/{cur,new,tmp} "$MB"/.Drafts/{cur,new,tmp}
+	printf 'From: Ann <ann@example.org>\nTo: joe@example.test\nSubject: plain hello\n\nhello there\n' > "$MB/new/1700000000.M1P1.host"
+	printf 'From: Eve <eve@example.org>\nTo: joe@example.test\nSubject: html offer\nContent-Type: text/html\n\n<p id="x">Big <b>offer</b></p><img src="http://127.0.0.1:9/track.png"><script>parent.document.title="pwned";document.getElementById("x").textContent="ran"</script>\n' > "$MB/new/1700000100.M2P1.host"
+	browser <<'EOF'
+login("joe@example.test", "secret")
+wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#messages li")) == 2)
+d.save_screenshot(SHOTS + "/list.png")
+items = d.find_elements(By.CSS_SELECTOR, "#messages li")
+assert "html offer" in items[0].text, items[0].text
+items[0].click()
+frame = shown("html-body")
+time.sleep(1)
+assert d.title == "postern mail", d.title
+assert frame.get_attribute("sandbox") == ""
+d.switch_to.frame(frame)
+assert d.find_element(By.ID, "x").text == "Big offer"
+assert not d.find_elements(By.CSS_SELECTOR, "img[src]")
+d.switch_to.default_content()
+shown("images-note")
+d.save_screenshot(SHOTS + "/html-mail.png")
+d.find_element(By.ID, "search").send_keys("hello\n")
+wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#messages li")) == 1)
+assert "plain hello" in d.find_element(By.CSS_SELECTOR, "#messages li").text
+EOF
+}

@@ -1,0 +1,147 @@
+/* mail.h - JMAP Mail (RFC 8621) over the mail store (lib/store.h).
+ *
+ * Ids. A Mailbox id is the folder's MAILBOXID (RFC 8474), which travels
+ * with it on RENAME. An Email id is "M" and the message's Maildir unique
+ * name (stable across flag changes and moves) with every octet outside
+ * [A-Za-z0-9] written "_XX"; its blob is "B" and the same, a part's
+ * "P", the part number with "x" for ".", "-", and the same. Every
+ * message is its own thread ("T" and the same), and one Email is in one
+ * Mailbox (a Maildir file is in one folder).
+ *
+ * States. The Mailbox and Email states list each folder's MAILBOXID and
+ * HIGHESTMODSEQ (the store's CONDSTORE counter), so a flag change made
+ * over IMAP changes the JMAP state, and the reverse. */
+#ifndef HTTPD_MAIL_H
+#define HTTPD_MAIL_H
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include "bytes.h"
+#include "jmap.h"
+#include "mime.h"
+#include "store.h"
+
+#define JMAP_MAIL "urn:ietf:params:jmap:mail"
+#define JMAP_SUBMISSION "urn:ietf:params:jmap:submission"
+
+/* One folder of the account. */
+struct mail_box {
+	char *name;                     /* "INBOX" or the Maildir++ name */
+	const char *role;               /* RFC 8621 role, or NULL */
+	struct store_status status;
+	int subscribed;
+	struct store_folder *view;      /* opened when needed */
+};
+
+struct mail_account {
+	struct store st;
+	size_t count;
+	struct mail_box *box;           /* INBOX first, then by name */
+};
+
+/* One message found by id. */
+struct mail_ref {
+	struct mail_box *box;
+	size_t index;                   /* in box->view->msgs */
+};
+
+/* mail_account.c ------------------------------------------------------ */
+
+/* Open the user's store and list the folders with their counts.
+ * 0, or -1 (the call's error set to serverFail). */
+int mail_open(struct jmap_call *c, struct mail_account *a);
+void mail_close(struct mail_account *a);
+/* The folder's view (opened, synced, on first use). NULL on error. */
+struct store_folder *mail_view(struct mail_account *a, struct mail_box *b);
+/* The folder with Mailbox id id, or NULL. */
+struct mail_box *mail_box_by_id(struct mail_account *a, const char *id);
+/* The folder of a role ("sent", "drafts"...), or NULL. */
+struct mail_box *mail_box_by_role(struct mail_account *a, const char *role);
+/* Find the message with Email id id: 1 with *ref set, 0 none, -1 error. */
+int mail_find(struct mail_account *a, const char *id, struct mail_ref *ref);
+/* Read a message into out (CRLF form: what its blob and size are).
+ * 0, or -1. *received gets the file's mtime. */
+int mail_read(struct mail_ref *ref, struct bytes *out, time_t *received);
+/* The Mailbox/Email state ("Mailbox" or "Email" counters). */
+void mail_state(struct mail_account *a, char *out, size_t size);
+
+/* mail_blob.c: a message's or a part's blob (see above): 1 with its
+ * bytes appended to out, 0 no such blob, -1 error. */
+int mail_blob_read(struct server *s, const char *id, struct bytes *out);
+
+/* mail_ids.c ---------------------------------------------------------- */
+
+/* prefix and the escaped unique name into out (size bytes). 0 or -1. */
+int mail_id(char prefix, const char *unique, char *out, size_t size);
+/* The unique name of an id with that prefix into out. 0 or -1. */
+int mail_id_unique(char prefix, const char *id, char *out, size_t size);
+/* An instant as RFC 3339 UTCDate ("2020-01-01T00:00:00Z"). */
+void mail_utc_date(time_t t, char out[32]);
+/* Parse a UTCDate. 0 or -1. */
+int mail_parse_date(const char *s, time_t *out);
+/* Keyword names <-> store flags: the system ones. */
+const char *mail_keyword_of_flag(unsigned flag);
+unsigned mail_flag_of_keyword(const char *keyword);
+
+/* mail_mailbox.c: is property name asked for (properties absent or
+ * null: all)? The "ids" argument: 1 with *ids (NULL when null), 0 with
+ * the error set. */
+int mail_wants(const struct json *properties, const char *name);
+int mail_ids_arg(struct jmap_call *c, const struct json **ids);
+
+/* The account's capabilities for the session resource, and the states
+ * push compares (Mailbox, Email, Thread). */
+void mail_account_capabilities(struct server *s, struct json_writer *w);
+void mail_type_states(struct server *s, struct json_writer *w);
+
+/* mail_mailbox.c, mail_email.c, mail_query.c, mail_set.c,
+ * mail_submit.c: the methods. */
+void method_mailbox_get(struct jmap_call *c);
+void method_mailbox_query(struct jmap_call *c);
+void method_email_get(struct jmap_call *c);
+void method_email_query(struct jmap_call *c);
+void method_email_set(struct jmap_call *c);
+void method_thread_get(struct jmap_call *c);
+void method_identity_get(struct jmap_call *c);
+void method_submission_set(struct jmap_call *c);
+
+/* mail_body.c: Email body properties from a parsed message. */
+struct mail_body_options {
+	int text_values, html_values, all_values;
+	size_t max_value_bytes;         /* 0: no limit */
+	const char *unique;             /* for part blob ids */
+};
+/* Write "bodyStructure", "textBody", "htmlBody", "attachments",
+ * "bodyValues", "preview", "hasAttachment" members as asked by want
+ * (a bit per name, MAIL_BODY_*). */
+enum {
+	MAIL_BODY_STRUCTURE = 1, MAIL_BODY_TEXT = 2, MAIL_BODY_HTML = 4,
+	MAIL_BODY_ATTACHMENTS = 8, MAIL_BODY_VALUES = 16, MAIL_BODY_PREVIEW = 32,
+	MAIL_BODY_HAS_ATTACHMENT = 64,
+};
+void mail_body_write(struct json_writer *w, const struct mime_message *m,
+		     int want, const struct mail_body_options *o);
+/* The part of m named by part number "1.2" ("" or "1" of a non-multipart:
+ * the root), or NULL. */
+const struct mime_part *mail_part_find(const struct mime_message *m,
+				       const char *number);
+
+/* mail_set.c: apply an Email/set update patch to Email id. 0, or -1
+ * with *error the SetError type. (Also onSuccessUpdateEmail.) */
+int mail_email_update(struct jmap_call *c, struct mail_account *a,
+		      const char *id, const struct json *patch,
+		      const char **error);
+
+/* mail_compose.c: the message (CRLF) an Email/set create object
+ * describes, into out. 0, or -1 when the object is not one postern can
+ * write (a bad address, a missing body value or blob). */
+int mail_compose(struct server *s, const struct json *e, struct bytes *out);
+
+/* mail_header.c: header values in their JMAP forms (RFC 8621 §4.1.2). */
+void mail_header_value(struct json_writer *w, const struct mime_message *m,
+		       const char *name, const char *form, int all);
+/* Addresses of field name as EmailAddress[] (null when absent). */
+void mail_addresses(struct json_writer *w, const struct mime_message *m,
+		    const char *name);
+
+#endif

@@ -1,0 +1,332 @@
+/* mail_email.c - Email/get (RFC 8621 §4.2), Thread/get (§3.1) and
+ * Identity/get (RFC 8621 §6.1). */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include "mail.h"
+
+static const char *const default_properties[] = {
+	"id", "blobId", "threadId", "mailboxIds", "keywords", "size",
+	"receivedAt", "messageId", "inReplyTo", "references", "sender", "from",
+	"to", "cc", "bcc", "replyTo", "subject", "sentAt", "hasAttachment",
+	"preview", "bodyValues", "textBody", "htmlBody", "attachments",
+};
+
+/* The convenience header properties (§4.1.3) and their header forms. */
+static const struct { const char *prop, *field, *form; } header_props[] = {
+	{ "messageId", "Message-ID", "MessageIds" },
+	{ "inReplyTo", "In-Reply-To", "MessageIds" },
+	{ "references", "References", "MessageIds" },
+	{ "sender", "Sender", "Addresses" }, { "from", "From", "Addresses" },
+	{ "to", "To", "Addresses" }, { "cc", "Cc", "Addresses" },
+	{ "bcc", "Bcc", "Addresses" }, { "replyTo", "Reply-To", "Addresses" },
+	{ "subject", "Subject", "Text" }, { "sentAt", "Date", "Date" },
+};
+
+static const struct { const char *prop; int bit; } body_props[] = {
+	{ "bodyStructure", MAIL_BODY_STRUCTURE }, { "textBody", MAIL_BODY_TEXT },
+	{ "htmlBody", MAIL_BODY_HTML }, { "attachments", MAIL_BODY_ATTACHMENTS },
+	{ "bodyValues", MAIL_BODY_VALUES }, { "preview", MAIL_BODY_PREVIEW },
+	{ "hasAttachment", MAIL_BODY_HAS_ATTACHMENT },
+};
+
+static int is_default(const char *p)
+{
+	for (size_t i = 0; i < sizeof default_properties / sizeof *default_properties; i++)
+		if (!strcmp(p, default_properties[i]))
+			return 1;
+	return 0;
+}
+
+/* Index data: no need to read the message. */
+static int from_index(const char *p)
+{
+	return !strcmp(p, "id") || !strcmp(p, "blobId") || !strcmp(p, "threadId") ||
+	       !strcmp(p, "mailboxIds") || !strcmp(p, "keywords");
+}
+
+static void mail_keywords(struct json_writer *w, const struct store_folder *f,
+		   unsigned flags)
+{
+	json_object_begin(w);
+	for (unsigned bit = 1; bit < STORE_SYSTEM; bit <<= 1)
+		if ((flags & bit) && mail_keyword_of_flag(bit)) {
+			json_key(w, mail_keyword_of_flag(bit));
+			json_bool(w, 1);
+		}
+	for (size_t k = 0; k < f->kw.count; k++)
+		if ((flags & STORE_KEYWORD(k)) && f->kw.name[k]) {
+			json_key(w, f->kw.name[k]);
+			json_bool(w, 1);
+		}
+	json_end(w);
+}
+
+/* "header:Name[:asForm][:all]" (§4.1.3). 0, or -1 when malformed. */
+static int header_property(struct json_writer *w, const struct mime_message *m,
+			   const char *prop)
+{
+	char name[256], form[32] = "Raw";
+	int all = 0;
+	const char *p = prop + 7;
+	size_t n = strcspn(p, ":");
+	if (n == 0 || n >= sizeof name)
+		return -1;
+	memcpy(name, p, n);
+	name[n] = '\0';
+	p += n;
+	if (!strncmp(p, ":as", 3)) {
+		size_t k = strcspn(p + 3, ":");
+		if (k == 0 || k >= sizeof form)
+			return -1;
+		memcpy(form, p + 3, k);
+		form[k] = '\0';
+		p += 3 + k;
+	}
+	if (!strcmp(p, ":all"))
+		all = 1, p += 4;
+	if (*p)
+		return -1;
+	json_key(w, prop);
+	mail_header_value(w, m, name, form, all);
+	return 0;
+}
+
+/* The members of one Email, from the index and (when needed) the file. */
+static void write_email(struct jmap_call *c, struct mail_ref *ref,
+			const struct json *props, const struct mail_body_options *o0)
+{
+	struct json_writer *w = &c->w;
+	const struct store_message *msg = &ref->box->view->msgs[ref->index];
+	struct mail_body_options o = *o0;
+	char id[600];
+	struct bytes raw;
+	struct mime_message *m = NULL;
+	time_t received = 0;
+	int need_file = 0, want = 0;
+	for (size_t i = 0; i < sizeof default_properties / sizeof *default_properties; i++)
+		if (props ? mail_wants(props, default_properties[i]) : 1)
+			need_file |= !from_index(default_properties[i]);
+	for (const struct json *p = props ? props->child : NULL; p; p = p->next)
+		need_file |= p->type == JSON_STRING && !from_index(p->str);
+	bytes_init(&raw, (size_t)c->s->maxsize * 2 + 65536);
+	if (need_file && (mail_read(ref, &raw, &received) < 0 ||
+			  !(m = mime_parse(raw.data ? raw.data : "", raw.len)))) {
+		bytes_free(&raw);
+		return;         /* vanished meanwhile: left out (notFound) */
+	}
+	o.unique = msg->unique;
+	json_object_begin(w);
+	mail_id('M', msg->unique, id, sizeof id);
+	json_key(w, "id");
+	json_str(w, id);
+#define WANT(p) (props ? mail_wants(props, p) : is_default(p))
+	if (WANT("blobId") && !mail_id('B', msg->unique, id, sizeof id)) {
+		json_key(w, "blobId");
+		json_str(w, id);
+	}
+	if (WANT("threadId") && !mail_id('T', msg->unique, id, sizeof id)) {
+		json_key(w, "threadId");
+		json_str(w, id);
+	}
+	if (WANT("mailboxIds")) {
+		json_key(w, "mailboxIds");
+		json_object_begin(w);
+		json_key(w, ref->box->status.mailboxid);
+		json_bool(w, 1);
+		json_end(w);
+	}
+	if (WANT("keywords")) {
+		json_key(w, "keywords");
+		mail_keywords(w, ref->box->view, msg->flags);
+	}
+	if (m && WANT("size")) {
+		json_key(w, "size");
+		json_int64(w, (int64_t)raw.len);
+	}
+	if (m && WANT("receivedAt")) {
+		char date[32];
+		mail_utc_date(received, date);
+		json_key(w, "receivedAt");
+		json_str(w, date);
+	}
+	for (size_t i = 0; m && i < sizeof header_props / sizeof *header_props; i++)
+		if (WANT(header_props[i].prop)) {
+			json_key(w, header_props[i].prop);
+			mail_header_value(w, m, header_props[i].field,
+					  header_props[i].form, 0);
+		}
+	for (size_t i = 0; m && i < sizeof body_props / sizeof *body_props; i++)
+		if (WANT(body_props[i].prop))
+			want |= body_props[i].bit;
+	if (m && want)
+		mail_body_write(w, m, want, &o);
+	for (const struct json *p = props ? props->child : NULL; m && p; p = p->next)
+		if (p->type == JSON_STRING && !strncmp(p->str, "header:", 7))
+			header_property(w, m, p->str);
+#undef WANT
+	json_end(w);
+	mime_free(m);
+	bytes_free(&raw);
+}
+
+static int known_property(const char *p)
+{
+	for (size_t i = 0; i < sizeof default_properties / sizeof *default_properties; i++)
+		if (!strcmp(p, default_properties[i]))
+			return 1;
+	return !strcmp(p, "bodyStructure") || !strncmp(p, "header:", 7);
+}
+
+static int bool_arg(const struct jmap_call *c, const char *name)
+{
+	const struct json *j = json_get(c->args, name);
+	return j && j->type == JSON_TRUE;
+}
+
+void method_email_get(struct jmap_call *c)
+{
+	struct mail_account a;
+	struct mail_body_options o;
+	const struct json *ids, *props = json_get(c->args, "properties");
+	char state[64];
+	int64_t max = 0;
+	if (!jmap_account(c) || !mail_ids_arg(c, &ids))
+		return;
+	if (!ids) {
+		jmap_error(c, "requestTooLarge", "ask for the ids of Email/query");
+		return;
+	}
+	if (props && props->type == JSON_NULL)
+		props = NULL;
+	memset(&o, 0, sizeof o);
+	o.text_values = bool_arg(c, "fetchTextBodyValues");
+	o.html_values = bool_arg(c, "fetchHTMLBodyValues");
+	o.all_values = bool_arg(c, "fetchAllBodyValues");
+	const struct json *mx = json_get(c->args, "maxBodyValueBytes");
+	if (mx && (!json_int(mx, &max) || max < 0)) {
+		jmap_invalid(c, "maxBodyValueBytes", "not an UnsignedInt");
+		return;
+	}
+	o.max_value_bytes = (size_t)max;
+	for (const struct json *p = props ? props->child : NULL; p; p = p->next)
+		if (p->type != JSON_STRING || !known_property(p->str)) {
+			jmap_invalid(c, "properties", "not a list of names");
+			return;
+		}
+	if (mail_open(c, &a) < 0)
+		return;
+	mail_state(&a, state, sizeof state);
+	json_object_begin(&c->w);
+	json_key(&c->w, "accountId");
+	json_str(&c->w, c->s->account);
+	json_key(&c->w, "state");
+	json_str(&c->w, state);
+	json_key(&c->w, "list");
+	json_array_begin(&c->w);
+	struct bytes missing;
+	struct json_writer mw;
+	bytes_init(&missing, JMAP_REQUEST_MAX);
+	json_writer_init(&mw, &missing);
+	json_array_begin(&mw);
+	for (const struct json *id = ids->child; id; id = id->next) {
+		struct mail_ref ref;
+		if (mail_find(&a, json_string(id), &ref) == 1)
+			write_email(c, &ref, props, &o);
+		else
+			json_value(&mw, id);
+	}
+	json_end(&mw);
+	json_end(&c->w);
+	json_key(&c->w, "notFound");
+	json_raw(&c->w, missing.data, missing.len);
+	json_end(&c->w);
+	bytes_free(&missing);
+	mail_close(&a);
+}
+
+/* Every message is its own thread: "T..." holds "M...". */
+void method_thread_get(struct jmap_call *c)
+{
+	struct mail_account a;
+	const struct json *ids;
+	char state[64], mid[600];
+	if (!jmap_account(c) || !mail_ids_arg(c, &ids) || mail_open(c, &a) < 0)
+		return;
+	mail_state(&a, state, sizeof state);
+	json_object_begin(&c->w);
+	json_key(&c->w, "accountId");
+	json_str(&c->w, c->s->account);
+	json_key(&c->w, "state");
+	json_str(&c->w, state);
+	json_key(&c->w, "list");
+	json_array_begin(&c->w);
+	struct bytes missing;
+	struct json_writer mw;
+	bytes_init(&missing, JMAP_REQUEST_MAX);
+	json_writer_init(&mw, &missing);
+	json_array_begin(&mw);
+	for (const struct json *id = ids ? ids->child : NULL; id; id = id->next) {
+		const char *t = json_string(id);
+		struct mail_ref ref;
+		int ok = t && t[0] == 'T' && snprintf(mid, sizeof mid, "M%s", t + 1) > 0 &&
+			 mail_find(&a, mid, &ref) == 1;
+		if (!ok) {
+			json_value(&mw, id);
+			continue;
+		}
+		json_object_begin(&c->w);
+		json_key(&c->w, "id");
+		json_str(&c->w, t);
+		json_key(&c->w, "emailIds");
+		json_array_begin(&c->w);
+		json_str(&c->w, mid);
+		json_end(&c->w);
+		json_end(&c->w);
+	}
+	json_end(&mw);
+	json_end(&c->w);
+	json_key(&c->w, "notFound");
+	json_raw(&c->w, missing.data, missing.len);
+	json_end(&c->w);
+	bytes_free(&missing);
+	mail_close(&a);
+}
+
+/* One identity: the user's own address (submission enforces it). */
+void method_identity_get(struct jmap_call *c)
+{
+	if (!jmap_account(c))
+		return;
+	json_object_begin(&c->w);
+	json_key(&c->w, "accountId");
+	json_str(&c->w, c->s->account);
+	json_key(&c->w, "state");
+	json_str(&c->w, "i1");
+	json_key(&c->w, "list");
+	json_array_begin(&c->w);
+	json_object_begin(&c->w);
+	json_key(&c->w, "id");
+	json_str(&c->w, "I1");
+	json_key(&c->w, "name");
+	json_str(&c->w, "");
+	json_key(&c->w, "email");
+	json_str(&c->w, c->s->user);
+	json_key(&c->w, "replyTo");
+	json_null(&c->w);
+	json_key(&c->w, "bcc");
+	json_null(&c->w);
+	json_key(&c->w, "textSignature");
+	json_str(&c->w, "");
+	json_key(&c->w, "htmlSignature");
+	json_str(&c->w, "");
+	json_key(&c->w, "mayDelete");
+	json_bool(&c->w, 0);
+	json_end(&c->w);
+	json_end(&c->w);
+	json_key(&c->w, "notFound");
+	json_array_begin(&c->w);
+	json_end(&c->w);
+	json_end(&c->w);
+}

@@ -1,0 +1,230 @@
+/* mail_mailbox.c - Mailbox/get and Mailbox/query (RFC 8621 §2). */
+#include <stdio.h>
+#include <string.h>
+#include "mail.h"
+
+/* Is property name asked for (properties absent or null: all)? */
+int mail_wants(const struct json *properties, const char *name)
+{
+	if (!properties || properties->type != JSON_ARRAY)
+		return 1;
+	for (const struct json *p = properties->child; p; p = p->next)
+		if (p->type == JSON_STRING && !strcmp(p->str, name))
+			return 1;
+	return 0;
+}
+
+static void rights(struct json_writer *w, int inbox)
+{
+	static const char *const names[] = {
+		"mayReadItems", "mayAddItems", "mayRemoveItems", "maySetSeen",
+		"maySetKeywords", "mayCreateChild", "mayRename", "mayDelete",
+		"maySubmit",
+	};
+	json_object_begin(w);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		json_key(w, names[i]);
+		json_bool(w, !(inbox && (!strcmp(names[i], "mayRename") ||
+					 !strcmp(names[i], "mayDelete"))));
+	}
+	json_end(w);
+}
+
+static void write_box(struct json_writer *w, struct mail_account *a,
+		      struct mail_box *b, const struct json *props)
+{
+	const char *dot = strrchr(b->name, '.');
+	int inbox = !strcmp(b->name, "INBOX");
+	json_object_begin(w);
+	json_key(w, "id");
+	json_str(w, b->status.mailboxid);
+	if (mail_wants(props, "name")) {
+		json_key(w, "name");
+		json_str(w, inbox ? "Inbox" : dot ? dot + 1 : b->name);
+	}
+	if (mail_wants(props, "parentId")) {
+		struct mail_box *parent = NULL;
+		for (size_t i = 0; dot && i < a->count && !parent; i++)
+			if (strlen(a->box[i].name) == (size_t)(dot - b->name) &&
+			    !strncmp(a->box[i].name, b->name, (size_t)(dot - b->name)))
+				parent = &a->box[i];
+		json_key(w, "parentId");
+		if (parent)
+			json_str(w, parent->status.mailboxid);
+		else
+			json_null(w);
+	}
+	if (mail_wants(props, "role")) {
+		json_key(w, "role");
+		if (b->role)
+			json_str(w, b->role);
+		else
+			json_null(w);
+	}
+	struct { const char *name; int64_t v; } counts[] = {
+		{ "sortOrder", b->role ? 0 : 10 },
+		{ "totalEmails", b->status.messages },
+		{ "unreadEmails", b->status.unseen },
+		{ "totalThreads", b->status.messages },
+		{ "unreadThreads", b->status.unseen },
+	};
+	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+		if (mail_wants(props, counts[i].name)) {
+			json_key(w, counts[i].name);
+			json_int64(w, counts[i].v);
+		}
+	if (mail_wants(props, "myRights")) {
+		json_key(w, "myRights");
+		rights(w, inbox);
+	}
+	if (mail_wants(props, "isSubscribed")) {
+		json_key(w, "isSubscribed");
+		json_bool(w, b->subscribed);
+	}
+	json_end(w);
+}
+
+/* The "ids" argument: 1 with *ids (NULL for null/absent), 0 bad. */
+int mail_ids_arg(struct jmap_call *c, const struct json **ids)
+{
+	*ids = json_get(c->args, "ids");
+	if (*ids && (*ids)->type == JSON_NULL)
+		*ids = NULL;
+	if (*ids && (*ids)->type != JSON_ARRAY) {
+		jmap_invalid(c, "ids", "not an array");
+		return 0;
+	}
+	if (*ids && (*ids)->len > JMAP_OBJECTS_MAX) {
+		jmap_error(c, "requestTooLarge", NULL);
+		return 0;
+	}
+	return 1;
+}
+
+void method_mailbox_get(struct jmap_call *c)
+{
+	struct mail_account a;
+	const struct json *ids, *props = json_get(c->args, "properties");
+	char state[64];
+	if (!jmap_account(c) || !mail_ids_arg(c, &ids) || mail_open(c, &a) < 0)
+		return;
+	mail_state(&a, state, sizeof state);
+	json_object_begin(&c->w);
+	json_key(&c->w, "accountId");
+	json_str(&c->w, c->s->account);
+	json_key(&c->w, "state");
+	json_str(&c->w, state);
+	json_key(&c->w, "list");
+	json_array_begin(&c->w);
+	for (size_t i = 0; !ids && i < a.count; i++)
+		write_box(&c->w, &a, &a.box[i], props);
+	for (const struct json *id = ids ? ids->child : NULL; id; id = id->next) {
+		struct mail_box *b = mail_box_by_id(&a, json_string(id));
+		if (b)
+			write_box(&c->w, &a, b, props);
+	}
+	json_end(&c->w);
+	json_key(&c->w, "notFound");
+	json_array_begin(&c->w);
+	for (const struct json *id = ids ? ids->child : NULL; id; id = id->next)
+		if (!mail_box_by_id(&a, json_string(id)))
+			json_value(&c->w, id);
+	json_end(&c->w);
+	json_end(&c->w);
+	mail_close(&a);
+}
+
+/* All folders, INBOX first then by name; filters and sorts are not
+ * taken (unsupportedFilter / unsupportedSort). */
+void method_mailbox_query(struct jmap_call *c)
+{
+	struct mail_account a;
+	char state[64];
+	const struct json *filter = json_get(c->args, "filter");
+	const struct json *sort = json_get(c->args, "sort");
+	if (!jmap_account(c))
+		return;
+	if (filter && filter->type != JSON_NULL && filter->len) {
+		jmap_error(c, "unsupportedFilter", NULL);
+		return;
+	}
+	if (sort && sort->type != JSON_NULL && sort->len) {
+		jmap_error(c, "unsupportedSort", NULL);
+		return;
+	}
+	if (mail_open(c, &a) < 0)
+		return;
+	mail_state(&a, state, sizeof state);
+	json_object_begin(&c->w);
+	json_key(&c->w, "accountId");
+	json_str(&c->w, c->s->account);
+	json_key(&c->w, "queryState");
+	json_str(&c->w, state);
+	json_key(&c->w, "canCalculateChanges");
+	json_bool(&c->w, 0);
+	json_key(&c->w, "position");
+	json_int64(&c->w, 0);
+	json_key(&c->w, "ids");
+	json_array_begin(&c->w);
+	for (size_t i = 0; i < a.count; i++)
+		json_str(&c->w, a.box[i].status.mailboxid);
+	json_end(&c->w);
+	json_key(&c->w, "total");
+	json_int64(&c->w, (int64_t)a.count);
+	json_end(&c->w);
+	mail_close(&a);
+}
+
+void mail_account_capabilities(struct server *s, struct json_writer *w)
+{
+	static const char *const sorts[] = { "receivedAt", "size", "from", "to",
+					     "subject", "sentAt" };
+	json_key(w, JMAP_MAIL);
+	json_object_begin(w);
+	json_key(w, "maxMailboxesPerEmail");
+	json_int64(w, 1);
+	json_key(w, "maxMailboxDepth");
+	json_null(w);
+	json_key(w, "maxSizeMailboxName");
+	json_int64(w, IMAP_MAILBOX_NAME_MAX);
+	json_key(w, "maxSizeAttachmentsPerEmail");
+	json_int64(w, s->maxsize);
+	json_key(w, "emailQuerySortOptions");
+	json_array_begin(w);
+	for (size_t i = 0; i < sizeof sorts / sizeof *sorts; i++)
+		json_str(w, sorts[i]);
+	json_end(w);
+	json_key(w, "mayCreateTopLevelMailbox");
+	json_bool(w, 0);
+	json_end(w);
+	json_key(w, JMAP_SUBMISSION);
+	json_object_begin(w);
+	json_key(w, "maxDelayedSend");
+	json_int64(w, 0);
+	json_key(w, "submissionExtensions");
+	json_object_begin(w);
+	json_end(w);
+	json_end(w);
+}
+
+/* Push compares these (eventsource.c): one state for the mail types. */
+void mail_type_states(struct server *s, struct json_writer *w)
+{
+	struct jmap_call c;
+	struct mail_account a;
+	char state[64];
+	memset(&c, 0, sizeof c);
+	c.s = s;
+	bytes_init(&c.error_text, 1024);
+	if (mail_open(&c, &a) == 0) {
+		mail_state(&a, state, sizeof state);
+		mail_close(&a);
+		json_key(w, "Mailbox");
+		json_str(w, state);
+		json_key(w, "Email");
+		json_str(w, state);
+		json_key(w, "Thread");
+		json_str(w, state);
+	}
+	bytes_free(&c.error_text);
+}

@@ -1,0 +1,449 @@
+/* mail_query.c - Email/query (RFC 8621 §4.4, RFC 8620 §5.5): filters,
+ * sorts, position and anchor, over every folder of the account. The
+ * cheap conditions (folder, keywords, dates, sizes) come from the index
+ * and the file's times; content conditions parse the message with
+ * lib/mime and search it as IMAP SEARCH does (lib/mime_search). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "mail.h"
+#include "mime_date.h"
+#include "mime_encoding.h"
+#include "mime_search.h"
+
+struct candidate {
+	struct mail_ref ref;
+	time_t received;
+	long long size;
+	struct bytes raw;               /* read when a condition needs it */
+	struct mime_message *m;
+	int unreadable;
+	char *key;                      /* sort key text (from, subject...) */
+	time_t sent;
+};
+
+enum sort_property { SORT_RECEIVED, SORT_SIZE, SORT_FROM, SORT_TO,
+		     SORT_SUBJECT, SORT_SENT };
+
+struct sort {
+	enum sort_property property;
+	int ascending;
+};
+
+static const struct store_message *msg_of(const struct candidate *k)
+{
+	return &k->ref.box->view->msgs[k->ref.index];
+}
+
+static void stat_candidate(struct candidate *k)
+{
+	struct stat st;
+	const struct store_message *msg = msg_of(k);
+	if (fstatat(k->ref.box->view->dirfd, msg->file, &st,
+		    AT_SYMLINK_NOFOLLOW) == 0) {
+		k->received = st.st_mtime;
+		k->size = msg->size_crlf >= 0 ? msg->size_crlf : st.st_size;
+	} else {
+		/* renamed meanwhile: the delivery time of its name */
+		k->received = (time_t)strtoll(msg->unique, NULL, 10);
+		k->size = msg->size_crlf >= 0 ? msg->size_crlf : 0;
+	}
+}
+
+static struct mime_message *parsed(struct candidate *k, long maxsize)
+{
+	if (!k->m && !k->unreadable) {
+		bytes_init(&k->raw, (size_t)maxsize * 2 + 65536);
+		if (mail_read(&k->ref, &k->raw, NULL) < 0 ||
+		    !(k->m = mime_parse(k->raw.data ? k->raw.data : "", k->raw.len)))
+			k->unreadable = 1;
+	}
+	return k->m;
+}
+
+static int has_attachment(const struct mime_part *p)
+{
+	if (p->child && mime_is(p, "multipart", NULL)) {
+		for (const struct mime_part *c = p->child; c; c = c->next)
+			if (has_attachment(c))
+				return 1;
+		return 0;
+	}
+	return (p->disposition.type && !strcasecmp(p->disposition.type,
+						   "attachment")) ||
+	       (p->parent && !mime_is(p, "text", NULL));
+}
+
+struct query {
+	struct jmap_call *c;
+	struct mail_account *a;
+	const char *bad;                /* the unsupported condition */
+};
+
+static int eval(struct query *q, const struct json *f, struct candidate *k,
+		int depth);
+
+static int keyword_set(const struct candidate *k, const char *kw)
+{
+	unsigned flag = mail_flag_of_keyword(kw);
+	const struct store_folder *f = k->ref.box->view;
+	if (flag)
+		return (msg_of(k)->flags & flag) != 0;
+	for (size_t i = 0; i < f->kw.count; i++)
+		if (f->kw.name[i] && !strcasecmp(f->kw.name[i], kw))
+			return (msg_of(k)->flags & STORE_KEYWORD(i)) != 0;
+	return 0;
+}
+
+/* A content condition: 1 match, 0 not. */
+static int content(struct query *q, const char *key, const struct json *v,
+		   struct candidate *k)
+{
+	static const struct { const char *key, *field; } fields[] = {
+		{ "from", "From" }, { "to", "To" }, { "cc", "Cc" },
+		{ "bcc", "Bcc" }, { "subject", "Subject" },
+	};
+	struct mime_message *m = parsed(k, q->c->s->maxsize);
+	const char *s = json_string(v);
+	if (!m)
+		return 0;
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+		if (!strcmp(key, fields[i].key))
+			return s && mime_search_header(m, m->root, fields[i].field, s) == 1;
+	if (!strcmp(key, "text"))
+		return s && mime_search_text(m, s, 1) == 1;
+	if (!strcmp(key, "body"))
+		return s && mime_search_text(m, s, 0) == 1;
+	if (!strcmp(key, "hasAttachment"))
+		return has_attachment(m->root) == (v->type == JSON_TRUE);
+	/* header: [name] or [name, value] */
+	const char *name = v->child ? json_string(v->child) : NULL;
+	const char *value = v->child && v->child->next
+			    ? json_string(v->child->next) : "";
+	return name && value && mime_search_header(m, m->root, name, value) == 1;
+}
+
+/* One FilterCondition: every property must hold (§4.4.1). */
+static int condition(struct query *q, const struct json *f, struct candidate *k)
+{
+	for (const struct json *c = f->child; c; c = c->next) {
+		const char *s = json_string(c);
+		int64_t n;
+		time_t t;
+		int ok;
+		if (!strcmp(c->key, "inMailbox"))
+			ok = s && !strcmp(s, k->ref.box->status.mailboxid);
+		else if (!strcmp(c->key, "inMailboxOtherThan")) {
+			ok = 1;
+			for (const struct json *i = c->child; i; i = i->next)
+				if (json_string(i) && !strcmp(i->str,
+				    k->ref.box->status.mailboxid))
+					ok = 0;
+		} else if (!strcmp(c->key, "before") || !strcmp(c->key, "after")) {
+			if (mail_parse_date(s, &t) < 0)
+				return q->bad = c->key, 0;
+			ok = c->key[0] == 'b' ? k->received < t : k->received >= t;
+		} else if (!strcmp(c->key, "minSize") || !strcmp(c->key, "maxSize")) {
+			if (!json_int(c, &n))
+				return q->bad = c->key, 0;
+			ok = c->key[1] == 'i' ? k->size >= n : k->size < n;
+		} else if (!strcmp(c->key, "hasKeyword") ||
+			   !strcmp(c->key, "someInThreadHaveKeyword") ||
+			   !strcmp(c->key, "allInThreadHaveKeyword"))
+			ok = s && keyword_set(k, s);
+		else if (!strcmp(c->key, "notKeyword") ||
+			 !strcmp(c->key, "noneInThreadHaveKeyword"))
+			ok = s && !keyword_set(k, s);
+		else if (!strcmp(c->key, "text") || !strcmp(c->key, "from") ||
+			 !strcmp(c->key, "to") || !strcmp(c->key, "cc") ||
+			 !strcmp(c->key, "bcc") || !strcmp(c->key, "subject") ||
+			 !strcmp(c->key, "body") || !strcmp(c->key, "header") ||
+			 !strcmp(c->key, "hasAttachment"))
+			ok = content(q, c->key, c, k);
+		else
+			return q->bad = c->key, 0;
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+static int eval(struct query *q, const struct json *f, struct candidate *k,
+		int depth)
+{
+	const struct json *op = json_get(f, "operator");
+	if (!op)
+		return condition(q, f, k);
+	const struct json *conds = json_get(f, "conditions");
+	const char *o = json_string(op);
+	if (!o || !conds || conds->type != JSON_ARRAY || depth > JSON_DEPTH_MAX) {
+		q->bad = "operator";
+		return 0;
+	}
+	int any = 0, all = 1;
+	for (const struct json *c = conds->child; c && !q->bad; c = c->next) {
+		int r = eval(q, c, k, depth + 1);
+		any |= r;
+		all &= r;
+	}
+	if (!strcmp(o, "AND"))
+		return all;
+	if (!strcmp(o, "OR"))
+		return any;
+	if (!strcmp(o, "NOT"))
+		return !any;
+	q->bad = "operator";
+	return 0;
+}
+
+/* The sort key text of a header sort (lower case, decoded). */
+static void sort_key(struct query *q, struct candidate *k, enum sort_property p)
+{
+	static const char *const fields[] = { NULL, NULL, "From", "To",
+					      "Subject", "Date" };
+	struct mime_message *m = parsed(k, q->c->s->maxsize);
+	struct mime_field f;
+	if (!m || !mime_header_find(m->buf + m->root->header_off,
+				    m->root->header_len, fields[p], &f))
+		return;
+	if (p == SORT_SENT) {
+		struct mime_date d;
+		if (mime_date_parse(f.value, f.value_len, &d) == 0)
+			k->sent = mime_date_time(&d);
+		return;
+	}
+	struct bytes u, d;
+	bytes_init(&u, 65536);
+	bytes_init(&d, 65536);
+	mime_unfold(f.value, f.value_len, &u);
+	mime_rfc2047_decode(bytes_str(&u), u.len, &d);
+	bytes_clear(&u);
+	mime_fold(bytes_str(&d), d.len, &u);
+	k->key = strdup(bytes_str(&u));
+	bytes_free(&u);
+	bytes_free(&d);
+}
+
+static struct sort sorts[8];
+static size_t nsorts;
+
+static int compare(const void *x, const void *y)
+{
+	const struct candidate *a = x, *b = y;
+	for (size_t i = 0; i < nsorts; i++) {
+		int r = 0;
+		switch (sorts[i].property) {
+		case SORT_RECEIVED: r = (a->received > b->received) - (a->received < b->received); break;
+		case SORT_SIZE: r = (a->size > b->size) - (a->size < b->size); break;
+		case SORT_SENT: r = (a->sent > b->sent) - (a->sent < b->sent); break;
+		default: r = strcmp(a->key ? a->key : "", b->key ? b->key : ""); break;
+		}
+		if (r)
+			return sorts[i].ascending ? r : -r;
+	}
+	/* ties: in delivery order (UIDs, then names), the way the first
+	 * sort runs */
+	int r = (msg_of(a)->uid > msg_of(b)->uid) - (msg_of(a)->uid < msg_of(b)->uid);
+	if (!r)
+		r = strcmp(msg_of(a)->unique, msg_of(b)->unique);
+	return nsorts && !sorts[0].ascending ? -r : r;
+}
+
+/* Read "sort" (§5.5): 0, or -1 with the error set. */
+static int read_sort(struct jmap_call *c)
+{
+	static const char *const names[] = { "receivedAt", "size", "from", "to",
+					     "subject", "sentAt" };
+	const struct json *s = json_get(c->args, "sort");
+	nsorts = 0;
+	for (const struct json *e = s && s->type == JSON_ARRAY ? s->child : NULL;
+	     e; e = e->next) {
+		const char *p = json_string(json_get(e, "property"));
+		const struct json *asc = json_get(e, "isAscending");
+		size_t i;
+		for (i = 0; p && i < 6 && strcmp(names[i], p); i++);
+		if (!p || i == 6 || nsorts == sizeof sorts / sizeof *sorts) {
+			jmap_error(c, "unsupportedSort", "%s", p ? p : "?");
+			return -1;
+		}
+		sorts[nsorts].property = (enum sort_property)i;
+		sorts[nsorts++].ascending = !asc || asc->type != JSON_FALSE;
+	}
+	return 0;
+}
+
+static void free_candidates(struct candidate *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		mime_free(v[i].m);
+		bytes_free(&v[i].raw);
+		free(v[i].key);
+	}
+	free(v);
+}
+
+/* The messages that pass the filter, with their sort keys. NULL on
+ * error (the call's error set), else *n set. */
+static struct candidate *select_messages(struct query *q,
+					 const struct json *filter, size_t *n)
+{
+	struct candidate *v = NULL;
+	size_t count = 0, cap = 0;
+	const char *only = filter && !json_get(filter, "operator")
+			   ? json_string(json_get(filter, "inMailbox")) : NULL;
+	for (size_t b = 0; b < q->a->count; b++) {
+		struct mail_box *box = &q->a->box[b];
+		if (only && strcmp(only, box->status.mailboxid))
+			continue;
+		struct store_folder *f = mail_view(q->a, box);
+		for (size_t i = 0; f && i < f->count; i++) {
+			if (f->msgs[i].gone)
+				continue;
+			if (count == cap) {
+				cap = cap ? 2 * cap : 256;
+				struct candidate *nv = realloc(v, cap * sizeof *v);
+				if (!nv)
+					goto fail;
+				v = nv;
+			}
+			struct candidate *k = &v[count];
+			memset(k, 0, sizeof *k);
+			k->ref.box = box;
+			k->ref.index = i;
+			stat_candidate(k);
+			int ok = !filter || eval(q, filter, k, 0);
+			if (q->bad) {
+				count++;
+				free_candidates(v, count);
+				jmap_error(q->c, "unsupportedFilter", "%s", q->bad);
+				return NULL;
+			}
+			if (!ok) {
+				mime_free(k->m);
+				bytes_free(&k->raw);
+				continue;
+			}
+			for (size_t s = 0; s < nsorts; s++)
+				if (sorts[s].property >= SORT_FROM)
+					sort_key(q, k, sorts[s].property);
+			/* keep memory flat: the parse is not needed again */
+			mime_free(k->m);
+			k->m = NULL;
+			bytes_free(&k->raw);
+			count++;
+		}
+	}
+	*n = count;
+	return v ? v : calloc(1, sizeof *v);
+fail:
+	free_candidates(v, count);
+	jmap_error(q->c, "serverFail", "out of memory");
+	return NULL;
+}
+
+/* Where the page starts (§5.5 position, anchor, anchorOffset); -1 with
+ * the error set. */
+static long long page_start(struct jmap_call *c, struct candidate *v,
+			    size_t n)
+{
+	int64_t pos = 0, off = 0;
+	const struct json *p = json_get(c->args, "position");
+	const char *anchor = json_string(json_get(c->args, "anchor"));
+	if (p && p->type != JSON_NULL && !json_int(p, &pos)) {
+		jmap_invalid(c, "position", "not an Int");
+		return -1;
+	}
+	if (!anchor) {
+		if (pos < 0)
+			pos += (int64_t)n;
+		return pos < 0 ? 0 : pos;
+	}
+	const struct json *ao = json_get(c->args, "anchorOffset");
+	if (ao && ao->type != JSON_NULL && !json_int(ao, &off)) {
+		jmap_invalid(c, "anchorOffset", "not an Int");
+		return -1;
+	}
+	char unique[STORE_UNIQUE_MAX + 1];
+	for (size_t i = 0; mail_id_unique('M', anchor, unique, sizeof unique) == 0
+	     && i < n; i++)
+		if (!strcmp(msg_of(&v[i])->unique, unique)) {
+			long long s = (long long)i + off;
+			return s < 0 ? 0 : s;
+		}
+	jmap_error(c, "anchorNotFound", NULL);
+	return -1;
+}
+
+void method_email_query(struct jmap_call *c)
+{
+	struct mail_account a;
+	struct query q = { c, &a, NULL };
+	char state[64], id[600];
+	int64_t limit = JMAP_OBJECTS_MAX;
+	const struct json *filter = json_get(c->args, "filter");
+	const struct json *lim = json_get(c->args, "limit");
+	if (!jmap_account(c) || read_sort(c) < 0)
+		return;
+	if (filter && filter->type == JSON_NULL)
+		filter = NULL;
+	if (filter && filter->type != JSON_OBJECT) {
+		jmap_invalid(c, "filter", "not an object");
+		return;
+	}
+	if (lim && lim->type != JSON_NULL && (!json_int(lim, &limit) || limit < 0)) {
+		jmap_invalid(c, "limit", "not an UnsignedInt");
+		return;
+	}
+	if (nsorts == 0) {
+		sorts[0].property = SORT_RECEIVED;
+		sorts[0].ascending = 0;
+		nsorts = 1;
+	}
+	if (mail_open(c, &a) < 0)
+		return;
+	size_t n = 0;
+	struct candidate *v = select_messages(&q, filter, &n);
+	if (!v) {
+		mail_close(&a);
+		return;
+	}
+	qsort(v, n, sizeof *v, compare);
+	long long start = page_start(c, v, n);
+	if (start >= 0) {
+		int capped = limit > JMAP_OBJECTS_MAX;
+		if (capped)
+			limit = JMAP_OBJECTS_MAX;
+		mail_state(&a, state, sizeof state);
+		json_object_begin(&c->w);
+		json_key(&c->w, "accountId");
+		json_str(&c->w, c->s->account);
+		json_key(&c->w, "queryState");
+		json_str(&c->w, state);
+		json_key(&c->w, "canCalculateChanges");
+		json_bool(&c->w, 0);
+		json_key(&c->w, "position");
+		json_int64(&c->w, start);
+		json_key(&c->w, "ids");
+		json_array_begin(&c->w);
+		for (size_t i = (size_t)start; i < n && i < (size_t)start + (size_t)limit; i++)
+			if (mail_id('M', msg_of(&v[i])->unique, id, sizeof id) == 0)
+				json_str(&c->w, id);
+		json_end(&c->w);
+		const struct json *total = json_get(c->args, "calculateTotal");
+		if (total && total->type == JSON_TRUE) {
+			json_key(&c->w, "total");
+			json_int64(&c->w, (int64_t)n);
+		}
+		if (capped) {
+			json_key(&c->w, "limit");
+			json_int64(&c->w, limit);
+		}
+		json_end(&c->w);
+	}
+	free_candidates(v, n);
+	mail_close(&a);
+}

@@ -1,0 +1,244 @@
+#!/usr/bin/env bats
+# httpd: JMAP Mail (RFC 8621) over real sockets, on the store imapd
+# uses: Mailbox/get, Email/query and Email/get on delivered mail, the
+# filters and sorts, Email/set (keywords as Maildir flags, moves,
+# destroy, create), EmailSubmission/set into the spool, Thread and
+# Identity, push, and another user's mail out of reach.
+
+bats_require_minimum_version 1.5.0
+load helpers
+load httpd-helpers
+
+setup() {
+	instance_setup
+	httpd_setup
+	mkdir -p "$MB"/{cur,new,tmp} "$MB"/.Sent/{cur,new,tmp} "$MB"/.Trash/{cur,new,tmp} "$MB"/.Drafts/{cur,new,tmp}
+	touch "$MB"/.Sent/maildirfolder "$MB"/.Trash/maildirfolder "$MB"/.Drafts/maildirfolder
+	printf 'From: Ann Example <ann@example.org>\nTo: joe@example.test\nCc: Cid <cid@example.org>\nSubject: =?UTF-8?Q?caf=C3=A9?= first\nDate: Mon, 1 Jan 2024 10:00:00 +0100\nMessage-ID: <m1@example.org>\n\nhello   world\nsecond line\n' > "$MB/new/1700000000.M1P1.host"
+	printf 'From: bob@example.org\nTo: joe@example.test\nSubject: second\nDate: Tue, 2 Jan 2024 10:00:00 +0000\nMessage-ID: <m2@example.org>\nIn-Reply-To: <m1@example.org>\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/html; charset=utf-8\n\n<p>hi <b>there</b><script>alert(1)</script></p>\n--b\nContent-Type: application/pdf; name="a.pdf"\nContent-Disposition: attachment; filename="a.pdf"\nContent-Transfer-Encoding: base64\n\nJVBERi0K\n--b--\n' > "$MB/new/1700000100.M2P1.host"
+	touch -d '2024-01-01 12:00' "$MB/new/1700000000.M1P1.host"
+	touch -d '2024-01-02 12:00' "$MB/new/1700000100.M2P1.host"
+	control me mx.example.test
+	httpd_start
+	ACC=$(account)
+	export URL ACC MB SPOOL
+}
+
+teardown() {
+	server_stop_all
+	no_sanitizer_reports "$LOG" "$BATS_TEST_TMPDIR/server.log"
+}
+
+# py: run Python with a jmap(calls) helper (joe's Basic credentials).
+py() {
+	python3 - "$@" <<PY
+import base64, json, os, sys, urllib.request
+URL, ACC = os.environ["URL"], os.environ["ACC"]
+USING = ["urn:ietf:params:jmap:core", "urn:ietf:params:jmap:mail",
+         "urn:ietf:params:jmap:submission"]
+def jmap(calls, user="joe@example.test", password="secret"):
+    req = urllib.request.Request(URL + "/jmap/api",
+        data=json.dumps({"using": USING, "methodCalls": calls}).encode(),
+        headers={"Content-Type": "application/json", "Authorization":
+                 "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()})
+    return json.load(urllib.request.urlopen(req))["methodResponses"]
+def one(name, args, user="joe@example.test", password="secret"):
+    args = dict(args)
+    args.setdefault("accountId", ACC)
+    r = jmap([[name, args, "c"]], user, password)
+    assert r[0][0] == name, r
+    return r[0][1]
+def query(**kw):
+    return one("Email/query", kw)["ids"]
+def boxes():
+    return {m["role"] or m["name"]: m for m in one("Mailbox/get", {"ids": None})["list"]}
+$(cat)
+PY
+}
+
+@test "jmap mail: Mailbox/get: folders with roles and counts; Mailbox/query" {
+	py <<'EOF'
+b = boxes()
+assert set(b) == {"inbox", "sent", "trash", "drafts"}, b
+assert b["inbox"]["name"] == "Inbox" and b["inbox"]["totalEmails"] == 2
+assert b["inbox"]["unreadEmails"] == 2 and b["inbox"]["myRights"]["mayDelete"] is False
+assert b["sent"]["totalEmails"] == 0 and b["sent"]["parentId"] is None
+r = one("Mailbox/get", {"ids": [b["sent"]["id"], "nope"], "properties": ["name"]})
+assert r["list"] == [{"id": b["sent"]["id"], "name": "Sent"}] and r["notFound"] == ["nope"], r
+q = one("Mailbox/query", {})
+assert q["ids"][0] == b["inbox"]["id"] and q["total"] == 4
+EOF
+}
+
+@test "jmap mail: Email/get: headers, dates, bodies, preview, attachments" {
+	py <<'EOF'
+ids = query(sort=[{"property": "receivedAt", "isAscending": True}])
+assert len(ids) == 2
+r = one("Email/get", {"ids": ids + ["Mnothere"], "fetchAllBodyValues": True})
+assert r["notFound"] == ["Mnothere"]
+a, b = r["list"]
+assert a["subject"] == "caf\u00e9 first", a["subject"]
+assert a["from"] == [{"name": "Ann Example", "email": "ann@example.org"}]
+assert a["cc"] == [{"name": "Cid", "email": "cid@example.org"}] and a["bcc"] is None
+assert a["sentAt"] == "2024-01-01T09:00:00Z" and a["receivedAt"].startswith("2024-01-01T")
+assert a["messageId"] == ["m1@example.org"] and b["inReplyTo"] == ["m1@example.org"]
+assert a["preview"] == "hello world second line", a["preview"]
+assert a["keywords"] == {} and a["hasAttachment"] is False
+assert a["textBody"][0]["type"] == "text/plain"
+assert a["bodyValues"][a["textBody"][0]["partId"]]["value"] == "hello   world\nsecond line\n"
+assert b["hasAttachment"] is True and b["textBody"][0]["type"] == "text/html"
+assert b["htmlBody"][0]["type"] == "text/html"
+att = b["attachments"]
+assert len(att) == 1 and att[0]["name"] == "a.pdf" and att[0]["type"] == "application/pdf"
+assert att[0]["size"] == 6 and att[0]["disposition"] == "attachment"
+open(os.environ["BATS_TEST_TMPDIR"] + "/blob", "w").write(att[0]["blobId"] + " " + b["blobId"] + "\n")
+# properties and header forms
+r = one("Email/get", {"ids": [ids[0]], "properties": ["subject", "header:Subject",
+        "header:From:asAddresses", "header:Date:asDate", "header:Message-ID:asMessageIds:all",
+        "bodyStructure", "header:X-None"]})["list"][0]
+assert set(r) == {"id", "subject", "header:Subject", "header:From:asAddresses",
+                  "header:Date:asDate", "header:Message-ID:asMessageIds:all", "bodyStructure",
+                  "header:X-None"}, r
+assert r["header:Subject"] == " =?UTF-8?Q?caf=C3=A9?= first", r["header:Subject"]
+assert r["header:Date:asDate"] == "2024-01-01T09:00:00Z"
+assert r["header:Message-ID:asMessageIds:all"] == [["m1@example.org"]]
+assert r["header:X-None"] is None and r["bodyStructure"]["partId"] == "1"
+r = jmap([["Email/get", {"accountId": ACC, "ids": ids, "properties": ["bogus"]}, "c"]])
+assert r[0][1]["type"] == "invalidArguments", r
+EOF
+	read part msg < "$BATS_TEST_TMPDIR/blob"
+	run curl -sS -u joe@example.test:secret "$URL/jmap/download/$ACC/$part/a.pdf?accept=application/pdf"
+	[ "$output" = '%PDF-' ]
+	curl -sS -u joe@example.test:secret "$URL/jmap/download/$ACC/$msg/m.eml" | tr -d '\r' | cmp - "$MB"/*/1700000100.M2P1.host*
+}
+
+@test "jmap mail: Email/query filters, sorts, position, anchor and errors" {
+	py <<'EOF'
+new, old = query()          # newest first by default
+assert query(filter={"from": "ann"}) == [old]
+assert query(filter={"subject": "caf\u00e9"}) == [old]
+assert query(filter={"text": "there"}) == [new]
+assert query(filter={"body": "second line"}) == [old]
+assert query(filter={"hasAttachment": True}) == [new]
+assert query(filter={"header": ["In-Reply-To"]}) == [new]
+assert query(filter={"before": "2024-01-02T00:00:00Z"}) == [old]
+assert query(filter={"after": "2024-01-02T00:00:00Z"}) == [new]
+assert query(filter={"minSize": 300}) == [new]
+assert query(filter={"operator": "NOT", "conditions": [{"from": "ann"}]}) == [new]
+assert sorted(query(filter={"operator": "OR", "conditions": [{"from": "ann"}, {"from": "bob"}]})) == sorted([new, old])
+assert query(filter={"inMailbox": boxes()["trash"]["id"]}) == []
+assert query(filter={"inMailboxOtherThan": [boxes()["inbox"]["id"]]}) == []
+assert query(sort=[{"property": "subject"}]) == [old, new]
+assert query(sort=[{"property": "size", "isAscending": False}]) == [new, old]
+assert query(sort=[{"property": "sentAt"}]) == [old, new]
+r = one("Email/query", {"position": 1, "limit": 1, "calculateTotal": True})
+assert r["ids"] == [old] and r["position"] == 1 and r["total"] == 2
+assert one("Email/query", {"position": -1})["ids"] == [old]
+assert one("Email/query", {"anchor": new, "anchorOffset": 1})["ids"] == [old]
+for args, err in (({"filter": {"bogus": 1}}, "unsupportedFilter"),
+                  ({"sort": [{"property": "nope"}]}, "unsupportedSort"),
+                  ({"anchor": "Mnothere"}, "anchorNotFound"),
+                  ({"limit": -1}, "invalidArguments"),
+                  ({"accountId": "other"}, "accountNotFound")):
+    a = {"accountId": ACC}; a.update(args)
+    r = jmap([["Email/query", a, "c"]])
+    assert r[0][0] == "error" and r[0][1]["type"] == err, (args, r)
+EOF
+}
+
+@test "jmap mail: Email/set: keywords are Maildir flags, a move keeps the id, destroy removes" {
+	py <<'EOF'
+new, old = query()
+b = boxes()
+r = one("Email/set", {"update": {old: {"keywords/$seen": True, "keywords/$flagged": True, "keywords/work": True}}})
+assert r["updated"] == {old: None}, r
+assert r["oldState"] != r["newState"]
+g = one("Email/get", {"ids": [old], "properties": ["keywords"]})["list"][0]
+assert g["keywords"] == {"$seen": True, "$flagged": True, "work": True}, g
+assert boxes()["inbox"]["unreadEmails"] == 1
+r = one("Email/set", {"update": {old: {"keywords/$flagged": None, "mailboxIds/" + b["inbox"]["id"]: None,
+                                       "mailboxIds/" + b["trash"]["id"]: True}}})
+assert r["updated"] == {old: None}, r
+g = one("Email/get", {"ids": [old], "properties": ["mailboxIds", "keywords"]})["list"][0]
+assert g["mailboxIds"] == {b["trash"]["id"]: True} and g["keywords"] == {"$seen": True, "work": True}, g
+r = one("Email/set", {"update": {old: {"mailboxIds/" + b["sent"]["id"]: True}},
+                      "destroy": [new, "Mnothere"]})
+assert r["notUpdated"][old]["type"] == "invalidProperties" and r["destroyed"] == [new], r
+assert r["notDestroyed"]["Mnothere"]["type"] == "notFound"
+r = jmap([["Email/set", {"accountId": ACC, "ifInState": "stale", "destroy": [old]}, "c"]])
+assert r[0][1]["type"] == "stateMismatch", r
+EOF
+	ls "$MB/.Trash/cur" | grep -q '^1700000000\.M1P1\.host.*:2,.*S'
+	[ -z "$(ls "$MB/new" "$MB/cur" | grep 1700000100)" ]
+}
+
+@test "jmap mail: Email/set create a draft, EmailSubmission/set spools it, moves it to Sent" {
+	py <<'EOF'
+b = boxes()
+idn = one("Identity/get", {})["list"]
+assert idn[0]["email"] == "joe@example.test"
+up = urllib.request.Request(URL + "/jmap/upload/" + ACC + "/", data=b"attached\n",
+    headers={"Content-Type": "text/plain", "Authorization": "Basic " +
+             base64.b64encode(b"joe@example.test:secret").decode()})
+blob = json.load(urllib.request.urlopen(up))["blobId"]
+email = {"mailboxIds": {b["drafts"]["id"]: True}, "keywords": {"$draft": True, "$seen": True},
+         "from": [{"name": "Joe", "email": "joe@example.test"}],
+         "to": [{"name": "D\u00e9 Ann", "email": "ann@example.org"}],
+         "bcc": [{"email": "hidden@example.org"}], "subject": "r\u00e9sum\u00e9 here",
+         "textBody": [{"partId": "t", "type": "text/plain"}],
+         "bodyValues": {"t": {"value": "Hello Ann,\nsee attached.\n"}},
+         "attachments": [{"blobId": blob, "type": "text/plain", "name": "notes.txt"}]}
+r = jmap([["Email/set", {"accountId": ACC, "create": {"d1": email}}, "c1"],
+          ["EmailSubmission/set", {"accountId": ACC, "create": {"s1": {"identityId": idn[0]["id"], "emailId": "#d1"}},
+           "onSuccessUpdateEmail": {"#s1": {"mailboxIds/" + b["drafts"]["id"]: None,
+                                            "mailboxIds/" + b["sent"]["id"]: True, "keywords/$draft": None}}}, "c2"]])
+assert r[0][0] == "Email/set" and "d1" in r[0][1]["created"], r
+eid = r[0][1]["created"]["d1"]["id"]
+assert r[1][0] == "EmailSubmission/set" and "s1" in r[1][1]["created"], r
+assert r[2][0] == "Email/set" and r[2][1]["updated"] == {eid: None}, r
+g = one("Email/get", {"ids": [eid], "properties": ["mailboxIds", "keywords", "subject", "to", "attachments"]})["list"][0]
+assert g["mailboxIds"] == {b["sent"]["id"]: True} and g["keywords"] == {"$seen": True}, g
+assert g["subject"] == "r\u00e9sum\u00e9 here" and g["to"][0]["name"] == "D\u00e9 Ann", g
+assert g["attachments"][0]["name"] == "notes.txt"
+# someone else's From is refused
+bad = dict(email, **{"from": [{"email": "boss@example.test"}]})
+r = jmap([["Email/set", {"accountId": ACC, "create": {"d2": bad}}, "c1"],
+          ["EmailSubmission/set", {"accountId": ACC, "create": {"s2": {"identityId": "I1", "emailId": "#d2"}}}, "c2"]])
+assert r[1][1]["notCreated"]["s2"]["type"] == "forbiddenFrom", r
+r = one("EmailSubmission/set", {"create": {"s3": {"identityId": "I1", "emailId": eid,
+        "envelope": {"mailFrom": {"email": "boss@example.test"}, "rcptTo": [{"email": "x@example.org"}]}}}})
+assert r["notCreated"]["s3"]["type"] == "forbiddenMailFrom", r
+EOF
+	[ "$(queue_count)" -eq 1 ]
+	q=$(ls "$SPOOL/queue")
+	grep -q '^sender joe@example.test$' "$SPOOL/queue/$q" || { cat "$SPOOL/queue/$q"; false; }
+	grep -q 'hidden@example.org' "$SPOOL/queue/$q"
+	! grep -qi '^Bcc:' "$SPOOL/queue/$q"
+	grep -q '^Subject: =?UTF-8?B?' "$SPOOL/queue/$q"
+	[ -n "$(ls "$MB/.Sent/cur")" ] && [ -z "$(ls "$MB/.Drafts/cur" "$MB/.Drafts/new")" ]
+}
+
+@test "jmap mail: Thread/get; ann sees none of joe's mail" {
+	py <<'EOF'
+new, old = query()
+t = one("Email/get", {"ids": [old], "properties": ["threadId"]})["list"][0]["threadId"]
+r = one("Thread/get", {"ids": [t, "Tnope"]})
+assert r["list"] == [{"id": t, "emailIds": [old]}] and r["notFound"] == ["Tnope"], r
+ann = [k for k in json.load(urllib.request.urlopen(urllib.request.Request(URL + "/.well-known/jmap",
+       headers={"Authorization": "Basic " + base64.b64encode(b"ann@example.test:annpass").decode()})))["accounts"]][0]
+r = jmap([["Email/get", {"accountId": ann, "ids": [old]}, "c"],
+          ["Email/query", {"accountId": ann}, "q"],
+          ["Email/get", {"accountId": ACC, "ids": [old]}, "g"]], "ann@example.test", "annpass")
+assert r[0][1]["notFound"] == [old] and r[1][1]["ids"] == [], r
+assert r[2][1]["type"] == "accountNotFound", r
+EOF
+}
+
+@test "jmap mail: push: a delivery shows as a StateChange on the EventSource" {
+	( sleep 2; printf 'Subject: pushed\n\nx\n' > "$MB/new/1700000200.M3P1.host" ) &
+	run curl -sS -N --max-time 8 -u joe@example.test:secret \
+		"$URL/jmap/eventsource?types=Email&closeafter=state&ping=0"
+	[ "$status" -eq 0 ]             # closed by the server after the event
+	grep -q '^event: state' <<<"$output"
+	grep -q "\"@type\":\"StateChange\",\"changed\":{\"$ACC\":{\"Email\":\"s" <<<"$output"
+}
