@@ -212,8 +212,8 @@ static int create_one(struct jmap_call *c, struct mail_account *a,
 		return -1;
 	}
 	memset(&added, 0, sizeof added);
-	int rc = store_append(&a->st, box->name, msg.data, msg.len, k.add,
-			      k.add_names, k.nadd, 0, &added);
+	struct store_new m = { msg.data, msg.len, k.add, k.add_names, k.nadd, 0 };
+	int rc = store_append(&a->st, box->name, &m, 1, &added);
 	*bytes = (long long)msg.len;
 	bytes_free(&msg);
 	if (rc < 0 || mail_id('M', added.uniques[0], id, size) < 0) {

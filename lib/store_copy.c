@@ -151,17 +151,21 @@ static int copy_file(int srcfd, const char *src, int destfd, const char *dst)
 	return file_commit(out, destfd, tmp, destfd, dst);
 }
 
-/* Put message m of f into destfd as a new unique name (kept in *name):
- * a hard link when possible, else a copy; move renames. 0 or -1. */
+/* Put message m of f into destfd (its name kept in *name): a copy gets
+ * a new unique name, as a hard link when possible, else a copy of the
+ * file; a move renames and keeps the unique name, so the message's
+ * stable id (JMAP Email id, store.h) survives it. 0 or -1. */
 static int put_one(struct store_folder *f, struct store_message *m,
 		   int destfd, unsigned flags, int move, char **name,
 		   char *dst, size_t dsize)
 {
 	char unique[STORE_UNIQUE_MAX], base[STORE_UNIQUE_MAX];
 	const char *hint = strstr(m->unique, ",S=");
-	if (maildir_unique_name(unique, sizeof unique) < 0 ||
-	    snprintf(base, sizeof base, "%s%s", unique, hint ? hint : "") >=
-	    (int)sizeof base ||
+	if ((move ? snprintf(base, sizeof base, "%s", m->unique) >=
+		    (int)sizeof base :
+	     maildir_unique_name(unique, sizeof unique) < 0 ||
+	     snprintf(base, sizeof base, "%s%s", unique, hint ? hint : "") >=
+	     (int)sizeof base) ||
 	    store_name_file(base, NULL, flags, flags == 0, dst, dsize) < 0 ||
 	    !(*name = strdup(base))) {
 		errno = ENAMETOOLONG;
