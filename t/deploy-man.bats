@@ -35,7 +35,7 @@ macros() {
 		run env MANWIDTH=80 LC_ALL=C.UTF-8 man --warnings -l "$page"
 		[ "$status" -eq 0 ]
 		# a warning would be on stderr, which run mixes into the output
-		if [[ $output == *"warning"* ]]; then
+		if [[ $output == *"warning:"* ]]; then
 			echo "$page: $output"
 			false
 		fi
