@@ -168,6 +168,10 @@
  * QRESYNC and JMAP changes since a MODSEQ older than the oldest
  * remembered need a full resync. 10000 lines of ~20 octets. */
 #define STORE_EXPUNGED_MAX 10000
+/* A directory entry (NAME_MAX of Linux file systems). A file in new/
+ * whose name leaves no room for ":2," could never be given a flag: it is
+ * not taken for a message. */
+#define STORE_FILE_NAME_MAX 255
 
 /* --- MIME parsing (RFC 2045, 2046; imapd FETCH BODYSTRUCTURE) -------- */
 /* Nesting of multipart and message/rfc822 parts. Real mail nests fewer

@@ -256,8 +256,10 @@ int store_expunge(struct store_folder *f, const uint32_t *uids,
 		  size_t nuids, struct store_changes *ch);
 
 /* Remove msgs[idx[0..n)] whatever their flags (POP3 DELE at UPDATE,
- * JMAP Email/set destroy). ch as for store_expunge. Returns how many
- * could not be removed (0 on full success), -1 on error. */
+ * JMAP Email/set destroy). ch as for store_expunge, or NULL (then the
+ * client data of the removed is not handed back). A message already
+ * gone counts as removed. Returns how many could not be removed (0 on
+ * full success), -1 on error (nothing removed). */
 long store_remove(struct store_folder *f, const size_t *idx, size_t n,
 		  struct store_changes *ch);
 

@@ -157,7 +157,9 @@ long store_set_flags(struct store_folder *f, const size_t *idx, size_t n,
 		}
 		unsigned now = e ? store_flags_from_name(e->file) : 0;
 		unsigned want = apply(op, now, flags);
-		if (e && (want != now || !strncmp(e->file, "new/", 4)))
+		if (e && !store_name_flaggable(e->file))
+			r = 2;          /* not ours to rename */
+		else if (e && (want != now || !strncmp(e->file, "new/", 4)))
 			r = rename_entry(f, e, want);
 		else if (e)
 			r = 2;          /* nothing to change */
@@ -261,8 +263,10 @@ static long take_out(struct store_folder *f, const uint32_t *uids,
 	}
 	f->count = w;
 	compact(&ix);
-	if (finish(f, &ix, ch->nexpunged > 0, lock) < 0)
-		return -1;
+	/* a failed index write or fsync changes nothing of what was done:
+	 * the files are gone and the view reports them; the next sync
+	 * records the expunges the index missed */
+	finish(f, &ix, ch->nexpunged > 0, lock);
 	return failures;
 }
 
@@ -281,7 +285,10 @@ long store_remove(struct store_folder *f, const size_t *idx, size_t n,
 	for (size_t k = 0; k < n; k++)
 		if (idx[k] < f->count)
 			pick[idx[k]] = 1;
-	long r = take_out(f, NULL, 0, pick, ch);
+	struct store_changes local;
+	long r = take_out(f, NULL, 0, pick, ch ? ch : &local);
 	free(pick);
+	if (!ch && r >= 0)
+		store_changes_free(&local);
 	return r;
 }

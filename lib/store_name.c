@@ -57,6 +57,13 @@ long long store_lf_size_from_name(const char *file)
 	return hint(file, "S=");
 }
 
+int store_name_flaggable(const char *file)
+{
+	const char *info = strchr(file, ':');
+	/* Maildir: ":1," and other infos have meanings of their own */
+	return !info || !strncmp(info, ":2,", 3);
+}
+
 size_t store_unique_len(const char *name)
 {
 	return strcspn(name, ":");

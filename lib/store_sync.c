@@ -62,6 +62,16 @@ static int scan_push(struct scan *sc, const char *sub, const char *name)
 	return 0;
 }
 
+/* Is the entry of sub ("cur", "new") a message file? Not a hidden file
+ * or a directory, nor a name in new/ too long to take ":2,". */
+static int is_message(const char *sub, const struct dirent *e)
+{
+	size_t n = strlen(e->d_name);
+	return e->d_name[0] != '.' && store_unique_len(e->d_name) > 0 &&
+	       e->d_type != DT_DIR &&
+	       (sub[0] != 'n' || n + 3 <= STORE_FILE_NAME_MAX);
+}
+
 /* List dirfd/sub; a symlinked sub is refused (O_NOFOLLOW). */
 static int scan_dir(int dirfd, const char *sub, struct scan *sc)
 {
@@ -76,17 +86,26 @@ static int scan_dir(int dirfd, const char *sub, struct scan *sc)
 	}
 	struct dirent *e;
 	int rc = 0;
-	while (rc == 0 && (e = readdir(d)))
-		if (e->d_name[0] != '.' && store_unique_len(e->d_name) > 0)
+	while (rc == 0 && (errno = 0, e = readdir(d)))
+		if (is_message(sub, e))
 			rc = scan_push(sc, sub, e->d_name);
+	if (rc == 0 && errno)
+		rc = -1;
 	closedir(d);
 	return rc;
 }
 
+/* Delivery order: a Maildir name starts with the delivery time in
+ * seconds (numbers of different lengths compare as numbers); the whole
+ * name breaks ties. */
 static int found_cmp(const void *a, const void *b)
 {
-	return strcmp((*(struct found *const *)a)->unique,
-		      (*(struct found *const *)b)->unique);
+	const char *x = (*(struct found *const *)a)->unique;
+	const char *y = (*(struct found *const *)b)->unique;
+	size_t nx = strspn(x, "0123456789"), ny = strspn(y, "0123456789");
+	if (nx && ny && nx != ny)
+		return nx < ny ? -1 : 1;
+	return strcmp(x, y);
 }
 
 /* The file with this unique name (the first listed, if two), or NULL. */
@@ -265,11 +284,15 @@ static void move_new_files(int dirfd, struct store_index *ix)
 		e->file = file;
 		moved = 1;
 	}
-	int cur = moved ? openat(dirfd, "cur", O_RDONLY | O_DIRECTORY |
-				 O_NOFOLLOW | O_CLOEXEC) : -1;
-	if (cur >= 0) {
-		fsync(cur);     /* best effort: the moves are done */
-		close(cur);
+	for (int i = 0; moved && i < 2; i++) {
+		/* both directories: the entry made in cur/, the one gone
+		 * from new/ (best effort: the moves are done) */
+		int fd = openat(dirfd, i ? "new" : "cur", O_RDONLY |
+				O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0) {
+			fsync(fd);
+			close(fd);
+		}
 	}
 }
 

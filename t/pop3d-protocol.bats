@@ -427,7 +427,7 @@ PY
 	[ "$(printf '%s|' "${lines[@]:3:4}")" = "$first" ]
 }
 
-@test "pop3d: hidden files, folders and the lock file are not messages" {
+@test "pop3d: hidden files, folders and the store's files are not messages" {
 	deliver 1000.M1P1.host 'Subject: a\n\nx\n'
 	mkdir -p "$MB/.Sent/cur" "$MB/.pop3.lock/cur" "$MB/cur/subdir"
 	printf 'junk\n' > "$MB/cur/.hidden"
@@ -437,7 +437,8 @@ PY
 	printf 'Subject: x\n\n' > "$MB/new/$toolong"
 	pop 'USER joe@example.test\r\nPASS secret\r\nSTAT\r\nQUIT\r\n'
 	[ "${lines[3]}" = "+OK 1 17" ]
-	[ -f "$MB/postern-pop3.lock" ]
+	[ -f "$MB/postern-lock" ] && [ -f "$MB/postern-index" ]
+	[ ! -e "$MB/postern-pop3.lock" ]
 	[ -f "$MB/new/.hidden" ]
 	[ -d "$MB/new/dir" ]
 	[ -f "$MB/new/$toolong" ]
@@ -475,40 +476,13 @@ PY
 	no_sanitizer_reports "$LOG"
 }
 
-@test "pop3d: sizes learned are kept in postern-pop3.sizes, sorted, and pruned at QUIT" {
+@test "pop3d: a ,W= size in the name is used without reading the message; no size file is kept" {
+	deliver 1000.M1P1.host,S=15,W=1234 'Subject: a\n\nx\n'
 	deliver 1001.M1P1.host 'Subject: b\n\nyy\n'
-	deliver 1000.M1P1.host 'Subject: a\n\nx\n'
-	pop 'USER joe@example.test\r\nPASS secret\r\nQUIT\r\n'
-	[ ! -e "$MB/postern-pop3.sizes" ]              # nothing learned, nothing written
-	pop 'USER joe@example.test\r\nPASS secret\r\nSTAT\r\nQUIT\r\n'
-	[ "${lines[3]}" = "+OK 2 35" ]
-	[ "$(cat "$MB/postern-pop3.sizes")" = "$(printf '1000.M1P1.host 17\n1001.M1P1.host 18')" ]
-	pop 'USER joe@example.test\r\nPASS secret\r\nDELE 1\r\nQUIT\r\n'
-	[ "$(cat "$MB/postern-pop3.sizes")" = "1001.M1P1.host 18" ]
-	rm "$MB/cur/1001.M1P1.host:2,"
-	deliver 1002.M1P1.host 'Subject: c\n\n'
-	pop 'USER joe@example.test\r\nPASS secret\r\nLIST\r\nQUIT\r\n'
-	[ "$(cat "$MB/postern-pop3.sizes")" = "1002.M1P1.host 14" ]
-}
-
-@test "pop3d: a size in postern-pop3.sizes is used without reading the message" {
-	deliver 1000.M1P1.host 'Subject: a\n\nx\n'
-	deliver 1001.M1P1.host 'Subject: b\n\nyy\n'
-	printf '1000.M1P1.host 1234\n' > "$MB/postern-pop3.sizes"
-	pop 'USER joe@example.test\r\nPASS secret\r\nLIST\r\nQUIT\r\n'
+	pop 'USER joe@example.test\r\nPASS secret\r\nLIST\r\nSTAT\r\nQUIT\r\n'
 	[ "$(printf '%s|' "${lines[@]:3:4}")" = "+OK 2 messages|1 1234|2 18|.|" ]
-	[ "$(cat "$MB/postern-pop3.sizes")" = "$(printf '1000.M1P1.host 1234\n1001.M1P1.host 18')" ]
-}
-
-@test "pop3d: a malformed postern-pop3.sizes is ignored and rewritten" {
-	deliver 1000.M1P1.host 'Subject: a\n\nx\n'
-	for junk in 'zzz 1\n1000.M1P1.host 99\n' '1000.M1P1.host x\n' '1000.M1P1.host 99' ' 99\n' \
-		'1000.M1P1.host 123456789012345678901\n'; do
-		printf "$junk" > "$MB/postern-pop3.sizes"
-		pop 'USER joe@example.test\r\nPASS secret\r\nSTAT\r\nQUIT\r\n'
-		[ "${lines[3]}" = "+OK 1 17" ]
-		[ "$(cat "$MB/postern-pop3.sizes")" = "1000.M1P1.host 17" ]
-	done
+	[ "${lines[7]}" = "+OK 2 1252" ]
+	[ -z "$(ls "$MB" | grep -v '^cur$\|^new$\|^tmp$\|^postern-index$\|^postern-lock$\|^postern-uidvalidity$')" ]
 }
 
 @test "pop3d: stuffing and CRLF are right across the 64 KB read boundary" {
