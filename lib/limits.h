@@ -168,6 +168,11 @@
  * QRESYNC and JMAP changes since a MODSEQ older than the oldest
  * remembered need a full resync. 10000 lines of ~20 octets. */
 #define STORE_EXPUNGED_MAX 10000
+/* A folder's change log (lib/store_log.c) is folded into its index once
+ * it is over a quarter of the index and over this: below it, rewriting
+ * a small index for every change would cost more fsyncs than the log
+ * saves reading. About 800 flag changes. */
+#define STORE_LOG_MIN (64L * 1024)
 /* A directory entry (NAME_MAX of Linux file systems). A file in new/
  * whose name leaves no room for ":2," could never be given a flag: it is
  * not taken for a message. */

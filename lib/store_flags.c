@@ -55,7 +55,7 @@ static int finish(struct store_folder *f, struct store_index *ix,
 	int rc = 0;
 	if (changed) {
 		kill_point("before-index");
-		rc = store_index_write(f->dirfd, ix, NULL);
+		rc = store_log_commit(f->dirfd, ix);
 		kill_point("after-index");
 		int cur = openat(f->dirfd, "cur", O_RDONLY | O_DIRECTORY |
 				 O_NOFOLLOW | O_CLOEXEC);

@@ -15,7 +15,7 @@
 
 /* What a view keeps of the folder as last looked at (poll). */
 struct view_priv {
-	struct timespec seen[4];        /* cur/ new/ index keywords */
+	struct timespec seen[5];        /* cur/ new/ index keywords log */
 	int pop3_lock;                  /* -1 or the POP3 session lock */
 };
 
@@ -94,12 +94,12 @@ int store_folder_dirfd(int rootfd, const char *name)
 }
 
 /* The mtimes poll compares. */
-static void note_stamps(struct store_folder *f, struct timespec t[4])
+static void note_stamps(struct store_folder *f, struct timespec t[5])
 {
-	static const char *const names[4] = { "cur", "new", STORE_INDEX_FILE,
-		STORE_KEYWORDS_FILE };
+	static const char *const names[5] = { "cur", "new", STORE_INDEX_FILE,
+		STORE_KEYWORDS_FILE, STORE_LOG_FILE };
 	struct stat st;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		t[i] = fstatat(f->dirfd, names[i], &st, AT_SYMLINK_NOFOLLOW) == 0 ?
 		       st.st_mtim : (struct timespec){ 0, 0 };
 }
@@ -112,9 +112,9 @@ void store_view_note(struct store_folder *f)
 int store_folder_poll(struct store_folder *f)
 {
 	struct view_priv *p = f->priv;
-	struct timespec t[4];
+	struct timespec t[5];
 	note_stamps(f, t);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		if (t[i].tv_sec != p->seen[i].tv_sec ||
 		    t[i].tv_nsec != p->seen[i].tv_nsec ||
 		    (t[i].tv_sec && !store_settled(&t[i])))

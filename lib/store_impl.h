@@ -12,6 +12,7 @@
 #define STORE_LOCK_FILE "postern-lock"
 #define STORE_KEYWORDS_FILE "dovecot-keywords"
 #define STORE_VALIDITY_FILE "postern-uidvalidity"
+#define STORE_LOG_FILE "postern-changes"
 
 /* One message in the index. */
 struct store_entry {
@@ -38,6 +39,10 @@ struct store_index {
 	size_t nexpunged, capexpunged;
 	struct store_expunge *x;        /* ascending by modseq */
 	struct timespec listed[2];      /* mtimes of cur/ new/ recorded */
+	/* as read (store_index_read): */
+	uint64_t read_modseq;           /* HIGHESTMODSEQ, the log replayed */
+	size_t index_len;               /* octets of the index file */
+	size_t log_len;                 /* octets of the log's whole lines */
 };
 
 /* store_lock kinds: bytes of postern-lock (store.h "LOCKING"). */
@@ -65,11 +70,30 @@ int store_sync(int rootfd, int dirfd, int flags, char *const *first,
 int store_sync_locked(int rootfd, int dirfd, int flags, char *const *first,
 		      size_t nfirst, struct store_index *out);
 
-/* index file: read (0 read, 1 none or damaged: a new one begun with
- * uidvalidity 0 for the caller to fill, -1 error) and write. */
+/* index file: read, the change log replayed (0 read, 1 none or
+ * damaged: a new one begun with uidvalidity 0 for the caller to fill,
+ * -1 error) and write whole (the log then removed: the index holds it;
+ * ix's "as read" fields are brought up to date). */
 int store_index_read(int dirfd, struct store_index *ix);
-int store_index_write(int dirfd, const struct store_index *ix,
+int store_index_write(int dirfd, struct store_index *ix,
 		      const struct timespec *stamps);
+/* Is f a file name as the index holds it ("cur/..." or "new/...")? */
+int store_index_good_file(const char *f);
+/* Record uid expunged with this MODSEQ (the oldest forgotten past
+ * STORE_EXPUNGED_MAX, raising the floor). 0 or -1. */
+int store_index_push_expunge(struct store_index *ix, uint32_t uid,
+			     uint64_t modseq);
+
+/* The change log (store_log.c, store.h "THE CHANGE LOG"). Replay the
+ * log into ix just read (records above its HIGHESTMODSEQ), setting
+ * ix->log_len. 0, or -1 on a read error. */
+int store_log_replay(int dirfd, struct store_index *ix);
+/* With the exclusive lock held: make every change of ix since it was
+ * read (MODSEQ above read_modseq) durable, appended to the log, or the
+ * whole index written when the log has grown past its share. 0 or -1. */
+int store_log_commit(int dirfd, struct store_index *ix);
+/* Remove the log (after a whole index write). */
+void store_log_remove(int dirfd);
 void store_index_free(struct store_index *ix);
 /* Append an entry (unique copied, file taken). 0 or -1. */
 int store_index_push(struct store_index *ix, uint32_t uid, uint64_t modseq,

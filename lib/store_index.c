@@ -76,7 +76,8 @@ int store_index_push(struct store_index *ix, uint32_t uid, uint64_t modseq,
 	return 0;
 }
 
-static int push_expunge(struct store_index *ix, uint32_t uid, uint64_t modseq)
+int store_index_push_expunge(struct store_index *ix, uint32_t uid,
+			     uint64_t modseq)
 {
 	if (ix->nexpunged == STORE_EXPUNGED_MAX) {
 		/* forget the oldest; changes since before it are unknown */
@@ -97,7 +98,7 @@ static int push_expunge(struct store_index *ix, uint32_t uid, uint64_t modseq)
 
 int store_index_expunged(struct store_index *ix, uint32_t uid)
 {
-	return push_expunge(ix, uid, ++ix->highestmodseq);
+	return store_index_push_expunge(ix, uid, ++ix->highestmodseq);
 }
 
 struct store_entry *store_index_find(const struct store_index *ix,
@@ -116,7 +117,7 @@ struct store_entry *store_index_find(const struct store_index *ix,
 
 /* A file name as the index may hold it: "cur/..." or "new/...", no
  * further '/', not empty. */
-static int good_file(const char *f)
+int store_index_good_file(const char *f)
 {
 	return (!strncmp(f, "cur/", 4) || !strncmp(f, "new/", 4)) && f[4] &&
 	       f[4] != '.' && !strchr(f + 4, '/');
@@ -131,11 +132,11 @@ static int parse_line(struct store_index *ix, char *line, uint32_t *last)
 	if (line[0] == 'x' && sscanf(line, "x %lu %llu%n", &uid, &modseq, &n)
 	    == 2 && !line[n] && uid > 0 && uid < ix->uidnext &&
 	    modseq <= ix->highestmodseq)
-		return push_expunge(ix, (uint32_t)uid, modseq);
+		return store_index_push_expunge(ix, (uint32_t)uid, modseq);
 	if (line[0] != 'm' || sscanf(line, "m %lu %llu %llu %n", &uid, &modseq,
 				     &created, &n) != 3 || n == 0 ||
 	    uid <= *last || uid >= ix->uidnext || modseq > ix->highestmodseq ||
-	    created > modseq || !good_file(line + n))
+	    created > modseq || !store_index_good_file(line + n))
 		return -1;
 	char *file = strdup(line + n);
 	char *colon = file ? strchr(file + 4, ':') : NULL;
@@ -250,7 +251,13 @@ int store_index_read(int dirfd, struct store_index *ix)
 	for (char *line = ok ? strtok_r(b.data + n, "\n", &save) : NULL;
 	     ok && line; line = strtok_r(NULL, "\n", &save))
 		ok = parse_line(ix, line, &last) == 0;
+	ix->index_len = b.len;
 	bytes_free(&b);
+	if (ok && store_log_replay(dirfd, ix) < 0) {
+		store_index_free(ix);
+		return -1;
+	}
+	ix->read_modseq = ix->highestmodseq;
 	if (ok)
 		return 0;
 	store_index_free(ix);
@@ -261,7 +268,7 @@ int store_index_read(int dirfd, struct store_index *ix)
 	return 1;
 }
 
-int store_index_write(int dirfd, const struct store_index *ix,
+int store_index_write(int dirfd, struct store_index *ix,
 		      const struct timespec *stamps)
 {
 	struct bytes b;
@@ -290,6 +297,12 @@ int store_index_write(int dirfd, const struct store_index *ix,
 	if (rc == 0)
 		rc = file_write_atomic_at(dirfd, STORE_INDEX_FILE, b.data,
 					  b.len, 0600);
+	if (rc == 0) {
+		store_log_remove(dirfd);
+		ix->read_modseq = ix->highestmodseq;
+		ix->index_len = b.len;
+		ix->log_len = 0;
+	}
 	bytes_free(&b);
 	return rc;
 }

@@ -7,8 +7,14 @@ load imapd-helpers
 setup() { imap_setup; }
 teardown() { server_stop_all; no_sanitizer_reports "$BATS_TEST_TMPDIR/imapd.log"; }
 
-highestmodseq() { sed -n '1s/^postern-index 2 [0-9]* [0-9]* \([0-9]*\) .*/\1/p' "${1:-$MAILDIR}/postern-index"; }
-modseq_of() { sed -n "s/^m $1 \\([0-9]*\\) .*/\\1/p" "$MAILDIR/postern-index"; }
+# The index and its change log (store.h "THE CHANGE LOG"): the highest
+# MODSEQ of either; a message's MODSEQ as the last record gives it.
+highestmodseq() {
+	{ sed -n '1s/^postern-index 2 [0-9]* [0-9]* \([0-9]*\) .*/\1/p' "${1:-$MAILDIR}/postern-index"
+	  sed -n 's/^[mx] [0-9]* \([0-9]*\).*/\1/p' "${1:-$MAILDIR}/postern-changes" 2>/dev/null
+	} | sort -n | tail -n 1
+}
+modseq_of() { cat "$MAILDIR/postern-index" "$MAILDIR/postern-changes" 2>/dev/null | sed -n "s/^m $1 \\([0-9]*\\) .*/\\1/p" | tail -n 1; }
 
 # toggle FLAG N: a session that sets and clears FLAG on message 1, N
 # times, then sets it; its output in $BATS_TEST_TMPDIR/FLAG.out.
@@ -56,11 +62,11 @@ toggle() {
 	imap "$LOGIN" "a SELECT INBOX" >/dev/null
 	flags=(F R T S)
 	i=0
-	for step in after-rename before-index after-index; do
+	for step in after-rename before-index log-append after-index; do
 		before=$(highestmodseq)
 		f=${flags[$i]}; i=$((i + 1))
 		name=$(ls "$MAILDIR/cur" | grep '^1000000001')
-		run env POSTERN_KILL_AT=$step "$IMAPD" <<<"$(printf '%s\r\n' "$LOGIN" 'a SELECT INBOX' "b STORE 1 +FLAGS (\\$( case $f in F) echo Flagged;; R) echo Answered;; T) echo Deleted;; esac))")"
+		run env POSTERN_KILL_AT=$step "$IMAPD" <<<"$(printf '%s\r\n' "$LOGIN" 'a SELECT INBOX' "b STORE 1 +FLAGS (\\$( case $f in F) echo Flagged;; R) echo Answered;; T) echo Deleted;; S) echo Seen;; esac))")"
 		[ "$status" -eq 137 ] || [ "$status" -gt 128 ]
 		# the rename happened: the flag is on disk whatever the step
 		ls "$MAILDIR/cur" | grep -q "^1000000001.M1P1.test:2,.*$f"

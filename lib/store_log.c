@@ -1,0 +1,185 @@
+/* store_log.c - a folder's change log "postern-changes" beside its index
+ * (store.h "THE CHANGE LOG"): flag changes and expunges are appended
+ * there, one short fsynced write, instead of rewriting the whole index;
+ * the log is folded into the index when it grows. */
+#include "store_impl.h"
+#include "bytes.h"
+#include "fsutil.h"
+#include "limits.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifdef POSTERN_FAULTS
+#include <signal.h>
+/* Test builds: $POSTERN_KILL_AT names a step at which the process dies
+ * (SIGKILL), for the crash tests (store_flags.c has the others). */
+static void kill_point(const char *step)
+{
+	const char *at = getenv("POSTERN_KILL_AT");
+	if (at && !strcmp(at, step))
+		raise(SIGKILL);
+}
+#else
+#define kill_point(step) ((void)0)
+#endif
+
+/* Remove entry i (an expunge replayed); the array stays in UID order. */
+static void drop_entry(struct store_index *ix, struct store_entry *e)
+{
+	size_t i = (size_t)(e - ix->v);
+	free(e->unique);
+	free(e->file);
+	memmove(e, e + 1, (ix->count - i - 1) * sizeof *e);
+	ix->count--;
+}
+
+/* One record of the log; records at or below floor (the index's
+ * HIGHESTMODSEQ) are in the index already. 0, or -1 (damaged). */
+static int replay_line(struct store_index *ix, char *line, uint64_t floor)
+{
+	unsigned long uid;
+	unsigned long long modseq, created;
+	int n = 0;
+	if (line[0] == 'x' && sscanf(line, "x %lu %llu%n", &uid, &modseq, &n)
+	    == 2 && !line[n] && uid > 0 && uid < ix->uidnext) {
+		if (modseq <= floor)
+			return 0;
+		struct store_entry *e = store_index_find(ix, (uint32_t)uid);
+		if (e)
+			drop_entry(ix, e);
+		if (modseq > ix->highestmodseq)
+			ix->highestmodseq = modseq;
+		return store_index_push_expunge(ix, (uint32_t)uid, modseq);
+	}
+	if (line[0] != 'm' || sscanf(line, "m %lu %llu %llu %n", &uid, &modseq,
+				     &created, &n) != 3 || n == 0 ||
+	    !store_index_good_file(line + n))
+		return -1;
+	struct store_entry *e = store_index_find(ix, (uint32_t)uid);
+	if (modseq <= floor || !e)
+		return 0;       /* folded, or expunged since */
+	char *file = strdup(line + n);
+	if (!file)
+		return -1;
+	free(e->file);
+	e->file = file;
+	e->modseq = modseq;
+	if (modseq > ix->highestmodseq)
+		ix->highestmodseq = modseq;
+	return 0;
+}
+
+int store_log_replay(int dirfd, struct store_index *ix)
+{
+	struct bytes b;
+	unsigned long validity;
+	int n = 0;
+	bytes_init(&b, STORE_INDEX_MAX);
+	int fd = openat(dirfd, STORE_LOG_FILE, O_RDONLY | O_NOFOLLOW |
+			O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ELOOP ? 0 : -1;
+	int rc = fd_read_all(fd, &b);
+	close(fd);
+	/* a log of another index (one made anew: another UIDVALIDITY) or
+	 * damaged at its start is not this index's: it goes at the next
+	 * write */
+	if (rc < 0 || !b.data || sscanf(b.data, "postern-changes 1 %lu\n%n",
+					&validity, &n) != 1 || n == 0 ||
+	    validity != ix->uidvalidity) {
+		bytes_free(&b);
+		return rc < 0 ? -1 : 0;
+	}
+	uint64_t floor = ix->highestmodseq;
+	size_t at = (size_t)n;
+	/* only whole lines: a crash in an append leaves a torn last line,
+	 * which the next append cuts off (log_len) */
+	for (char *nl; at < b.len && (nl = memchr(b.data + at, '\n',
+						    b.len - at)); ) {
+		*nl = '\0';
+		if (replay_line(ix, b.data + at, floor) < 0)
+			break;
+		at = (size_t)(nl - b.data) + 1;
+	}
+	ix->log_len = at;
+	bytes_free(&b);
+	return 0;
+}
+
+/* The records of every change made since the index was read. */
+static int records(const struct store_index *ix, struct bytes *b)
+{
+	int rc = 0;
+	if (ix->log_len == 0)
+		rc = bytes_appendf(b, "postern-changes 1 %lu\n",
+				   (unsigned long)ix->uidvalidity);
+	for (size_t i = 0; rc == 0 && i < ix->count; i++)
+		if (ix->v[i].modseq > ix->read_modseq)
+			rc = bytes_appendf(b, "m %lu %llu %llu %s\n",
+					   (unsigned long)ix->v[i].uid,
+					   (unsigned long long)ix->v[i].modseq,
+					   (unsigned long long)ix->v[i].created,
+					   ix->v[i].file);
+	for (size_t i = 0; rc == 0 && i < ix->nexpunged; i++)
+		if (ix->x[i].modseq > ix->read_modseq)
+			rc = bytes_appendf(b, "x %lu %llu\n",
+					   (unsigned long)ix->x[i].uid,
+					   (unsigned long long)ix->x[i].modseq);
+	return rc;
+}
+
+/* Append b to the log after its valid part (a torn tail is cut off),
+ * durably. 0 or -1. */
+static int append(int dirfd, const struct store_index *ix,
+		  const struct bytes *b)
+{
+	int fd = openat(dirfd, STORE_LOG_FILE, O_WRONLY | O_CREAT | O_NOFOLLOW |
+			O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	int rc = ftruncate(fd, (off_t)ix->log_len);
+	kill_point("log-append");
+	for (size_t done = 0; rc == 0 && done < b->len; ) {
+		ssize_t w = pwrite(fd, b->data + done, b->len - done,
+				   (off_t)(ix->log_len + done));
+		if (w < 0 && errno != EINTR)
+			rc = -1;
+		done += w > 0 ? (size_t)w : 0;
+	}
+	if (rc == 0)
+		rc = fdatasync(fd);
+	if (close(fd) < 0)
+		rc = -1;
+	/* a new log's name must last too */
+	if (rc == 0 && ix->log_len == 0)
+		rc = fsync(dirfd);
+	return rc;
+}
+
+int store_log_commit(int dirfd, struct store_index *ix)
+{
+	struct bytes b;
+	bytes_init(&b, STORE_INDEX_MAX);
+	int rc = records(ix, &b);
+	/* fold when the log outgrows a quarter of the index (replaying it
+	 * then costs a quarter of a read) and its floor */
+	if (rc == 0 && ix->log_len + b.len > STORE_LOG_MIN &&
+	    ix->log_len + b.len > ix->index_len / 4)
+		rc = store_index_write(dirfd, ix, NULL);
+	else if (rc == 0)
+		rc = append(dirfd, ix, &b);
+	bytes_free(&b);
+	return rc;
+}
+
+void store_log_remove(int dirfd)
+{
+	/* not synced: a log left behind holds only records the index
+	 * has (all at or below its HIGHESTMODSEQ), which replay skips */
+	unlinkat(dirfd, STORE_LOG_FILE, 0);
+}
