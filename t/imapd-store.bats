@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The mail store under imapd (lib/store.h): concurrent flag changes are
+# The mail store under imapd and pop3d (lib/store.h): concurrent flag changes are
 # never lost, UIDVALIDITY never repeats, MODSEQ survives a crash at every
 # step of a flag change, and no symlink in a Maildir is followed.
 load imapd-helpers
@@ -113,4 +113,49 @@ toggle() {
 	ln -s "$BATS_TEST_TMPDIR/real" "$MAILDIR"
 	run imap "$LOGIN"
 	has_line "L NO [UNAVAILABLE] Mailbox temporarily unavailable"
+}
+
+@test "an IMAP session changing \\Flagged while POP3 sessions set \\Seen and delete, 1000 changes: none lost" {
+	POP3D="$TOP/pop3d/pop3d"
+	for i in $(seq 10 49); do
+		deliver "10000000$i.M${i}P$i.test" "Subject: $i\n\nbody $i\n"
+	done
+	imap "$LOGIN" "a SELECT INBOX" >/dev/null      # UIDs 1..40, in delivery order
+	# IMAP: 1000 STOREs sweeping over the 40 UIDs, each visit turning
+	# \Flagged on, then off at the next visit (25 visits each, the last
+	# on), then on for all that are left
+	{ printf '%s\r\n' "$LOGIN" "s SELECT INBOX"
+	  for r in $(seq 0 999); do
+		op=+; [ $((r / 40 % 2)) -eq 0 ] || op=-
+		printf 'a%s UID STORE %s %sFLAGS.SILENT (\\Flagged)\r\n' "$r" $((r % 40 + 1)) "$op"
+	  done
+	  printf 'z UID STORE 1:* +FLAGS.SILENT (\\Flagged)\r\nq LOGOUT\r\n'
+	} > "$BATS_TEST_TMPDIR/imap.in"
+	"$IMAPD" < "$BATS_TEST_TMPDIR/imap.in" 2>>"$BATS_TEST_TMPDIR/imapd.log" | tr -d '\r' > "$BATS_TEST_TMPDIR/imap.out" &
+	ipid=$!
+	# POP3 at the same time: 20 sessions one after another, each
+	# RETRieving every message (\Seen at QUIT) and deleting the first
+	retr=$(for n in $(seq 40); do printf 'RETR %s\r\n' "$n"; done)
+	overlap=0
+	for k in $(seq 20); do
+		printf 'USER bob@example.test\r\nPASS secret\r\n%s\r\nDELE 1\r\nQUIT\r\n' "$retr" |
+			"$POP3D" 2>>"$BATS_TEST_TMPDIR/pop3d.log" | tr -d '\r' > "$BATS_TEST_TMPDIR/pop.out"
+		[ "$(tail -n 1 "$BATS_TEST_TMPDIR/pop.out")" = "+OK bye, 1 messages deleted" ]
+		! kill -0 "$ipid" 2>/dev/null || overlap=$((overlap + 1))
+	done
+	wait "$ipid"
+	echo "POP3 sessions that ended while IMAP was storing: $overlap"
+	[ "$overlap" -ge 3 ]        # a fair race: they ran side by side
+	grep -q '^q OK' "$BATS_TEST_TMPDIR/imap.out"
+	! grep -q '^[a-z][0-9]* BAD' "$BATS_TEST_TMPDIR/imap.out"
+	# the first 20 are gone, the other 20 carry both flags
+	[ -z "$(ls "$MAILDIR/new")" ]
+	[ "$(ls "$MAILDIR/cur" | wc -l)" -eq 20 ]
+	for i in $(seq 30 49); do
+		[ -f "$MAILDIR/cur/10000000$i.M${i}P$i.test:2,FS" ]
+	done
+	run imap "$LOGIN" "a EXAMINE INBOX" "b FETCH 1:* (UID FLAGS)"
+	[ "$(grep -c '^\* [0-9]* FETCH (UID [0-9]* FLAGS (\\Flagged \\Seen))$' <<<"$output")" -eq 20 ]
+	has_line "* 1 FETCH (UID 21 FLAGS (\\Flagged \\Seen))"
+	no_sanitizer_reports "$BATS_TEST_TMPDIR/pop3d.log"
 }
