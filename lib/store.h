@@ -238,6 +238,14 @@ long store_set_flags(struct store_folder *f, const size_t *idx, size_t n,
 		     uint64_t unchangedsince, size_t **failed,
 		     size_t *nfailed);
 
+/* Remember sizes[k], the octets on the wire (CRLF) of msgs[idx[k]],
+ * for messages whose names carry no ",W=" (other programs' names), so
+ * that no session has to read them again (pop3d's STAT and LIST). A
+ * cache: "w" records of the change log, not synced; a negative size is
+ * skipped. The view's size_crlf are set. 0, or -1 with errno. */
+int store_set_sizes(struct store_folder *f, const size_t *idx,
+		    const long long *sizes, size_t n);
+
 /* The letters of keyword names in this folder, adding the missing ones
  * when add (under the folder lock, dovecot-keywords rewritten). *bits
  * gets STORE_KEYWORD(i) for each. f->kw is refreshed. 0; -1 with errno

@@ -209,6 +209,8 @@ int store_folder_status(struct store *st, const char *name,
 	for (size_t i = 0; i < ix.count; i++) {
 		unsigned f = store_flags_from_name(ix.v[i].file);
 		long long w = store_size_from_name(ix.v[i].file);
+		if (w < 0)
+			w = ix.v[i].wire;
 		out->recent += ix.v[i].recent;
 		out->unseen += !(f & STORE_SEEN);
 		out->size += w > 0 ? (uint64_t)w : 0;

@@ -135,6 +135,8 @@ static void message_take(struct store_message *m, struct store_entry *e)
 	m->file = e->file;
 	m->size_lf = store_lf_size_from_name(e->file);
 	m->size_crlf = store_size_from_name(e->file);
+	if (m->size_crlf < 0)
+		m->size_crlf = e->wire;
 	e->unique = e->file = NULL;
 }
 

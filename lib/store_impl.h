@@ -22,6 +22,8 @@ struct store_entry {
 	char *file;             /* malloc'd: "cur/NAME" or "new/NAME" */
 	int recent;             /* moved out of new/ by this sync, or (when
 				 * not moving) still in new/ */
+	long long wire;         /* octets on the wire learned for a name
+				 * without ",W=" ("w" records), or -1 */
 };
 
 struct store_expunge {
@@ -77,6 +79,12 @@ int store_sync_locked(int rootfd, int dirfd, int flags, char *const *first,
 int store_index_read(int dirfd, struct store_index *ix);
 int store_index_write(int dirfd, struct store_index *ix,
 		      const struct timespec *stamps);
+/* A "w UID OCTETS" line (store.h): the entry's wire size. 0 or -1. */
+int store_index_wire_line(struct store_index *ix, const char *line);
+/* The "w" line of e into b when its size is known and its name does
+ * not carry it. 0 or -1. */
+struct bytes;
+int store_index_wire_record(struct bytes *b, const struct store_entry *e);
 /* Is f a file name as the index holds it ("cur/..." or "new/...")? */
 int store_index_good_file(const char *f);
 /* Record uid expunged with this MODSEQ (the oldest forgotten past

@@ -72,7 +72,7 @@ int store_index_push(struct store_index *ix, uint32_t uid, uint64_t modseq,
 	if (!u)
 		return -1;
 	ix->v[ix->count++] = (struct store_entry){ uid, modseq, created, u,
-						   file, 0 };
+						   file, 0, -1 };
 	return 0;
 }
 
@@ -115,6 +115,27 @@ struct store_entry *store_index_find(const struct store_index *ix,
 	return lo < ix->count && ix->v[lo].uid == uid ? &ix->v[lo] : NULL;
 }
 
+int store_index_wire_line(struct store_index *ix, const char *line)
+{
+	unsigned long uid;
+	long long wire;
+	int n = 0;
+	if (sscanf(line, "w %lu %lld%n", &uid, &wire, &n) != 2 || line[n] ||
+	    wire < 0)
+		return -1;
+	struct store_entry *e = store_index_find(ix, (uint32_t)uid);
+	if (e)
+		e->wire = wire;         /* none: expunged since */
+	return 0;
+}
+
+int store_index_wire_record(struct bytes *b, const struct store_entry *e)
+{
+	if (e->wire < 0 || store_size_from_name(e->file) >= 0)
+		return 0;
+	return bytes_appendf(b, "w %lu %lld\n", (unsigned long)e->uid, e->wire);
+}
+
 /* A file name as the index may hold it: "cur/..." or "new/...", no
  * further '/', not empty. */
 int store_index_good_file(const char *f)
@@ -129,6 +150,8 @@ static int parse_line(struct store_index *ix, char *line, uint32_t *last)
 	unsigned long uid;
 	unsigned long long modseq, created;
 	int n = 0;
+	if (line[0] == 'w')
+		return store_index_wire_line(ix, line);
 	if (line[0] == 'x' && sscanf(line, "x %lu %llu%n", &uid, &modseq, &n)
 	    == 2 && !line[n] && uid > 0 && uid < ix->uidnext &&
 	    modseq <= ix->highestmodseq)
@@ -284,12 +307,15 @@ int store_index_write(int dirfd, struct store_index *ix,
 				   (long long)stamps[1].tv_sec, stamps[1].tv_nsec);
 	if (rc == 0)
 		rc = bytes_append_char(&b, '\n');
-	for (size_t i = 0; rc == 0 && i < ix->count; i++)
+	for (size_t i = 0; rc == 0 && i < ix->count; i++) {
 		rc = bytes_appendf(&b, "m %lu %llu %llu %s\n",
 				   (unsigned long)ix->v[i].uid,
 				   (unsigned long long)ix->v[i].modseq,
 				   (unsigned long long)ix->v[i].created,
 				   ix->v[i].file);
+		if (rc == 0)
+			rc = store_index_wire_record(&b, &ix->v[i]);
+	}
 	for (size_t i = 0; rc == 0 && i < ix->nexpunged; i++)
 		rc = bytes_appendf(&b, "x %lu %llu\n",
 				   (unsigned long)ix->x[i].uid,

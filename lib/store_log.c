@@ -45,6 +45,8 @@ static int replay_line(struct store_index *ix, char *line, uint64_t floor)
 	unsigned long uid;
 	unsigned long long modseq, created;
 	int n = 0;
+	if (line[0] == 'w')     /* a size: true for as long as the file is */
+		return store_index_wire_line(ix, line);
 	if (line[0] == 'x' && sscanf(line, "x %lu %llu%n", &uid, &modseq, &n)
 	    == 2 && !line[n] && uid > 0 && uid < ix->uidnext) {
 		if (modseq <= floor)
@@ -111,13 +113,17 @@ int store_log_replay(int dirfd, struct store_index *ix)
 	return 0;
 }
 
+/* The log's first line, when it has none yet. */
+static int log_header(const struct store_index *ix, struct bytes *b)
+{
+	return ix->log_len ? 0 : bytes_appendf(b, "postern-changes 1 %lu\n",
+					       (unsigned long)ix->uidvalidity);
+}
+
 /* The records of every change made since the index was read. */
 static int records(const struct store_index *ix, struct bytes *b)
 {
-	int rc = 0;
-	if (ix->log_len == 0)
-		rc = bytes_appendf(b, "postern-changes 1 %lu\n",
-				   (unsigned long)ix->uidvalidity);
+	int rc = log_header(ix, b);
 	for (size_t i = 0; rc == 0 && i < ix->count; i++)
 		if (ix->v[i].modseq > ix->read_modseq)
 			rc = bytes_appendf(b, "m %lu %llu %llu %s\n",
@@ -134,9 +140,9 @@ static int records(const struct store_index *ix, struct bytes *b)
 }
 
 /* Append b to the log after its valid part (a torn tail is cut off),
- * durably. 0 or -1. */
+ * durably when durable. 0 or -1. */
 static int append(int dirfd, const struct store_index *ix,
-		  const struct bytes *b)
+		  const struct bytes *b, int durable)
 {
 	int fd = openat(dirfd, STORE_LOG_FILE, O_WRONLY | O_CREAT | O_NOFOLLOW |
 			O_CLOEXEC, 0600);
@@ -151,12 +157,12 @@ static int append(int dirfd, const struct store_index *ix,
 			rc = -1;
 		done += w > 0 ? (size_t)w : 0;
 	}
-	if (rc == 0)
+	if (rc == 0 && durable)
 		rc = fdatasync(fd);
 	if (close(fd) < 0)
 		rc = -1;
 	/* a new log's name must last too */
-	if (rc == 0 && ix->log_len == 0)
+	if (rc == 0 && durable && ix->log_len == 0)
 		rc = fsync(dirfd);
 	return rc;
 }
@@ -172,7 +178,7 @@ int store_log_commit(int dirfd, struct store_index *ix)
 	    ix->log_len + b.len > ix->index_len / 4)
 		rc = store_index_write(dirfd, ix, NULL);
 	else if (rc == 0)
-		rc = append(dirfd, ix, &b);
+		rc = append(dirfd, ix, &b, 1);
 	bytes_free(&b);
 	return rc;
 }
@@ -182,4 +188,52 @@ void store_log_remove(int dirfd)
 	/* not synced: a log left behind holds only records the index
 	 * has (all at or below its HIGHESTMODSEQ), which replay skips */
 	unlinkat(dirfd, STORE_LOG_FILE, 0);
+}
+
+/* "w" records of sizes[k] for msgs[idx[k]] whose entry lacks one. */
+static int wire_records(struct store_folder *f, struct store_index *ix,
+			const size_t *idx, const long long *sizes, size_t n,
+			struct bytes *b)
+{
+	size_t header = b->len;
+	int rc = log_header(ix, b);
+	size_t start = b->len;
+	for (size_t k = 0; rc == 0 && k < n; k++) {
+		struct store_message *m = &f->msgs[idx[k]];
+		struct store_entry *e = store_index_find(ix, m->uid);
+		if (sizes[k] < 0 || !e || e->wire == sizes[k])
+			continue;
+		e->wire = sizes[k];
+		m->size_crlf = sizes[k];
+		rc = store_index_wire_record(b, e);
+	}
+	if (b->len == start)
+		bytes_truncate(b, header);      /* nothing to say */
+	return rc;
+}
+
+int store_set_sizes(struct store_folder *f, const size_t *idx,
+		    const long long *sizes, size_t n)
+{
+	struct store_index ix;
+	struct bytes b;
+	if (f->mode & STORE_READONLY)
+		return 0;
+	int lock = store_lock(f->dirfd, STORE_LOCK_EXCLUSIVE);
+	if (lock < 0)
+		return -1;
+	bytes_init(&b, STORE_INDEX_MAX);
+	int rc = store_index_read(f->dirfd, &ix);
+	if (rc == 0)
+		rc = wire_records(f, &ix, idx, sizes, n, &b);
+	/* a cache: not synced, and not written to a new index (r == 1) */
+	if (rc == 0 && b.len)
+		rc = append(f->dirfd, &ix, &b, 0);
+	int e = errno;
+	if (rc >= 0)
+		store_index_free(&ix);
+	bytes_free(&b);
+	store_unlock(lock);
+	errno = e;
+	return rc < 0 ? -1 : 0;
 }

@@ -91,6 +91,8 @@ static void merge(struct store_folder *f, struct store_index *ix,
 		m->file = ix->v[j].file;
 		m->size_lf = store_lf_size_from_name(m->file);
 		m->size_crlf = store_size_from_name(m->file);
+		if (m->size_crlf < 0)
+			m->size_crlf = ix->v[j].wire;
 		ix->v[j].unique = ix->v[j].file = NULL;
 		ch->added++;
 	}

@@ -79,7 +79,7 @@ int mailbox_message_size_fd(struct mailbox *mb, size_t i, int fd,
 		if (message_stream(fd, NULL, -1, &m->size) < 0 ||
 		    lseek(fd, 0, SEEK_SET) < 0)
 			return -1;
-		m->flags |= MESSAGE_SIZE_KNOWN;
+		m->flags |= MESSAGE_SIZE_KNOWN | MESSAGE_SIZE_LEARNED;
 	}
 	*size = m->size;
 	return 0;
@@ -146,6 +146,29 @@ static size_t pick(const struct mailbox *mb, unsigned mask, unsigned want,
 	return n;
 }
 
+/* Give the store the sizes this session computed (before UPDATE
+ * removes messages from the view: the indexes are the view's). */
+static void save_sizes(struct mailbox *mb)
+{
+	size_t *idx = malloc((mb->count + 1) * sizeof *idx), n = 0;
+	long long *sizes = malloc((mb->count + 1) * sizeof *sizes);
+
+	for (size_t i = 0; idx && sizes && i < mb->count; i++) {
+		struct message *m = &mb->messages[i];
+
+		if ((m->flags & (MESSAGE_SIZE_LEARNED | MESSAGE_DELETED)) ==
+		    MESSAGE_SIZE_LEARNED) {
+			m->flags &= ~(unsigned)MESSAGE_SIZE_LEARNED;
+			idx[n] = i;
+			sizes[n++] = (long long)m->size;
+		}
+	}
+	if (n > 0 && store_set_sizes(mb->folder, idx, sizes, n) < 0)
+		log_event("event=size-record-failed errno=%d", errno);
+	free(idx);
+	free(sizes);
+}
+
 size_t mailbox_update(struct mailbox *mb)
 {
 	struct store_changes ch;
@@ -156,6 +179,7 @@ size_t mailbox_update(struct mailbox *mb)
 		log_event("event=update-failed errno=%d", errno);
 		return mb->deleted;
 	}
+	save_sizes(mb);
 	/* first the Seen flag: the removal takes messages out of the view */
 	n = pick(mb, MESSAGE_RETRIEVED | MESSAGE_DELETED, MESSAGE_RETRIEVED, idx);
 	if (n > 0 && store_set_flags(mb->folder, idx, n, STORE_FLAGS_ADD,
@@ -175,6 +199,8 @@ size_t mailbox_update(struct mailbox *mb)
 
 void mailbox_close(struct mailbox *mb)
 {
+	if (mb->folder != NULL && mb->messages != NULL)
+		save_sizes(mb); /* a session that did not QUIT: only sizes */
 	store_folder_close(mb->folder);         /* releases the POP3 lock */
 	if (mb->store.rootfd >= 0)
 		store_close(&mb->store);

@@ -16,6 +16,7 @@
 #define MESSAGE_DELETED    0x01     /* DELE'd in this session */
 #define MESSAGE_SIZE_KNOWN 0x02     /* size is known */
 #define MESSAGE_RETRIEVED  0x04     /* RETRieved: gets the Seen flag at UPDATE */
+#define MESSAGE_SIZE_LEARNED 0x08   /* computed here: for the store's index */
 
 /* POP3's own state of one message; the store's is folder->msgs[i]. */
 struct message {
@@ -49,8 +50,10 @@ enum mailbox_status mailbox_open(struct mailbox *mb, const char *dir);
 /* The size of message i (0-based) as sent on the wire: LF line ends as
  * CRLF, a missing final line end added, byte-stuffing not counted
  * (RFC 1939 §11). The ",W=" of its name when it has one (the store
- * names what it writes so), else computed on first use and kept for the
- * session. 0, or -1 with errno (ENOENT: the message vanished). */
+ * names what it writes so) or the size the store's index keeps for it,
+ * else computed on first use; sizes computed are given to the store
+ * (store_set_sizes) at the end of the session, for the next one. 0, or
+ * -1 with errno (ENOENT: the message vanished). */
 int mailbox_message_size(struct mailbox *mb, size_t i, uint64_t *size);
 
 /* The same for a file of message i already open at offset 0 (fd from

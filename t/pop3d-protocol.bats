@@ -476,13 +476,19 @@ PY
 	no_sanitizer_reports "$LOG"
 }
 
-@test "pop3d: a ,W= size in the name is used without reading the message; no size file is kept" {
+@test "pop3d: a ,W= size in the name is used without reading the message; sizes computed are kept by the store" {
 	deliver 1000.M1P1.host,S=15,W=1234 'Subject: a\n\nx\n'
 	deliver 1001.M1P1.host 'Subject: b\n\nyy\n'
 	pop 'USER joe@example.test\r\nPASS secret\r\nLIST\r\nSTAT\r\nQUIT\r\n'
 	[ "$(printf '%s|' "${lines[@]:3:4}")" = "+OK 2 messages|1 1234|2 18|.|" ]
 	[ "${lines[7]}" = "+OK 2 1252" ]
-	[ -z "$(ls "$MB" | grep -v '^cur$\|^new$\|^tmp$\|^postern-index$\|^postern-lock$\|^postern-uidvalidity$')" ]
+	# the size read is a "w" record of the store's change log, for the
+	# next session (store.h); no file of pop3d's own
+	grep -qx 'w 2 18' "$MB/postern-changes"
+	[ -z "$(ls "$MB" | grep -v '^cur$\|^new$\|^tmp$\|^postern-index$\|^postern-lock$\|^postern-uidvalidity$\|^postern-changes$')" ]
+	printf 'Subject: b\n\nchanged behind our back\n' > "$MB/cur/1001.M1P1.host:2,"
+	pop 'USER joe@example.test\r\nPASS secret\r\nLIST 2\r\nQUIT\r\n'
+	[ "${lines[3]}" = "+OK 2 18" ]
 }
 
 @test "pop3d: stuffing and CRLF are right across the 64 KB read boundary" {

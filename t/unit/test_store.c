@@ -197,8 +197,8 @@ static void change_log(void)
 	store_close(&st);
 }
 
-/* The log is folded into the index when it grows; MODSEQ goes on from
- * where it was; a log left beside a new index (another UIDVALIDITY) is
+/* The log is folded into the index when it grows, sizes learned kept;
+ * MODSEQ goes on from where it was; a log left beside a new index (another UIDVALIDITY) is
  * not replayed into it. */
 static void change_log_fold(void)
 {
@@ -211,6 +211,8 @@ static void change_log_fold(void)
 		return;
 	uint64_t h0 = f->highestmodseq;
 	size_t all[300], i = 0;
+	long long wire = 777;
+	CHECK(store_set_sizes(f, &i, &wire, 1) == 0 && f->msgs[0].size_crlf == 777);
 	for (size_t k = 0; k < 300; k++)
 		all[k] = k;
 	int folded = 0, rounds = 0;
@@ -230,6 +232,11 @@ static void change_log_fold(void)
 	char want[64];
 	snprintf(want, sizeof want, " %llu ", (unsigned long long)h);
 	CHECK(strstr(buf, want) != NULL);
+	/* a size learned (pop3d) is kept by the fold */
+	CHECK(strstr(buf, "\nw 1 777\n") != NULL);
+	struct store_folder *g = store_folder_open(&st, "INBOX", STORE_READONLY);
+	CHECK(g && g->msgs[0].size_crlf == 777 && g->msgs[1].size_crlf == -1);
+	store_folder_close(g);
 	CHECK(store_set_flags(f, &i, 1, STORE_FLAGS_ADD, STORE_DRAFT, 0, NULL,
 			      NULL) == 0);
 	CHECK(f->highestmodseq == h + 1 && exists(root, "postern-changes"));
