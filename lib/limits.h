@@ -160,10 +160,6 @@
  * change (lib/store_index.c store_settled): file times come from the
  * kernel's coarse clock, which ticks every 1-10 ms. */
 #define STORE_SETTLE_MS 100
-/* The listing of a folder is recorded in its index (a whole, fsynced
- * write) only when the index is this many seconds old: a folder that
- * keeps changing is not rewritten again and again. */
-#define STORE_RECORD_AGE 60
 /* Expunged UIDs a folder's index remembers with their MODSEQ (store.h):
  * QRESYNC and JMAP changes since a MODSEQ older than the oldest
  * remembered need a full resync. 10000 lines of ~20 octets. */

@@ -100,6 +100,11 @@ int store_log_replay(int dirfd, struct store_index *ix);
  * read (MODSEQ above read_modseq) durable, appended to the log, or the
  * whole index written when the log has grown past its share. 0 or -1. */
 int store_log_commit(int dirfd, struct store_index *ix);
+/* With the exclusive lock held: record in the log that the index (as
+ * read, log replayed) is the listing of cur/ and new/ with mtimes t; not
+ * synced (a lost record costs one listing). ix->listed is set. 0 or -1. */
+int store_log_listed(int dirfd, struct store_index *ix,
+		     const struct timespec t[2]);
 /* Remove the log (after a whole index write). */
 void store_log_remove(int dirfd);
 void store_index_free(struct store_index *ix);

@@ -38,6 +38,21 @@ static void drop_entry(struct store_index *ix, struct store_entry *e)
 	ix->count--;
 }
 
+/* "l SEC.NSEC SEC.NSEC": the index, as replayed so far, is the listing
+ * of cur/ and new/ with these mtimes. 0, or -1 (damaged). */
+static int listed_line(struct store_index *ix, const char *line)
+{
+	long long s0, s1;
+	long n0, n1;
+	int n = 0;
+	if (sscanf(line, "l %lld.%ld %lld.%ld%n", &s0, &n0, &s1, &n1, &n) != 4 ||
+	    line[n])
+		return -1;
+	ix->listed[0] = (struct timespec){ (time_t)s0, n0 };
+	ix->listed[1] = (struct timespec){ (time_t)s1, n1 };
+	return 0;
+}
+
 /* One record of the log; records at or below floor (the index's
  * HIGHESTMODSEQ) are in the index already. 0, or -1 (damaged). */
 static int replay_line(struct store_index *ix, char *line, uint64_t floor)
@@ -47,6 +62,8 @@ static int replay_line(struct store_index *ix, char *line, uint64_t floor)
 	int n = 0;
 	if (line[0] == 'w')     /* a size: true for as long as the file is */
 		return store_index_wire_line(ix, line);
+	if (line[0] == 'l')     /* a listing: its mtimes tell if it holds */
+		return listed_line(ix, line);
 	if (line[0] == 'x' && sscanf(line, "x %lu %llu%n", &uid, &modseq, &n)
 	    == 2 && !line[n] && uid > 0 && uid < ix->uidnext) {
 		if (modseq <= floor)
@@ -236,4 +253,25 @@ int store_set_sizes(struct store_folder *f, const size_t *idx,
 	store_unlock(lock);
 	errno = e;
 	return rc < 0 ? -1 : 0;
+}
+
+int store_log_listed(int dirfd, struct store_index *ix,
+		     const struct timespec t[2])
+{
+	struct bytes b;
+	bytes_init(&b, STORE_INDEX_MAX);
+	int rc = log_header(ix, &b);
+	if (rc == 0)
+		rc = bytes_appendf(&b, "l %lld.%09ld %lld.%09ld\n",
+				   (long long)t[0].tv_sec, t[0].tv_nsec,
+				   (long long)t[1].tv_sec, t[1].tv_nsec);
+	if (rc == 0)
+		rc = append(dirfd, ix, &b, 0);
+	if (rc == 0) {
+		ix->listed[0] = t[0];
+		ix->listed[1] = t[1];
+		ix->log_len += b.len;
+	}
+	bytes_free(&b);
+	return rc;
 }

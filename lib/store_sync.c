@@ -304,15 +304,6 @@ static int any_new(const struct store_index *ix)
 	return 0;
 }
 
-/* Seconds since the index was written (a large number: none). */
-static long index_age(int dirfd)
-{
-	struct stat st;
-	if (fstatat(dirfd, STORE_INDEX_FILE, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return 1L << 30;
-	return (long)(time(NULL) - st.st_mtime);
-}
-
 /* Under a lock: shared = 1 writes nothing and returns 1 (out empty)
  * when it would have to. */
 static int sync_locked(int rootfd, int dirfd, int flags, char *const *first,
@@ -341,7 +332,13 @@ static int sync_locked(int rootfd, int dirfd, int flags, char *const *first,
 		goto fail;
 	changed |= r;
 	int move = (flags & STORE_SYNC_MOVE_NEW) && any_new(out);
-	if (shared && (changed || move)) {
+	/* record the listing when it is settled: no later change in cur/
+	 * or new/ can leave their mtimes as they are now */
+	int record = stamped && !move && store_dir_stamps(dirfd, after) == 0 &&
+		     store_stamps_equal(before, after) &&
+		     store_settled(&after[0]) && store_settled(&after[1]);
+	int restamp = record && !store_stamps_equal(out->listed, after);
+	if (shared && (changed || move || restamp)) {
 		scan_free(&sc);
 		store_index_free(out);
 		return 1;
@@ -353,15 +350,12 @@ static int sync_locked(int rootfd, int dirfd, int flags, char *const *first,
 	}
 	if (move)
 		move_new_files(dirfd, out);
-	/* record the listing when it is settled: no later change in cur/
-	 * or new/ can leave their mtimes as they are now */
-	int record = stamped && !move && store_dir_stamps(dirfd, after) == 0 &&
-		     store_stamps_equal(before, after) &&
-		     store_settled(&after[0]) && store_settled(&after[1]);
-	int restamp = record && !store_stamps_equal(out->listed, after) &&
-		      index_age(dirfd) >= STORE_RECORD_AGE;
-	if ((changed || move || restamp) &&
+	/* a listing alone is a record of the change log (cheap), a change
+	 * a new index */
+	if ((changed || move) &&
 	    store_index_write(dirfd, out, record ? after : NULL) < 0)
+		goto fail;
+	if (!changed && !move && restamp && store_log_listed(dirfd, out, after) < 0)
 		goto fail;
 	scan_free(&sc);
 	return 0;
