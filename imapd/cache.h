@@ -18,7 +18,8 @@
  * twice as many records as the folder has messages (expunged and
  * duplicate records dropped). It is not fsynced: a cache lost or torn in
  * a crash is ignored and rebuilt as messages are fetched. UIDs and flags
- * are not here: postern-uidlist and the file names keep them. */
+ * are not here: the store's index (lib/store.h) and the file names keep
+ * them. */
 #ifndef IMAPD_CACHE_H
 #define IMAPD_CACHE_H
 #include <stddef.h>

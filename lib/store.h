@@ -11,6 +11,7 @@
  *                            ROOT/.Work.Reports), with a "maildirfolder" file
  *   DIR/cur/ new/ tmp/       a folder's messages (Maildir)
  *   DIR/postern-index        the folder's index (below), replaced whole
+ *   DIR/postern-changes      its change log (below), appended to
  *   DIR/postern-lock         the folder's one lock (below)
  *   DIR/dovecot-keywords     keyword names: "N name", letter 'a'+N (Dovecot's)
  *   DIR/postern-cache        imapd's parsed-message cache (not state: may be lost)
@@ -27,6 +28,8 @@
  * THE INDEX "postern-index" (text, one record a line):
  *   postern-index 2 UIDVALIDITY UIDNEXT HIGHESTMODSEQ MAILBOXID EXPUNGEFLOOR
  *   m UID MODSEQ CREATEDMODSEQ FILE        FILE = "new/UNIQUE..." or "cur/UNIQUE...:2,INFO"
+ *   w UID OCTETS                           after its "m": the size on the wire of a
+ *                                          message whose name has no ",W=" (pop3d's)
  *   x UID MODSEQ                           an expunged UID, the MODSEQ of its expunge
  * "m" lines ascend by UID. "x" lines are kept for the last
  * STORE_EXPUNGED_MAX expunges; EXPUNGEFLOOR is the highest MODSEQ among
@@ -34,7 +37,28 @@
  * cannot be told exactly (store_changes_since says so). The file is only
  * ever replaced whole (file_write_atomic_at) with the folder lock held, so a
  * crash leaves the old index or the new, never a mix; MODSEQ never goes
- * backwards. A file renamed by another program (mutt, Dovecot) is found
+ * backwards. The optional "SEC.NSEC SEC.NSEC" after EXPUNGEFLOOR in the
+ * header (or an "l" record of the log) are the mtimes of cur/ and new/
+ * whose listing the index is, recorded once they are settled
+ * (STORE_SETTLE_MS): while they stay, a sync reads no directory.
+ *
+ * THE CHANGE LOG "postern-changes" (text, one record a line):
+ *   postern-changes 1 UIDVALIDITY          the index it belongs to
+ *   m UID MODSEQ CREATEDMODSEQ FILE        a message's new name and MODSEQ
+ *   x UID MODSEQ                           an expunge
+ *   w UID OCTETS                           a size learned (as in the index)
+ *   l SEC.NSEC SEC.NSEC                    a settled listing (as in the header)
+ * A flag change or an expunge does not rewrite the index (megabytes for a
+ * big folder): under the folder lock its records are appended in one
+ * write and fdatasync'd ("w" and "l" records are not synced: a lost one
+ * costs a read). Every read of the index replays the log: "m" and "x"
+ * records at or below the index's HIGHESTMODSEQ are in it already and
+ * skipped, so the replay is idempotent; a log of another UIDVALIDITY is
+ * ignored; a torn last line (a crash in an append) is ignored and cut
+ * off by the next append. When the log grows past a quarter of the
+ * index (and STORE_LOG_MIN) the next change writes the index whole,
+ * which removes the log; a crash between the two leaves a log whose
+ * records the index holds. A file renamed by another program (mutt, Dovecot) is found
  * by UNIQUE at the next sync; a changed INFO gets a new MODSEQ then. An
  * index of the old imapd format ("postern-uidlist") is taken over with
  * its UIDs and UIDVALIDITY kept.
@@ -47,8 +71,8 @@
  *
  * LOCKING: "postern-lock" in each folder, OFD record locks (fcntl):
  * byte 0 is the folder lock, taken exclusive around every change (sync
- * that writes, flag change, expunge, append's UID, keywords) and shared to
- * read the index; byte 1 is the POP3 session lock (RFC 1939 §8), held
+ * that writes, flag change, expunge, append's UID, keywords, any write
+ * to the index or its log) and shared to read them; byte 1 is the POP3 session lock (RFC 1939 §8), held
  * for a whole POP3 session (store_folder_open with STORE_POP3); byte 2
  * of ROOT's file guards ROOT/postern-uidvalidity. Locks
  * are held for short moves only, never across network I/O.

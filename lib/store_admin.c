@@ -138,10 +138,16 @@ static int rename_inbox(struct store *st, const char *to)
 		while (rc == 0 && (e = readdir(d))) {
 			if (e->d_name[0] == '.')
 				continue;
-			snprintf(a, sizeof a, "%s/%s", subs[i], e->d_name);
-			snprintf(b, sizeof b, "%s/%s", subs[i], e->d_name);
-			if (renameat(st->rootfd, a, dst, b) < 0 && errno != ENOENT)
+			if (snprintf(a, sizeof a, "%s/%s", subs[i], e->d_name) >=
+			    (int)sizeof a ||
+			    snprintf(b, sizeof b, "%s/%s", subs[i], e->d_name) >=
+			    (int)sizeof b) {
+				errno = ENAMETOOLONG;
 				rc = -1;
+			} else if (renameat(st->rootfd, a, dst, b) < 0 &&
+				   errno != ENOENT) {
+				rc = -1;
+			}
 		}
 		closedir(d);
 	}

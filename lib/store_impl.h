@@ -134,10 +134,6 @@ size_t store_unique_len(const char *name);
 /* May the file's flags be changed: no info, or ":2," (a file with
  * another info, e.g. the experimental ":1,", is left as it is)? 1 / 0. */
 int store_name_flaggable(const char *file);
-/* The info letters for flags, keeping the letters of old (a file name,
- * may be NULL) postern does not know. 0, or -1 when it does not fit. */
-int store_name_info(const char *old, unsigned flags, char *info,
-		    size_t size);
 /* "new/UNIQUE" (in_new) or "cur/UNIQUE:2,INFO" into buf. 0 or -1. */
 int store_name_file(const char *unique, const char *old, unsigned flags,
 		    int in_new, char *buf, size_t size);

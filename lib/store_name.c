@@ -69,7 +69,10 @@ size_t store_unique_len(const char *name)
 	return strcspn(name, ":");
 }
 
-int store_name_info(const char *old, unsigned flags, char *info, size_t size)
+/* The info letters for flags, keeping the letters of old (a file name,
+ * may be NULL) postern does not know. 0, or -1 when it does not fit. */
+static int name_info(const char *old, unsigned flags, char *info,
+		     size_t size)
 {
 	char keep[128] = { 0 };
 	const char *p = old ? strstr(old, ":2,") : NULL;
@@ -101,7 +104,7 @@ int store_name_file(const char *unique, const char *old, unsigned flags,
 	int n;
 	if (in_new)
 		n = snprintf(buf, size, "new/%s", unique);
-	else if (store_name_info(old, flags, info, sizeof info) < 0)
+	else if (name_info(old, flags, info, sizeof info) < 0)
 		return -1;
 	else
 		n = snprintf(buf, size, "cur/%s:2,%s", unique, info);
