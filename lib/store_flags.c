@@ -13,16 +13,12 @@
 
 #ifdef POSTERN_FAULTS
 #include <signal.h>
-/* Test builds: $POSTERN_KILL_AT names a step of a change at which the
- * process dies (SIGKILL), for the crash tests. */
-static void kill_point(const char *step)
+void store_kill_point(const char *step)
 {
 	const char *at = getenv("POSTERN_KILL_AT");
 	if (at && !strcmp(at, step))
 		raise(SIGKILL);
 }
-#else
-#define kill_point(step) ((void)0)
 #endif
 
 /* The folder locked and its index read. Every name postern gives a file
@@ -54,9 +50,9 @@ static int finish(struct store_folder *f, struct store_index *ix,
 {
 	int rc = 0;
 	if (changed) {
-		kill_point("before-index");
+		store_kill_point("before-index");
 		rc = store_log_commit(f->dirfd, ix);
-		kill_point("after-index");
+		store_kill_point("after-index");
 		int cur = openat(f->dirfd, "cur", O_RDONLY | O_DIRECTORY |
 				 O_NOFOLLOW | O_CLOEXEC);
 		if (cur < 0 || fsync(cur) < 0)
@@ -164,7 +160,7 @@ long store_set_flags(struct store_folder *f, const size_t *idx, size_t n,
 		else if (e)
 			r = 2;          /* nothing to change */
 		if (r == 1) {
-			kill_point("after-rename");
+			store_kill_point("after-rename");
 			e->modseq = ++ix.highestmodseq;
 			changed = 1;
 		}

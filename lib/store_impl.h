@@ -166,6 +166,15 @@ int store_added_uids(int rootfd, int dirfd, struct store_added *a);
  * malloc'd, or NULL (store_view.c). */
 char *store_find_file(int dirfd, const char *unique);
 
+/* Test builds (POSTERN_FAULTS): $POSTERN_KILL_AT names a step of a
+ * change ("after-rename", "before-index", "log-append", "after-index")
+ * at which the process dies (SIGKILL), for the crash tests. */
+#ifdef POSTERN_FAULTS
+void store_kill_point(const char *step);
+#else
+#define store_kill_point(step) ((void)0)
+#endif
+
 /* views (store_folder.c, store_view.c) */
 /* Note the folder's stamps as they are before a sync (for poll). */
 void store_view_note(struct store_folder *f);

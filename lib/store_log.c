@@ -14,20 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#ifdef POSTERN_FAULTS
-#include <signal.h>
-/* Test builds: $POSTERN_KILL_AT names a step at which the process dies
- * (SIGKILL), for the crash tests (store_flags.c has the others). */
-static void kill_point(const char *step)
-{
-	const char *at = getenv("POSTERN_KILL_AT");
-	if (at && !strcmp(at, step))
-		raise(SIGKILL);
-}
-#else
-#define kill_point(step) ((void)0)
-#endif
-
 /* Remove entry i (an expunge replayed); the array stays in UID order. */
 static void drop_entry(struct store_index *ix, struct store_entry *e)
 {
@@ -166,7 +152,7 @@ static int append(int dirfd, const struct store_index *ix,
 	if (fd < 0)
 		return -1;
 	int rc = ftruncate(fd, (off_t)ix->log_len);
-	kill_point("log-append");
+	store_kill_point("log-append");
 	for (size_t done = 0; rc == 0 && done < b->len; ) {
 		ssize_t w = pwrite(fd, b->data + done, b->len - done,
 				   (off_t)(ix->log_len + done));
