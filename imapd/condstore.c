@@ -71,8 +71,8 @@ enum reply select_params_parse(struct session *s, struct parse *p,
 	struct string w;
 	*condstore = 0;
 	memset(q, 0, sizeof *q);
-	if (parse_at_end(p))
-		return REPLY_OK;
+	if (p->pos + 1 >= p->len || memcmp(p->buf + p->pos, " (", 2))
+		return parse_end(p) < 0 ? REPLY_BAD : REPLY_OK;
 	if (parse_sp(p) < 0 || parse_open(p) < 0)
 		return REPLY_BAD;
 	do {
@@ -285,8 +285,8 @@ enum reply fetch_modifiers_parse(struct session *s, struct parse *p,
 {
 	struct string w;
 	memset(m, 0, sizeof *m);
-	if (parse_peek(p) != ' ')
-		return REPLY_OK;
+	if (p->pos + 1 >= p->len || memcmp(p->buf + p->pos, " (", 2))
+		return REPLY_OK;        /* none; parse_end judges the rest */
 	if (parse_sp(p) < 0 || parse_open(p) < 0)
 		return REPLY_BAD;
 	for (int first = 1; parse_peek(p) != ')'; first = 0) {
