@@ -314,3 +314,14 @@ enum reply fetch_modifiers_parse(struct session *s, struct parse *p,
 		return bad(s, "QRESYNC is not enabled");
 	return REPLY_OK;
 }
+
+void condstore_after_command(struct session *s)
+{
+	/* §3.2: a MODSEQ told while an expunge waits (§7.4.1 of RFC 3501
+	 * forbids it during FETCH, STORE, SEARCH) must not let the client
+	 * move past that expunge */
+	if (s->box && (s->enabled & ENABLED_CONDSTORE) &&
+	    mailbox_gone_pending(s->box))
+		untagged(s, "OK [HIGHESTMODSEQ %llu] Expunges pending",
+			 (unsigned long long)s->box->modseq_told);
+}

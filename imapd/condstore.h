@@ -57,4 +57,9 @@ enum reply fetch_modifiers_parse(struct session *s, struct parse *p,
 void vanished_earlier(struct session *s, const struct seqset *uids,
 		      uint64_t since, uint32_t above);
 
+/* After a command in the selected state: while expunges wait to be told,
+ * an "OK [HIGHESTMODSEQ n]" with n below them (RFC 7162 §3.2), so that a
+ * client does not take a later MODSEQ as its resync point. */
+void condstore_after_command(struct session *s);
+
 #endif

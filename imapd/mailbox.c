@@ -129,6 +129,7 @@ struct mailbox *mailbox_open(struct store *st, const char *name,
 		return NULL;
 	}
 	box->validity = box->f->uidvalidity;
+	box->modseq_told = box->f->highestmodseq;
 	box->synced = time(NULL);
 	return box;
 }
@@ -238,6 +239,8 @@ int mailbox_refresh(struct mailbox *box, int allow_expunge, int force,
 	int rc = mirror(box);
 	if (rc == 0 && out)
 		report(box, &ch, out);
+	if (rc == 0 && !mailbox_gone_pending(box))
+		box->modseq_told = box->f->highestmodseq;
 	store_changes_free(&ch);
 	return rc;
 }

@@ -56,6 +56,8 @@ struct message {
 struct mailbox {
 	char name[IMAP_MAILBOX_NAME_MAX + 1];
 	unsigned enabled;       /* ENABLED_* of the session */
+	uint64_t modseq_told;   /* HIGHESTMODSEQ at the last catch-up that
+				 * left no expunge untold (RFC 7162 §3.2) */
 	char dir[PATH_MAX_POSTERN];     /* the folder's directory (logs) */
 	int readonly;           /* EXAMINE */
 	uint32_t validity, next;

@@ -214,3 +214,27 @@ EOF
 	has_line "* 3 FETCH (UID 4 MODSEQ (9) FLAGS (\\Seen \\Recent))"
 	has_line "7 OK UID STORE completed"
 }
+
+@test "§3.2: while an expunge waits (FETCH, STORE, SEARCH), HIGHESTMODSEQ is told below it" {
+	run client <<EOF
+send $LOGIN
+send s SELECT INBOX (CONDSTORE)
+expect s OK .*
+$(other 'a UID STORE 1 +FLAGS (\Deleted)' 'b EXPUNGE' 'c UID STORE 3 +FLAGS (\Flagged)')
+run sleep 1.1
+send f FETCH 3 (FLAGS)
+expect \* 3 FETCH \(UID 3 MODSEQ \(6\) FLAGS \(\\\\Flagged \\\\Recent\)\)
+expect \* OK \[HIGHESTMODSEQ 3\] Expunges pending
+expect f OK FETCH completed
+send n NOOP
+expect \* 1 EXPUNGE
+expect n OK NOOP completed
+send g FETCH 2 (FLAGS)
+expect g OK FETCH completed
+send z LOGOUT
+expect z OK .*
+EOF
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c 'Expunges pending' <<<"$output")" -eq 1 ]
+}
