@@ -2,16 +2,31 @@
  * (imapd/parse.c and the grammars built on it: sequence sets, FETCH
  * attributes, SEARCH keys, flag lists) on a command as command.c
  * assembles it. The tag and command name come first, as on the wire;
- * then the rest goes through every argument grammar in turn. */
+ * then the rest goes through every argument grammar in turn, RFC 7162's
+ * FETCH modifiers and SELECT parameters among them (with QRESYNC on). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../imapd/condstore.h"
 #include "../imapd/fetch.h"
 #include "../imapd/flags.h"
 #include "../imapd/parse.h"
+#include "../imapd/mailbox.h"
 #include "../imapd/search.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The session the RFC 7162 grammars consult (UID command, QRESYNC on). */
+static struct session *fuzz_session(void)
+{
+	static struct session s;
+	if (!s.code.max) {
+		bytes_init(&s.code, 4096);
+		s.uid = 1;
+		s.enabled = ENABLED_CONDSTORE | ENABLED_QRESYNC;
+	}
+	return &s;
+}
 
 /* One grammar over buf[0..len), on a fresh copy. */
 static void grammar(const char *buf, size_t len, int which)
@@ -24,7 +39,9 @@ static void grammar(const char *buf, size_t len, int which)
 	struct flag_args f;
 	unsigned needs = 0;
 	uint32_t n;
-	int nil;
+	int nil, condstore;
+	struct fetch_modifiers mod;
+	struct qresync q;
 	char *copy = malloc(len + 1);
 	if (!copy)
 		return;
@@ -44,6 +61,12 @@ static void grammar(const char *buf, size_t len, int which)
 	case 4: (void)(parse_nstring(&p, &s, &nil) == 0 && parse_sp(&p) == 0 &&
 		       parse_nz_number(&p, &n) == 0 && parse_sp(&p) == 0 &&
 		       parse_string(&p, &s) == 0); break;
+	case 6: (void)(parse_seqset(&p, &set) == 0 && parse_sp(&p) == 0 &&
+		       fetch_parse(&p, &fr) == 0 &&
+		       fetch_modifiers_parse(fuzz_session(), &p, &mod) == REPLY_OK &&
+		       parse_end(&p) == 0); break;
+	case 7: (void)(parse_astring(&p, &s) == 0 &&
+		       select_params_parse(fuzz_session(), &p, &condstore, &q)); break;
 	default:
 		memset(&f, 0, sizeof f);
 		while (flag_parse(&p, &f) == 0 && parse_sp(&p) == 0)
@@ -66,7 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	parse_init(&p, buf, size);
 	if (parse_tag(&p, &tag) == 0 && parse_sp(&p) == 0 && parse_atom(&p, &name) == 0) {
 		size_t at = p.pos < size && buf[p.pos] == ' ' ? p.pos + 1 : p.pos;
-		for (int which = 0; which < 6; which++)
+		for (int which = 0; which < 8; which++)
 			grammar(buf + at, size - at, which);
 	}
 	parse_free(&p);

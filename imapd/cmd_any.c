@@ -2,8 +2,11 @@
  * small extensions: ID (RFC 2971), ENABLE (RFC 5161), NAMESPACE
  * (RFC 2342). */
 #include <string.h>
+#include <strings.h>
+#include "condstore.h"
 #include "imapd.h"
 #include "log.h"
+#include "mailbox.h"
 
 /* §6.1.1 */
 enum reply cmd_capability(struct session *s, struct parse *p)
@@ -74,20 +77,33 @@ enum reply cmd_id(struct session *s, struct parse *p)
 	return REPLY_OK;
 }
 
-/* RFC 5161 §3.1: ENABLE 1*(SP capability). postern has no extension
- * that needs enabling yet, so the ENABLED list is always empty. */
+/* RFC 5161 §3.1: ENABLE 1*(SP capability). CONDSTORE and QRESYNC
+ * (RFC 7162 §3.2.3) can be enabled; the others are ignored. ENABLED
+ * lists what this command turned on (§3.2). */
 enum reply cmd_enable(struct session *s, struct parse *p)
 {
+	static const struct { const char *name; unsigned bit; } known[] = {
+		{ "CONDSTORE", ENABLED_CONDSTORE },
+		{ "QRESYNC", ENABLED_QRESYNC },
+	};
 	struct string cap;
+	unsigned ask = 0;
 	int n = 0;
 	while (!parse_at_end(p)) {
 		if (parse_sp(p) < 0 || parse_atom(p, &cap) < 0)
 			return REPLY_BAD;
+		for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+			if (!strcasecmp(cap.s, known[i].name))
+				ask |= known[i].bit;
 		n++;
 	}
 	if (!n)
 		return reply_set(s, REPLY_BAD, NULL, "Missing capability");
-	untagged(s, "ENABLED");
+	/* only what was asked: QRESYNC implies CONDSTORE silently */
+	unsigned newly = session_enable(s, ask) & ask;
+	untagged(s, "ENABLED%s%s",
+		 newly & ENABLED_CONDSTORE ? " CONDSTORE" : "",
+		 newly & ENABLED_QRESYNC ? " QRESYNC" : "");
 	return REPLY_OK;
 }
 

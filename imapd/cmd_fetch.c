@@ -7,12 +7,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cache.h"
+#include "condstore.h"
 #include "fetch.h"
 #include "imap_struct.h"
 #include "imapd.h"
 #include "log.h"
 #include "mailbox.h"
 #include "message.h"
+#include "search.h"
 #include "mime.h"
 #include "mime_header.h"
 
@@ -109,6 +111,10 @@ static void write_att(struct session *s, const struct fetch_att *a,
 	case FETCH_FLAGS:
 		output_str(&s->out, "FLAGS ");
 		write_flags(&s->out, s->box->kw, m->flags, m->recent);
+		break;
+	case FETCH_MODSEQ:
+		output_printf(&s->out, "MODSEQ (%llu)",
+			      (unsigned long long)m->modseq);
 		break;
 	case FETCH_INTERNALDATE:
 		format_date_time(m->mtime, date, sizeof date);
@@ -223,11 +229,19 @@ static int fetch_one(struct session *s, const struct fetch_request *r,
 	d->mime = NULL;
 	int rc = prepare(s, r, m, d);
 	if (rc == 0) {
+		/* RFC 7162 §3.2.4: a FETCH that set \Seen tells UID and
+		 * MODSEQ to a CONDSTORE client */
+		int ids = seen_set && (s->enabled & ENABLED_CONDSTORE);
 		output_printf(&s->out, "* %zu FETCH (", i + 1);
 		const char *sep = "";
-		if (s->uid && !r->has_uid) {    /* §6.4.8 */
+		if ((s->uid || ids) && !r->has_uid) {   /* §6.4.8 */
 			output_printf(&s->out, "UID %lu",
 				      (unsigned long)m->uid);
+			sep = " ";
+		}
+		if ((r->add_modseq || ids) && !r->has_modseq) {
+			output_printf(&s->out, "%sMODSEQ (%llu)", sep,
+				      (unsigned long long)m->modseq);
 			sep = " ";
 		}
 		for (size_t k = 0; k < r->count; k++) {
@@ -246,15 +260,47 @@ static int fetch_one(struct session *s, const struct fetch_request *r,
 	return rc;
 }
 
+/* The request's messages: those of set, less the ones unchanged since
+ * the CHANGEDSINCE modifier (RFC 7162 §3.1.4.1); VANISHED (EARLIER) for
+ * the UIDs of set expunged since (§3.2.6), before any FETCH. */
+static enum reply fetch_messages(struct session *s, struct parse *p,
+				 struct seqset *set, struct fetch_request *r,
+				 size_t **idx, size_t *n)
+{
+	struct fetch_modifiers mod;
+	enum reply rc = fetch_modifiers_parse(s, p, &mod);
+	if (rc != REPLY_OK || parse_end(p) < 0)
+		return REPLY_BAD;
+	if (r->has_modseq || mod.changedsince_given)    /* §3.1 */
+		session_enable(s, ENABLED_CONDSTORE);
+	r->add_modseq = mod.changedsince_given;
+	if ((rc = message_set(s, set, idx, n)) != REPLY_OK)
+		return rc;
+	if (!mod.changedsince_given)
+		return REPLY_OK;
+	if (mod.vanished && set->saved && seqset_from_saved(s, p, set) < 0) {
+		free(*idx);
+		return reply_set(s, REPLY_NO, "SERVERBUG", "Out of memory");
+	}
+	if (mod.vanished)
+		vanished_earlier(s, set, mod.changedsince, 0);
+	size_t kept = 0;
+	for (size_t k = 0; k < *n; k++)
+		if (s->box->msgs[(*idx)[k]].modseq > mod.changedsince)
+			(*idx)[kept++] = (*idx)[k];
+	*n = kept;
+	return REPLY_OK;
+}
+
 enum reply cmd_fetch(struct session *s, struct parse *p)
 {
 	struct seqset set;
 	struct fetch_request r;
 	size_t *idx, n;
 	if (parse_sp(p) < 0 || parse_seqset(p, &set) < 0 || parse_sp(p) < 0 ||
-	    fetch_parse(p, &r) < 0 || parse_end(p) < 0)
+	    fetch_parse(p, &r) < 0)
 		return REPLY_BAD;
-	enum reply rc = message_set(s, &set, &idx, &n);
+	enum reply rc = fetch_messages(s, p, &set, &r, &idx, &n);
 	if (rc != REPLY_OK)
 		return rc;
 	if ((r.need_size || r.need_date || r.need_envelope ||

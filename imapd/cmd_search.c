@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <time.h>
 #include "cache.h"
+#include "condstore.h"
 #include "imapd.h"
 #include "limits.h"
 #include "log.h"
@@ -201,6 +202,7 @@ static int match(struct candidate *c, const struct key *k)
 		       seqset_contains(&k->set, m->uid, last) :
 		       seqset_contains(&k->set, (uint32_t)(c->i + 1),
 				       (uint32_t)b->count);
+	case KEY_MODSEQ: return m->modseq >= k->modseq;
 	case KEY_LARGER: return size_of(c) > (long long)k->number;
 	case KEY_SMALLER: return size_of(c) >= 0 &&
 				 size_of(c) < (long long)k->number;
@@ -253,6 +255,9 @@ enum reply search_matches(struct session *s, struct parse *p,
 		return rc;
 	if (search_parse(p, &k, &needs) < 0 || parse_end(p) < 0)
 		return REPLY_BAD;
+	s->search_modseq = (needs & SEARCH_USES_MODSEQ) != 0;
+	if (s->search_modseq)   /* RFC 7162 §3.1 */
+		session_enable(s, ENABLED_CONDSTORE);
 	if ((needs & (SEARCH_NEEDS_SIZE | SEARCH_NEEDS_DATE)) &&
 	    cache_load(s->box) < 0)
 		log_event("event=cache-error folder=%s", s->box->dir);

@@ -3,6 +3,7 @@
  * (RFC 4315 §2.1), and the reports of changes made elsewhere. */
 #include <stdio.h>
 #include <string.h>
+#include "condstore.h"
 #include "folder.h"
 #include "imapd.h"
 #include "log.h"
@@ -20,7 +21,7 @@ void session_unselect(struct session *s)
 
 void session_refresh(struct session *s, int allow_expunge)
 {
-	if (s->box && mailbox_refresh(s->box, allow_expunge, &s->out) < 0)
+	if (s->box && mailbox_refresh(s->box, allow_expunge, 0, &s->out) < 0)
 		log_event("event=refresh-error folder=%s", s->box->dir);
 }
 
@@ -46,6 +47,19 @@ static void select_report(struct session *s)
 		 (unsigned long)b->validity);
 	untagged(s, "OK [UIDNEXT %lu] Predicted next UID",
 		 (unsigned long)b->next);
+	if (s->enabled & ENABLED_CONDSTORE)     /* RFC 7162 §3.1.2.1 */
+		untagged(s, "OK [HIGHESTMODSEQ %llu] Highest",
+			 (unsigned long long)b->f->highestmodseq);
+}
+
+/* The usual responses, then what QRESYNC asks; the tagged reply. */
+static enum reply selected(struct session *s, const struct qresync *q)
+{
+	s->box->enabled = s->enabled;
+	select_report(s);
+	qresync_report(s, q);
+	return reply_set(s, REPLY_OK, s->box->readonly ? "READ-ONLY" :
+			 "READ-WRITE", NULL);
 }
 
 static enum reply open_folder(struct session *s, struct parse *p,
@@ -53,19 +67,25 @@ static enum reply open_folder(struct session *s, struct parse *p,
 {
 	const char *name;
 	char dir[PATH_MAX_POSTERN];
-	enum reply rc = sole_mailbox_arg(s, p, &name, dir, sizeof dir);
-	if (rc != REPLY_OK)
+	int condstore;
+	struct qresync q;
+	enum reply rc = REPLY_BAD;
+	if (parse_sp(p) < 0 ||
+	    (rc = mailbox_arg(s, p, &name, dir, sizeof dir)) != REPLY_OK)
+		return rc;
+	if ((rc = select_params_parse(s, p, &condstore, &q)) != REPLY_OK)
 		return rc;
 	search_saved_clear(s);  /* RFC 5182 §2.1: "$" is empty again */
+	if (s->box)     /* RFC 7162 §3.2.11 */
+		untagged(s, "OK [CLOSED] Previous mailbox closed");
+	if (condstore)  /* §3.1.8: no HIGHESTMODSEQ of the old folder */
+		s->enabled |= ENABLED_CONDSTORE;
 	if (s->box && !strcmp(s->box->dir, dir) &&
 	    s->box->readonly == readonly && folder_exists(s->maildir, name)) {
 		/* the same folder again (clients do it often): catch up
 		 * quietly instead of reading it anew; \Recent stays */
-		if (mailbox_refresh(s->box, 1, NULL) == 0) {
-			select_report(s);
-			return reply_set(s, REPLY_OK, readonly ? "READ-ONLY" :
-					 "READ-WRITE", NULL);
-		}
+		if (mailbox_refresh(s->box, 1, 1, NULL) == 0)
+			return selected(s, &q);
 	}
 	/* §6.3.1: a SELECT leaves the selected state first, even when it
 	 * then fails */
@@ -80,9 +100,7 @@ static enum reply open_folder(struct session *s, struct parse *p,
 				 "Cannot open mailbox");
 	}
 	s->state = STATE_SELECTED;
-	select_report(s);
-	return reply_set(s, REPLY_OK, readonly ? "READ-ONLY" : "READ-WRITE",
-			 NULL);
+	return selected(s, &q);
 }
 
 enum reply cmd_select(struct session *s, struct parse *p)
@@ -135,8 +153,18 @@ enum reply cmd_expunge(struct session *s, struct parse *p)
 	if (s->box->readonly)
 		return reply_set(s, REPLY_NO, "READ-ONLY",
 				 "Mailbox is read-only");
-	if (mailbox_expunge(s->box, s->uid ? &uids : NULL, &s->out) < 0)
+	long removed = mailbox_expunge(s->box, s->uid ? &uids : NULL, &s->out);
+	if (removed < 0)
 		return reply_set(s, REPLY_NO, "SERVERBUG", "Expunge failed");
+	/* RFC 7162 §3.2.7: with QRESYNC the new HIGHESTMODSEQ, after every
+	 * change below it has been told (a full catch-up) */
+	if (removed > 0 && (s->enabled & ENABLED_QRESYNC) &&
+	    mailbox_refresh(s->box, 1, 1, &s->out) == 0) {
+		char code[48];
+		snprintf(code, sizeof code, "HIGHESTMODSEQ %llu",
+			 (unsigned long long)s->box->f->highestmodseq);
+		return reply_set(s, REPLY_OK, code, NULL);
+	}
 	session_refresh(s, 1);
 	return REPLY_OK;
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include "condstore.h"
 #include "folder.h"
 #include "imapd.h"
 #include "log.h"
@@ -12,6 +13,7 @@ static const struct { const char *name; int bit; } status_items[] = {
 	{ "MESSAGES", STATUS_MESSAGES }, { "RECENT", STATUS_RECENT },
 	{ "UIDNEXT", STATUS_UIDNEXT }, { "UIDVALIDITY", STATUS_UIDVALIDITY },
 	{ "UNSEEN", STATUS_UNSEEN }, { "SIZE", STATUS_SIZE },
+	{ "HIGHESTMODSEQ", STATUS_HIGHESTMODSEQ },      /* RFC 7162 §3.1.7 */
 };
 #define NSTATUS (sizeof status_items / sizeof status_items[0])
 
@@ -47,7 +49,7 @@ int status_write(struct session *s, const char *name, int items)
 		return -1;
 	/* RFC 8438 §3: SIZE is the sum of the messages' RFC822.SIZE */
 	unsigned long long v[NSTATUS] = { st.messages, st.recent, st.uidnext,
-		st.uidvalidity, st.unseen, st.size };
+		st.uidvalidity, st.unseen, st.size, st.highestmodseq };
 	output_str(&s->out, "* STATUS ");
 	write_string(&s->out, name, strlen(name));
 	output_str(&s->out, " (");
@@ -75,6 +77,8 @@ enum reply cmd_status(struct session *s, struct parse *p)
 	if (parse_sp(p) < 0 || status_items_parse(p, &items) < 0 ||
 	    parse_end(p) < 0)
 		return REPLY_BAD;
+	if (items & STATUS_HIGHESTMODSEQ)       /* RFC 7162 §3.1 */
+		session_enable(s, ENABLED_CONDSTORE);
 	if (!folder_exists(s->maildir, name))
 		return reply_set(s, REPLY_NO, "NONEXISTENT", "No such mailbox");
 	if (status_write(s, name, items) < 0)

@@ -16,6 +16,7 @@ enum fetch_kind {
 	FETCH_SECTION,          /* BODY[...], BODY.PEEK[...], RFC822* */
 	FETCH_BINARY,           /* BINARY[...], BINARY.PEEK[...] (RFC 3516) */
 	FETCH_BINARY_SIZE,      /* BINARY.SIZE[...] */
+	FETCH_MODSEQ,           /* MODSEQ (RFC 7162 §3.1.4.2) */
 };
 
 struct fetch_att {
@@ -39,7 +40,9 @@ struct fetch_request {
 	int need_mime;          /* a section by part number: a parse */
 	int need_envelope, need_structure, need_body;   /* cached, else read */
 	int sets_seen;          /* some attribute sets \Seen */
-	int has_flags, has_uid;
+	int has_flags, has_uid, has_modseq;
+	int add_modseq;         /* MODSEQ not asked but due (CHANGEDSINCE,
+				 * or \Seen set with CONDSTORE enabled) */
 	int need_date;          /* INTERNALDATE: a stat(2) */
 	int need_size;          /* RFC822.SIZE */
 };

@@ -50,6 +50,7 @@ static int add(struct parse *p, struct fetch_request *r,
 	}
 	r->has_flags |= a->kind == FETCH_FLAGS;
 	r->has_uid |= a->kind == FETCH_UID;
+	r->has_modseq |= a->kind == FETCH_MODSEQ;
 	r->need_date |= a->kind == FETCH_INTERNALDATE;
 	r->need_size |= a->kind == FETCH_SIZE;
 	return 0;
@@ -222,6 +223,7 @@ static const struct {
 	{ "RFC822", FETCH_SECTION, "", 0 },
 	{ "RFC822.HEADER", FETCH_SECTION, "HEADER", 1 },
 	{ "RFC822.TEXT", FETCH_SECTION, "TEXT", 0 },
+	{ "MODSEQ", FETCH_MODSEQ, NULL, 1 },
 };
 
 static int simple_att(struct parse *p, struct fetch_request *r, size_t i)

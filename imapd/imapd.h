@@ -55,6 +55,9 @@ struct session {
 	int auth_failures;
 	int bad_commands;               /* BAD replies in a row */
 	struct mailbox *box;            /* in STATE_SELECTED */
+	unsigned enabled;               /* ENABLED_* (mailbox.h): CONDSTORE,
+					 * QRESYNC (RFC 7162) */
+	int search_modseq;              /* the last search had a MODSEQ key */
 	uint32_t *saved;                /* "$" (RFC 5182): UIDs, ascending */
 	size_t nsaved;
 	long maxsize;                   /* control "maxsize", read when needed */
@@ -144,10 +147,12 @@ enum reply sole_mailbox_arg(struct session *s, struct parse *p,
  * a sequence number does not exist (§6.4.8 UID sets never fail). */
 enum reply message_set(struct session *s, const struct seqset *set,
 		       size_t **idx, size_t *n);
-/* cmd_status.c: STATUS items (RFC 3501 §6.3.10, SIZE: RFC 8438). */
+/* cmd_status.c: STATUS items (RFC 3501 §6.3.10, SIZE: RFC 8438,
+ * HIGHESTMODSEQ: RFC 7162). */
 enum status_item {
 	STATUS_MESSAGES = 1, STATUS_RECENT = 2, STATUS_UIDNEXT = 4,
 	STATUS_UIDVALIDITY = 8, STATUS_UNSEEN = 16, STATUS_SIZE = 32,
+	STATUS_HIGHESTMODSEQ = 64,      /* RFC 7162 §3.1.7 */
 };
 /* "(" status-att *(SP status-att) ")" into *items (STATUS_* bits).
  * 0, or -1 with p->error. */

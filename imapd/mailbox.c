@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include "cache.h"
+#include "imapd.h"
 
 static const struct { unsigned flag; const char *name; } flag_names[] = {
 	/* in the order of the Maildir info letters (D F R S T) */
@@ -128,6 +129,7 @@ struct mailbox *mailbox_open(struct store *st, const char *name,
 		return NULL;
 	}
 	box->validity = box->f->uidvalidity;
+	box->modseq_told = box->f->highestmodseq;
 	box->synced = time(NULL);
 	return box;
 }
@@ -152,7 +154,7 @@ size_t mailbox_recent(const struct mailbox *box)
 	return n;
 }
 
-static int gone_pending(const struct mailbox *box)
+int mailbox_gone_pending(const struct mailbox *box)
 {
 	for (size_t i = 0; i < box->count; i++)
 		if (box->msgs[i].gone)
@@ -160,43 +162,85 @@ static int gone_pending(const struct mailbox *box)
 	return 0;
 }
 
-/* The changes as responses (§7.4.1, §7.3.1, §7.4.2), after mirror(). */
-static void report(struct mailbox *box, const struct store_changes *ch,
-		   size_t before, struct output *out)
+static int compare_uid(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+void write_vanished(struct output *out, int earlier, uint32_t *uids,
+		    size_t n)
+{
+	struct bytes set;
+	if (!n)
+		return;
+	qsort(uids, n, sizeof *uids, compare_uid);
+	bytes_init(&set, n * 24 + 16);  /* ",4294967295:4294967295" each */
+	if (uid_set_format(&set, uids, n) == 0)
+		output_printf(out, "* VANISHED %s%s\r\n",
+			      earlier ? "(EARLIER) " : "", bytes_str(&set));
+	bytes_free(&set);
+}
+
+void write_flags_fetch(struct output *out, const struct mailbox *box,
+		       size_t i, int with_ids, int with_flags)
+{
+	const struct message *m = &box->msgs[i];
+	const char *sep = "";
+	output_printf(out, "* %zu FETCH (", i + 1);
+	if (with_ids) {
+		output_printf(out, "UID %lu MODSEQ (%llu)",
+			      (unsigned long)m->uid,
+			      (unsigned long long)m->modseq);
+		sep = " ";
+	}
+	if (with_flags) {
+		output_printf(out, "%sFLAGS ", sep);
+		write_flags(out, box->kw, m->flags, m->recent);
+	}
+	output_str(out, ")\r\n");
+}
+
+/* The changes as responses (§7.4.1, §7.3.1, §7.4.2; with QRESYNC one
+ * VANISHED for the expunges, RFC 7162 §3.2.10.2), after mirror(). */
+static void report(struct mailbox *box, struct store_changes *ch,
+		   struct output *out)
 {
 	if (ch->keywords_changed) {     /* §7.2.6: the list of flags changed */
 		output_str(out, "* FLAGS ");
 		write_flag_list(out, box->kw, 0);
 		output_str(out, "\r\n");
 	}
-	for (size_t k = 0; k < ch->nexpunged; k++)
-		output_printf(out, "* %zu EXPUNGE\r\n", ch->expunged[k]);
-	for (size_t k = 0; k < ch->nchanged; k++) {
-		struct message *m = &box->msgs[ch->changed[k]];
-		output_printf(out, "* %zu FETCH (FLAGS ", ch->changed[k] + 1);
-		write_flags(out, box->kw, m->flags, m->recent);
-		output_str(out, ")\r\n");
-	}
-	(void)before;
+	if (box->enabled & ENABLED_QRESYNC)
+		write_vanished(out, 0, ch->expunged_uids, ch->nexpunged);
+	else
+		for (size_t k = 0; k < ch->nexpunged; k++)
+			output_printf(out, "* %zu EXPUNGE\r\n",
+				      ch->expunged[k]);
+	for (size_t k = 0; k < ch->nchanged; k++)
+		write_flags_fetch(out, box, ch->changed[k],
+				  (box->enabled & ENABLED_CONDSTORE) != 0, 1);
 	if (ch->added) {
 		output_printf(out, "* %zu EXISTS\r\n", box->count);
 		output_printf(out, "* %zu RECENT\r\n", mailbox_recent(box));
 	}
 }
 
-int mailbox_refresh(struct mailbox *box, int allow_expunge,
+int mailbox_refresh(struct mailbox *box, int allow_expunge, int force,
 		    struct output *out)
 {
 	struct store_changes ch;
-	if (!store_folder_poll(box->f) && !(allow_expunge && gone_pending(box)))
+	if (!force && !store_folder_poll(box->f) &&
+	    !(allow_expunge && mailbox_gone_pending(box)))
 		return 0;
-	size_t before = box->count;
 	box->synced = time(NULL);
 	if (store_folder_sync(box->f, allow_expunge, &ch) < 0)
 		return -1;
 	int rc = mirror(box);
 	if (rc == 0 && out)
-		report(box, &ch, before, out);
+		report(box, &ch, out);
+	if (rc == 0 && !mailbox_gone_pending(box))
+		box->modseq_told = box->f->highestmodseq;
 	store_changes_free(&ch);
 	return rc;
 }
@@ -212,7 +256,16 @@ int mailbox_message_open(struct mailbox *box, struct message *m)
 long mailbox_store_flags(struct mailbox *box, const size_t *idx, size_t n,
 			 enum store_flag_op op, unsigned flags)
 {
-	long gone = store_set_flags(box->f, idx, n, op, flags, 0, NULL, NULL);
+	return mailbox_store_flags_if(box, idx, n, op, flags, 0, NULL, NULL);
+}
+
+long mailbox_store_flags_if(struct mailbox *box, const size_t *idx,
+			    size_t n, enum store_flag_op op, unsigned flags,
+			    uint64_t unchangedsince, size_t **failed,
+			    size_t *nfailed)
+{
+	long gone = store_set_flags(box->f, idx, n, op, flags, unchangedsince,
+				    failed, nfailed);
 	for (size_t k = 0; k < n; k++)
 		message_update(&box->msgs[idx[k]], &box->f->msgs[idx[k]]);
 	box->next = box->f->uidnext;
@@ -249,20 +302,19 @@ long mailbox_expunge(struct mailbox *box, const struct seqset *uids,
 			if (seqset_contains(uids, box->msgs[i].uid, star))
 				v[n++] = box->msgs[i].uid;
 	}
-	size_t before = box->count;
 	int rc = store_expunge(box->f, v, n, &ch);
 	free(v);
 	if (rc < 0)
 		return -1;
 	rc = mirror(box);
 	if (rc == 0 && out)
-		report(box, &ch, before, out);
+		report(box, &ch, out);
 	long removed = (long)ch.nexpunged;
 	store_changes_free(&ch);
 	return rc < 0 ? -1 : removed;
 }
 
-long mailbox_find_uid(const struct mailbox *box, uint32_t uid)
+long mailbox_find_uid_at_least(const struct mailbox *box, uint32_t uid)
 {
 	size_t lo = 0, hi = box->count;
 	while (lo < hi) {
@@ -272,7 +324,13 @@ long mailbox_find_uid(const struct mailbox *box, uint32_t uid)
 		else
 			hi = mid;
 	}
-	return lo < box->count && box->msgs[lo].uid == uid ? (long)lo : -1;
+	return (long)lo;
+}
+
+long mailbox_find_uid(const struct mailbox *box, uint32_t uid)
+{
+	long lo = mailbox_find_uid_at_least(box, uid);
+	return (size_t)lo < box->count && box->msgs[lo].uid == uid ? lo : -1;
 }
 
 int mailbox_keyword_index(const struct mailbox *box, const char *name)

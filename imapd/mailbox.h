@@ -48,8 +48,16 @@ struct message {
 #define CACHED_STRUCTURE 0x08
 #define CACHED_BODY      0x10
 
+/* What the session has enabled (RFC 7162), for the reports below. */
+#define ENABLED_CONDSTORE 0x01  /* §3.1, §3.2.4: UID and MODSEQ in every
+				 * FETCH response of a flag change */
+#define ENABLED_QRESYNC   0x02  /* §3.2.10: VANISHED instead of EXPUNGE */
+
 struct mailbox {
 	char name[IMAP_MAILBOX_NAME_MAX + 1];
+	unsigned enabled;       /* ENABLED_* of the session */
+	uint64_t modseq_told;   /* HIGHESTMODSEQ at the last catch-up that
+				 * left no expunge untold (RFC 7162 §3.2) */
 	char dir[PATH_MAX_POSTERN];     /* the folder's directory (logs) */
 	int readonly;           /* EXAMINE */
 	uint32_t validity, next;
@@ -72,10 +80,25 @@ struct mailbox *mailbox_open(struct store *st, const char *name,
 void mailbox_free(struct mailbox *box);
 
 /* Catch up with changes made by others; write FLAGS (new keywords),
- * EXISTS / RECENT / FETCH FLAGS and (if allow_expunge) EXPUNGE to out
- * (may be NULL). 0 or -1. */
-int mailbox_refresh(struct mailbox *box, int allow_expunge,
+ * EXISTS / RECENT / FETCH FLAGS and (if allow_expunge) EXPUNGE or
+ * VANISHED to out (may be NULL). Skipped when the store says nothing
+ * moved, unless force. 0 or -1. */
+int mailbox_refresh(struct mailbox *box, int allow_expunge, int force,
 		    struct output *out);
+
+/* Expunges seen but not yet reported (a file gone while expunges may
+ * not be told, RFC 3501 §7.4.1)? 1 / 0. */
+int mailbox_gone_pending(const struct mailbox *box);
+
+/* "* n FETCH (UID u MODSEQ (m) FLAGS (...))" for msgs[i]: UID and MODSEQ
+ * when with_ids (RFC 7162 §3.2.4), FLAGS when with_flags. */
+void write_flags_fetch(struct output *out, const struct mailbox *box,
+		       size_t i, int with_ids, int with_flags);
+
+/* "* VANISHED [(EARLIER) ]uid-set" (RFC 7162 §3.2.10) for uids[0..n),
+ * sorted here; nothing when n is 0. */
+void write_vanished(struct output *out, int earlier, uint32_t *uids,
+		    size_t n);
 
 /* How many messages are \Recent. */
 size_t mailbox_recent(const struct mailbox *box);
@@ -100,6 +123,13 @@ int mailbox_message_open(struct mailbox *box, struct message *m);
  * how many were gone, -1 on error. */
 long mailbox_store_flags(struct mailbox *box, const size_t *idx, size_t n,
 			 enum store_flag_op op, unsigned flags);
+/* The same with RFC 7162's UNCHANGEDSINCE (0: none): the messages that
+ * failed it are left alone and listed in *failed (malloc'd, *nfailed,
+ * ascending), their flags and MODSEQ as they are on disk now. */
+long mailbox_store_flags_if(struct mailbox *box, const size_t *idx,
+			    size_t n, enum store_flag_op op, unsigned flags,
+			    uint64_t unchangedsince, size_t **failed,
+			    size_t *nfailed);
 
 /* The keyword letters of names in the folder, added unless !add;
  * writes "* FLAGS" and PERMANENTFLAGS to out when the list grew
@@ -116,6 +146,8 @@ long mailbox_expunge(struct mailbox *box, const struct seqset *uids,
 /* The number of keyword name in the folder (case ignored), or -1. */
 int mailbox_keyword_index(const struct mailbox *box, const char *name);
 
+/* The index of the first message with a UID >= uid (count if none). */
+long mailbox_find_uid_at_least(const struct mailbox *box, uint32_t uid);
 /* The index of the message with this UID, or -1. */
 long mailbox_find_uid(const struct mailbox *box, uint32_t uid);
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "bytes.h"
 #include "command.h"
+#include "condstore.h"
 #include "control.h"
 #include "settings.h"
 #include "imapd.h"
@@ -156,6 +157,8 @@ static int run(struct session *s, struct bytes *buf)
 		if (rc != REPLY_FATAL && s->state == STATE_SELECTED &&
 		    s->after != AFTER_NONE && time(NULL) != s->box->synced)
 			session_refresh(s, s->uid || s->after == AFTER_REPORT);
+		if (rc != REPLY_FATAL && s->state == STATE_SELECTED)
+			condstore_after_command(s);
 	}
 	if (rc == REPLY_BAD && !s->text[0])
 		snprintf(s->text, sizeof s->text, "%s",

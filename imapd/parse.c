@@ -309,6 +309,25 @@ int parse_number(struct parse *p, uint32_t *out)
 	return 0;
 }
 
+/* RFC 7162 §7: mod-sequence-valzer = "0" / mod-sequence-value, at most
+ * 2^63 - 1 (63-bit unsigned). */
+int parse_modseq(struct parse *p, uint64_t *out)
+{
+	uint64_t n = 0;
+	size_t start = p->pos;
+	int c;
+	while ((c = parse_peek(p)) >= '0' && c <= '9') {
+		if (n > (INT64_MAX - (uint64_t)(c - '0')) / 10)
+			return fail(p, "Mod-sequence too large");
+		n = n * 10 + (uint64_t)(c - '0');
+		p->pos++;
+	}
+	if (p->pos == start)
+		return fail(p, "Expected a mod-sequence");
+	*out = n;
+	return 0;
+}
+
 int parse_nz_number(struct parse *p, uint32_t *out)
 {
 	if (parse_peek(p) == '0')

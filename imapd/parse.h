@@ -75,6 +75,9 @@ int parse_list_mailbox(struct parse *p, struct string *out);
 /* number (32 bits) and nz-number. */
 int parse_number(struct parse *p, uint32_t *out);
 int parse_nz_number(struct parse *p, uint32_t *out);
+/* mod-sequence-valzer (RFC 7162 §7): 0 .. 2^63-1; callers that need a
+ * mod-sequence-value check for 0 themselves. */
+int parse_modseq(struct parse *p, uint64_t *out);
 /* sequence-set, or "$" (RFC 5182 §3: seq-set / "$"; out->saved set). */
 int parse_seqset(struct parse *p, struct seqset *out);
 

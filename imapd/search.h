@@ -15,6 +15,7 @@ enum key_kind {
 	KEY_ADDRESS,            /* FROM, TO, CC, BCC: parsed addresses */
 	KEY_BODY, KEY_TEXT,
 	KEY_OLDER, KEY_YOUNGER,                         /* WITHIN, RFC 5032 */
+	KEY_MODSEQ,                                     /* RFC 7162 §3.1.5 */
 };
 
 /* What evaluating a tree needs from each message, cheapest first. */
@@ -22,11 +23,14 @@ enum key_kind {
 #define SEARCH_NEEDS_DATE   0x02        /* the file's mtime */
 #define SEARCH_NEEDS_HEADER 0x04        /* the header */
 #define SEARCH_NEEDS_TEXT   0x08        /* the whole message */
+#define SEARCH_USES_MODSEQ  0x10        /* a MODSEQ key: the result tells
+					 * the highest MODSEQ (RFC 7162) */
 
 struct key {
 	enum key_kind kind;
 	unsigned flag;
 	uint32_t number;
+	uint64_t modseq;        /* KEY_MODSEQ */
 	long days;              /* date keys: days since 1970-01-01 */
 	const char *field;      /* KEY_HEADER: the field name */
 	const char *string;     /* needle, keyword name */

@@ -130,6 +130,27 @@ static int parse_arg(struct parse *p, struct key *k, enum arg arg)
 
 static int parse_key(struct parse *p, struct key *k, unsigned *needs);
 
+/* RFC 7162 §3.1.5: MODSEQ [entry-name SP entry-type-req SP]
+ * mod-sequence-valzer. One MODSEQ per message is kept, so the entry
+ * (a flag's name) is checked and then ignored, as the RFC says. */
+static int parse_modseq_key(struct parse *p, struct key *k)
+{
+	struct string name, type;
+	k->kind = KEY_MODSEQ;
+	if (parse_sp(p) < 0)
+		return -1;
+	if (parse_peek(p) == '"' || parse_peek(p) == '{') {
+		if (parse_string(p, &name) < 0 || parse_sp(p) < 0 ||
+		    parse_atom(p, &type) < 0 || parse_sp(p) < 0)
+			return -1;
+		if (strncasecmp(name.s, "/flags/", 7) ||
+		    (strcasecmp(type.s, "priv") && strcasecmp(type.s, "shared") &&
+		     strcasecmp(type.s, "all")))
+			return fail(p, "Bad MODSEQ entry");
+	}
+	return parse_modseq(p, &k->modseq);
+}
+
 /* search-key *(SP search-key) up to ')' or the end, as an AND chain. */
 static int parse_keys(struct parse *p, struct key *k, int close,
 		      unsigned *needs)
@@ -192,6 +213,10 @@ static int parse_word_key(struct parse *p, struct key *k, const char *w,
 	if (!strcasecmp(w, "UID")) {
 		k->kind = KEY_UID;
 		return parse_sp(p) < 0 ? -1 : parse_seqset(p, &k->set);
+	}
+	if (!strcasecmp(w, "MODSEQ")) {
+		*needs |= SEARCH_USES_MODSEQ;
+		return parse_modseq_key(p, k);
 	}
 	if (!strcasecmp(w, "NOT") || !strcasecmp(w, "OR"))
 		return parse_logic(p, k, !strcasecmp(w, "OR"), needs);

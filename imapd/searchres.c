@@ -81,6 +81,31 @@ static uint32_t number_of(const struct session *s, size_t idx)
 	return s->uid ? s->box->msgs[idx].uid : (uint32_t)(idx + 1);
 }
 
+/* " ALL set" of the matches. */
+static void write_all(struct session *s, const size_t *idx, size_t n)
+{
+	struct bytes set;
+	uint32_t *v = malloc(n * sizeof *v);
+	bytes_init(&set, n * 24 + 16);       /* ",4294967295:4294967295" */
+	for (size_t i = 0; v && i < n; i++)
+		v[i] = number_of(s, idx[i]);
+	if (v && uid_set_format(&set, v, n) == 0)
+		output_printf(&s->out, " ALL %s", bytes_str(&set));
+	bytes_free(&set);
+	free(v);
+}
+
+/* The highest MODSEQ among the matches (RFC 7162 §3.1.5). */
+static uint64_t highest_modseq(const struct session *s, const size_t *idx,
+			       size_t n)
+{
+	uint64_t high = 0;
+	for (size_t i = 0; i < n; i++)
+		if (s->box->msgs[idx[i]].modseq > high)
+			high = s->box->msgs[idx[i]].modseq;
+	return high;
+}
+
 static void write_esearch(struct session *s, unsigned opts, const size_t *idx,
 			  size_t n)
 {
@@ -96,17 +121,11 @@ static void write_esearch(struct session *s, unsigned opts, const size_t *idx,
 			      (unsigned long)number_of(s, idx[n - 1]));
 	if (opts & RETURN_COUNT)
 		output_printf(&s->out, " COUNT %zu", n);
-	if (n && (opts & RETURN_ALL)) {
-		struct bytes set;
-		uint32_t *v = malloc(n * sizeof *v);
-		bytes_init(&set, n * 24 + 16);       /* ",4294967295:4294967295" */
-		for (size_t i = 0; v && i < n; i++)
-			v[i] = number_of(s, idx[i]);
-		if (v && uid_set_format(&set, v, n) == 0)
-			output_printf(&s->out, " ALL %s", bytes_str(&set));
-		bytes_free(&set);
-		free(v);
-	}
+	if (n && (opts & RETURN_ALL))
+		write_all(s, idx, n);
+	if (n && s->search_modseq)      /* RFC 7162 §3.1.10 */
+		output_printf(&s->out, " MODSEQ %llu",
+			      (unsigned long long)highest_modseq(s, idx, n));
 	output_str(&s->out, "\r\n");
 }
 
@@ -120,6 +139,10 @@ void search_result_write(struct session *s, const struct search_return *r,
 		for (size_t i = 0; i < n; i++)
 			output_printf(&s->out, " %lu",
 				      (unsigned long)number_of(s, idx[i]));
+		if (n && s->search_modseq)      /* RFC 7162 §3.1.6, §3.1.9 */
+			output_printf(&s->out, " (MODSEQ %llu)",
+				      (unsigned long long)
+				      highest_modseq(s, idx, n));
 		output_str(&s->out, "\r\n");
 		return;
 	}

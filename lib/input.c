@@ -283,13 +283,21 @@ void input_discard(struct input *in)
 
 int input_wait(struct input *in, int ms)
 {
+	return input_wait_also(in, -1, ms);
+}
+
+int input_wait_also(struct input *in, int fd, int ms)
+{
 	if (in->start != in->end || in->eof)
 		return 1;
-	struct pollfd p = { .fd = in->fd, .events = POLLIN };
+	struct pollfd p[2] = { { .fd = in->fd, .events = POLLIN },
+			       { .fd = fd, .events = POLLIN } };
 	for (;;) {
-		int r = poll(&p, 1, ms);
-		if (r >= 0)
-			return r > 0;
+		int r = poll(p, fd >= 0 ? 2 : 1, ms);
+		if (r > 0)
+			return p[0].revents ? 1 : 2;
+		if (r == 0)
+			return 0;
 		if (errno != EINTR)
 			return -1;
 	}

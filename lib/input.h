@@ -75,5 +75,9 @@ void input_discard(struct input *in);
 /* Wait up to ms for input: 1 readable (or buffered, or EOF pending),
  * 0 nothing yet, -1 error. For IMAP IDLE. */
 int input_wait(struct input *in, int ms);
+/* The same, also waking when fd (if >= 0) is readable: 1 input, 2 fd
+ * (input first when both), 0 nothing yet, -1 error. For IDLE woken by
+ * inotify. */
+int input_wait_also(struct input *in, int fd, int ms);
 
 #endif

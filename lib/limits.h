@@ -155,6 +155,10 @@
  * bound), and the longest line the client may send instead of DONE. */
 #define IMAP_IDLE_TIMEOUT 1860
 #define IMAP_IDLE_POLL_MS 1000
+/* With inotify watching the folder (imapd/cmd_idle.c) a change wakes
+ * IDLE at once; the poll stays as the fallback for what inotify does not
+ * see (a Maildir on NFS changed by another host), less often. */
+#define IMAP_IDLE_WATCHED_POLL_MS 5000
 #define IMAP_IDLE_LINE_MAX 1024
 /* A directory mtime this many ms old is trusted to change with any later
  * change (lib/store_index.c store_settled): file times come from the

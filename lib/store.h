@@ -15,6 +15,8 @@
  *   DIR/postern-lock         the folder's one lock (below)
  *   DIR/dovecot-keywords     keyword names: "N name", letter 'a'+N (Dovecot's)
  *   DIR/postern-cache        imapd's parsed-message cache (not state: may be lost)
+ *   DIR/postern-recent       "postern-recent 1 UID": the highest UID already
+ *                            shown \Recent (below)
  *   ROOT/postern-uidvalidity the last UIDVALIDITY given in this Maildir
  *   ROOT/subscriptions       IMAP subscriptions, one name a line (Dovecot's)
  *
@@ -62,6 +64,14 @@
  * by UNIQUE at the next sync; a changed INFO gets a new MODSEQ then. An
  * index of the old imapd format ("postern-uidlist") is taken over with
  * its UIDs and UIDVALIDITY kept.
+ *
+ * \RECENT (RFC 3501 §2.3.2): a message is \Recent for the one session
+ * that first sees it with STORE_TAKE_NEW: its UID is above the one in
+ * postern-recent, which that session's sync then raises to UIDNEXT-1
+ * (under the exclusive lock). So a message appended or copied with flags
+ * straight into cur/ is \Recent like one delivered into new/ (§6.4.7).
+ * A folder without the file (made before it existed) goes by "in new/"
+ * until its first such sync writes it.
  *
  * UIDVALIDITY (RFC 3501 §2.3.1.1) is max(now, last + 1) over the whole
  * Maildir (ROOT/postern-uidvalidity, under ROOT's lock): a folder deleted

@@ -60,6 +60,8 @@ int store_folder_create(struct store *st, const char *name)
 		store_index_free(&ix);
 	else
 		rc = -1;
+	if (rc == 0)    /* everything that arrives is \Recent (store.h) */
+		rc = store_recent_init(fd);
 	int e = errno;
 	close(fd);
 	if (rc == 0 && fsync(st->rootfd) < 0)

@@ -13,6 +13,7 @@
 #define STORE_KEYWORDS_FILE "dovecot-keywords"
 #define STORE_VALIDITY_FILE "postern-uidvalidity"
 #define STORE_LOG_FILE "postern-changes"
+#define STORE_RECENT_FILE "postern-recent"
 
 /* One message in the index. */
 struct store_entry {
@@ -71,6 +72,16 @@ int store_sync(int rootfd, int dirfd, int flags, char *const *first,
 /* The same with the exclusive lock already held. */
 int store_sync_locked(int rootfd, int dirfd, int flags, char *const *first,
 		      size_t nfirst, struct store_index *out);
+
+/* \Recent (store_recent.c): mark ix's entries above the folder's last
+ * taken UID (when postern-recent exists; else they keep the new/ rule);
+ * when take (a session that moves new/ and owns what is \Recent),
+ * record UIDNEXT-1 as taken, or return 1 when shared (a shared lock
+ * cannot write: the caller retries under the exclusive). 0, 1 or -1. */
+int store_recent_apply(int dirfd, struct store_index *ix, int take,
+		       int shared);
+/* A new folder's postern-recent: nothing taken yet. 0 or -1. */
+int store_recent_init(int dirfd);
 
 /* index file: read, the change log replayed (0 read, 1 none or
  * damaged: a new one begun with uidvalidity 0 for the caller to fill,

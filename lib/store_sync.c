@@ -320,7 +320,12 @@ static int sync_locked(int rootfd, int dirfd, int flags, char *const *first,
 	    !((flags & STORE_SYNC_MOVE_NEW) && any_new(out))) {
 		for (size_t i = 0; i < out->count; i++)
 			out->v[i].recent = !strncmp(out->v[i].file, "new/", 4);
-		return 0;       /* the index's listing is the folder's */
+		/* the index's listing is the folder's */
+		int r = store_recent_apply(dirfd, out, flags &
+					   STORE_SYNC_MOVE_NEW, shared);
+		if (r != 0)
+			store_index_free(out);
+		return r;
 	}
 	if (scan_all(dirfd, &sc) < 0 || scan_consistent(dirfd, out, &sc) < 0)
 		goto fail;
@@ -357,8 +362,14 @@ static int sync_locked(int rootfd, int dirfd, int flags, char *const *first,
 		goto fail;
 	if (!changed && !move && restamp && store_log_listed(dirfd, out, after) < 0)
 		goto fail;
+	int taken = store_recent_apply(dirfd, out,
+				       flags & STORE_SYNC_MOVE_NEW, shared);
+	if (taken < 0)
+		goto fail;
 	scan_free(&sc);
-	return 0;
+	if (taken > 0)
+		store_index_free(out);
+	return taken;
 fail:
 	scan_free(&sc);
 	store_index_free(out);

@@ -35,7 +35,7 @@ uidvalidity() { sed -n '1s/^postern-index 2 \([0-9]*\) .*/\1/p' "${1:-$MAILDIR}/
 # messages_indexed [DIR]: how many messages the index holds.
 messages_indexed() { grep -c '^m ' "${1:-$MAILDIR}/postern-index"; }
 # What CAPABILITY lists in every state (imapd/reply.c).
-CAPS="IMAP4rev1 LITERAL+ SASL-IR ID ENABLE NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN IDLE SPECIAL-USE ESEARCH SEARCHRES WITHIN SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES THREAD=REFS LIST-EXTENDED LIST-STATUS STATUS=SIZE BINARY MULTIAPPEND"
+CAPS="IMAP4rev1 LITERAL+ SASL-IR ID ENABLE NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN IDLE SPECIAL-USE ESEARCH SEARCHRES WITHIN SORT SORT=DISPLAY ESORT THREAD=ORDEREDSUBJECT THREAD=REFERENCES THREAD=REFS LIST-EXTENDED LIST-STATUS STATUS=SIZE BINARY MULTIAPPEND CONDSTORE QRESYNC"
 
 # deliver NAME TEXT [DIR]: a message (LF line ends) into DIR/new (default
 # $MAILDIR).
@@ -75,4 +75,15 @@ lacks_line() {
 message_files() {
 	find "$MAILDIR" -path '*/new/*' -type f -o -path '*/cur/*' -type f |
 		wc -l
+}
+
+# client: run the steps on stdin through t/imap-script.py (see there).
+client() { python3 "$TOP/t/imap-script.py" "$IMAPD" "$BATS_TEST_TMPDIR/imapd.log"; }
+
+# other CMD...: a "run" step for client: another session selects INBOX
+# and sends CMDs.
+other() {
+	local f="$BATS_TEST_TMPDIR/other.$RANDOM"
+	printf '%s\r\n' "$LOGIN" "o SELECT INBOX" "$@" > "$f"
+	echo "run $IMAPD < $f 2>/dev/null"
 }
