@@ -327,6 +327,9 @@
 #define RUNNER_ONCE_SCANS_MAX 8
 /* What a delivery child may report on its pipe: a line per recipient. */
 #define JOB_REPORT_MAX (JOB_BATCH_MAX * ALIAS_EXPANSION_MAX * (STATE_REPLY_MAX + 512))
+/* The job the runner writes to a delivery process (queue/jobspec.h): a
+ * line per recipient, each an address and a few numbers. */
+#define JOB_SPEC_MAX (JOB_BATCH_MAX * ALIAS_EXPANSION_MAX * (ADDRESS_PATH_MAX + 64) + 4096)
 /* A journal (state/ID.journal) is read whole: two lines per recipient
  * attempt (a Maildir's name and the result, each well under 4 KiB) for
  * ALIAS_EXPANSION_MAX recipients fit. */

@@ -55,6 +55,7 @@ struct runner {
 	struct spool sp;
 	int once;                       /* -1: one pass, then exit */
 	int lock_fd, trigger_fd;
+	char deliver_path[PATH_MAX_POSTERN];    /* postern-deliver, beside us */
 	long concurrency, retrymin, retrymax, lifetime, timeout_cap;
 	long delaywarning;              /* seconds; 0: no delay warnings */
 	char me[ADDRESS_DOMAIN_MAX + 1];
