@@ -28,6 +28,7 @@ static struct job *new_job(struct runner *R, int local, const char *domain)
 	j->local = local;
 	snprintf(j->domain, sizeof j->domain, "%s", local ? "" : domain);
 	j->fd = -1;
+	j->created = time(NULL);
 	bytes_init(&j->report, JOB_REPORT_MAX);
 	if (R->waiting_tail)
 		R->waiting_tail->next = j;
@@ -198,6 +199,8 @@ static void finish(struct runner *R, struct job *j)
 		p = nl + 1;
 	}
 	apply_missing(R, j, status, now);
+	if (!j->local && j->pid > 0)
+		pacing_finished(R, j, now);
 	struct active *msgs[JOB_BATCH_MAX];
 	size_t n = j->parts;
 	for (size_t i = 0; i < n; i++)
@@ -224,20 +227,56 @@ void jobs_drop_all(struct runner *R)
 	R->active_count = 0;
 }
 
+/* Waiting job j (unlinked) is not started: its domain went into its
+ * backoff after j was queued. Nothing is recorded; its messages are written back
+ * as they were and come due again after the backoff. */
+static void hold_job(struct runner *R, struct job *j)
+{
+	struct active *msgs[JOB_BATCH_MAX];
+	size_t n = j->parts;
+	log_event("event=held domain=%s messages=%zu reason=domain-backoff", j->domain, n);
+	for (size_t i = 0; i < n; i++)
+		msgs[i] = j->part[i].msg;
+	free_job(j);
+	for (size_t i = 0; i < n; i++)
+		if (--msgs[i]->jobs == 0)
+			runner_settle(R, msgs[i]);
+}
+
+/* Take j, whose link is *pp and whose predecessor is prev, off the
+ * waiting list. */
+static void unlink_waiting(struct runner *R, struct job **pp, struct job *prev)
+{
+	struct job *j = *pp;
+	*pp = j->next;
+	if (R->waiting_tail == j)
+		R->waiting_tail = prev;
+	j->next = NULL;
+}
+
 void jobs_start(struct runner *R)
 {
-	while (R->waiting && !runner_stop &&
-	       (long)R->running_count < R->concurrency) {
-		struct job *j = R->waiting;
-		R->waiting = j->next;
-		if (!R->waiting)
-			R->waiting_tail = NULL;
-		j->next = NULL;
+	struct job **pp = &R->waiting, *prev = NULL;
+	while (*pp && !runner_stop && (long)R->running_count < R->concurrency) {
+		struct job *j = *pp;
+		if (!j->local && pacing_failed_since(R, j->domain, j->created, time(NULL))) {
+			unlink_waiting(R, pp, prev);
+			hold_job(R, j);
+			continue;
+		}
+		if (!j->local && !pacing_may_start(R, j->domain)) {
+			prev = j;       /* its domain is at its cap: the next one */
+			pp = &j->next;
+			continue;
+		}
+		unlink_waiting(R, pp, prev);
 		start_one(R, j);
-		if (j->pid < 0) {       /* no child: its recipients wait */
+		if (j->pid < 0) {       /* no process: its recipients wait */
 			finish(R, j);
 			break;
 		}
+		if (!j->local)
+			pacing_started(R, j->domain);
 		j->next = R->running;
 		R->running = j;
 		R->running_count++;
@@ -327,8 +366,13 @@ static void apply_entry(struct runner *R, struct job *j, long k,
 {
 	struct active *m = j->part[k].msg;
 	struct rcpt_state *r;
-	if (runner_answers(m, e) && (r = job_rcpt(j, k, e->index)))
-		runner_record(R, m, r, (char)e->result, e->relay, e->reply, now);
+	if (!runner_answers(m, e) || !(r = job_rcpt(j, k, e->index)))
+		return;
+	runner_record(R, m, r, (char)e->result, e->relay, e->reply, now);
+	if (e->result != RESULT_DEFERRED)
+		j->answered++;
+	else if (j->deferred++ == 0)
+		state_clean_text(j->error, sizeof j->error, e->reply);
 }
 
 struct replay { struct runner *R; struct job *j; long k; time_t now; };

@@ -128,6 +128,7 @@ static void setup(struct runner *R, int argc, char **argv)
 	find_deliver(R);
 	take_lock(R);
 	open_trigger(R);
+	pacing_load(R);
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0 ||
@@ -223,5 +224,6 @@ int main(int argc, char **argv)
 	log_event("event=exit");
 	jobs_drop_all(&R);
 	idset_free(&R.seen);
+	domains_free(&R.domains);
 	return 0;
 }
