@@ -26,6 +26,8 @@ struct domain_state {
 	time_t last;                    /* time of the last failure */
 	char error[STATE_REPLY_MAX];    /* reply of the last failure */
 	int running;                    /* jobs running now (not stored) */
+	unsigned long failed_seq;       /* the runner's failure count at its
+					 * last failure (not stored) */
 	struct domain_state *next_state;
 };
 

@@ -28,7 +28,7 @@ static struct job *new_job(struct runner *R, int local, const char *domain)
 	j->local = local;
 	snprintf(j->domain, sizeof j->domain, "%s", local ? "" : domain);
 	j->fd = -1;
-	j->created = time(NULL);
+	j->created = R->failure_seq;
 	bytes_init(&j->report, JOB_REPORT_MAX);
 	if (R->waiting_tail)
 		R->waiting_tail->next = j;

@@ -19,10 +19,11 @@ void pacing_load(struct runner *R)
 			  "per-domain backoff)", strerror(errno));
 }
 
-int pacing_failed_since(struct runner *R, const char *domain, time_t since, time_t now)
+int pacing_failed_since(struct runner *R, const char *domain, unsigned long since,
+			time_t now)
 {
 	struct domain_state *d = domains_find(R->domains, domain);
-	return d && d->failures > 0 && d->next > now && d->last >= since;
+	return d && d->failures > 0 && d->next > now && d->failed_seq > since;
 }
 
 size_t pacing_hold(struct runner *R, struct active *m, char *due, time_t now)
@@ -87,6 +88,7 @@ void pacing_finished(struct runner *R, const struct job *j, time_t now)
 			wait = 1;
 		d->next = now + wait;
 		d->last = now;
+		d->failed_seq = ++R->failure_seq;
 		memcpy(d->error, j->error, sizeof d->error);
 		if (R->next_due == 0 || d->next < R->next_due)
 			R->next_due = d->next;

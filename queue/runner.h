@@ -40,7 +40,7 @@ struct job {
 	char domain[ADDRESS_DOMAIN_MAX + 1];
 	size_t parts;
 	struct job_part part[JOB_BATCH_MAX];
-	time_t created;
+	unsigned long created;  /* R->failure_seq when it was queued */
 	pid_t pid;
 	int fd;                 /* read end of the report pipe; -1 waiting */
 	size_t answered;        /* results sent or bounced (pacing) */
@@ -65,6 +65,7 @@ struct runner {
 	long delaywarning;              /* seconds; 0: no delay warnings */
 	long domain_concurrency;        /* remote deliveries per domain */
 	struct domain_state *domains;   /* pacing.c, spool/domains */
+	unsigned long failure_seq;      /* domain failures so far */
 	char me[ADDRESS_DOMAIN_MAX + 1];
 	struct active *msgs;
 	size_t active_count;
@@ -119,10 +120,12 @@ void jobs_drop_all(struct runner *R);
 /* pacing.c: per-destination backoff and concurrency */
 /* Read spool/domains (a broken file is logged and ignored). */
 void pacing_load(struct runner *R);
-/* Did domain fail at or after since, so that it is in its backoff at
- * now? 1/0. (A job queued for it before is held; one queued during its
- * backoff was forced by postern-queue retry.) */
-int pacing_failed_since(struct runner *R, const char *domain, time_t since, time_t now);
+/* Did domain fail after the runner's failure count was since, so that
+ * it is in its backoff at now? 1/0. (A job queued for it before is
+ * held; one queued during its backoff was forced by postern-queue
+ * retry.) */
+int pacing_failed_since(struct runner *R, const char *domain, unsigned long since,
+			time_t now);
 /* Clear due[i] for m's recipients whose domain is in its backoff (noting
  * its end in R->next_due). Returns how many were held. */
 size_t pacing_hold(struct runner *R, struct active *m, char *due, time_t now);
