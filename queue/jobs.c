@@ -180,6 +180,19 @@ static void apply_journals(struct runner *R, struct job *j, time_t now);
 /* Recipients of j that the report did not mention: deferred. */
 static void apply_missing(struct runner *R, struct job *j, int status, time_t now);
 
+/* Free j; each of its messages that has no other job left is settled. */
+static void release(struct runner *R, struct job *j)
+{
+	struct active *msgs[JOB_BATCH_MAX];
+	size_t n = j->parts;
+	for (size_t i = 0; i < n; i++)
+		msgs[i] = j->part[i].msg;
+	free_job(j);
+	for (size_t i = 0; i < n; i++)
+		if (--msgs[i]->jobs == 0)
+			runner_settle(R, msgs[i]);
+}
+
 static void finish(struct runner *R, struct job *j)
 {
 	int status = 0;
@@ -201,14 +214,7 @@ static void finish(struct runner *R, struct job *j)
 	apply_missing(R, j, status, now);
 	if (!j->local && j->pid > 0)
 		pacing_finished(R, j, now);
-	struct active *msgs[JOB_BATCH_MAX];
-	size_t n = j->parts;
-	for (size_t i = 0; i < n; i++)
-		msgs[i] = j->part[i].msg;
-	free_job(j);
-	for (size_t i = 0; i < n; i++)
-		if (--msgs[i]->jobs == 0)
-			runner_settle(R, msgs[i]);
+	release(R, j);
 }
 
 void jobs_drop_all(struct runner *R)
@@ -228,19 +234,13 @@ void jobs_drop_all(struct runner *R)
 }
 
 /* Waiting job j (unlinked) is not started: its domain went into its
- * backoff after j was queued. Nothing is recorded; its messages are written back
- * as they were and come due again after the backoff. */
+ * backoff after j was queued. Nothing is recorded; its messages are
+ * written back as they were and come due again after the backoff. */
 static void hold_job(struct runner *R, struct job *j)
 {
-	struct active *msgs[JOB_BATCH_MAX];
-	size_t n = j->parts;
-	log_event("event=held domain=%s messages=%zu reason=domain-backoff", j->domain, n);
-	for (size_t i = 0; i < n; i++)
-		msgs[i] = j->part[i].msg;
-	free_job(j);
-	for (size_t i = 0; i < n; i++)
-		if (--msgs[i]->jobs == 0)
-			runner_settle(R, msgs[i]);
+	log_event("event=held domain=%s messages=%zu reason=domain-backoff", j->domain,
+		  j->parts);
+	release(R, j);
 }
 
 /* Take j, whose link is *pp and whose predecessor is prev, off the
