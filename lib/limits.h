@@ -336,6 +336,13 @@
 #define RUNNER_ONCE_SCANS_MAX 8
 /* What a delivery child may report on its pipe: a line per recipient. */
 #define JOB_REPORT_MAX (JOB_BATCH_MAX * ALIAS_EXPANSION_MAX * (STATE_REPLY_MAX + 512))
+/* The job the runner writes to a delivery process (queue/jobspec.h): a
+ * line per recipient, each an address and a few numbers. */
+#define JOB_SPEC_MAX (JOB_BATCH_MAX * ALIAS_EXPANSION_MAX * (ADDRESS_PATH_MAX + 64) + 4096)
+/* spool/domains (queue/domains.h), read whole: a line (under 1 KiB)
+ * per remote domain failing now; past this many failing domains at once
+ * (about 4000) their backoff is not saved, only kept in memory. */
+#define DOMAINS_FILE_MAX (4 * 1024 * 1024)
 /* A journal (state/ID.journal) is read whole: two lines per recipient
  * attempt (a Maildir's name and the result, each well under 4 KiB) for
  * ALIAS_EXPANSION_MAX recipients fit. */

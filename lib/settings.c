@@ -31,6 +31,10 @@ static const struct setting_def table[SETTING_COUNT] = {
 		"bounce at the first temporary failure", "runner" },
 	[SETTING_CONCURRENCY] = { "concurrency", 20, 1, RUNNER_CONCURRENCY_MAX,
 		NULL, "runner" },
+	/* a slow or throttling domain takes at most this many of the
+	 * concurrency slots (Postfix: default_destination_concurrency_limit) */
+	[SETTING_DOMAINCONCURRENCY] = { "domainconcurrency", 10, 1,
+		RUNNER_CONCURRENCY_MAX, NULL, "runner" },
 	/* RFC 3464 Action: delayed; four hours, as OpenSMTPD */
 	[SETTING_DELAYWARNING] = { "delaywarning", 14400, 0, 86400 * 365,
 		"no delay warnings", "runner" },

@@ -27,6 +27,7 @@ enum setting_id {
 	SETTING_QUEUELIFETIME,  /* runner: give up after, s */
 	SETTING_CONCURRENCY,    /* runner: parallel remote deliveries */
 	SETTING_DELAYWARNING,   /* runner: delay warning DSN after, s */
+	SETTING_DOMAINCONCURRENCY, /* runner: remote deliveries per domain */
 	SETTING_PLAINTEXTAUTH,  /* 1: passwords on an unencrypted link */
 	SETTING_COUNT
 };

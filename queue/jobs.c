@@ -1,7 +1,8 @@
-/* jobs.c - delivery children: each job runs in a forked child that
- * appends each recipient's result to the message's journal the moment it
- * is known and copies it to a pipe; when the child ends the runner folds
- * them into the state (postern-runner(8), postern-spool(5)). */
+/* jobs.c - delivery processes: each job runs in a postern-deliver
+ * process (deliver.c), spawned without copying the runner, that appends
+ * each recipient's result to the message's journal the moment it is
+ * known and copies it to a pipe; when it ends the runner folds them into
+ * the state (postern-runner(8), postern-spool(5)). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -9,15 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/prctl.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "deliver_local.h"
 #include "delivery.h"
+#include "fsutil.h"
+#include "jobspec.h"
 #include "journal.h"
 #include "log.h"
 #include "runner.h"
-#include "smtp_client.h"
 
 static struct job *new_job(struct runner *R, int local, const char *domain)
 {
@@ -27,6 +28,7 @@ static struct job *new_job(struct runner *R, int local, const char *domain)
 	j->local = local;
 	snprintf(j->domain, sizeof j->domain, "%s", local ? "" : domain);
 	j->fd = -1;
+	j->created = R->failure_seq;
 	bytes_init(&j->report, JOB_REPORT_MAX);
 	if (R->waiting_tail)
 		R->waiting_tail->next = j;
@@ -54,93 +56,111 @@ int jobs_add(struct runner *R, struct active *msg, int local,
 	return 0;
 }
 
-/* Part k's delivery, its queue file opened, reporting on fd. 0, or -1
- * (ENOMEM). */
-static int part_delivery(struct runner *R, struct job_part *p, int k, int fd,
-			 struct delivery *d)
+extern char **environ;
+
+/* A pipe with both ends close-on-exec. 0 or -1 (logged). */
+static int cloexec_pipe(int p[2])
 {
-	struct active *m = p->msg;
-	char path[PATH_MAX_POSTERN];
-	*d = (struct delivery){ .sp = &R->sp, .id = m->id, .part = k, .report_fd = fd,
-				.env = &m->env, .offset = m->offset,
-				.size = m->size, .me = R->me,
-				.timeout_cap = (int)R->timeout_cap, .count = p->count };
-	d->rcpt = calloc(p->count, sizeof *d->rcpt);
-	if (!d->rcpt)
+	if (pipe(p) == 0) {
+		if (fcntl(p[0], F_SETFD, FD_CLOEXEC) == 0 &&
+		    fcntl(p[1], F_SETFD, FD_CLOEXEC) == 0)
+			return 0;
+		close(p[0]);
+		close(p[1]);
+	}
+	log_event("event=error op=pipe error=\"%s\"", strerror(errno));
+	return -1;
+}
+
+/* The job j as its delivery process reads it (jobspec.h). 0 or -1. */
+static int job_text(struct runner *R, struct job *j, struct bytes *b)
+{
+	int rc = jobspec_format_job(b, j->local ? "" : j->domain, R->me, (int)R->timeout_cap);
+	for (size_t k = 0; k < j->parts && rc == 0; k++) {
+		struct job_part *p = &j->part[k];
+		struct active *m = p->msg;
+		rc = jobspec_format_part(b, m->id);
+		for (size_t i = 0; i < p->count && rc == 0; i++) {
+			long x = p->index[i];
+			rc = jobspec_format_rcpt(b, x, m->st.rcpt[x].attempts + 1,
+						 state_envelope_index(&m->st, &m->env, (size_t)x),
+						 m->st.rcpt[x].address);
+		}
+	}
+	return rc;
+}
+
+/* posix_spawn postern-deliver with the job pipe on its stdin, the
+ * report pipe on its stdout and the spool lock on fd 3; SIGTERM and
+ * SIGINT back to their defaults, no signal blocked. The pid, or -1. */
+static pid_t spawn_deliver(struct runner *R, int job_fd, int report_fd)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t none, dfl;
+	char pid_arg[32];
+	char *argv[] = { R->deliver_path, pid_arg, NULL };
+	pid_t pid = -1;
+	snprintf(pid_arg, sizeof pid_arg, "%ld", (long)getpid());
+	sigemptyset(&none);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGTERM);
+	sigaddset(&dfl, SIGINT);
+	int rc = posix_spawn_file_actions_init(&fa);
+	if (rc == 0 && (rc = posix_spawnattr_init(&at)) != 0)
+		posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0) {
+		errno = rc;
 		return -1;
-	for (size_t i = 0; i < p->count; i++) {
-		struct rcpt_state *r = &m->st.rcpt[p->index[i]];
-		d->rcpt[i].index = p->index[i];
-		d->rcpt[i].attempt = r->attempts + 1;
-		d->rcpt[i].address = r->address;
-		d->rcpt[i].dsn = state_envelope_dsn(&m->st, &m->env, p->index[i]);
 	}
-	d->fd = spool_path(&R->sp, "queue", m->id, path, sizeof path) < 0 ? -1 :
-		open(path, O_RDONLY | O_CLOEXEC);
-	if (d->fd < 0)
-		delivery_set_rest(d, RESULT_DEFERRED, "", "451 4.3.0 the queue file is gone");
-	return 0;
+	rc = posix_spawn_file_actions_adddup2(&fa, job_fd, 0) |
+	     posix_spawn_file_actions_adddup2(&fa, report_fd, 1) |
+	     posix_spawn_file_actions_adddup2(&fa, R->lock_fd, 3) |
+	     posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) |
+	     posix_spawnattr_setsigmask(&at, &none) |
+	     posix_spawnattr_setsigdefault(&at, &dfl);
+	if (rc == 0)
+		rc = posix_spawn(&pid, R->deliver_path, &fa, &at, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	errno = rc;
+	return rc == 0 ? pid : -1;
 }
 
-/* In the child: deliver every part and report on fd, then exit. */
-static void child_run(struct runner *R, struct job *j, int fd)
-	__attribute__((noreturn));
-static void child_run(struct runner *R, struct job *j, int fd)
-{
-	struct delivery d[JOB_BATCH_MAX];
-	struct delivery *todo[JOB_BATCH_MAX];
-	size_t n = 0;
-	for (size_t i = 0; i < j->parts; i++) {
-		if (part_delivery(R, &j->part[i], (int)i, fd, &d[i]) < 0)
-			_exit(111);
-		if (d[i].fd >= 0)
-			todo[n++] = &d[i];
-	}
-	if (j->local)
-		for (size_t i = 0; i < n; i++)
-			local_deliver(todo[i]);
-	else if (n > 0)
-		smtp_deliver(todo, n, j->domain);
-	int rc = 0;
-	for (size_t i = 0; i < j->parts; i++)
-		rc |= delivery_record(&d[i]);  /* what is left: queue file gone */
-	_exit(rc < 0 ? 111 : 0);
-}
-
+/* Start j's delivery process and give it the job. j->pid is -1 when
+ * none could be started. */
 static void start_one(struct runner *R, struct job *j)
 {
-	int p[2];
-	if (pipe(p) < 0 || fcntl(p[0], F_SETFD, FD_CLOEXEC) < 0) {
-		log_event("event=error op=pipe error=\"%s\"", strerror(errno));
-		j->pid = -1;
+	int in[2], out[2];
+	struct bytes text;
+	j->pid = -1;
+	if (cloexec_pipe(in) < 0)
+		return;
+	if (cloexec_pipe(out) < 0) {
+		close(in[0]);
+		close(in[1]);
 		return;
 	}
-	pid_t runner = getpid();
-	pid_t pid = fork();
-	if (pid == 0) {
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGINT, SIG_DFL);
-		/* Die with the runner (but finish a delivery past its point of
-		 * no return: delivery_hold_signals). The child keeps the
-		 * runner's lock: no new runner starts while it lives. */
-		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != runner)
-			_exit(111);
-		close(p[0]);
-		if (R->trigger_fd >= 0)
-			close(R->trigger_fd);
-		for (struct job *o = R->running; o; o = o->next)
-			close(o->fd);
-		child_run(R, j, p[1]);
-	}
-	close(p[1]);
+	pid_t pid = spawn_deliver(R, in[0], out[1]);
+	int err = errno;
+	close(in[0]);
+	close(out[1]);
 	if (pid < 0) {
-		log_event("event=error op=fork error=\"%s\"", strerror(errno));
-		close(p[0]);
-		j->pid = -1;
+		log_event("event=error op=spawn program=%s error=\"%s\"", R->deliver_path,
+			  strerror(err));
+		close(in[1]);
+		close(out[0]);
 		return;
 	}
+	/* the process reads the whole job before it writes: no deadlock; if
+	 * it dies first, its recipients get apply_missing's deferral */
+	bytes_init(&text, JOB_SPEC_MAX);
+	if (job_text(R, j, &text) < 0 || write_all(in[1], text.data, text.len) < 0)
+		log_event("event=error op=job-write error=\"%s\"", strerror(errno));
+	bytes_free(&text);
+	close(in[1]);
 	j->pid = pid;
-	j->fd = p[0];
+	j->fd = out[0];
 }
 
 static void free_job(struct job *j)
@@ -159,6 +179,19 @@ static void apply_journals(struct runner *R, struct job *j, time_t now);
 
 /* Recipients of j that the report did not mention: deferred. */
 static void apply_missing(struct runner *R, struct job *j, int status, time_t now);
+
+/* Free j; each of its messages that has no other job left is settled. */
+static void release(struct runner *R, struct job *j)
+{
+	struct active *msgs[JOB_BATCH_MAX];
+	size_t n = j->parts;
+	for (size_t i = 0; i < n; i++)
+		msgs[i] = j->part[i].msg;
+	free_job(j);
+	for (size_t i = 0; i < n; i++)
+		if (--msgs[i]->jobs == 0)
+			runner_settle(R, msgs[i]);
+}
 
 static void finish(struct runner *R, struct job *j)
 {
@@ -179,14 +212,9 @@ static void finish(struct runner *R, struct job *j)
 		p = nl + 1;
 	}
 	apply_missing(R, j, status, now);
-	struct active *msgs[JOB_BATCH_MAX];
-	size_t n = j->parts;
-	for (size_t i = 0; i < n; i++)
-		msgs[i] = j->part[i].msg;
-	free_job(j);
-	for (size_t i = 0; i < n; i++)
-		if (--msgs[i]->jobs == 0)
-			runner_settle(R, msgs[i]);
+	if (!j->local && j->pid > 0)
+		pacing_finished(R, j, now);
+	release(R, j);
 }
 
 void jobs_drop_all(struct runner *R)
@@ -205,20 +233,50 @@ void jobs_drop_all(struct runner *R)
 	R->active_count = 0;
 }
 
+/* Waiting job j (unlinked) is not started: its domain went into its
+ * backoff after j was queued. Nothing is recorded; its messages are
+ * written back as they were and come due again after the backoff. */
+static void hold_job(struct runner *R, struct job *j)
+{
+	log_event("event=held domain=%s messages=%zu reason=domain-backoff", j->domain,
+		  j->parts);
+	release(R, j);
+}
+
+/* Take j, whose link is *pp and whose predecessor is prev, off the
+ * waiting list. */
+static void unlink_waiting(struct runner *R, struct job **pp, struct job *prev)
+{
+	struct job *j = *pp;
+	*pp = j->next;
+	if (R->waiting_tail == j)
+		R->waiting_tail = prev;
+	j->next = NULL;
+}
+
 void jobs_start(struct runner *R)
 {
-	while (R->waiting && !runner_stop &&
-	       (long)R->running_count < R->concurrency) {
-		struct job *j = R->waiting;
-		R->waiting = j->next;
-		if (!R->waiting)
-			R->waiting_tail = NULL;
-		j->next = NULL;
+	struct job **pp = &R->waiting, *prev = NULL;
+	while (*pp && !runner_stop && (long)R->running_count < R->concurrency) {
+		struct job *j = *pp;
+		if (!j->local && pacing_failed_since(R, j->domain, j->created, time(NULL))) {
+			unlink_waiting(R, pp, prev);
+			hold_job(R, j);
+			continue;
+		}
+		if (!j->local && !pacing_may_start(R, j->domain)) {
+			prev = j;       /* its domain is at its cap: the next one */
+			pp = &j->next;
+			continue;
+		}
+		unlink_waiting(R, pp, prev);
 		start_one(R, j);
-		if (j->pid < 0) {       /* no child: its recipients wait */
+		if (j->pid < 0) {       /* no process: its recipients wait */
 			finish(R, j);
 			break;
 		}
+		if (!j->local)
+			pacing_started(R, j->domain);
 		j->next = R->running;
 		R->running = j;
 		R->running_count++;
@@ -308,8 +366,13 @@ static void apply_entry(struct runner *R, struct job *j, long k,
 {
 	struct active *m = j->part[k].msg;
 	struct rcpt_state *r;
-	if (runner_answers(m, e) && (r = job_rcpt(j, k, e->index)))
-		runner_record(R, m, r, (char)e->result, e->relay, e->reply, now);
+	if (!runner_answers(m, e) || !(r = job_rcpt(j, k, e->index)))
+		return;
+	runner_record(R, m, r, (char)e->result, e->relay, e->reply, now);
+	if (e->result != RESULT_DEFERRED)
+		j->answered++;
+	else if (j->deferred++ == 0)
+		state_clean_text(j->error, sizeof j->error, e->reply);
 }
 
 struct replay { struct runner *R; struct job *j; long k; time_t now; };

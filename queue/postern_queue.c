@@ -1,6 +1,6 @@
 /* postern_queue.c - queue administration (postern-queue(8)):
  *
- *   postern-queue list | show ID | rm ID | retry ID|all | stats
+ *   postern-queue list | show ID | rm ID | retry ID|all | stats [-j]
  *
  * It only reads the spool, except rm (unlinks queue/ID; the runner then
  * drops state/ID) and retry (touches queue/ID: a queue file newer than
@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "log.h"
+#include "queue_stats.h"
 #include "spool.h"
 #include "state.h"
 
@@ -22,7 +23,7 @@ static struct spool sp;
 static void usage(void)
 {
 	fprintf(stderr, "usage: postern-queue list | show ID | rm ID | "
-		"retry ID|all | stats\n");
+		"retry ID|all | stats [-j]\n");
 	exit(64);
 }
 
@@ -34,7 +35,7 @@ static int valid_id(const char *id)
 	       strspn(id, "0123456789.abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-") == n;
 }
 
-static void age_text(long s, char *buf, size_t size)
+void queue_age_text(long s, char *buf, size_t size)
 {
 	if (s < 0)
 		s = 0;
@@ -52,7 +53,7 @@ static void print_rcpt(const struct rcpt_state *r, time_t now)
 {
 	char next[32];
 	if (r->status == RCPT_PENDING) {
-		age_text((long)(r->next - now), next, sizeof next);
+		queue_age_text((long)(r->next - now), next, sizeof next);
 		printf("    %-40s pending   %s%s", r->address,
 		       r->next <= now ? "next try now" : "next try in ", r->next <= now ? "" : next);
 	} else {
@@ -77,7 +78,7 @@ static int list_one(const char *id, time_t now)
 	int rc = state_read(&sp, id, &st);
 	if (rc == 0)
 		rc = state_from_envelope(&st, &env);
-	age_text((long)(now - env.arrival), age, sizeof age);
+	queue_age_text((long)(now - env.arrival), age, sizeof age);
 	printf("%-28s %6s %9lld  <%s>%s\n", id, age, (long long)(s.st_size - off),
 	       env.sender, rc == 0 ? "  (not tried yet)" : "");
 	for (size_t i = 0; rc >= 0 && i < st.count; i++)
@@ -170,32 +171,6 @@ static int cmd_retry(const char *id)
 	return rc;
 }
 
-static int cmd_stats(void)
-{
-	struct spool_list list;
-	struct envelope env;
-	char path[PATH_MAX_POSTERN], age[32] = "-";
-	long long bytes = 0;
-	struct stat s;
-	if (spool_list(&sp, &list) < 0)
-		log_fatal(111, "cannot list the queue: %s", strerror(errno));
-	for (size_t i = 0; i < list.count; i++)
-		if (spool_path(&sp, "queue", list.ids[i], path, sizeof path) == 0 &&
-		    stat(path, &s) == 0)
-			bytes += (long long)s.st_size;
-	/* IDs sort by arrival: the first one still there is the oldest */
-	for (size_t i = 0; i < list.count; i++) {
-		if (spool_read_envelope(&sp, list.ids[i], &env, NULL) < 0)
-			continue;
-		age_text((long)(time(NULL) - env.arrival), age, sizeof age);
-		envelope_free(&env);
-		break;
-	}
-	printf("messages %zu\noldest %s\nbytes %lld\n", list.count, age, bytes);
-	spool_list_free(&list);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	log_init("postern-queue");
@@ -204,7 +179,8 @@ int main(int argc, char **argv)
 	const char *cmd = argv[1], *id = argc > 2 ? argv[2] : NULL;
 	int want_id = strcmp(cmd, "show") == 0 || strcmp(cmd, "rm") == 0 ||
 		      strcmp(cmd, "retry") == 0;
-	if ((want_id && argc != 3) || (!want_id && argc != 2))
+	int json = strcmp(cmd, "stats") == 0 && argc == 3 && strcmp(argv[2], "-j") == 0;
+	if ((want_id && argc != 3) || (!want_id && argc != 2 + json))
 		usage();
 	if (want_id && strcmp(id, "all") != 0 && !valid_id(id)) {
 		fprintf(stderr, "postern-queue: not a queue ID: %s\n", id);
@@ -215,7 +191,7 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "list") == 0)
 		return cmd_list();
 	if (strcmp(cmd, "stats") == 0)
-		return cmd_stats();
+		return queue_stats(&sp, json);
 	if (strcmp(cmd, "show") == 0)
 		return cmd_show(id);
 	if (strcmp(cmd, "rm") == 0)

@@ -93,6 +93,25 @@ static void open_trigger(struct runner *R)
 		log_fatal(111, "cannot open %s: %s", path, strerror(errno));
 }
 
+/* postern-deliver is installed (and built) beside the runner. */
+static void find_deliver(struct runner *R)
+{
+	char self[PATH_MAX_POSTERN];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n <= 0)
+		log_fatal(111, "cannot find my own program: %s",
+			  n < 0 ? strerror(errno) : "empty name");
+	self[n] = '\0';
+	char *slash = strrchr(self, '/');
+	if (slash)
+		*slash = '\0';
+	if ((size_t)snprintf(R->deliver_path, sizeof R->deliver_path, "%s/postern-deliver",
+			     slash ? self : ".") >= sizeof R->deliver_path)
+		log_fatal(111, "the path of postern-deliver is too long");
+	if (access(R->deliver_path, X_OK) < 0)
+		log_fatal(111, "cannot run %s: %s", R->deliver_path, strerror(errno));
+}
+
 static void setup(struct runner *R, int argc, char **argv)
 {
 	int c;
@@ -106,8 +125,10 @@ static void setup(struct runner *R, int argc, char **argv)
 		usage();
 	if (spool_open(&R->sp, NULL) < 0)
 		log_fatal(111, "cannot open the spool: %s", strerror(errno));
+	find_deliver(R);
 	take_lock(R);
 	open_trigger(R);
+	pacing_load(R);
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0 ||
@@ -203,5 +224,6 @@ int main(int argc, char **argv)
 	log_event("event=exit");
 	jobs_drop_all(&R);
 	idset_free(&R.seen);
+	domains_free(&R.domains);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 #include <time.h>
 #include "bytes.h"
+#include "domains.h"
 #include "journal.h"
 #include "limits.h"
 #include "spool.h"
@@ -39,8 +40,12 @@ struct job {
 	char domain[ADDRESS_DOMAIN_MAX + 1];
 	size_t parts;
 	struct job_part part[JOB_BATCH_MAX];
+	unsigned long created;  /* R->failure_seq when it was queued */
 	pid_t pid;
 	int fd;                 /* read end of the report pipe; -1 waiting */
+	size_t answered;        /* results sent or bounced (pacing) */
+	size_t deferred;        /* results deferred */
+	char error[STATE_REPLY_MAX];    /* the first deferral's reply */
 	struct bytes report;
 	struct job *next;
 };
@@ -55,8 +60,12 @@ struct runner {
 	struct spool sp;
 	int once;                       /* -1: one pass, then exit */
 	int lock_fd, trigger_fd;
+	char deliver_path[PATH_MAX_POSTERN];    /* postern-deliver, beside us */
 	long concurrency, retrymin, retrymax, lifetime, timeout_cap;
 	long delaywarning;              /* seconds; 0: no delay warnings */
+	long domain_concurrency;        /* remote deliveries per domain */
+	struct domain_state *domains;   /* pacing.c, spool/domains */
+	unsigned long failure_seq;      /* domain failures so far */
 	char me[ADDRESS_DOMAIN_MAX + 1];
 	struct active *msgs;
 	size_t active_count;
@@ -107,6 +116,27 @@ int runner_answers(const struct active *m, const struct journal_entry *e);
 /* On exit (no job running): drop the waiting jobs and every message held
  * in memory, recording nothing; they are attempted again next time. */
 void jobs_drop_all(struct runner *R);
+
+/* pacing.c: per-destination backoff and concurrency */
+/* Read spool/domains (a broken file is logged and ignored). */
+void pacing_load(struct runner *R);
+/* Did domain fail after the runner's failure count was since, so that
+ * it is in its backoff at now? 1/0. (A job queued for it before is
+ * held; one queued during its backoff was forced by postern-queue
+ * retry.) */
+int pacing_failed_since(struct runner *R, const char *domain, unsigned long since,
+			time_t now);
+/* Clear due[i] for m's recipients whose domain is in its backoff (noting
+ * its end in R->next_due). Returns how many were held. */
+size_t pacing_hold(struct runner *R, struct active *m, char *due, time_t now);
+/* May one more job for domain start now (domainconcurrency; one at a
+ * time while it is failing)? 1/0. */
+int pacing_may_start(struct runner *R, const char *domain);
+/* A job for domain has started. */
+void pacing_started(struct runner *R, const char *domain);
+/* Remote job j (started) has ended: its results update its domain's
+ * state, saved when that changes. */
+void pacing_finished(struct runner *R, const struct job *j, time_t now);
 
 /* idset.c */
 /* Add id (copied) to the set. 0, or -1 (ENOMEM) with the set unchanged. */

@@ -25,7 +25,8 @@ void runner_read_controls(struct runner *R)
 		  setting_load(SETTING_RETRYMAX, &R->retrymax) |
 		  setting_load(SETTING_QUEUELIFETIME, &R->lifetime) |
 		  setting_load(SETTING_RELAYTIMEOUT, &R->timeout_cap) |
-		  setting_load(SETTING_DELAYWARNING, &R->delaywarning);
+		  setting_load(SETTING_DELAYWARNING, &R->delaywarning) |
+		  setting_load(SETTING_DOMAINCONCURRENCY, &R->domain_concurrency);
 	if (bad)        /* lib/settings.h: refuse to run, each logged */
 		log_fatal(111, "configuration error, not delivering");
 	if (R->retrymax < R->retrymin)
@@ -360,6 +361,8 @@ static void consider(struct runner *R, const char *id, time_t now)
 	delay_warning(R, m, now);
 	char *due = calloc(m->st.count + 1, 2);
 	size_t n = due ? mark_due(R, m, fresh || forced, now, due) : 0;
+	if (n > 0 && !forced)   /* postern-queue retry overrides a domain's backoff */
+		n -= pacing_hold(R, m, due, now);
 	size_t pending, sent, bounced;
 	state_counts(&m->st, &pending, &sent, &bounced);
 	if (pending == 0 || n == 0) {

@@ -234,12 +234,19 @@ void state_counts(const struct msg_state *st, size_t *pending, size_t *sent,
 	}
 }
 
+long state_envelope_index(const struct msg_state *st, const struct envelope *env,
+			  size_t i)
+{
+	long k = (long)i;
+	for (size_t hops = 0; st->rcpt[k].parent >= 0 && hops < st->count; hops++)
+		k = st->rcpt[k].parent;
+	return (size_t)k < env->rcpt_count ? k : -1;
+}
+
 const struct rcpt_dsn *state_envelope_dsn(const struct msg_state *st,
 					  const struct envelope *env, size_t i)
 {
 	static const struct rcpt_dsn none = { 0, NULL };
-	long k = (long)i;
-	for (size_t hops = 0; st->rcpt[k].parent >= 0 && hops < st->count; hops++)
-		k = st->rcpt[k].parent;
-	return (size_t)k < env->rcpt_count ? &env->dsn[k] : &none;
+	long k = state_envelope_index(st, env, i);
+	return k >= 0 ? &env->dsn[k] : &none;
 }

@@ -77,6 +77,11 @@ const char *state_status_name(enum rcpt_status s);
 
 void state_free(struct msg_state *st);
 
+/* The envelope recipient that recipient i came from through aliases:
+ * its index in env, or -1. */
+long state_envelope_index(const struct msg_state *st, const struct envelope *env,
+			  size_t i);
+
 /* The DSN parameters (RFC 3461) that apply to recipient i: those of the
  * envelope recipient it came from through aliases. Never NULL. */
 const struct rcpt_dsn *state_envelope_dsn(const struct msg_state *st,

@@ -43,10 +43,11 @@ need_program() {
 	done
 	# every program that was built, under its postern- name
 	local built installed
-	for built in smtpd/smtpd pop3d/pop3d imapd/imapd httpd/httpd queue/runner queue/sendmail queue/postern-queue; do
+	for built in smtpd/smtpd pop3d/pop3d imapd/imapd httpd/httpd queue/runner queue/postern-deliver \
+		     queue/sendmail queue/postern-queue; do
 		[ -x "$TOP/$built" ] || continue
 		installed=$(basename "$built")
-		[ "$installed" = postern-queue ] || installed="postern-$installed"
+		case $installed in postern-*) ;; *) installed="postern-$installed" ;; esac
 		[ -x "$SBIN/$installed" ]
 		cmp -s "$TOP/$built" "$SBIN/$installed"
 		[ "$(stat -c %a "$SBIN/$installed")" = 755 ]

@@ -13,7 +13,7 @@ teardown() {
 	no_sanitizer_reports "$BATS_TEST_TMPDIR/server.log"
 }
 
-wait_until() {          # wait_until COMMAND...: at most 4 s
+wait_until() {          # wait_until COMMAND...: at most 4 s (eval re-reads a $(...))
 	local i
 	for i in $(seq 1 80); do
 		"$@" && return 0
@@ -29,14 +29,14 @@ wait_until() {          # wait_until COMMAND...: at most 4 s
 	run swaks --server 127.0.0.1 --port "$PORT" --from alice@example.test \
 		--to bob@example.test --header "Subject: end to end" --body "hello bob"
 	[ "$status" -eq 0 ]
-	wait_until test "$(maildir_count bob@example.test)" -eq 1
+	wait_until eval '[ "$(maildir_count bob@example.test)" -eq 1 ]'
 	run maildir_cat bob@example.test
 	[ "${lines[0]}" = "Return-Path: <alice@example.test>" ]
 	[ "${lines[1]}" = "Delivered-To: bob@example.test" ]
 	[[ "$output" == *"Received: from "* ]]
 	[[ "$output" == *"Subject: end to end"* ]]
 	[[ "$output" == *"hello bob"* ]]
-	wait_until test "$(queue_count)" -eq 0
+	wait_until eval '[ "$(queue_count)" -eq 0 ]'
 	kill -TERM "$pid"
 	wait "$pid"
 }

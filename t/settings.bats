@@ -15,14 +15,14 @@ setup() {
 SMTPD_FILES="timeout maxsize maxrcpt plaintextauth"
 POP3D_FILES="pop3timeout plaintextauth"
 IMAPD_FILES="imaptimeout idletimeout maxsize plaintextauth"
-RUNNER_FILES="concurrency retrymin retrymax queuelifetime relaytimeout"
+RUNNER_FILES="concurrency domainconcurrency retrymin retrymax queuelifetime relaytimeout"
 
 # broken FILE VALUE PROGRAM...: with FILE holding VALUE run the program;
 # $out is its output with CRs removed, $code its exit code.
 broken() {
 	local file=$1 value=$2; shift 2
 	rm -f "$CONF"/*timeout "$CONF"/max* "$CONF"/plaintextauth "$CONF"/retry* \
-		"$CONF"/concurrency "$CONF"/queuelifetime
+		"$CONF"/*concurrency "$CONF"/queuelifetime
 	control "$file" "$value"
 	: > "$LOG"
 	code=0
