@@ -16,50 +16,41 @@ int store_upload_begin(struct store *st, struct store_upload *u)
 	return u->fd < 0 ? -1 : 0;
 }
 
-/* Write data[0..len), which holds no CR LF pair, counting it. */
-static int put(struct store_upload *u, const char *data, size_t len)
+/* Write out[0..n), counting it. 0 or -1. */
+static int put(struct store_upload *u, const char *out, size_t n)
 {
-	if (len && write_all(u->fd, data, len) < 0)
+	if (n && write_all(u->fd, out, n) < 0)
 		return -1;
-	u->lf += len;
+	u->lf += n;
 	return 0;
 }
 
 /* The CRLF text is stored with LF line ends: the CR of each CR LF is
- * dropped. A CR at the end of a piece is held back (u->cr) until the
- * next octet shows whether an LF follows it. */
+ * dropped. A CR is held back (u->cr) until the next octet shows whether
+ * an LF follows it, across calls. One write(2) per STORE_UPLOAD_CHUNK. */
 int store_upload_write(struct store_upload *u, const char *data,
 		       size_t len)
 {
-	size_t start = 0;
-	if (len && u->cr) {
-		u->cr = 0;
-		if (data[0] != '\n' && put(u, "\r", 1) < 0)
-			return -1;
-	}
+	char out[STORE_UPLOAD_CHUNK];
+	size_t k = 0;
 	u->crlf += len;
 	for (size_t i = 0; i < len; i++) {
-		char before = i ? data[i - 1] : u->prev;
-		if (data[i] == '\n' && before != '\r')
-			u->crlf++;      /* a bare LF goes out as CRLF */
-		if (data[i] != '\r')
-			continue;
-		if (i + 1 == len) {     /* held back */
-			if (put(u, data + start, i - start) < 0)
+		char c = data[i];
+		if (k + 2 > sizeof out) {
+			if (put(u, out, k) < 0)
 				return -1;
-			start = len;
-			u->cr = 1;
-		} else if (data[i + 1] == '\n') {
-			if (put(u, data + start, i - start) < 0)
-				return -1;
-			start = i + 1;
+			k = 0;
 		}
+		if (u->cr && c != '\n')
+			out[k++] = '\r';       /* a lone CR is kept */
+		u->cr = c == '\r';
+		if (c == '\n' && u->prev != '\r')
+			u->crlf++;      /* a bare LF goes out as CRLF */
+		u->prev = c;
+		if (c != '\r')
+			out[k++] = c;
 	}
-	if (put(u, data + start, len - start) < 0)
-		return -1;
-	if (len)
-		u->prev = data[len - 1];
-	return 0;
+	return put(u, out, k);
 }
 
 int store_upload_end(struct store_upload *u)
