@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""rss.py INPUT OUTPUT TAG CMD...: run CMD with the bytes of INPUT on its
+"""rss.py INPUT OUTPUT LAST CMD...: run CMD with the bytes of INPUT on its
 stdin (written from a thread, so a 50 MB literal does not block), copy its
-stdout to OUTPUT until a line starting with TAG + " " arrives, then print
+stdout to OUTPUT until a line matching the regular expression LAST (from
+its start; the line with its CRLF) arrives, then print
 the peak resident set size of CMD (VmHWM of /proc/PID/status, in kB),
 close stdin, and wait for it. Used by t/servers-memory.bats."""
-import subprocess, sys, threading
+import re, subprocess, sys, threading
 
 def main():
-    inp, outp, tag = sys.argv[1], sys.argv[2], sys.argv[3].encode() + b" "
+    inp, outp, last = sys.argv[1], sys.argv[2], re.compile(sys.argv[3].encode())
     p = subprocess.Popen(sys.argv[4:], stdin=subprocess.PIPE,
                          stdout=subprocess.PIPE)
 
@@ -29,7 +30,7 @@ def main():
     with open(outp, "wb") as out:
         for line in p.stdout:
             out.write(line)
-            if line.startswith(tag):
+            if last.match(line):
                 with open("/proc/%d/status" % p.pid) as st:
                     for l in st:
                         if l.startswith("VmHWM:"):
@@ -43,7 +44,7 @@ def main():
         out.write(p.stdout.read())
     p.wait(timeout=60)
     if hwm is None:
-        sys.exit("rss.py: no line tagged %r" % tag.decode().strip())
+        sys.exit("rss.py: no line matched %r" % sys.argv[3])
     print(hwm)
 
 main()
