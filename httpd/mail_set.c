@@ -212,7 +212,7 @@ static int create_one(struct jmap_call *c, struct mail_account *a,
 		return -1;
 	}
 	memset(&added, 0, sizeof added);
-	struct store_new m = { msg.data, msg.len, k.add, k.add_names, k.nadd, 0 };
+	struct store_new m = { msg.data, msg.len, k.add, k.add_names, k.nadd, 0, NULL };
 	int rc = store_append(&a->st, box->name, &m, 1, &added);
 	*bytes = (long long)msg.len;
 	bytes_free(&msg);

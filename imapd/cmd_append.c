@@ -18,6 +18,7 @@ struct append_message {
 	struct flag_args flags;
 	time_t date;
 	struct string text;
+	struct store_upload *upload;    /* text streamed to a file, or NULL */
 };
 
 static int append_message(struct parse *p, struct append_message *m)
@@ -37,11 +38,7 @@ static int append_message(struct parse *p, struct append_message *m)
 	}
 	if (parse_peek(p) == '~')      /* literal8 (RFC 3516 §4.4) */
 		p->pos++;
-	if (parse_peek(p) != '{') {
-		p->error = "Expected a literal";
-		return -1;
-	}
-	return parse_string(p, &m->text);
+	return parse_literal_upload(p, &m->text, &m->upload);
 }
 
 /* 1*(SP message) to the end (RFC 3502 §6.3.11: MULTIAPPEND); the
@@ -74,7 +71,7 @@ static enum reply append_store(struct session *s, const char *name,
 	for (size_t i = 0; i < n; i++)
 		m[i] = (struct store_new){ v[i].text.s, v[i].text.len,
 			v[i].flags.flags, v[i].flags.keyword, v[i].flags.count,
-			v[i].date };
+			v[i].date, v[i].upload };
 	/* the store commits them (nothing is left when that fails) and
 	 * gives them their UIDs */
 	if (store_append(&s->store, name, m, n, &a) < 0) {

@@ -46,11 +46,42 @@ static int section_text(const struct fetch_att *a, struct fetch_data *d,
 	return 0;
 }
 
+/* BODY[] or BODY[TEXT] (partial or not) of a message not loaded whole:
+ * streamed from its file (message_stream), its length known from
+ * m->size and the header loaded. */
+static void stream_section(struct session *s, const struct fetch_att *a,
+			   struct message *m, struct fetch_data *d)
+{
+	size_t total = (size_t)m->size, h = d->md.header_len;
+	size_t from = !strcmp(a->spec, "TEXT") ? (h < total ? h : total) : 0;
+	size_t n = total - from;
+	if (a->partial) {       /* §6.4.5: <offset.length> */
+		size_t off = a->offset < n ? a->offset : n;
+		from += off;
+		n -= off;
+		if (n > a->length)
+			n = a->length;
+	}
+	int fd = mailbox_message_open(s->box, m);
+	if (fd < 0) {
+		output_printf(&s->out, "%s \"\"", a->label);
+		return;
+	}
+	output_printf(&s->out, "%s {%zu}\r\n", a->label, n);
+	if (message_stream(fd, &s->out, from, n) < 0)
+		log_event("event=fetch-error item=%s", a->label);
+	close(fd);
+}
+
 static void write_section(struct session *s, const struct fetch_att *a,
-			  struct fetch_data *d)
+			  struct message *m, struct fetch_data *d)
 {
 	const char *p;
 	size_t n;
+	if (!d->mime && !d->md.complete && strcmp(a->spec, "HEADER")) {
+		stream_section(s, a, m, d);
+		return;
+	}
 	if (section_text(a, d, &p, &n) < 0) {
 		/* a part that does not exist: an empty string, as Dovecot */
 		output_printf(&s->out, "%s \"\"", a->label);
@@ -129,7 +160,7 @@ static void write_att(struct session *s, const struct fetch_att *a,
 		write_structure(s, a, m, d);
 		break;
 	case FETCH_SECTION:
-		write_section(s, a, d);
+		write_section(s, a, m, d);
 		break;
 	case FETCH_BINARY:
 	case FETCH_BINARY_SIZE:
@@ -138,15 +169,33 @@ static void write_att(struct session *s, const struct fetch_att *a,
 	}
 }
 
+/* The size of m when unknown (no ,W= hint, not cached): a counting
+ * pass over fd, which is then at its start again. 0 or -1. */
+static int count_size(struct session *s, struct message *m, int fd)
+{
+	size_t size;
+	if (m->size >= 0)
+		return 0;
+	if (message_wire_size(fd, &size) < 0 || lseek(fd, 0, SEEK_SET) < 0)
+		return -1;
+	m->size = (long long)size;
+	cache_set(s->box, m, CACHED_SIZE, NULL, 0);
+	return 0;
+}
+
 /* Read what the cache does not have: the whole file, its header, or
- * only its date. */
+ * only its date; with count, the size by a counting pass. */
 static int read_message(struct session *s, struct message *m, int whole,
-			int header, struct fetch_data *d)
+			int header, int count, struct fetch_data *d)
 {
 	struct stat st;
 	int fd = mailbox_message_open(s->box, m);
 	if (fd < 0)
 		return -1;
+	if (count && count_size(s, m, fd) < 0) {
+		close(fd);
+		return -1;
+	}
 	size_t max = (size_t)session_maxsize(s) * 2;
 	if (whole || header) {
 		if ((whole ? message_load(fd, max, &d->md) :
@@ -177,10 +226,15 @@ static int prepare(struct session *s, const struct fetch_request *r,
 	int parse = r->need_mime ||
 		    (r->need_structure && !(m->cached & CACHED_STRUCTURE)) ||
 		    (r->need_body && !(m->cached & CACHED_BODY));
-	int whole = r->need_text || parse || (m->size < 0 && r->need_size);
-	int header = r->need_envelope && !(m->cached & CACHED_ENVELOPE);
+	/* BODY[], BODY[HEADER], BODY[TEXT] and RFC822* alone are
+	 * streamed from the file: only the header is held */
+	int whole = parse;
+	int count = !parse && m->size < 0 && (r->need_size || r->need_text);
+	int header = (r->need_envelope && !(m->cached & CACHED_ENVELOPE)) ||
+		     (!parse && r->need_text);
 	int date = r->need_date && !(m->cached & CACHED_DATE);
-	if ((whole || header || date) && read_message(s, m, whole, header, d) < 0)
+	if ((whole || header || date || count) &&
+	    read_message(s, m, whole, header, count, d) < 0)
 		return -1;
 	if (parse) {
 		d->mime = mime_parse(bytes_str(&d->md.text), d->md.text.len);

@@ -1,12 +1,14 @@
 /* command.c - reading one IMAP command from its lines and literals.
  * RFC 3501 §2.2.1 / §4.3 (literals), RFC 7888 (LITERAL+). */
 #include "command.h"
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "imapd.h"
 #include "limits.h"
+#include "log.h"
 
 /* One line of a command; static: a 64 KB stack frame is unkind. */
 static char line[IMAP_COMMAND_MAX + 1];
@@ -17,6 +19,8 @@ struct assembly {
 	size_t text;            /* octets of command text so far */
 	uint64_t literals;      /* octets of literals so far */
 	uint64_t limit;         /* bound on literals for this command */
+	uint64_t held;          /* octets of literals in buf */
+	int append;             /* an APPEND: big literals are streamed */
 	int first;              /* still on the first line */
 	int binary;             /* the literal being read is a literal8 */
 	const char *why;        /* set once the command is refused */
@@ -54,15 +58,48 @@ static int literal_marker(const char *l, size_t len, uint64_t *n, int *sync,
 
 /* The bound on literals: "maxsize" for APPEND once logged in, else
  * IMAP_LITERAL_MAX. The verb is the second word of the first line. */
-static uint64_t literal_limit(struct session *s, const char *l, size_t len)
+static uint64_t literal_limit(struct session *s, const char *l, size_t len,
+			      int *append)
 {
 	const char *sp = memchr(l, ' ', len);
+	*append = 0;
 	if (!sp || !(s->state & STATES_AUTHED))
 		return IMAP_LITERAL_MAX;
 	size_t rest = len - (size_t)(sp + 1 - l);
-	if (rest >= 7 && !strncasecmp(sp + 1, "APPEND ", 7))
+	if (rest >= 7 && !strncasecmp(sp + 1, "APPEND ", 7)) {
+		*append = 1;
 		return (uint64_t)session_maxsize(s);
+	}
 	return IMAP_LITERAL_MAX;
+}
+
+void command_uploads_clear(struct session *s)
+{
+	for (size_t i = 0; i < s->nuploads; i++)
+		store_upload_abort(&s->uploads[i].up);
+	s->nuploads = 0;
+}
+
+/* A new upload for a literal whose octets would start at buf offset at:
+ * the entry, or NULL. */
+static struct store_upload *upload_new(struct session *s, size_t at)
+{
+	if (s->nuploads == s->capuploads) {
+		size_t cap = s->capuploads ? s->capuploads * 2 : 4;
+		if (cap > IMAP_MULTIAPPEND_MAX + 1)
+			return NULL;    /* append_args refuses more anyway */
+		void *v = realloc(s->uploads, cap * sizeof *s->uploads);
+		if (!v)
+			return NULL;
+		s->uploads = v;
+		s->capuploads = cap;
+	}
+	struct parse_upload *u = &s->uploads[s->nuploads];
+	if (store_upload_begin(&s->store, &u->up) < 0)
+		return NULL;
+	u->at = at;
+	s->nuploads++;
+	return &u->up;
 }
 
 static void refuse(struct assembly *a, enum command_status st,
@@ -74,12 +111,21 @@ static void refuse(struct assembly *a, enum command_status st,
 	}
 }
 
-/* Read a literal of n octets into the buffer, then a NUL. */
+/* Read a literal of n octets into the buffer, then a NUL; or, for an
+ * APPEND over the budget, into an upload (command.h). */
 static enum command_status take_literal(struct assembly *a, uint64_t n)
 {
 	char chunk[8192];
+	struct store_upload *up = NULL;
 	if (bytes_append(a->buf, "\r\n", 2) < 0)
 		return COMMAND_ERROR;
+	if (a->append && a->held + n > IMAP_LITERAL_MAX &&
+	    !(up = upload_new(a->s, a->buf->len))) {
+		log_event("event=append-error errno=%d", errno);
+		refuse(a, COMMAND_NOSPACE, "Cannot save message");
+	}
+	if (!up)
+		a->held += n;
 	while (n > 0) {
 		size_t k = n < sizeof chunk ? (size_t)n : sizeof chunk;
 		enum input_status st = input_bytes(&a->s->in, chunk, k);
@@ -93,9 +139,18 @@ static enum command_status take_literal(struct assembly *a, uint64_t n)
 			refuse(a, a->binary ? COMMAND_BINARY : COMMAND_BAD,
 			       a->binary ? "Binary content cannot be stored" :
 			       "NUL in literal");
-		if (!a->why && bytes_append(a->buf, chunk, k) < 0)
+		if (a->why)
+			;       /* drained */
+		else if (up && store_upload_write(up, chunk, k) < 0) {
+			log_event("event=append-error errno=%d", errno);
+			refuse(a, COMMAND_NOSPACE, "Cannot save message");
+		} else if (!up && bytes_append(a->buf, chunk, k) < 0)
 			return COMMAND_ERROR;
 		n -= k;
+	}
+	if (!a->why && up && store_upload_end(up) < 0) {
+		log_event("event=append-error errno=%d", errno);
+		refuse(a, COMMAND_NOSPACE, "Cannot save message");
 	}
 	if (!a->why && bytes_append(a->buf, "", 1) < 0)
 		return COMMAND_ERROR;
@@ -144,7 +199,7 @@ static enum command_status one_line(struct assembly *a, int *more)
 		return a->refused;
 	}
 	if (a->first) {
-		a->limit = literal_limit(a->s, line, len);
+		a->limit = literal_limit(a->s, line, len, &a->append);
 		a->first = 0;
 	}
 	if (flags & INPUT_NUL)
@@ -175,6 +230,7 @@ enum command_status command_read(struct session *s, struct bytes *buf,
 	struct assembly a = { .s = s, .buf = buf, .first = 1,
 			      .limit = IMAP_LITERAL_MAX };
 	bytes_clear(buf);
+	command_uploads_clear(s);
 	for (;;) {
 		int more;
 		enum command_status st = one_line(&a, &more);

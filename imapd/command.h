@@ -11,6 +11,8 @@ enum command_status {
 	COMMAND_TOOBIG,         /* a literal over the bound: refused, drained */
 	COMMAND_BINARY,         /* a NUL in a literal8 (RFC 3516): refused,
 				 * drained */
+	COMMAND_NOSPACE,        /* an APPEND literal could not be stored:
+				 * refused, drained */
 	COMMAND_EOF,
 	COMMAND_TIMEOUT,
 	COMMAND_ERROR,
@@ -25,6 +27,12 @@ enum command_status {
  * much of the first line as is needed to find the tag. */
 enum command_status command_read(struct session *s, struct bytes *buf,
 				  const char **why);
+/* The literals of an APPEND are held in buf while their total stays
+ * within IMAP_LITERAL_MAX; beyond it each is streamed into the Maildir's
+ * tmp/ (store_upload) and listed in s->uploads (parse.h parse_upload),
+ * so that no message is ever held whole. command_read drops the previous
+ * command's; command_uploads_clear removes those not committed. */
+void command_uploads_clear(struct session *s);
 
 /* The tag at the start of buf into tag (size bytes), "" when there is no
  * valid one. */

@@ -62,6 +62,8 @@ struct session {
 	size_t nsaved;
 	long maxsize;                   /* control "maxsize", read when needed */
 	int plaintext;                  /* -1 unknown, else plaintext_ok */
+	struct parse_upload *uploads;   /* the command's streamed literals */
+	size_t nuploads, capuploads;    /* (command.c) */
 	struct bytes code;              /* response code for the tagged reply */
 	char text[256];                 /* text for the tagged reply */
 };

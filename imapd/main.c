@@ -131,6 +131,8 @@ static int run(struct session *s, struct bytes *buf)
 	enum reply rc;
 	char deftext[64];
 	parse_init(&p, buf->data, buf->len);
+	p.uploads = s->uploads;
+	p.nuploads = s->nuploads;
 	bytes_clear(&s->code);
 	s->text[0] = '\0';
 	s->uid = 0;
@@ -183,6 +185,10 @@ static void refused(struct session *s, struct bytes *buf,
 		code = "[UNKNOWN-CTE] ";
 		word = "NO";
 	}
+	if (st == COMMAND_NOSPACE) {    /* as cmd_append's own failure */
+		code = "[SERVERBUG] ";
+		word = "NO";
+	}
 	if (st == COMMAND_TOOBIG) {
 		code = "[TOOBIG] ";
 		if (buf->len > strlen(s->tag) + 7 &&
@@ -199,8 +205,9 @@ static void refused(struct session *s, struct bytes *buf,
 static int session_loop(struct session *s)
 {
 	struct bytes buf;
-	bytes_init(&buf, (size_t)IMAP_COMMAND_MAX + IMAP_LITERAL_MAX +
-		   (size_t)session_maxsize(s) + 64);
+	/* the text, its literals' framing (within the text's bound) and
+	 * the literals held (command.h: APPEND streams the rest) */
+	bytes_init(&buf, 2 * (size_t)IMAP_COMMAND_MAX + IMAP_LITERAL_MAX + 64);
 	int code = 0;
 	while (s->state != STATE_LOGOUT) {
 		if (output_flush(&s->out) < 0) {
@@ -213,7 +220,7 @@ static int session_loop(struct session *s)
 			if (run(s, &buf))
 				s->state = STATE_LOGOUT;
 		} else if (st == COMMAND_BAD || st == COMMAND_TOOBIG ||
-			   st == COMMAND_BINARY) {
+			   st == COMMAND_BINARY || st == COMMAND_NOSPACE) {
 			refused(s, &buf, st, why);
 		} else if (st == COMMAND_TIMEOUT) {
 			output_str(&s->out, "* BYE Autologout; idle too long\r\n");
@@ -232,6 +239,8 @@ static int session_loop(struct session *s)
 	}
 	output_flush(&s->out);
 	bytes_free(&buf);
+	command_uploads_clear(s);
+	free(s->uploads);
 	return code;
 }
 

@@ -1,5 +1,7 @@
 /* message.c - message text for FETCH. See message.h. */
 #include "message.h"
+#include "limits.h"
+#include "output.h"
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -104,6 +106,71 @@ int message_load_header(int fd, size_t max, struct message_data *md)
 void message_data_free(struct message_data *md)
 {
 	bytes_free(&md->text);
+}
+
+/* buf[0..n) into out (2n octets) with each bare LF made CRLF; prev is
+ * the octet before buf. The length written. */
+static size_t to_crlf(const char *buf, size_t n, char prev, char *out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (buf[i] == '\n' && (i ? buf[i - 1] : prev) != '\r')
+			out[k++] = '\r';
+		out[k++] = buf[i];
+	}
+	return k;
+}
+
+/* Read up to n octets (EINTR retried): the count, 0 at the end, -1. */
+static ssize_t read_some(int fd, char *buf, size_t n)
+{
+	ssize_t r;
+	do
+		r = read(fd, buf, n);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+int message_wire_size(int fd, size_t *size)
+{
+	static char buf[IMAP_STREAM_CHUNK];
+	char prev = 0;
+	ssize_t r;
+	*size = 0;
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -1;
+	while ((r = read_some(fd, buf, sizeof buf)) > 0) {
+		for (ssize_t i = 0; i < r; i++)
+			if (buf[i] == '\n' && (i ? buf[i - 1] : prev) != '\r')
+				(*size)++;
+		*size += (size_t)r;
+		prev = buf[r - 1];
+	}
+	return r < 0 ? -1 : 0;
+}
+
+int message_stream(int fd, struct output *out, size_t from, size_t n)
+{
+	static char buf[IMAP_STREAM_CHUNK], crlf[2 * IMAP_STREAM_CHUNK];
+	size_t pos = 0, end = from + n, sent = 0;  /* pos: crlf[0]'s */
+	char prev = 0;
+	ssize_t r = 0;
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		r = -1;
+	while (r >= 0 && pos < end &&
+	       (r = read_some(fd, buf, sizeof buf)) > 0) {
+		size_t k = to_crlf(buf, (size_t)r, prev, crlf);
+		prev = buf[r - 1];
+		size_t lo = from > pos ? from - pos : 0;
+		size_t hi = end - pos < k ? end - pos : k;
+		if (lo < hi && output_write(out, crlf + lo, hi - lo) < 0)
+			return -1;
+		sent += lo < hi ? hi - lo : 0;
+		pos += k;
+	}
+	for (; sent < n; sent++)        /* the length is promised */
+		output_write(out, " ", 1);
+	return r < 0 || pos < end ? -1 : 0;
 }
 
 void format_date_time(time_t t, char *buf, size_t size)

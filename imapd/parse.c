@@ -210,8 +210,10 @@ static int parse_quoted(struct parse *p, struct string *out)
 }
 
 /* literal = "{" number ["+"] "}" CRLF *CHAR8, laid out by command.c with a
- * NUL after the octets. */
-static int parse_literal(struct parse *p, struct string *out)
+ * NUL after the octets; or a streamed one (parse.h), taken only when up
+ * is not NULL. */
+static int parse_literal(struct parse *p, struct string *out,
+			 struct store_upload **up)
 {
 	p->pos++;
 	unsigned long long n = 0;
@@ -230,6 +232,16 @@ static int parse_literal(struct parse *p, struct string *out)
 	if (parse_char(p, '}') < 0 || parse_char(p, '\r') < 0 ||
 	    parse_char(p, '\n') < 0)
 		return fail(p, "Bad literal");
+	for (size_t i = 0; i < p->nuploads; i++)
+		if (p->uploads[i].at == p->pos) {
+			if (!up)
+				return fail(p, "Literal too big");
+			*up = &p->uploads[i].up;
+			out->s = p->buf + p->pos++;
+			out->len = (size_t)n;
+			out->literal = 1;
+			return 0;
+		}
 	if (n >= p->len - p->pos || p->buf[p->pos + n] != '\0')
 		return fail(p, "Bad literal");
 	out->s = p->buf + p->pos;
@@ -239,13 +251,22 @@ static int parse_literal(struct parse *p, struct string *out)
 	return 0;
 }
 
+int parse_literal_upload(struct parse *p, struct string *out,
+			 struct store_upload **up)
+{
+	*up = NULL;
+	if (parse_peek(p) != '{')
+		return fail(p, "Expected a literal");
+	return parse_literal(p, out, up);
+}
+
 int parse_string(struct parse *p, struct string *out)
 {
 	int c = parse_peek(p);
 	if (c == '"')
 		return parse_quoted(p, out);
 	if (c == '{')
-		return parse_literal(p, out);
+		return parse_literal(p, out, NULL);
 	return fail(p, "Expected a string");
 }
 

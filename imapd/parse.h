@@ -11,6 +11,15 @@
 #define IMAPD_PARSE_H
 #include <stddef.h>
 #include <stdint.h>
+#include "store.h"
+
+/* A literal command.c streamed into a file instead of the buffer (an
+ * APPEND message over the in-memory budget, IMAP_LITERAL_MAX): in the
+ * buffer "{n}" CRLF is followed by the NUL alone, at offset at. */
+struct parse_upload {
+	size_t at;
+	struct store_upload up;
+};
 
 struct parse {
 	char *buf;
@@ -19,6 +28,8 @@ struct parse {
 	const char *error;
 	void **pool;            /* allocations freed by parse_free */
 	size_t npool, cappool;
+	struct parse_upload *uploads;   /* the command's, or NULL */
+	size_t nuploads;
 };
 
 struct string {
@@ -64,8 +75,12 @@ int parse_word(struct parse *p, const char *extra, struct string *out);
 /* A keyword name: 1*(ALPHA / DIGIT / "." / "-"), e.g. "BODY.PEEK" before
  * its "[", "FLAGS.SILENT". */
 int parse_name(struct parse *p, struct string *out);
-/* quoted / literal. */
+/* quoted / literal (not a streamed one: "Literal too big"). */
 int parse_string(struct parse *p, struct string *out);
+/* A literal, which may be one streamed to a file: then *up is set (else
+ * NULL) and out->len is its length, out->s "". */
+int parse_literal_upload(struct parse *p, struct string *out,
+			 struct store_upload **up);
 /* astring: 1*ASTRING-CHAR / string. */
 int parse_astring(struct parse *p, struct string *out);
 /* nstring: "NIL" (*nil = 1) or string. */

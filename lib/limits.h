@@ -123,6 +123,14 @@
  * strings are small (RFC 7888 §4 invites a low bound there); APPEND's
  * literal is bounded by the control file "maxsize". */
 #define IMAP_LITERAL_MAX IMAP_COMMAND_MAX
+/* An APPEND literal streamed to its file (lib/store_upload.c) is written
+ * this much at a time: one write(2) per chunk, not per line. */
+#define STORE_UPLOAD_CHUNK 16384
+/* What a message file is read by when a body is streamed to the client
+ * (FETCH BODY[], RFC822, BODY[TEXT]) or counted, instead of held whole:
+ * the chunk doubles at most (LF to CRLF), so a FETCH of any size needs
+ * about 3 times this. */
+#define IMAP_STREAM_CHUNK 32768
 /* A mailbox name in modified UTF-7: a Maildir++ folder is one directory
  * entry, ".NAME", so NAME_MAX (255) less the dot. */
 #define IMAP_MAILBOX_NAME_MAX 254

@@ -326,10 +326,40 @@ struct store_added {
 };
 void store_added_free(struct store_added *a);
 
+/* A message streamed into the Maildir's tmp/ as it arrives (an IMAP
+ * APPEND literal), never held whole in memory: store_upload_begin, its
+ * CRLF octets in pieces of any size by store_upload_write, store_upload_end
+ * (the file is closed: a MULTIAPPEND of many holds no descriptors), then
+ * store_append commits it; store_upload_abort removes one that was not
+ * committed (always safe to call). */
+struct store_upload {
+	int fd;                 /* while being written, else -1 */
+	int live;               /* the file is in tmp/ (not committed) */
+	int rootfd;             /* the Maildir it is in (borrowed) */
+	char unique[STORE_UNIQUE_MAX];
+	char tmp[PATH_MAX_POSTERN];     /* "tmp/UNIQUE" under rootfd */
+	size_t lf, crlf;        /* octets stored (LF), octets on the wire */
+	int cr;                 /* a CR held back: is it part of a CRLF? */
+	char prev;              /* the last octet received */
+};
+/* Start an upload into the tmp/ of st's Maildir. 0, or -1 with errno. */
+int store_upload_begin(struct store *st, struct store_upload *u);
+/* Add data[0..len) (CRLF text, stored with LF; a bare LF is kept and
+ * counted as CRLF on the wire, as store_append does). 0, or -1 with
+ * errno. */
+int store_upload_write(struct store_upload *u, const char *data,
+		       size_t len);
+/* The last octet was written: close it. 0, or -1 with errno (aborted). */
+int store_upload_end(struct store_upload *u);
+/* Remove an upload that was not committed. */
+void store_upload_abort(struct store_upload *u);
+
 /* One message for store_append: data is CRLF (IMAP, JMAP) and is stored
  * with LF line ends, named with ,S= and ,W=; flags (system bits) plus
  * keywords[0..nkw) (added to the folder as needed); date = the file's
- * mtime (INTERNALDATE; 0: now). */
+ * mtime (INTERNALDATE; 0: now). When upload is not NULL the message is
+ * that file instead of data/len: store_append commits it into the
+ * folder (or leaves it for store_upload_abort when the append fails). */
 struct store_new {
 	const char *data;
 	size_t len;
@@ -337,6 +367,7 @@ struct store_new {
 	char *const *keywords;
 	size_t nkw;
 	time_t date;
+	struct store_upload *upload;    /* or NULL */
 };
 
 /* Append v[0..n) to folder name, all or nothing (RFC 3502 MULTIAPPEND):

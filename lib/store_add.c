@@ -130,6 +130,34 @@ static int append_file(int dirfd, const char *data, size_t len,
 	return file_commit(fd, dirfd, tmp, dirfd, dst);
 }
 
+/* Commit an ended upload (in the tmp/ of the Maildir at u->rootfd) into
+ * the folder at dirfd, like append_file; when this fails the file stays
+ * for store_upload_abort. 0 or -1. */
+static int append_upload(int dirfd, struct store_upload *u, unsigned flags,
+			 time_t date, char *base, size_t bsize, char *dst,
+			 size_t dsize)
+{
+	struct timespec ts[2] = { { date, 0 }, { date, 0 } };
+	if (snprintf(base, bsize, "%s,S=%zu,W=%zu", u->unique, u->lf,
+		     u->crlf) >= (int)bsize) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (store_name_file(base, NULL, flags, flags == 0, dst, dsize) < 0)
+		return -1;
+	int fd = openat(u->rootfd, u->tmp, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (date && futimens(fd, ts) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	u->live = 0;    /* file_commit removes it when it fails */
+	return file_commit(fd, u->rootfd, u->tmp, dirfd, dst);
+}
+
 /* Remove the files dst[0..n) of the folder at dirfd (an append undone). */
 static void append_undo(int dirfd, char (*dst)[PATH_MAX_POSTERN], size_t n)
 {
@@ -151,10 +179,14 @@ static int append_files(int rootfd, int dirfd, const struct store_new *v,
 	size_t written = 0;     /* dst[0..written) are committed */
 	for (; rc == 0 && written < n; written++) {
 		const struct store_new *m = &v[written];
-		if (resolve_keywords(dirfd, m->keywords, m->nkw, &bits) < 0 ||
-		    append_file(dirfd, m->data, m->len,
-				(m->flags & STORE_SYSTEM) | bits, m->date, base,
-				sizeof base, dst[written], sizeof *dst) < 0)
+		if (resolve_keywords(dirfd, m->keywords, m->nkw, &bits) < 0)
+			break;
+		bits |= m->flags & STORE_SYSTEM;
+		if ((m->upload ?
+		     append_upload(dirfd, m->upload, bits, m->date, base,
+				   sizeof base, dst[written], sizeof *dst) :
+		     append_file(dirfd, m->data, m->len, bits, m->date, base,
+				 sizeof base, dst[written], sizeof *dst)) < 0)
 			break;
 		if (!(out->uniques[written] = strdup(base)))
 			rc = -1;        /* dst[written] counts as written */

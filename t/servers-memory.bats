@@ -1,0 +1,128 @@
+#!/usr/bin/env bats
+# Bounded memory per server process (issue 16 item 4): a 50 MB message is
+# appended, fetched and retrieved without ever being held whole. The peak
+# RSS (VmHWM, read by t/rss.py just before the session ends) must stay
+# within RSS_BOUND_KB. Under the sanitizers RSS means nothing (shadow
+# memory): `make test` checks what is served and stored, and the bound is
+# checked by `make test-release` (.ci/run names this file).
+
+load imapd-helpers
+
+RSS_BOUND_KB=8192
+
+setup_file() {
+	# 50 MiB of CRLF text: a header, 64-octet lines, a last line to find
+	python3 - "$BATS_FILE_TMPDIR" <<'PY'
+import sys
+d = sys.argv[1]
+hdr = b"From: a@example.test\r\nTo: bob@example.test\r\nSubject: big\r\n\r\n"
+line = b"abcdefghijklmnopqrstuvwxyz0123456789 the quick brown fox jumps\r\n"
+n = (50 * 1024 * 1024 - len(hdr)) // len(line)
+msg = hdr + line * n + b"the last line\r\n"
+open(d + "/msg", "wb").write(msg)
+open(d + "/msg.lf", "wb").write(msg.replace(b"\r\n", b"\n"))
+PY
+}
+
+setup() {
+	imap_setup
+	control maxsize 60000000
+	MSG="$BATS_FILE_TMPDIR/msg"
+	MSGLEN=$(stat -c %s "$MSG")
+}
+
+# sanitized: the servers were built with ASan/UBSan (RSS is meaningless).
+sanitized() { grep -q -- '-fsanitize' "$TOP/.build-flags"; }
+
+# within_bound KB: the peak RSS is within the bound (release builds).
+within_bound() {
+	echo "peak RSS: $1 kB (bound $RSS_BOUND_KB kB)" >&3
+	sanitized || [ "$1" -le "$RSS_BOUND_KB" ]
+}
+
+# imap_rss FILE: run imapd on the bytes of FILE (ending with "Z NOOP");
+# the reply in $BATS_TEST_TMPDIR/out, the peak RSS in $rss.
+imap_rss() {
+	rss=$(python3 "$TOP/t/rss.py" "$1" "$BATS_TEST_TMPDIR/out" '^Z ' \
+		"$IMAPD" 2>>"$BATS_TEST_TMPDIR/imapd.log")
+}
+
+# The one file in the Maildir's new/ and cur/.
+stored_file() { find "$MAILDIR/new" "$MAILDIR/cur" -type f; }
+
+# literal_after TEXT LEN: the LEN octets after the first "TEXT {LEN}\r\n"
+# in the reply.
+literal_after() {
+	python3 - "$BATS_TEST_TMPDIR/out" "$1" "$2" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+mark = ("%s {%s}\r\n" % (sys.argv[2], sys.argv[3])).encode()
+i = d.index(mark) + len(mark)
+sys.stdout.buffer.write(d[i:i + int(sys.argv[3])])
+PY
+}
+
+append_input() {
+	local in="$BATS_TEST_TMPDIR/append.in"
+	{
+		printf '%s\r\nA APPEND INBOX {%s}\r\n' "$LOGIN" "$MSGLEN"
+		cat "$MSG"
+		printf '\r\nZ NOOP\r\n'
+	} > "$in"
+	echo "$in"
+}
+
+@test "APPEND of a 50 MB message: streamed to tmp/, stored exactly, RSS bounded" {
+	imap_rss "$(append_input)"
+	grep -q $'^A OK \\[APPENDUID [0-9]* 1\\] APPEND completed\r$' \
+		"$BATS_TEST_TMPDIR/out"
+	f=$(stored_file)
+	cmp "$BATS_FILE_TMPDIR/msg.lf" "$f"
+	[[ $f == *",S=$(stat -c %s "$BATS_FILE_TMPDIR/msg.lf"),W=$MSGLEN" ]]
+	[ -z "$(ls -A "$MAILDIR/tmp")" ]
+	within_bound "$rss"
+}
+
+@test "FETCH BODY[] and RFC822.SIZE of a 50 MB message: exact, RSS bounded" {
+	imap_rss "$(append_input)"
+	printf '%s\r\nS SELECT INBOX\r\nF FETCH 1 (RFC822.SIZE BODY.PEEK[])\r\nZ NOOP\r\n' \
+		"$LOGIN" > "$BATS_TEST_TMPDIR/in"
+	imap_rss "$BATS_TEST_TMPDIR/in"
+	grep -q "RFC822.SIZE $MSGLEN " "$BATS_TEST_TMPDIR/out"
+	literal_after 'BODY[]' "$MSGLEN" | cmp - "$MSG"
+	grep -q $'^F OK FETCH completed\r$' "$BATS_TEST_TMPDIR/out"
+	within_bound "$rss"
+}
+
+@test "BODY[TEXT]<partial>, ENVELOPE, RFC822.TEXT of a file without size hints: a counting pass, RSS bounded" {
+	cp "$BATS_FILE_TMPDIR/msg.lf" "$MAILDIR/new/1000000001.M1P1.test"
+	printf '%s\r\nS SELECT INBOX\r\nF FETCH 1 (BODY.PEEK[TEXT]<52428700.1000> RFC822.SIZE ENVELOPE)\r\nG FETCH 1 RFC822.TEXT\r\nZ NOOP\r\n' \
+		"$LOGIN" > "$BATS_TEST_TMPDIR/in"
+	imap_rss "$BATS_TEST_TMPDIR/in"
+	literal_after 'RFC822.TEXT' $((MSGLEN - 60)) | cmp - <(tail -c +61 "$MSG")
+	# the header is 60 octets: what is left of the body after 52428700
+	literal_after 'BODY[TEXT]<52428700>' $((MSGLEN - 60 - 52428700)) |
+		cmp - <(tail -c +$((60 + 52428700 + 1)) "$MSG")
+	grep -q "RFC822.SIZE $MSGLEN ENVELOPE (NIL \"big\"" "$BATS_TEST_TMPDIR/out"
+	within_bound "$rss"
+}
+
+@test "pop3d RETR of a 50 MB message: exact (dot-stuffed), RSS bounded" {
+	MB="$MAILROOT/example.test/bob"
+	cp "$BATS_FILE_TMPDIR/msg.lf" "$MB/new/1000000001.M1P1.test"
+	printf 'USER bob@example.test\r\nPASS secret\r\nRETR 1\r\nNOOP\r\n' \
+		> "$BATS_TEST_TMPDIR/in"
+	# NOOP's reply is the first bare "+OK" line after the message
+	rss=$(python3 "$TOP/t/rss.py" "$BATS_TEST_TMPDIR/in" \
+		"$BATS_TEST_TMPDIR/out" '^[+]OK\r$' "$TOP/pop3d/pop3d" \
+		2>/dev/null)
+	python3 - "$BATS_TEST_TMPDIR/out" "$MSG" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+msg = open(sys.argv[2], "rb").read()
+mark = b"+OK %d octets\r\n" % len(msg)
+i = d.index(mark) + len(mark)
+assert d[i:i + len(msg) + 4] == msg + b".\r\n+", "RETR differs"
+PY
+	within_bound "$rss"
+}
