@@ -62,8 +62,51 @@ int mail_find(struct mail_account *a, const char *id, struct mail_ref *ref);
 /* Read a message into out (CRLF form: what its blob and size are).
  * 0, or -1. *received gets the file's mtime. */
 int mail_read(struct mail_ref *ref, struct bytes *out, time_t *received);
-/* The Mailbox/Email state ("Mailbox" or "Email" counters). */
+/* mail_state.c: the Mailbox/Email/Thread state (one string for the
+ * three types) of the account as it was opened, into out (size bytes,
+ * JMAP_STATE_MAX + 1 is enough). */
 void mail_state(struct mail_account *a, char *out, size_t size);
+
+/* One folder in a state string. */
+struct mail_state_folder {
+	char id[STORE_MAILBOXID_MAX + 1];       /* MAILBOXID */
+	uint64_t modseq;                        /* HIGHESTMODSEQ */
+	uint32_t uidnext;                       /* UIDNEXT: UIDs below
+						 * existed in this state */
+	unsigned name;                          /* hash of name, subscription */
+	int nonempty;                           /* had messages */
+};
+/* The entry of folder b now. */
+void mail_state_of_box(const struct mail_box *b, struct mail_state_folder *out);
+/* The state string of v[0..n) into out (a hash when it does not fit). */
+void mail_state_format(const struct mail_state_folder *v, size_t n,
+		       char *out, size_t size);
+/* The folders of state s into *v (malloc'd), *n. 0, or -1 when s is not
+ * a state this server can compute changes from. */
+int mail_state_parse(const char *s, struct mail_state_folder **v, size_t *n);
+/* The entry of MAILBOXID id in v[0..n), or NULL. */
+const struct mail_state_folder *mail_state_find(const struct mail_state_folder *v,
+						size_t n, const char *id);
+/* A Foo/changes call's arguments (RFC 8620 §5.2): the account, the
+ * sinceState's folders into *old (malloc'd), maxChanges into *max
+ * (SIZE_MAX when null). 0, or -1 with the error set. */
+int mail_changes_args(struct jmap_call *c, struct mail_state_folder **old,
+		      size_t *nold, size_t *max);
+/* Begin the response: accountId, oldState, newState, hasMoreChanges;
+ * the caller adds its lists and ends the object. */
+void mail_changes_begin(struct jmap_call *c, const char *now, int more);
+
+/* The created, updated and destroyed id lists of a /changes response,
+ * written apart and then put in the response by mail_id_lists_write
+ * (which frees them; mail_id_lists_free when not written). */
+enum { MAIL_CREATED, MAIL_UPDATED, MAIL_DESTROYED };
+struct mail_id_lists {
+	struct bytes text[3];
+	struct json_writer w[3];
+};
+void mail_id_lists_init(struct mail_id_lists *l);
+void mail_id_lists_write(struct mail_id_lists *l, struct json_writer *w);
+void mail_id_lists_free(struct mail_id_lists *l);
 
 /* mail_blob.c: a message's or a part's blob (see above): 1 with its
  * bytes appended to out, 0 no such blob, -1 error. */
@@ -97,6 +140,10 @@ void mail_type_states(struct server *s, struct json_writer *w);
 /* mail_mailbox.c, mail_email.c, mail_query.c, mail_set.c,
  * mail_submit.c: the methods. */
 void method_mailbox_get(struct jmap_call *c);
+void method_mailbox_changes(struct jmap_call *c);
+void method_email_changes(struct jmap_call *c);
+void method_email_query_changes(struct jmap_call *c);
+void method_thread_changes(struct jmap_call *c);
 void method_mailbox_query(struct jmap_call *c);
 void method_email_get(struct jmap_call *c);
 void method_email_query(struct jmap_call *c);

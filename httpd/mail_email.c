@@ -190,7 +190,7 @@ void method_email_get(struct jmap_call *c)
 	struct mail_account a;
 	struct mail_body_options o;
 	const struct json *ids, *props = json_get(c->args, "properties");
-	char state[64];
+	char state[JMAP_STATE_MAX + 1];
 	int64_t max = 0;
 	if (!jmap_account(c) || !mail_ids_arg(c, &ids))
 		return;
@@ -251,7 +251,7 @@ void method_thread_get(struct jmap_call *c)
 {
 	struct mail_account a;
 	const struct json *ids;
-	char state[64], mid[600];
+	char state[JMAP_STATE_MAX + 1], mid[600];
 	if (!jmap_account(c) || !mail_ids_arg(c, &ids) || mail_open(c, &a) < 0)
 		return;
 	mail_state(&a, state, sizeof state);

@@ -105,7 +105,7 @@ void method_mailbox_get(struct jmap_call *c)
 {
 	struct mail_account a;
 	const struct json *ids, *props = json_get(c->args, "properties");
-	char state[64];
+	char state[JMAP_STATE_MAX + 1];
 	if (!jmap_account(c) || !mail_ids_arg(c, &ids) || mail_open(c, &a) < 0)
 		return;
 	mail_state(&a, state, sizeof state);
@@ -139,7 +139,7 @@ void method_mailbox_get(struct jmap_call *c)
 void method_mailbox_query(struct jmap_call *c)
 {
 	struct mail_account a;
-	char state[64];
+	char state[JMAP_STATE_MAX + 1];
 	const struct json *filter = json_get(c->args, "filter");
 	const struct json *sort = json_get(c->args, "sort");
 	if (!jmap_account(c))
@@ -212,7 +212,7 @@ void mail_type_states(struct server *s, struct json_writer *w)
 {
 	struct jmap_call c;
 	struct mail_account a;
-	char state[64];
+	char state[JMAP_STATE_MAX + 1];
 	memset(&c, 0, sizeof c);
 	c.s = s;
 	bytes_init(&c.error_text, 1024);

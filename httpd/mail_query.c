@@ -382,7 +382,7 @@ void method_email_query(struct jmap_call *c)
 {
 	struct mail_account a;
 	struct query q = { c, &a, NULL };
-	char state[64], id[600];
+	char state[JMAP_STATE_MAX + 1], id[600];
 	int64_t limit = JMAP_OBJECTS_MAX;
 	const struct json *filter = json_get(c->args, "filter");
 	const struct json *lim = json_get(c->args, "limit");

@@ -311,7 +311,7 @@ void method_email_set(struct jmap_call *c)
 {
 	struct mail_account a;
 	struct set_result r;
-	char old[64], now[64];
+	char old[JMAP_STATE_MAX + 1], now[JMAP_STATE_MAX + 1];
 	const struct json *create = json_get(c->args, "create");
 	const struct json *update = json_get(c->args, "update");
 	const struct json *destroy = json_get(c->args, "destroy");

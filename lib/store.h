@@ -27,7 +27,8 @@
  * THE INDEX "postern-index" (text, one record a line):
  *   postern-index 2 UIDVALIDITY UIDNEXT HIGHESTMODSEQ MAILBOXID EXPUNGEFLOOR
  *   m UID MODSEQ CREATEDMODSEQ FILE        FILE = "new/UNIQUE..." or "cur/UNIQUE...:2,INFO"
- *   x UID MODSEQ                           an expunged UID, the MODSEQ of its expunge
+ *   x UID MODSEQ UNIQUE                    an expunged UID, the MODSEQ of its expunge,
+ *                                          its unique name (absent in older indexes)
  * "m" lines ascend by UID. "x" lines are kept for the last
  * STORE_EXPUNGED_MAX expunges; EXPUNGEFLOOR is the highest MODSEQ among
  * those forgotten (0 when none): changes since a MODSEQ below the floor
@@ -154,6 +155,12 @@ struct store_since {
 	uint32_t *created;      /* UIDs with CREATEDMODSEQ > since */
 	uint32_t *updated;      /* UIDs with MODSEQ > since, not created */
 	uint32_t *expunged;     /* UIDs expunged with MODSEQ > since */
+	char **expunged_unique; /* their unique names (JMAP Email ids);
+				 * an entry is NULL when an older index
+				 * did not record it */
+	uint64_t *expunged_modseq;      /* and the MODSEQs of the expunges */
+	uint32_t uidnext;       /* the folder's, when this was taken: a */
+	uint64_t highestmodseq; /* state to ask the next changes since */
 };
 
 enum store_open_mode {

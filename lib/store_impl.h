@@ -26,6 +26,7 @@ struct store_entry {
 struct store_expunge {
 	uint32_t uid;
 	uint64_t modseq;
+	char *unique;           /* malloc'd; NULL in records of old indexes */
 };
 
 /* A folder's index (store.h "THE INDEX"). */
@@ -74,8 +75,10 @@ void store_index_free(struct store_index *ix);
 /* Append an entry (unique copied, file taken). 0 or -1. */
 int store_index_push(struct store_index *ix, uint32_t uid, uint64_t modseq,
 		     uint64_t created, const char *unique, char *file);
-/* Record uid as expunged now (a new MODSEQ). 0 or -1. */
-int store_index_expunged(struct store_index *ix, uint32_t uid);
+/* Record uid (unique name unique, copied) as expunged now (a new
+ * MODSEQ). 0 or -1. */
+int store_index_expunged(struct store_index *ix, uint32_t uid,
+			 const char *unique);
 /* The entry with this uid, or NULL (binary search). */
 struct store_entry *store_index_find(const struct store_index *ix,
 				     uint32_t uid);
