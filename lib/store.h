@@ -257,7 +257,7 @@ int store_keywords_index(const struct store_keywords *k, const char *name);
 
 /* Remove the messages that have \Deleted on disk now (and, when uids is
  * not NULL, a UID among uids[0..nuids), ascending). The removed leave the
- * view and are listed in ch (as for a sync). Records each as expunged
+ * view and are listed in ch (as for a sync; ch may be NULL). Records each as expunged
  * with a new MODSEQ. 0, or -1 with errno. */
 int store_expunge(struct store_folder *f, const uint32_t *uids,
 		  size_t nuids, struct store_changes *ch);

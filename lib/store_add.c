@@ -159,12 +159,11 @@ static int append_files(int rootfd, int dirfd, const struct store_new *v,
 		if (!(out->uniques[written] = strdup(base)))
 			rc = -1;        /* dst[written] counts as written */
 	}
-	if (rc == 0 && written == n) {
-		out->n = n;
+	out->n = written;        /* what store_added_free frees */
+	if (rc == 0 && written == n)
 		rc = store_added_uids(rootfd, dirfd, out);
-	} else {
+	else
 		rc = -1;
-	}
 	if (rc < 0 && dst) {
 		int e = errno;  /* all or nothing: take them back */
 		append_undo(dirfd, dst, written);

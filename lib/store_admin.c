@@ -186,6 +186,27 @@ int store_folder_rename(struct store *st, const char *from, const char *to)
 	return rc == 0 ? fsync(st->rootfd) : -1;
 }
 
+/* RFC822.SIZE of file in the folder at dirfd when its name has no ",W="
+ * hint: its octets with each bare LF counted as CRLF. 0 when unreadable
+ * (gone meanwhile). */
+static uint64_t crlf_size_of_file(int dirfd, const char *file)
+{
+	char buf[65536], last = 0;
+	uint64_t n = 0;
+	ssize_t r;
+	int fd = openat(dirfd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	while ((r = read(fd, buf, sizeof buf)) > 0 ||
+	       (r < 0 && errno == EINTR))
+		for (ssize_t i = 0; i < r; i++) {
+			n += 1 + (buf[i] == '\n' && last != '\r');
+			last = buf[i];
+		}
+	close(fd);
+	return n;
+}
+
 int store_folder_status(struct store *st, const char *name,
 			struct store_status *out)
 {
@@ -194,10 +215,9 @@ int store_folder_status(struct store *st, const char *name,
 	int fd = store_folder_dirfd(st->rootfd, name);
 	if (fd < 0)
 		return -1;
-	int rc = store_sync(st->rootfd, fd, 0, NULL, 0, &ix);
-	int e = errno;
-	close(fd);
-	if (rc < 0) {
+	if (store_sync(st->rootfd, fd, 0, NULL, 0, &ix) < 0) {
+		int e = errno;
+		close(fd);
 		errno = e;
 		return -1;
 	}
@@ -211,8 +231,11 @@ int store_folder_status(struct store *st, const char *name,
 		long long w = store_size_from_name(ix.v[i].file);
 		out->recent += ix.v[i].recent;
 		out->unseen += !(f & STORE_SEEN);
-		out->size += w > 0 ? (uint64_t)w : 0;
+		/* RFC 8438 §3: the sum of RFC822.SIZE */
+		out->size += w >= 0 ? (uint64_t)w :
+			     crlf_size_of_file(fd, ix.v[i].file);
 	}
+	close(fd);
 	store_index_free(&ix);
 	return 0;
 }

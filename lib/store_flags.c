@@ -266,10 +266,22 @@ static long take_out(struct store_folder *f, const uint32_t *uids,
 	return failures;
 }
 
+/* take_out with ch, or with changes nobody asked for when ch is NULL. */
+static long take_out_reporting(struct store_folder *f, const uint32_t *uids,
+			       size_t nuids, const unsigned char *pick,
+			       struct store_changes *ch)
+{
+	struct store_changes unasked;
+	long r = take_out(f, uids, nuids, pick, ch ? ch : &unasked);
+	if (!ch)
+		store_changes_free(&unasked);
+	return r;
+}
+
 int store_expunge(struct store_folder *f, const uint32_t *uids,
 		  size_t nuids, struct store_changes *ch)
 {
-	return take_out(f, uids, nuids, NULL, ch) < 0 ? -1 : 0;
+	return take_out_reporting(f, uids, nuids, NULL, ch) < 0 ? -1 : 0;
 }
 
 long store_remove(struct store_folder *f, const size_t *idx, size_t n,
@@ -281,7 +293,7 @@ long store_remove(struct store_folder *f, const size_t *idx, size_t n,
 	for (size_t k = 0; k < n; k++)
 		if (idx[k] < f->count)
 			pick[idx[k]] = 1;
-	long r = take_out(f, NULL, 0, pick, ch);
+	long r = take_out_reporting(f, NULL, 0, pick, ch);
 	free(pick);
 	return r;
 }
