@@ -123,6 +123,11 @@ int mail_state_parse(const char *s, struct mail_state_folder **v, size_t *n)
 		(*n)++;
 		p += len + (p[len] == '-');
 	}
+	if (*n == 0) {          /* INBOX is always there */
+		free(*v);
+		*v = NULL;
+		return -1;
+	}
 	return 0;
 }
 
