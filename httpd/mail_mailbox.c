@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "mail.h"
+#include "mutf7.h"
 
 /* Is property name asked for (properties absent or null: all)? */
 int mail_wants(const struct json *properties, const char *name)
@@ -39,8 +40,14 @@ static void write_box(struct json_writer *w, struct mail_account *a,
 	json_key(w, "id");
 	json_str(w, b->status.mailboxid);
 	if (mail_wants(props, "name")) {
+		/* RFC 8621 §2: a Unicode name; the folder's is modified
+		 * UTF-7 (RFC 3501 §5.1.3), or shown as it is when not */
+		struct bytes u;
+		const char *leaf = inbox ? "Inbox" : dot ? dot + 1 : b->name;
+		bytes_init(&u, IMAP_MAILBOX_NAME_MAX * 4);
 		json_key(w, "name");
-		json_str(w, inbox ? "Inbox" : dot ? dot + 1 : b->name);
+		json_str(w, mutf7_decode(leaf, &u) == 0 ? bytes_str(&u) : leaf);
+		bytes_free(&u);
 	}
 	if (mail_wants(props, "parentId")) {
 		struct mail_box *parent = NULL;

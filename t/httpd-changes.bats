@@ -214,3 +214,23 @@ assert err("Email/changes", {"sinceState": s1}) == "cannotCalculateChanges"
 assert changes("Mailbox", s1)["destroyed"] == [trash]
 EOF
 }
+
+@test "jmap changes: Mailbox names are modified UTF-7 decoded; a rename over IMAP keeps the id" {
+	py <<EOF
+$PYHELP
+out = imap("C CREATE Caf&AOk-", "D CREATE &ZeVnLIqe-", "E CREATE A&-B")
+assert "C OK" in out and "D OK" in out and "E OK" in out, out
+b = boxes()
+assert {"Caf\u00e9", "\u65e5\u672c\u8a9e", "A&B"} <= set(b), set(b)
+was = b["Caf\u00e9"]["id"]
+assert "R OK" in imap("R RENAME Caf&AOk- Caf&AOk-2")
+assert boxes()["Caf\u00e92"]["id"] == was
+EOF
+	# a folder another program named, not modified UTF-7: shown as it is
+	mkdir -p "$MB/.Bad&Name"/{cur,new,tmp}
+	touch "$MB/.Bad&Name/maildirfolder"
+	py <<EOF
+$PYHELP
+assert "Bad&Name" in boxes()
+EOF
+}
