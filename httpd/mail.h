@@ -4,9 +4,9 @@
  * with it on RENAME. An Email id is "M" and the message's Maildir unique
  * name (stable across flag changes and moves) with every octet outside
  * [A-Za-z0-9] written "_XX"; its blob is "B" and the same, a part's
- * "P", the part number with "x" for ".", "-", and the same. Every
- * message is its own thread ("T" and the same), and one Email is in one
- * Mailbox (a Maildir file is in one folder).
+ * "P", the part number with "x" for ".", "-", and the same. Threads
+ * are computed (mail_threads.c), and one Email is in one Mailbox (a
+ * Maildir file is in one folder).
  *
  * States. The Mailbox and Email states list each folder's MAILBOXID and
  * HIGHESTMODSEQ (the store's CONDSTORE counter), so a flag change made
@@ -18,6 +18,8 @@
 #include <time.h>
 #include "bytes.h"
 #include "jmap.h"
+#include "mail_sort.h"
+#include "mail_thread.h"
 #include "mime.h"
 #include "store.h"
 
@@ -31,6 +33,7 @@ struct mail_box {
 	struct store_status status;
 	int subscribed;
 	struct store_folder *view;      /* opened when needed */
+	uint32_t threads, unread_threads;       /* when Mailbox/get counts */
 };
 
 struct mail_account {
@@ -107,6 +110,35 @@ struct mail_id_lists {
 void mail_id_lists_init(struct mail_id_lists *l);
 void mail_id_lists_write(struct mail_id_lists *l, struct json_writer *w);
 void mail_id_lists_free(struct mail_id_lists *l);
+
+/* mail_threads.c: the Thread of every message of the account (see
+ * there). */
+struct mail_thread_msg {
+	const char *unique;             /* the view's */
+	struct mail_box *box;
+	size_t index;                   /* in box->view->msgs */
+	time_t received;
+	struct mail_fields fields;
+	int read;                       /* fields to free */
+	char thread[18];                /* "T" and 16 hex digits */
+};
+struct mail_threads {
+	size_t n;
+	struct mail_thread_msg *v;      /* by unique name (arrival order) */
+	const char **ids;               /* the distinct Thread ids, sorted */
+	size_t nids;
+};
+/* Read every message's header and thread them. 0, or -1 (t empty). */
+int mail_threads_build(struct mail_account *a, struct mail_threads *t);
+/* The place of Thread id id in t->ids, or SIZE_MAX. */
+size_t mail_threads_index(const struct mail_threads *t, const char *id);
+/* The Thread id of the message with unique name unique, or NULL. */
+const char *mail_threads_of(const struct mail_threads *t, const char *unique);
+void mail_threads_free(struct mail_threads *t);
+/* The Thread id of one message (the views synced first) into out.
+ * 0 or -1. */
+int mail_thread_id(struct mail_account *a, const char *unique, char *out,
+		   size_t size);
 
 /* mail_blob.c: a message's or a part's blob (see above): 1 with its
  * bytes appended to out, 0 no such blob, -1 error. */

@@ -155,18 +155,26 @@ static int by_unique(const void *x, const void *y)
 	return strcmp((*a)->unique, (*b)->unique);
 }
 
-/* The taken events as Email ids (prefix 'M') in l (see the top), or
- * as Thread ids ('T'). 0 or -1. */
-static int email_lists(struct changes *q, struct mail_id_lists *l,
-		       char prefix)
+/* One Email's net change (see the top). */
+struct email_change {
+	const char *unique;
+	int list;                       /* MAIL_CREATED... */
+};
+
+/* The taken events as Email changes into *out (malloc'd), *n. 0 or -1. */
+static int classify(struct changes *q, struct email_change **out, size_t *nout)
 {
 	size_t n = 0, total = 0;
-	char id[600];
 	for (size_t b = 0; b < q->a->count; b++)
 		total += q->f[b].n;
 	const struct event **v = calloc(total + 1, sizeof *v);
-	if (!v)
+	*out = calloc(total + 1, sizeof **out);
+	*nout = 0;
+	if (!v || !*out) {
+		free(v);
+		free(*out);
 		return -1;
+	}
 	for (size_t b = 0; b < q->a->count; b++)
 		for (size_t i = 0; i < q->f[b].n; i++)
 			if (q->f[b].v[i].taken)
@@ -180,11 +188,61 @@ static int email_lists(struct changes *q, struct mail_id_lists *l,
 							       : MAIL_CREATED)
 			 : has[EV_UPDATED] ? MAIL_UPDATED
 			 : has[EV_GONE_OLD] ? MAIL_DESTROYED : -1;
-		if (list >= 0 && mail_id(prefix, v[i]->unique, id, sizeof id) == 0)
-			json_str(&l->w[list], id);
+		if (list >= 0)
+			(*out)[(*nout)++] = (struct email_change){ v[i]->unique, list };
 	}
 	free(v);
 	return 0;
+}
+
+static void write_emails(const struct email_change *e, size_t n,
+			 struct mail_id_lists *l)
+{
+	char id[600];
+	for (size_t i = 0; i < n; i++)
+		if (mail_id('M', e[i].unique, id, sizeof id) == 0)
+			json_str(&l->w[e[i].list], id);
+}
+
+static int by_change_unique(const void *x, const void *y)
+{
+	const struct email_change *a = x, *b = y;
+	return strcmp(a->unique, b->unique);
+}
+
+/* Thread changes from Email changes e[0..n) (by unique name): the
+ * Thread of each Email created or updated is updated, or created when
+ * all its Emails were. The Thread a destroyed Email was in cannot be
+ * told (its header is gone): then cannotCalculateChanges (q->fail).
+ * 0 or -1. */
+static int write_threads(struct changes *q, const struct email_change *e,
+			 size_t n, struct mail_id_lists *l)
+{
+	struct mail_threads th;
+	for (size_t i = 0; i < n; i++)
+		if (e[i].list == MAIL_DESTROYED) {
+			q->fail = "an Email was destroyed: its Thread is unknown";
+			return -1;
+		}
+	if (mail_threads_build(q->a, &th) < 0)
+		return -1;
+	/* per Thread: 1 touched, 2 has an Email not created */
+	unsigned char *mark = calloc(th.nids + 1, 1);
+	for (size_t m = 0; mark && m < th.n; m++) {
+		struct email_change key = { th.v[m].unique, 0 };
+		const struct email_change *c = bsearch(&key, e, n, sizeof *e,
+						       by_change_unique);
+		size_t t = mail_threads_index(&th, th.v[m].thread);
+		mark[t] |= (c ? 1 : 0) | (!c || c->list != MAIL_CREATED ? 2 : 0);
+	}
+	for (size_t t = 0; mark && t < th.nids; t++)
+		if (mark[t] & 1)
+			json_str(&l->w[mark[t] & 2 ? MAIL_UPDATED : MAIL_CREATED],
+				 th.ids[t]);
+	int rc = mark ? 0 : -1;
+	free(mark);
+	mail_threads_free(&th);
+	return rc;
 }
 
 static void free_changes(struct changes *q)
@@ -248,10 +306,19 @@ static void changes(struct jmap_call *c, int as_threads)
 	struct changes q = { c, &a, NULL, NULL };
 	int more = gather(&q, old, nold, max, now, sizeof now);
 	if (more >= 0) {
+		struct email_change *e = NULL;
+		size_t n = 0;
+		int rc = classify(&q, &e, &n);
 		mail_id_lists_init(&l);
-		if (email_lists(&q, &l, as_threads ? 'T' : 'M') < 0) {
+		if (rc == 0 && !as_threads)
+			write_emails(e, n, &l);
+		else if (rc == 0)
+			rc = write_threads(&q, e, n, &l);
+		free(e);
+		if (rc < 0) {
 			mail_id_lists_free(&l);
-			jmap_error(c, "serverFail", "out of memory");
+			jmap_error(c, q.fail ? "cannotCalculateChanges" : "serverFail",
+				   "%s", q.fail ? q.fail : "out of memory");
 		} else {
 			mail_changes_begin(c, now, more);
 			mail_id_lists_write(&l, &c->w);

@@ -1,6 +1,7 @@
 /* mail_email.c - Email/get (RFC 8621 §4.2), Thread/get (§3.1) and
  * Identity/get (RFC 8621 §6.1). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -95,6 +96,7 @@ static int header_property(struct json_writer *w, const struct mime_message *m,
 
 /* The members of one Email, from the index and (when needed) the file. */
 static void write_email(struct jmap_call *c, struct mail_ref *ref,
+			const struct mail_threads *th,
 			const struct json *props, const struct mail_body_options *o0)
 {
 	struct json_writer *w = &c->w;
@@ -126,9 +128,10 @@ static void write_email(struct jmap_call *c, struct mail_ref *ref,
 		json_key(w, "blobId");
 		json_str(w, id);
 	}
-	if (WANT("threadId") && !mail_id('T', msg->unique, id, sizeof id)) {
+	const char *thread = th ? mail_threads_of(th, msg->unique) : NULL;
+	if (WANT("threadId") && thread) {
 		json_key(w, "threadId");
-		json_str(w, id);
+		json_str(w, thread);
 	}
 	if (WANT("mailboxIds")) {
 		json_key(w, "mailboxIds");
@@ -217,6 +220,15 @@ void method_email_get(struct jmap_call *c)
 		}
 	if (mail_open(c, &a) < 0)
 		return;
+	struct mail_threads th, *thp = NULL;
+	if (!props || mail_wants(props, "threadId")) {
+		if (mail_threads_build(&a, &th) < 0) {
+			jmap_error(c, "serverFail", "the mail store failed");
+			mail_close(&a);
+			return;
+		}
+		thp = &th;
+	}
 	mail_state(&a, state, sizeof state);
 	json_object_begin(&c->w);
 	json_key(&c->w, "accountId");
@@ -233,7 +245,7 @@ void method_email_get(struct jmap_call *c)
 	for (const struct json *id = ids->child; id; id = id->next) {
 		struct mail_ref ref;
 		if (mail_find(&a, json_string(id), &ref) == 1)
-			write_email(c, &ref, props, &o);
+			write_email(c, &ref, thp, props, &o);
 		else
 			json_value(&mw, id);
 	}
@@ -243,17 +255,62 @@ void method_email_get(struct jmap_call *c)
 	json_raw(&c->w, missing.data, missing.len);
 	json_end(&c->w);
 	bytes_free(&missing);
+	if (thp)
+		mail_threads_free(thp);
 	mail_close(&a);
 }
 
-/* Every message is its own thread: "T..." holds "M...". */
+/* A Thread's emailIds: oldest receivedAt first (RFC 8621 §3). */
+static int by_received(const void *x, const void *y)
+{
+	const struct mail_thread_msg *a = *(const struct mail_thread_msg *const *)x;
+	const struct mail_thread_msg *b = *(const struct mail_thread_msg *const *)y;
+	if (a->received != b->received)
+		return a->received < b->received ? -1 : 1;
+	return strcmp(a->unique, b->unique);
+}
+
+/* Write Thread id's object (1), or nothing when no message has it (0). */
+static int write_thread(struct json_writer *w, const struct mail_threads *th,
+			const char *id, const struct mail_thread_msg **v)
+{
+	char mid[600];
+	size_t n = 0;
+	for (size_t i = 0; i < th->n; i++)
+		if (!strcmp(th->v[i].thread, id))
+			v[n++] = &th->v[i];
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof *v, by_received);
+	json_object_begin(w);
+	json_key(w, "id");
+	json_str(w, id);
+	json_key(w, "emailIds");
+	json_array_begin(w);
+	for (size_t i = 0; i < n; i++)
+		if (mail_id('M', v[i]->unique, mid, sizeof mid) == 0)
+			json_str(w, mid);
+	json_end(w);
+	json_end(w);
+	return 1;
+}
+
 void method_thread_get(struct jmap_call *c)
 {
 	struct mail_account a;
+	struct mail_threads th;
 	const struct json *ids;
-	char state[JMAP_STATE_MAX + 1], mid[600];
+	char state[JMAP_STATE_MAX + 1];
 	if (!jmap_account(c) || !mail_ids_arg(c, &ids) || mail_open(c, &a) < 0)
 		return;
+	const struct mail_thread_msg **v = NULL;
+	if (mail_threads_build(&a, &th) < 0 ||
+	    !(v = calloc(th.n + 1, sizeof *v))) {
+		jmap_error(c, "serverFail", "the mail store failed");
+		mail_threads_free(&th);
+		mail_close(&a);
+		return;
+	}
 	mail_state(&a, state, sizeof state);
 	json_object_begin(&c->w);
 	json_key(&c->w, "accountId");
@@ -269,21 +326,8 @@ void method_thread_get(struct jmap_call *c)
 	json_array_begin(&mw);
 	for (const struct json *id = ids ? ids->child : NULL; id; id = id->next) {
 		const char *t = json_string(id);
-		struct mail_ref ref;
-		int ok = t && t[0] == 'T' && snprintf(mid, sizeof mid, "M%s", t + 1) > 0 &&
-			 mail_find(&a, mid, &ref) == 1;
-		if (!ok) {
+		if (!t || !write_thread(&c->w, &th, t, v))
 			json_value(&mw, id);
-			continue;
-		}
-		json_object_begin(&c->w);
-		json_key(&c->w, "id");
-		json_str(&c->w, t);
-		json_key(&c->w, "emailIds");
-		json_array_begin(&c->w);
-		json_str(&c->w, mid);
-		json_end(&c->w);
-		json_end(&c->w);
 	}
 	json_end(&mw);
 	json_end(&c->w);
@@ -291,6 +335,8 @@ void method_thread_get(struct jmap_call *c)
 	json_raw(&c->w, missing.data, missing.len);
 	json_end(&c->w);
 	bytes_free(&missing);
+	free(v);
+	mail_threads_free(&th);
 	mail_close(&a);
 }
 

@@ -1,5 +1,6 @@
 /* mail_mailbox.c - Mailbox/get and Mailbox/query (RFC 8621 §2). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "mail.h"
 #include "mutf7.h"
@@ -29,6 +30,42 @@ static void rights(struct json_writer *w, int inbox)
 					 !strcmp(names[i], "mayDelete"))));
 	}
 	json_end(w);
+}
+
+/* RFC 8621 §2 totalThreads and unreadThreads of every folder: the
+ * Threads with an Email in it, and of those the ones with an Email
+ * (anywhere) that has neither $seen nor $draft. 0, or -1. */
+static int thread_counts(struct mail_account *a)
+{
+	struct mail_threads th;
+	if (mail_threads_build(a, &th) < 0)
+		return -1;
+	unsigned char *unread = calloc(th.nids + 1, 1);
+	unsigned char *in = calloc(th.nids + 1, 1);
+	size_t *at = calloc(th.n + 1, sizeof *at);
+	for (size_t i = 0; unread && in && at && i < th.n; i++) {
+		const struct mail_thread_msg *m = &th.v[i];
+		unsigned flags = m->box->view->msgs[m->index].flags;
+		at[i] = mail_threads_index(&th, m->thread);
+		if (!(flags & (STORE_SEEN | STORE_DRAFT)))
+			unread[at[i]] = 1;
+	}
+	for (size_t b = 0; unread && in && at && b < a->count; b++) {
+		memset(in, 0, th.nids);
+		a->box[b].threads = a->box[b].unread_threads = 0;
+		for (size_t i = 0; i < th.n; i++)
+			if (th.v[i].box == &a->box[b] && !in[at[i]]) {
+				in[at[i]] = 1;
+				a->box[b].threads++;
+				a->box[b].unread_threads += unread[at[i]];
+			}
+	}
+	int rc = unread && in && at ? 0 : -1;
+	free(unread);
+	free(in);
+	free(at);
+	mail_threads_free(&th);
+	return rc;
 }
 
 static void write_box(struct json_writer *w, struct mail_account *a,
@@ -72,8 +109,8 @@ static void write_box(struct json_writer *w, struct mail_account *a,
 		{ "sortOrder", b->role ? 0 : 10 },
 		{ "totalEmails", b->status.messages },
 		{ "unreadEmails", b->status.unseen },
-		{ "totalThreads", b->status.messages },
-		{ "unreadThreads", b->status.unseen },
+		{ "totalThreads", b->threads },
+		{ "unreadThreads", b->unread_threads },
 	};
 	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
 		if (mail_wants(props, counts[i].name)) {
@@ -115,6 +152,12 @@ void method_mailbox_get(struct jmap_call *c)
 	char state[JMAP_STATE_MAX + 1];
 	if (!jmap_account(c) || !mail_ids_arg(c, &ids) || mail_open(c, &a) < 0)
 		return;
+	if ((mail_wants(props, "totalThreads") ||
+	     mail_wants(props, "unreadThreads")) && thread_counts(&a) < 0) {
+		jmap_error(c, "serverFail", "the mail store failed");
+		mail_close(&a);
+		return;
+	}
 	mail_state(&a, state, sizeof state);
 	json_object_begin(&c->w);
 	json_key(&c->w, "accountId");

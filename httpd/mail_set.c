@@ -271,9 +271,12 @@ static void do_create(struct jmap_call *c, struct mail_account *a,
 		id[0] = 'B';
 		json_key(w, "blobId");
 		json_str(w, id);
-		id[0] = 'T';
-		json_key(w, "threadId");
-		json_str(w, id);
+		char thread[32], unique[STORE_UNIQUE_MAX + 1];
+		if (mail_id_unique('B', id, unique, sizeof unique) == 0 &&
+		    mail_thread_id(a, unique, thread, sizeof thread) == 0) {
+			json_key(w, "threadId");
+			json_str(w, thread);
+		}
 		json_key(w, "size");
 		json_int64(w, size);
 		json_end(w);

@@ -198,7 +198,8 @@ EOF
 new, old = query()
 t = one("Email/get", {"ids": [old], "properties": ["threadId"]})["list"][0]["threadId"]
 r = one("Thread/get", {"ids": [t, "Tnope"]})
-assert r["list"] == [{"id": t, "emailIds": [old]}] and r["notFound"] == ["Tnope"], r
+# "second" answers "first" (In-Reply-To): one Thread, oldest first
+assert r["list"] == [{"id": t, "emailIds": [old, new]}] and r["notFound"] == ["Tnope"], r
 ann = [k for k in json.load(urllib.request.urlopen(urllib.request.Request(URL + "/.well-known/jmap",
        headers={"Authorization": "Basic " + base64.b64encode(b"ann@example.test:annpass").decode()})))["accounts"]][0]
 r = jmap([["Email/get", {"accountId": ann, "ids": [old]}, "c"],
