@@ -173,6 +173,7 @@ static int classify(struct changes *q, struct email_change **out, size_t *nout)
 	if (!v || !*out) {
 		free(v);
 		free(*out);
+		*out = NULL;
 		return -1;
 	}
 	for (size_t b = 0; b < q->a->count; b++)
