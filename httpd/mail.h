@@ -180,6 +180,8 @@ void method_mailbox_query(struct jmap_call *c);
 void method_email_get(struct jmap_call *c);
 void method_email_query(struct jmap_call *c);
 void method_email_set(struct jmap_call *c);
+void method_email_import(struct jmap_call *c);
+void method_email_parse(struct jmap_call *c);
 void method_thread_get(struct jmap_call *c);
 void method_identity_get(struct jmap_call *c);
 void method_submission_set(struct jmap_call *c);
@@ -204,6 +206,24 @@ void mail_body_write(struct json_writer *w, const struct mime_message *m,
  * the root), or NULL. */
 const struct mime_part *mail_part_find(const struct mime_message *m,
 				       const char *number);
+
+/* mail_set.c: a SetError (RFC 8620 §5.3). */
+struct set_error {
+	const char *type;
+	const char *description;
+};
+/* Store message msg (CRLF) as the Email/set create or Email/import
+ * object obj says (mailboxIds, keywords), with date as its receivedAt
+ * (0: now); its Email id into id. 0, or -1 with e set. */
+int mail_store_one(struct jmap_call *c, struct mail_account *a,
+		   const struct json *obj, const struct bytes *msg, time_t date,
+		   char *id, size_t size, struct set_error *e);
+/* Write "key": SetError into w (a notCreated... object being written). */
+void mail_set_error(struct json_writer *w, const char *key,
+		    const char *type, const char *description);
+/* Write "key": { id, blobId, threadId, size } of a created Email. */
+void mail_created_write(struct json_writer *w, struct mail_account *a,
+			const char *key, const char *id, long long size);
 
 /* mail_set.c: apply an Email/set update patch to Email id. 0, or -1
  * with *error the SetError type. (Also onSuccessUpdateEmail.) */

@@ -218,3 +218,49 @@ EOF
 	grep -q '^event: state' <<<"$output"
 	grep -q "\"@type\":\"StateChange\",\"changed\":{\"$ACC\":{\"Email\":\"s" <<<"$output"
 }
+
+@test "jmap mail: Email/import stores an uploaded message; Email/parse reads one without storing it" {
+	py <<'EOF'
+def upload(data, ctype="message/rfc822"):
+    up = urllib.request.Request(URL + "/jmap/upload/" + ACC + "/", data=data,
+        headers={"Content-Type": ctype, "Authorization": "Basic " +
+                 base64.b64encode(b"joe@example.test:secret").decode()})
+    return json.load(urllib.request.urlopen(up))["blobId"]
+raw = b"From: Zed <zed@example.org>\nSubject: imported\nMessage-ID: <imp@example.org>\nIn-Reply-To: <m1@example.org>\n\nfrom elsewhere\n"
+blob = upload(raw)
+b = boxes()
+p = one("Email/parse", {"blobIds": [blob, "Gnothere"], "properties": ["subject", "from", "id", "blobId"]})
+assert p["parsed"][blob] == {"subject": "imported", "from": [{"name": "Zed", "email": "zed@example.org"}],
+                             "id": None, "blobId": blob}, p
+assert p["notFound"] == ["Gnothere"] and p["notParsable"] == [], p
+assert len(query()) == 2                     # parsing stored nothing
+s0 = one("Mailbox/get", {"ids": []})["state"]
+r = one("Email/import", {"ifInState": s0, "emails": {
+    "i1": {"blobId": blob, "mailboxIds": {b["trash"]["id"]: True}, "keywords": {"$seen": True},
+           "receivedAt": "2023-05-06T07:08:09Z"},
+    "i2": {"blobId": "Gnothere", "mailboxIds": {b["trash"]["id"]: True}},
+    "i3": {"blobId": blob, "mailboxIds": {"nope": True}},
+    "i4": {"blobId": blob, "mailboxIds": {b["trash"]["id"]: True}, "receivedAt": "yesterday"}}})
+c = r["created"]["i1"]
+assert c["size"] == len(raw.replace(b"\n", b"\r\n")), c
+assert r["oldState"] == s0 and r["newState"] != s0, r
+assert r["notCreated"]["i2"]["type"] == "blobNotFound", r
+assert r["notCreated"]["i3"]["type"] == "invalidProperties", r
+assert r["notCreated"]["i4"]["type"] == "invalidProperties", r
+g = one("Email/get", {"ids": [c["id"]], "properties": ["mailboxIds", "keywords", "receivedAt", "subject", "threadId", "blobId"]})["list"][0]
+assert g["mailboxIds"] == {b["trash"]["id"]: True} and g["keywords"] == {"$seen": True}, g
+assert g["receivedAt"] == "2023-05-06T07:08:09Z" and g["subject"] == "imported", g
+assert g["threadId"] == c["threadId"] and g["blobId"] == c["blobId"], (g, c)
+old = query(filter={"subject": "caf\u00e9"})[0]
+assert g["threadId"] == one("Email/get", {"ids": [old], "properties": ["threadId"]})["list"][0]["threadId"]
+assert one("Email/changes", {"sinceState": s0})["created"] == [c["id"]]
+r = jmap([["Email/import", {"accountId": ACC, "ifInState": s0, "emails": {"x": {"blobId": blob,
+          "mailboxIds": {b["trash"]["id"]: True}}}}, "c"],
+          ["Email/import", {"accountId": ACC, "emails": []}, "d"],
+          ["Email/parse", {"accountId": ACC}, "e"]])
+assert r[0][1]["type"] == "stateMismatch" and r[1][1]["type"] == "invalidArguments", r
+assert r[2][1]["type"] == "invalidArguments", r
+EOF
+	[ "$(ls "$MB/.Trash/cur" | wc -l)" -eq 1 ]
+	[ "$(find "$MB/.Trash/new" -type f | wc -l)" -eq 0 ]
+}
