@@ -31,7 +31,7 @@ enum reply spool_space(struct session *s, long size)
 		s->spool_ready = 1;
 	}
 	if (spool_free_space(&s->spool, &avail) < 0) {
-		log_event("event=spool-error what=statvfs errno=%d", errno);
+		log_event("event=spool-error what=open errno=%d", errno);
 		return REPLY_TEMPFAIL;
 	}
 	need = (unsigned long long)(size > 0 ? size : 0) + SPOOL_MIN_FREE;

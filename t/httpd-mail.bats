@@ -188,7 +188,7 @@ EOF
 	grep -q 'hidden@example.org' "$SPOOL/queue/$q"
 	! grep -qi '^Bcc:' "$SPOOL/queue/$q"
 	grep -q '^Subject: =?UTF-8?B?' "$SPOOL/queue/$q"
-	# the sent draft moved to Sent; the one refused (forbiddenFrom) stays
+	# the sent draft moved to Sent; the refused one (d2) stays a draft
 	[ "$(ls "$MB/.Sent/cur" | wc -l)" -eq 1 ]
 	[ "$(ls "$MB/.Drafts/cur" "$MB/.Drafts/new" | grep -c ',S=')" -eq 1 ]
 }

@@ -75,7 +75,7 @@ PU="$TOP/admin/postern-user"
 	swaks --server 127.0.0.1 --port $((2587 + offset)) --tls --auth PLAIN --auth-user demo@example.test \
 		--auth-password "$pw" --from demo@example.test --to demo@example.test \
 		> "$BATS_TEST_TMPDIR/swaks.out" 2>&1
-	grep -q '<-  250 2.0.0 Ok: queued as ' "$BATS_TEST_TMPDIR/swaks.out"
+	grep -q '<~  250 2.0.0 Ok: queued as ' "$BATS_TEST_TMPDIR/swaks.out"
 	for i in $(seq 1 50); do grep -q 'event=done' "$dir/log" 2>/dev/null && break; sleep 0.1; done
 	grep -q 'smtpd.*event=queued' "$dir/log"
 	grep -q 'event=done' "$dir/log"

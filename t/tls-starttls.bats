@@ -22,7 +22,8 @@ teardown() { smtpd_teardown; }
 EHLO_LINES=(
 	'220 mx.example.test ESMTP postern' '250-mx.example.test'
 	'250-PIPELINING' '250-SIZE 36700160' '250-8BITMIME'
-	'250-ENHANCEDSTATUSCODES' '250-SMTPUTF8'
+	'250-ENHANCEDSTATUSCODES' '250-SMTPUTF8' '250-CHUNKING' '250-BINARYMIME'
+	'250-DSN'
 )
 
 # --- smtpd through pipes -------------------------------------------------
