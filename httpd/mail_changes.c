@@ -277,8 +277,7 @@ static int gather(struct changes *q, const struct mail_state_folder *old,
 			break;
 		take(fe, max, &taken);
 		more |= !fe->all_taken;
-		if (fe->old || fe->next.modseq > 0)
-			next[nnext++] = fe->next;
+		next[nnext++] = fe->next;       /* as mail_state has it */
 	}
 	if (rc == 0)
 		mail_state_format(next, nnext, now, size);
