@@ -24,6 +24,7 @@ static const struct jmap_method_entry methods[] = {
 	{ "Email/set", CAP_MAIL, method_email_set },        /* §4.6 */
 	{ "Email/import", CAP_MAIL, method_email_import },  /* §4.8 */
 	{ "Email/parse", CAP_MAIL, method_email_parse },    /* §4.9 */
+	{ "SearchSnippet/get", CAP_MAIL, method_snippet_get }, /* §5.1 */
 	{ "Identity/get", CAP_SUBMISSION, method_identity_get },   /* §6.1 */
 	{ "EmailSubmission/set", CAP_SUBMISSION, method_submission_set }, /* §7.5 */
 };

@@ -181,6 +181,7 @@ void method_email_get(struct jmap_call *c);
 void method_email_query(struct jmap_call *c);
 void method_email_set(struct jmap_call *c);
 void method_email_import(struct jmap_call *c);
+void method_snippet_get(struct jmap_call *c);
 void method_email_parse(struct jmap_call *c);
 void method_thread_get(struct jmap_call *c);
 void method_identity_get(struct jmap_call *c);

@@ -264,3 +264,25 @@ EOF
 	[ "$(ls "$MB/.Trash/cur" | wc -l)" -eq 1 ]
 	[ "$(find "$MB/.Trash/new" -type f | wc -l)" -eq 0 ]
 }
+
+@test "jmap mail: SearchSnippet/get marks the filter's words in subject and text, escaped" {
+	printf 'Subject: Tom & <Jerry> caf\xc3\xa9\n\nThe cat <b>chased</b> the mouse & CAT again\n' > "$MB/new/1700000300.M5P1.host"
+	py <<'EOF'
+new = query(filter={"subject": "Jerry"})[0]
+first = query(filter={"subject": "caf\u00e9 first"})[0]
+r = one("SearchSnippet/get", {"emailIds": [new, first, "Mnope"],
+        "filter": {"operator": "AND", "conditions": [{"text": "cat"}, {"subject": "jerry"},
+                   {"operator": "NOT", "conditions": [{"body": "mouse"}]}]}})
+a, b = r["list"]
+assert a == {"emailId": new, "subject": "Tom &amp; &lt;<mark>Jerry</mark>&gt; caf\u00e9",
+             "preview": "The <mark>cat</mark> &lt;b&gt;chased&lt;/b&gt; the mouse &amp; <mark>CAT</mark> again "}, a
+assert b == {"emailId": first, "subject": None, "preview": None}, b
+assert r["notFound"] == ["Mnope"], r
+r = one("SearchSnippet/get", {"emailIds": [first], "filter": {"text": "HELLO"}})
+assert r["list"][0]["preview"] == "<mark>hello</mark>   world second line ", r
+assert r["list"][0]["subject"] is None
+r = jmap([["SearchSnippet/get", {"accountId": ACC, "filter": {"text": "x"}}, "c"],
+          ["SearchSnippet/get", {"accountId": ACC, "emailIds": [], "filter": 3}, "d"]])
+assert r[0][1]["type"] == "invalidArguments" and r[1][1]["type"] == "invalidArguments", r
+EOF
+}
