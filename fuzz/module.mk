@@ -48,6 +48,7 @@ $(eval $(call fuzz_target,imap_command,imapd))
 $(eval $(call fuzz_target,smtp_session,smtpd))
 $(eval $(call fuzz_target,json,))
 $(eval $(call fuzz_target,mail_thread,))
+$(eval $(call fuzz_target,jmap_state,httpd))
 
 fuzz-build: $(FUZZ_TARGETS)
 

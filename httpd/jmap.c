@@ -13,11 +13,18 @@
 static const struct jmap_method_entry methods[] = {
 	{ "Core/echo", CAP_CORE, method_echo },             /* 8620 §4.1 */
 	{ "Mailbox/get", CAP_MAIL, method_mailbox_get },    /* 8621 §2.1 */
+	{ "Mailbox/changes", CAP_MAIL, method_mailbox_changes }, /* §2.2 */
 	{ "Mailbox/query", CAP_MAIL, method_mailbox_query },/* §2.3 */
 	{ "Thread/get", CAP_MAIL, method_thread_get },      /* §3.1 */
+	{ "Thread/changes", CAP_MAIL, method_thread_changes },   /* §3.2 */
+	{ "Email/changes", CAP_MAIL, method_email_changes },     /* §4.3 */
+	{ "Email/queryChanges", CAP_MAIL, method_email_query_changes }, /* §4.5 */
 	{ "Email/get", CAP_MAIL, method_email_get },        /* §4.2 */
 	{ "Email/query", CAP_MAIL, method_email_query },    /* §4.4 */
 	{ "Email/set", CAP_MAIL, method_email_set },        /* §4.6 */
+	{ "Email/import", CAP_MAIL, method_email_import },  /* §4.8 */
+	{ "Email/parse", CAP_MAIL, method_email_parse },    /* §4.9 */
+	{ "SearchSnippet/get", CAP_MAIL, method_snippet_get }, /* §5.1 */
 	{ "Identity/get", CAP_SUBMISSION, method_identity_get },   /* §6.1 */
 	{ "EmailSubmission/set", CAP_SUBMISSION, method_submission_set }, /* §7.5 */
 };

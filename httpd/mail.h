@@ -4,9 +4,9 @@
  * with it on RENAME. An Email id is "M" and the message's Maildir unique
  * name (stable across flag changes and moves) with every octet outside
  * [A-Za-z0-9] written "_XX"; its blob is "B" and the same, a part's
- * "P", the part number with "x" for ".", "-", and the same. Every
- * message is its own thread ("T" and the same), and one Email is in one
- * Mailbox (a Maildir file is in one folder).
+ * "P", the part number with "x" for ".", "-", and the same. Threads
+ * are computed (mail_threads.c), and one Email is in one Mailbox (a
+ * Maildir file is in one folder).
  *
  * States. The Mailbox and Email states list each folder's MAILBOXID and
  * HIGHESTMODSEQ (the store's CONDSTORE counter), so a flag change made
@@ -18,6 +18,8 @@
 #include <time.h>
 #include "bytes.h"
 #include "jmap.h"
+#include "mail_sort.h"
+#include "mail_thread.h"
 #include "mime.h"
 #include "store.h"
 
@@ -31,6 +33,7 @@ struct mail_box {
 	struct store_status status;
 	int subscribed;
 	struct store_folder *view;      /* opened when needed */
+	uint32_t threads, unread_threads;       /* when Mailbox/get counts */
 };
 
 struct mail_account {
@@ -62,8 +65,80 @@ int mail_find(struct mail_account *a, const char *id, struct mail_ref *ref);
 /* Read a message into out (CRLF form: what its blob and size are).
  * 0, or -1. *received gets the file's mtime. */
 int mail_read(struct mail_ref *ref, struct bytes *out, time_t *received);
-/* The Mailbox/Email state ("Mailbox" or "Email" counters). */
+/* mail_state.c: the Mailbox/Email/Thread state (one string for the
+ * three types) of the account as it was opened, into out (size bytes,
+ * JMAP_STATE_MAX + 1 is enough). */
 void mail_state(struct mail_account *a, char *out, size_t size);
+
+/* One folder in a state string. */
+struct mail_state_folder {
+	char id[STORE_MAILBOXID_MAX + 1];       /* MAILBOXID */
+	uint64_t modseq;                        /* HIGHESTMODSEQ */
+	uint32_t uidnext;                       /* UIDNEXT: UIDs below
+						 * existed in this state */
+	unsigned name;                          /* hash of name, subscription */
+	int nonempty;                           /* had messages */
+};
+/* The entry of folder b now. */
+void mail_state_of_box(const struct mail_box *b, struct mail_state_folder *out);
+/* The state string of v[0..n) into out (a hash when it does not fit). */
+void mail_state_format(const struct mail_state_folder *v, size_t n,
+		       char *out, size_t size);
+/* The folders of state s into *v (malloc'd), *n. 0, or -1 when s is not
+ * a state this server can compute changes from. */
+int mail_state_parse(const char *s, struct mail_state_folder **v, size_t *n);
+/* The entry of MAILBOXID id in v[0..n), or NULL. */
+const struct mail_state_folder *mail_state_find(const struct mail_state_folder *v,
+						size_t n, const char *id);
+/* A Foo/changes call's arguments (RFC 8620 §5.2): the account, the
+ * sinceState's folders into *old (malloc'd), maxChanges into *max
+ * (SIZE_MAX when null). 0, or -1 with the error set. */
+int mail_changes_args(struct jmap_call *c, struct mail_state_folder **old,
+		      size_t *nold, size_t *max);
+/* Begin the response: accountId, oldState, newState, hasMoreChanges;
+ * the caller adds its lists and ends the object. */
+void mail_changes_begin(struct jmap_call *c, const char *now, int more);
+
+/* The created, updated and destroyed id lists of a /changes response,
+ * written apart and then put in the response by mail_id_lists_write
+ * (which frees them; mail_id_lists_free when not written). */
+enum { MAIL_CREATED, MAIL_UPDATED, MAIL_DESTROYED };
+struct mail_id_lists {
+	struct bytes text[3];
+	struct json_writer w[3];
+};
+void mail_id_lists_init(struct mail_id_lists *l);
+void mail_id_lists_write(struct mail_id_lists *l, struct json_writer *w);
+void mail_id_lists_free(struct mail_id_lists *l);
+
+/* mail_threads.c: the Thread of every message of the account (see
+ * there). */
+struct mail_thread_msg {
+	const char *unique;             /* the view's */
+	struct mail_box *box;
+	size_t index;                   /* in box->view->msgs */
+	time_t received;
+	struct mail_fields fields;
+	int read;                       /* fields to free */
+	char thread[18];                /* "T" and 16 hex digits */
+};
+struct mail_threads {
+	size_t n;
+	struct mail_thread_msg *v;      /* by unique name (arrival order) */
+	const char **ids;               /* the distinct Thread ids, sorted */
+	size_t nids;
+};
+/* Read every message's header and thread them. 0, or -1 (t empty). */
+int mail_threads_build(struct mail_account *a, struct mail_threads *t);
+/* The place of Thread id id in t->ids, or SIZE_MAX. */
+size_t mail_threads_index(const struct mail_threads *t, const char *id);
+/* The Thread id of the message with unique name unique, or NULL. */
+const char *mail_threads_of(const struct mail_threads *t, const char *unique);
+void mail_threads_free(struct mail_threads *t);
+/* The Thread id of one message (the views synced first) into out.
+ * 0 or -1. */
+int mail_thread_id(struct mail_account *a, const char *unique, char *out,
+		   size_t size);
 
 /* mail_blob.c: a message's or a part's blob (see above): 1 with its
  * bytes appended to out, 0 no such blob, -1 error. */
@@ -97,10 +172,17 @@ void mail_type_states(struct server *s, struct json_writer *w);
 /* mail_mailbox.c, mail_email.c, mail_query.c, mail_set.c,
  * mail_submit.c: the methods. */
 void method_mailbox_get(struct jmap_call *c);
+void method_mailbox_changes(struct jmap_call *c);
+void method_email_changes(struct jmap_call *c);
+void method_email_query_changes(struct jmap_call *c);
+void method_thread_changes(struct jmap_call *c);
 void method_mailbox_query(struct jmap_call *c);
 void method_email_get(struct jmap_call *c);
 void method_email_query(struct jmap_call *c);
 void method_email_set(struct jmap_call *c);
+void method_email_import(struct jmap_call *c);
+void method_snippet_get(struct jmap_call *c);
+void method_email_parse(struct jmap_call *c);
 void method_thread_get(struct jmap_call *c);
 void method_identity_get(struct jmap_call *c);
 void method_submission_set(struct jmap_call *c);
@@ -125,6 +207,24 @@ void mail_body_write(struct json_writer *w, const struct mime_message *m,
  * the root), or NULL. */
 const struct mime_part *mail_part_find(const struct mime_message *m,
 				       const char *number);
+
+/* mail_set.c: a SetError (RFC 8620 §5.3). */
+struct set_error {
+	const char *type;
+	const char *description;
+};
+/* Store message msg (CRLF) as the Email/set create or Email/import
+ * object obj says (mailboxIds, keywords), with date as its receivedAt
+ * (0: now); its Email id into id. 0, or -1 with e set. */
+int mail_store_one(struct jmap_call *c, struct mail_account *a,
+		   const struct json *obj, const struct bytes *msg, time_t date,
+		   char *id, size_t size, struct set_error *e);
+/* Write "key": SetError into w (a notCreated... object being written). */
+void mail_set_error(struct json_writer *w, const char *key,
+		    const char *type, const char *description);
+/* Write "key": { id, blobId, threadId, size } of a created Email. */
+void mail_created_write(struct json_writer *w, struct mail_account *a,
+			const char *key, const char *id, long long size);
 
 /* mail_set.c: apply an Email/set update patch to Email id. 0, or -1
  * with *error the SetError type. (Also onSuccessUpdateEmail.) */

@@ -179,22 +179,3 @@ int mail_read(struct mail_ref *ref, struct bytes *out, time_t *received)
 	bytes_free(&raw);
 	return rc;
 }
-
-void mail_state(struct mail_account *a, char *out, size_t size)
-{
-	char text[256], hash[2 * SHA256_SIZE + 1];
-	struct sha256 h;
-	unsigned char d[SHA256_SIZE];
-	sha256_init(&h);
-	for (size_t i = 0; i < a->count; i++) {
-		int n = snprintf(text, sizeof text, "%s:%llu:%s;",
-				 a->box[i].status.mailboxid,
-				 (unsigned long long)a->box[i].status.highestmodseq,
-				 a->box[i].name);
-		sha256_update(&h, text, (size_t)n < sizeof text ? (size_t)n : 0);
-	}
-	sha256_final(&h, d);
-	for (int i = 0; i < 8; i++)
-		snprintf(hash + 2 * i, 3, "%02x", d[i]);
-	snprintf(out, size, "s%s", hash);
-}

@@ -1,10 +1,12 @@
 /* mail_email.c - Email/get (RFC 8621 §4.2), Thread/get (§3.1) and
  * Identity/get (RFC 8621 §6.1). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include "mail.h"
+#include "mime_encoding.h"
 
 static const char *const default_properties[] = {
 	"id", "blobId", "threadId", "mailboxIds", "keywords", "size",
@@ -93,8 +95,37 @@ static int header_property(struct json_writer *w, const struct mime_message *m,
 	return 0;
 }
 
+#define WANT(p) (props ? mail_wants(props, p) : is_default(p))
+/* The members of an Email that come from its message m (size octets). */
+static void write_content(struct json_writer *w, const struct mime_message *m,
+			  size_t size, const struct json *props,
+			  const struct mail_body_options *o)
+{
+	int want = 0;
+	if (WANT("size")) {
+		json_key(w, "size");
+		json_int64(w, (int64_t)size);
+	}
+	for (size_t i = 0; i < sizeof header_props / sizeof *header_props; i++)
+		if (WANT(header_props[i].prop)) {
+			json_key(w, header_props[i].prop);
+			mail_header_value(w, m, header_props[i].field,
+					  header_props[i].form, 0);
+		}
+	for (size_t i = 0; i < sizeof body_props / sizeof *body_props; i++)
+		if (WANT(body_props[i].prop))
+			want |= body_props[i].bit;
+	if (want)
+		mail_body_write(w, m, want, o);
+	for (const struct json *p = props ? props->child : NULL; p; p = p->next)
+		if (p->type == JSON_STRING && !strncmp(p->str, "header:", 7))
+			header_property(w, m, p->str);
+}
+#undef WANT
+
 /* The members of one Email, from the index and (when needed) the file. */
 static void write_email(struct jmap_call *c, struct mail_ref *ref,
+			const struct mail_threads *th,
 			const struct json *props, const struct mail_body_options *o0)
 {
 	struct json_writer *w = &c->w;
@@ -104,7 +135,7 @@ static void write_email(struct jmap_call *c, struct mail_ref *ref,
 	struct bytes raw;
 	struct mime_message *m = NULL;
 	time_t received = 0;
-	int need_file = 0, want = 0;
+	int need_file = 0;
 	for (size_t i = 0; i < sizeof default_properties / sizeof *default_properties; i++)
 		if (props ? mail_wants(props, default_properties[i]) : 1)
 			need_file |= !from_index(default_properties[i]);
@@ -126,9 +157,10 @@ static void write_email(struct jmap_call *c, struct mail_ref *ref,
 		json_key(w, "blobId");
 		json_str(w, id);
 	}
-	if (WANT("threadId") && !mail_id('T', msg->unique, id, sizeof id)) {
+	const char *thread = th ? mail_threads_of(th, msg->unique) : NULL;
+	if (WANT("threadId") && thread) {
 		json_key(w, "threadId");
-		json_str(w, id);
+		json_str(w, thread);
 	}
 	if (WANT("mailboxIds")) {
 		json_key(w, "mailboxIds");
@@ -141,31 +173,15 @@ static void write_email(struct jmap_call *c, struct mail_ref *ref,
 		json_key(w, "keywords");
 		mail_keywords(w, ref->box->view, msg->flags);
 	}
-	if (m && WANT("size")) {
-		json_key(w, "size");
-		json_int64(w, (int64_t)raw.len);
-	}
 	if (m && WANT("receivedAt")) {
 		char date[32];
 		mail_utc_date(received, date);
 		json_key(w, "receivedAt");
 		json_str(w, date);
 	}
-	for (size_t i = 0; m && i < sizeof header_props / sizeof *header_props; i++)
-		if (WANT(header_props[i].prop)) {
-			json_key(w, header_props[i].prop);
-			mail_header_value(w, m, header_props[i].field,
-					  header_props[i].form, 0);
-		}
-	for (size_t i = 0; m && i < sizeof body_props / sizeof *body_props; i++)
-		if (WANT(body_props[i].prop))
-			want |= body_props[i].bit;
-	if (m && want)
-		mail_body_write(w, m, want, &o);
-	for (const struct json *p = props ? props->child : NULL; m && p; p = p->next)
-		if (p->type == JSON_STRING && !strncmp(p->str, "header:", 7))
-			header_property(w, m, p->str);
 #undef WANT
+	if (m)
+		write_content(w, m, raw.len, props, &o);
 	json_end(w);
 	mime_free(m);
 	bytes_free(&raw);
@@ -185,38 +201,58 @@ static int bool_arg(const struct jmap_call *c, const char *name)
 	return j && j->type == JSON_TRUE;
 }
 
+/* The properties and the body value options of Email/get and
+ * Email/parse (RFC 8621 §4.2, §4.9). 0, or -1 with the error set. */
+static int email_options(struct jmap_call *c, const struct json **props,
+			 struct mail_body_options *o)
+{
+	int64_t max = 0;
+	*props = json_get(c->args, "properties");
+	if (*props && (*props)->type == JSON_NULL)
+		*props = NULL;
+	memset(o, 0, sizeof *o);
+	o->text_values = bool_arg(c, "fetchTextBodyValues");
+	o->html_values = bool_arg(c, "fetchHTMLBodyValues");
+	o->all_values = bool_arg(c, "fetchAllBodyValues");
+	const struct json *mx = json_get(c->args, "maxBodyValueBytes");
+	if (mx && (!json_int(mx, &max) || max < 0)) {
+		jmap_invalid(c, "maxBodyValueBytes", "not an UnsignedInt");
+		return -1;
+	}
+	o->max_value_bytes = (size_t)max;
+	for (const struct json *p = *props ? (*props)->child : NULL; p; p = p->next)
+		if (p->type != JSON_STRING || !known_property(p->str)) {
+			jmap_invalid(c, "properties", "not a list of names");
+			return -1;
+		}
+	return 0;
+}
+
 void method_email_get(struct jmap_call *c)
 {
 	struct mail_account a;
 	struct mail_body_options o;
-	const struct json *ids, *props = json_get(c->args, "properties");
-	char state[64];
-	int64_t max = 0;
+	const struct json *ids, *props;
+	char state[JMAP_STATE_MAX + 1];
 	if (!jmap_account(c) || !mail_ids_arg(c, &ids))
 		return;
 	if (!ids) {
 		jmap_error(c, "requestTooLarge", "ask for the ids of Email/query");
 		return;
 	}
-	if (props && props->type == JSON_NULL)
-		props = NULL;
-	memset(&o, 0, sizeof o);
-	o.text_values = bool_arg(c, "fetchTextBodyValues");
-	o.html_values = bool_arg(c, "fetchHTMLBodyValues");
-	o.all_values = bool_arg(c, "fetchAllBodyValues");
-	const struct json *mx = json_get(c->args, "maxBodyValueBytes");
-	if (mx && (!json_int(mx, &max) || max < 0)) {
-		jmap_invalid(c, "maxBodyValueBytes", "not an UnsignedInt");
+	if (email_options(c, &props, &o) < 0)
 		return;
-	}
-	o.max_value_bytes = (size_t)max;
-	for (const struct json *p = props ? props->child : NULL; p; p = p->next)
-		if (p->type != JSON_STRING || !known_property(p->str)) {
-			jmap_invalid(c, "properties", "not a list of names");
-			return;
-		}
 	if (mail_open(c, &a) < 0)
 		return;
+	struct mail_threads th, *thp = NULL;
+	if (!props || mail_wants(props, "threadId")) {
+		if (mail_threads_build(&a, &th) < 0) {
+			jmap_error(c, "serverFail", "the mail store failed");
+			mail_close(&a);
+			return;
+		}
+		thp = &th;
+	}
 	mail_state(&a, state, sizeof state);
 	json_object_begin(&c->w);
 	json_key(&c->w, "accountId");
@@ -233,7 +269,7 @@ void method_email_get(struct jmap_call *c)
 	for (const struct json *id = ids->child; id; id = id->next) {
 		struct mail_ref ref;
 		if (mail_find(&a, json_string(id), &ref) == 1)
-			write_email(c, &ref, props, &o);
+			write_email(c, &ref, thp, props, &o);
 		else
 			json_value(&mw, id);
 	}
@@ -243,17 +279,62 @@ void method_email_get(struct jmap_call *c)
 	json_raw(&c->w, missing.data, missing.len);
 	json_end(&c->w);
 	bytes_free(&missing);
+	if (thp)
+		mail_threads_free(thp);
 	mail_close(&a);
 }
 
-/* Every message is its own thread: "T..." holds "M...". */
+/* A Thread's emailIds: oldest receivedAt first (RFC 8621 §3). */
+static int by_received(const void *x, const void *y)
+{
+	const struct mail_thread_msg *a = *(const struct mail_thread_msg *const *)x;
+	const struct mail_thread_msg *b = *(const struct mail_thread_msg *const *)y;
+	if (a->received != b->received)
+		return a->received < b->received ? -1 : 1;
+	return strcmp(a->unique, b->unique);
+}
+
+/* Write Thread id's object (1), or nothing when no message has it (0). */
+static int write_thread(struct json_writer *w, const struct mail_threads *th,
+			const char *id, const struct mail_thread_msg **v)
+{
+	char mid[600];
+	size_t n = 0;
+	for (size_t i = 0; i < th->n; i++)
+		if (!strcmp(th->v[i].thread, id))
+			v[n++] = &th->v[i];
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof *v, by_received);
+	json_object_begin(w);
+	json_key(w, "id");
+	json_str(w, id);
+	json_key(w, "emailIds");
+	json_array_begin(w);
+	for (size_t i = 0; i < n; i++)
+		if (mail_id('M', v[i]->unique, mid, sizeof mid) == 0)
+			json_str(w, mid);
+	json_end(w);
+	json_end(w);
+	return 1;
+}
+
 void method_thread_get(struct jmap_call *c)
 {
 	struct mail_account a;
+	struct mail_threads th;
 	const struct json *ids;
-	char state[64], mid[600];
+	char state[JMAP_STATE_MAX + 1];
 	if (!jmap_account(c) || !mail_ids_arg(c, &ids) || mail_open(c, &a) < 0)
 		return;
+	const struct mail_thread_msg **v = NULL;
+	if (mail_threads_build(&a, &th) < 0 ||
+	    !(v = calloc(th.n + 1, sizeof *v))) {
+		jmap_error(c, "serverFail", "the mail store failed");
+		mail_threads_free(&th);
+		mail_close(&a);
+		return;
+	}
 	mail_state(&a, state, sizeof state);
 	json_object_begin(&c->w);
 	json_key(&c->w, "accountId");
@@ -269,21 +350,8 @@ void method_thread_get(struct jmap_call *c)
 	json_array_begin(&mw);
 	for (const struct json *id = ids ? ids->child : NULL; id; id = id->next) {
 		const char *t = json_string(id);
-		struct mail_ref ref;
-		int ok = t && t[0] == 'T' && snprintf(mid, sizeof mid, "M%s", t + 1) > 0 &&
-			 mail_find(&a, mid, &ref) == 1;
-		if (!ok) {
+		if (!t || !write_thread(&c->w, &th, t, v))
 			json_value(&mw, id);
-			continue;
-		}
-		json_object_begin(&c->w);
-		json_key(&c->w, "id");
-		json_str(&c->w, t);
-		json_key(&c->w, "emailIds");
-		json_array_begin(&c->w);
-		json_str(&c->w, mid);
-		json_end(&c->w);
-		json_end(&c->w);
 	}
 	json_end(&mw);
 	json_end(&c->w);
@@ -291,7 +359,88 @@ void method_thread_get(struct jmap_call *c)
 	json_raw(&c->w, missing.data, missing.len);
 	json_end(&c->w);
 	bytes_free(&missing);
+	free(v);
+	mail_threads_free(&th);
 	mail_close(&a);
+}
+
+/* One blob parsed as an Email (RFC 8621 §4.9): 1 written, 0 not
+ * found, -1 not parsable. */
+static int parse_one(struct jmap_call *c, const char *blob,
+		     const struct json *props, const struct mail_body_options *o)
+{
+	static const char *const absent[] = { "id", "threadId", "mailboxIds",
+					      "keywords", "receivedAt" };
+	struct bytes raw, crlf;
+	struct mime_message *m = NULL;
+	bytes_init(&raw, (size_t)c->s->maxsize);
+	bytes_init(&crlf, (size_t)c->s->maxsize * 2 + 65536);
+	int rc = blob_read(c->s, blob, &raw);
+	if (rc == 1 && (mime_crlf_append(&crlf, raw.data ? raw.data : "", raw.len) < 0 ||
+			!(m = mime_parse(crlf.data ? crlf.data : "", crlf.len))))
+		rc = -1;
+	if (rc == 1) {
+		json_key(&c->w, blob);
+		json_object_begin(&c->w);
+		for (size_t i = 0; i < sizeof absent / sizeof *absent; i++)
+			if (props && mail_wants(props, absent[i])) {
+				json_key(&c->w, absent[i]);
+				json_null(&c->w);
+			}
+		if (!props || mail_wants(props, "blobId")) {
+			json_key(&c->w, "blobId");
+			json_str(&c->w, blob);
+		}
+		write_content(&c->w, m, crlf.len, props, o);
+		json_end(&c->w);
+	}
+	mime_free(m);
+	bytes_free(&raw);
+	bytes_free(&crlf);
+	return rc;
+}
+
+void method_email_parse(struct jmap_call *c)
+{
+	const struct json *props, *ids = json_get(c->args, "blobIds");
+	struct mail_body_options o;
+	struct bytes lists[2];
+	struct json_writer lw[2];
+	if (!jmap_account(c) || email_options(c, &props, &o) < 0)
+		return;
+	if (!ids || ids->type != JSON_ARRAY) {
+		jmap_invalid(c, "blobIds", "not an array");
+		return;
+	}
+	if (ids->len > JMAP_OBJECTS_MAX) {
+		jmap_error(c, "requestTooLarge", NULL);
+		return;
+	}
+	json_object_begin(&c->w);
+	json_key(&c->w, "accountId");
+	json_str(&c->w, c->s->account);
+	json_key(&c->w, "parsed");
+	json_object_begin(&c->w);
+	for (int i = 0; i < 2; i++) {
+		bytes_init(&lists[i], JMAP_REQUEST_MAX);
+		json_writer_init(&lw[i], &lists[i]);
+		json_array_begin(&lw[i]);
+	}
+	for (const struct json *id = ids->child; id; id = id->next) {
+		const char *blob = json_string(id);
+		int rc = blob ? parse_one(c, blob, props, &o) : 0;
+		if (rc <= 0)
+			json_value(&lw[rc < 0 ? 0 : 1], id);
+	}
+	json_end(&c->w);
+	static const char *const names[] = { "notParsable", "notFound" };
+	for (int i = 0; i < 2; i++) {
+		json_end(&lw[i]);
+		json_key(&c->w, names[i]);
+		json_raw(&c->w, lists[i].data, lists[i].len);
+		bytes_free(&lists[i]);
+	}
+	json_end(&c->w);
 }
 
 /* One identity: the user's own address (submission enforces it). */

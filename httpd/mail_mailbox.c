@@ -1,7 +1,9 @@
 /* mail_mailbox.c - Mailbox/get and Mailbox/query (RFC 8621 §2). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "mail.h"
+#include "mutf7.h"
 
 /* Is property name asked for (properties absent or null: all)? */
 int mail_wants(const struct json *properties, const char *name)
@@ -30,6 +32,42 @@ static void rights(struct json_writer *w, int inbox)
 	json_end(w);
 }
 
+/* RFC 8621 §2 totalThreads and unreadThreads of every folder: the
+ * Threads with an Email in it, and of those the ones with an Email
+ * (anywhere) that has neither $seen nor $draft. 0, or -1. */
+static int thread_counts(struct mail_account *a)
+{
+	struct mail_threads th;
+	if (mail_threads_build(a, &th) < 0)
+		return -1;
+	unsigned char *unread = calloc(th.nids + 1, 1);
+	unsigned char *in = calloc(th.nids + 1, 1);
+	size_t *at = calloc(th.n + 1, sizeof *at);
+	for (size_t i = 0; unread && in && at && i < th.n; i++) {
+		const struct mail_thread_msg *m = &th.v[i];
+		unsigned flags = m->box->view->msgs[m->index].flags;
+		at[i] = mail_threads_index(&th, m->thread);
+		if (!(flags & (STORE_SEEN | STORE_DRAFT)))
+			unread[at[i]] = 1;
+	}
+	for (size_t b = 0; unread && in && at && b < a->count; b++) {
+		memset(in, 0, th.nids);
+		a->box[b].threads = a->box[b].unread_threads = 0;
+		for (size_t i = 0; i < th.n; i++)
+			if (th.v[i].box == &a->box[b] && !in[at[i]]) {
+				in[at[i]] = 1;
+				a->box[b].threads++;
+				a->box[b].unread_threads += unread[at[i]];
+			}
+	}
+	int rc = unread && in && at ? 0 : -1;
+	free(unread);
+	free(in);
+	free(at);
+	mail_threads_free(&th);
+	return rc;
+}
+
 static void write_box(struct json_writer *w, struct mail_account *a,
 		      struct mail_box *b, const struct json *props)
 {
@@ -39,8 +77,14 @@ static void write_box(struct json_writer *w, struct mail_account *a,
 	json_key(w, "id");
 	json_str(w, b->status.mailboxid);
 	if (mail_wants(props, "name")) {
+		/* RFC 8621 §2: a Unicode name; the folder's is modified
+		 * UTF-7 (RFC 3501 §5.1.3), or shown as it is when not */
+		struct bytes u;
+		const char *leaf = inbox ? "Inbox" : dot ? dot + 1 : b->name;
+		bytes_init(&u, IMAP_MAILBOX_NAME_MAX * 4);
 		json_key(w, "name");
-		json_str(w, inbox ? "Inbox" : dot ? dot + 1 : b->name);
+		json_str(w, mutf7_decode(leaf, &u) == 0 ? bytes_str(&u) : leaf);
+		bytes_free(&u);
 	}
 	if (mail_wants(props, "parentId")) {
 		struct mail_box *parent = NULL;
@@ -65,8 +109,8 @@ static void write_box(struct json_writer *w, struct mail_account *a,
 		{ "sortOrder", b->role ? 0 : 10 },
 		{ "totalEmails", b->status.messages },
 		{ "unreadEmails", b->status.unseen },
-		{ "totalThreads", b->status.messages },
-		{ "unreadThreads", b->status.unseen },
+		{ "totalThreads", b->threads },
+		{ "unreadThreads", b->unread_threads },
 	};
 	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
 		if (mail_wants(props, counts[i].name)) {
@@ -105,9 +149,15 @@ void method_mailbox_get(struct jmap_call *c)
 {
 	struct mail_account a;
 	const struct json *ids, *props = json_get(c->args, "properties");
-	char state[64];
+	char state[JMAP_STATE_MAX + 1];
 	if (!jmap_account(c) || !mail_ids_arg(c, &ids) || mail_open(c, &a) < 0)
 		return;
+	if ((mail_wants(props, "totalThreads") ||
+	     mail_wants(props, "unreadThreads")) && thread_counts(&a) < 0) {
+		jmap_error(c, "serverFail", "the mail store failed");
+		mail_close(&a);
+		return;
+	}
 	mail_state(&a, state, sizeof state);
 	json_object_begin(&c->w);
 	json_key(&c->w, "accountId");
@@ -139,7 +189,7 @@ void method_mailbox_get(struct jmap_call *c)
 void method_mailbox_query(struct jmap_call *c)
 {
 	struct mail_account a;
-	char state[64];
+	char state[JMAP_STATE_MAX + 1];
 	const struct json *filter = json_get(c->args, "filter");
 	const struct json *sort = json_get(c->args, "sort");
 	if (!jmap_account(c))
@@ -212,7 +262,7 @@ void mail_type_states(struct server *s, struct json_writer *w)
 {
 	struct jmap_call c;
 	struct mail_account a;
-	char state[64];
+	char state[JMAP_STATE_MAX + 1];
 	memset(&c, 0, sizeof c);
 	c.s = s;
 	bytes_init(&c.error_text, 1024);

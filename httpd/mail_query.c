@@ -345,6 +345,34 @@ fail:
 	return NULL;
 }
 
+/* RFC 8621 §4.4.3 collapseThreads: keep the first Email of each Thread
+ * in sort order. 0, or -1 with v unchanged. */
+static int collapse_threads(struct mail_account *a, struct candidate *v,
+			    size_t *n)
+{
+	struct mail_threads th;
+	if (mail_threads_build(a, &th) < 0)
+		return -1;
+	unsigned char *seen = calloc(th.nids + 1, 1);
+	size_t w = 0;
+	for (size_t i = 0; seen && i < *n; i++) {
+		size_t t = mail_threads_index(&th, mail_threads_of(&th,
+					      msg_of(&v[i])->unique));
+		if (t != SIZE_MAX && seen[t]) {
+			free(v[i].key);
+			continue;
+		}
+		if (t != SIZE_MAX)
+			seen[t] = 1;
+		v[w++] = v[i];
+	}
+	if (seen)
+		*n = w;
+	free(seen);
+	mail_threads_free(&th);
+	return seen ? 0 : -1;
+}
+
 /* Where the page starts (§5.5 position, anchor, anchorOffset); -1 with
  * the error set. */
 static long long page_start(struct jmap_call *c, struct candidate *v,
@@ -382,7 +410,7 @@ void method_email_query(struct jmap_call *c)
 {
 	struct mail_account a;
 	struct query q = { c, &a, NULL };
-	char state[64], id[600];
+	char state[JMAP_STATE_MAX + 1], id[600];
 	int64_t limit = JMAP_OBJECTS_MAX;
 	const struct json *filter = json_get(c->args, "filter");
 	const struct json *lim = json_get(c->args, "limit");
@@ -412,6 +440,13 @@ void method_email_query(struct jmap_call *c)
 		return;
 	}
 	qsort(v, n, sizeof *v, compare);
+	const struct json *collapse = json_get(c->args, "collapseThreads");
+	if (collapse && collapse->type == JSON_TRUE && collapse_threads(&a, v, &n) < 0) {
+		jmap_error(c, "serverFail", "the mail store failed");
+		free_candidates(v, n);
+		mail_close(&a);
+		return;
+	}
 	long long start = page_start(c, v, n);
 	if (start >= 0) {
 		int capped = limit > JMAP_OBJECTS_MAX;

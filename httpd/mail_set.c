@@ -6,14 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <stdio.h>
 #include "mail.h"
 
 /* The SetError parts of a failure. */
-struct set_error {
-	const char *type;
-	const char *description;
-};
-
 /* The folder an Email object's mailboxIds name: exactly one. */
 static struct mail_box *one_box(struct jmap_call *c, struct mail_account *a,
 				const struct json *ids, struct set_error *e)
@@ -184,13 +180,11 @@ int mail_email_update(struct jmap_call *c, struct mail_account *a,
 	return 0;
 }
 
-/* create: one message into its folder. 0 with id, or -1 with e set. */
-static int create_one(struct jmap_call *c, struct mail_account *a,
-		      const struct json *obj, char *id, size_t size,
-		      long long *bytes, struct set_error *e)
+int mail_store_one(struct jmap_call *c, struct mail_account *a,
+		   const struct json *obj, const struct bytes *msg, time_t date,
+		   char *id, size_t size, struct set_error *e)
 {
 	struct keyword_change k;
-	struct bytes msg;
 	struct store_added added;
 	struct mail_box *box = one_box(c, a, json_get(obj, "mailboxIds"), e);
 	if (!box)
@@ -204,18 +198,10 @@ static int create_one(struct jmap_call *c, struct mail_account *a,
 			e->description = "keywords";
 			return -1;
 		}
-	bytes_init(&msg, (size_t)c->s->maxsize);
-	if (mail_compose(c->s, obj, &msg) < 0 || msg.len == 0) {
-		bytes_free(&msg);
-		e->type = errno == E2BIG ? "tooLarge" : "invalidProperties";
-		e->description = "the Email cannot be written as a message";
-		return -1;
-	}
 	memset(&added, 0, sizeof added);
-	struct store_new m = { msg.data, msg.len, k.add, k.add_names, k.nadd, 0, NULL };
+	struct store_new m = { msg->data, msg->len, k.add, k.add_names, k.nadd,
+			       date, NULL };
 	int rc = store_append(&a->st, box->name, &m, 1, &added);
-	*bytes = (long long)msg.len;
-	bytes_free(&msg);
 	if (rc < 0 || mail_id('M', added.uniques[0], id, size) < 0) {
 		store_added_free(&added);
 		e->type = "serverFail";
@@ -228,8 +214,27 @@ static int create_one(struct jmap_call *c, struct mail_account *a,
 	return 0;
 }
 
-static void set_error(struct json_writer *w, const char *key,
-		      const char *type, const char *description)
+/* create: one message into its folder. 0 with id, or -1 with e set. */
+static int create_one(struct jmap_call *c, struct mail_account *a,
+		      const struct json *obj, char *id, size_t size,
+		      long long *bytes, struct set_error *e)
+{
+	struct bytes msg;
+	bytes_init(&msg, (size_t)c->s->maxsize);
+	if (mail_compose(c->s, obj, &msg) < 0 || msg.len == 0) {
+		bytes_free(&msg);
+		e->type = errno == E2BIG ? "tooLarge" : "invalidProperties";
+		e->description = "the Email cannot be written as a message";
+		return -1;
+	}
+	*bytes = (long long)msg.len;
+	int rc = mail_store_one(c, a, obj, &msg, 0, id, size, e);
+	bytes_free(&msg);
+	return rc;
+}
+
+void mail_set_error(struct json_writer *w, const char *key,
+		    const char *type, const char *description)
 {
 	json_key(w, key);
 	json_object_begin(w);
@@ -239,6 +244,27 @@ static void set_error(struct json_writer *w, const char *key,
 		json_key(w, "description");
 		json_str(w, description);
 	}
+	json_end(w);
+}
+
+void mail_created_write(struct json_writer *w, struct mail_account *a,
+			const char *key, const char *id, long long size)
+{
+	char blob[600], thread[32], unique[STORE_UNIQUE_MAX + 1];
+	json_key(w, key);
+	json_object_begin(w);
+	json_key(w, "id");
+	json_str(w, id);
+	snprintf(blob, sizeof blob, "B%s", id + 1);
+	json_key(w, "blobId");
+	json_str(w, blob);
+	if (mail_id_unique('M', id, unique, sizeof unique) == 0 &&
+	    mail_thread_id(a, unique, thread, sizeof thread) == 0) {
+		json_key(w, "threadId");
+		json_str(w, thread);
+	}
+	json_key(w, "size");
+	json_int64(w, size);
 	json_end(w);
 }
 
@@ -259,24 +285,11 @@ static void do_create(struct jmap_call *c, struct mail_account *a,
 		long long size = 0;
 		struct set_error e = { NULL, NULL };
 		if (create_one(c, a, o, id, sizeof id, &size, &e) < 0) {
-			set_error(&r->w[NOT_CREATED], o->key, e.type, e.description);
+			mail_set_error(&r->w[NOT_CREATED], o->key, e.type, e.description);
 			continue;
 		}
 		jmap_created(c, o->key, id);
-		struct json_writer *w = &r->w[CREATED];
-		json_key(w, o->key);
-		json_object_begin(w);
-		json_key(w, "id");
-		json_str(w, id);
-		id[0] = 'B';
-		json_key(w, "blobId");
-		json_str(w, id);
-		id[0] = 'T';
-		json_key(w, "threadId");
-		json_str(w, id);
-		json_key(w, "size");
-		json_int64(w, size);
-		json_end(w);
+		mail_created_write(&r->w[CREATED], a, o->key, id, size);
 	}
 }
 
@@ -290,7 +303,7 @@ static void do_update_destroy(struct jmap_call *c, struct mail_account *a,
 			json_key(&r->w[UPDATED], u->key);
 			json_null(&r->w[UPDATED]);
 		} else {
-			set_error(&r->w[NOT_UPDATED], u->key, id ? err : "notFound",
+			mail_set_error(&r->w[NOT_UPDATED], u->key, id ? err : "notFound",
 				  NULL);
 		}
 	}
@@ -302,7 +315,7 @@ static void do_update_destroy(struct jmap_call *c, struct mail_account *a,
 			store_folder_sync(ref.box->view, 1, NULL);
 			json_str(&r->w[DESTROYED], id);
 		} else {
-			set_error(&r->w[NOT_DESTROYED], id ? id : "?", "notFound", NULL);
+			mail_set_error(&r->w[NOT_DESTROYED], id ? id : "?", "notFound", NULL);
 		}
 	}
 }
@@ -311,7 +324,7 @@ void method_email_set(struct jmap_call *c)
 {
 	struct mail_account a;
 	struct set_result r;
-	char old[64], now[64];
+	char old[JMAP_STATE_MAX + 1], now[JMAP_STATE_MAX + 1];
 	const struct json *create = json_get(c->args, "create");
 	const struct json *update = json_get(c->args, "update");
 	const struct json *destroy = json_get(c->args, "destroy");

@@ -8,47 +8,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include "limits.h"
-
-static int b64_value(int c)
-{
-	if (c >= 'A' && c <= 'Z') return c - 'A';
-	if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-	if (c >= '0' && c <= '9') return c - '0' + 52;
-	if (c == '+') return 62;
-	if (c == ',') return 63;
-	return -1;
-}
-
-/* One "&...-" run of modified BASE64 starting after the '&'. Returns the
- * octets consumed through the '-', or -1. §5.1.3: it encodes UTF-16 that
- * is not printable US-ASCII; surrogates come in pairs; spare bits are 0. */
-static int mutf7_run(const char *s)
-{
-	uint32_t bits = 0;
-	int nbits = 0, i = 0, high = 0;
-	if (s[0] == '-')
-		return 1;                       /* "&-" is '&' */
-	for (; s[i] && s[i] != '-'; i++) {
-		int v = b64_value((unsigned char)s[i]);
-		if (v < 0)
-			return -1;
-		bits = (bits << 6) | (uint32_t)v;
-		nbits += 6;
-		if (nbits < 16)
-			continue;
-		nbits -= 16;
-		uint32_t u = (bits >> nbits) & 0xffff;
-		bits &= (1u << nbits) - 1;
-		if (u >= 0x20 && u <= 0x7e)
-			return -1;
-		if (high != (u >= 0xdc00 && u <= 0xdfff))
-			return -1;
-		high = u >= 0xd800 && u <= 0xdbff;
-	}
-	if (s[i] != '-' || i == 0 || high || nbits >= 6 || bits != 0)
-		return -1;
-	return i + 1;
-}
+#include "mutf7.h"
 
 int folder_name_check(const char *name, const char **why)
 {
@@ -67,7 +27,7 @@ int folder_name_check(const char *name, const char **why)
 		if (c == FOLDER_DELIMITER && name[i + 1] == FOLDER_DELIMITER)
 			return -1;
 		if (c == '&') {
-			int k = mutf7_run(name + i + 1);
+			int k = mutf7_run(name + i + 1, NULL);
 			if (k < 0) {
 				*why = "Mailbox name is not modified UTF-7";
 				return -1;

@@ -174,7 +174,8 @@
 #define STORE_SETTLE_MS 100
 /* Expunged UIDs a folder's index remembers with their MODSEQ (store.h):
  * QRESYNC and JMAP changes since a MODSEQ older than the oldest
- * remembered need a full resync. 10000 lines of ~20 octets. */
+ * remembered need a full resync. 10000 lines of ~20 octets and the
+ * unique name (~60). */
 #define STORE_EXPUNGED_MAX 10000
 /* A folder's change log (lib/store_log.c) is folded into its index once
  * it is over a quarter of the index and over this: below it, rewriting
@@ -238,6 +239,11 @@
 /* Concurrent uploads and requests are one per process (per connection),
  * so maxConcurrentUpload/Request say what a client may open at once. */
 #define JMAP_CONCURRENT_MAX 4
+/* A Mailbox/Email/Thread state string (httpd/mail_state.c): ~45 octets
+ * per folder (its MAILBOXID, HIGHESTMODSEQ, UIDNEXT...), so 8 KB holds
+ * some 180 folders; an account with more gets a hashed state, for which
+ * Foo/changes answers cannotCalculateChanges. */
+#define JMAP_STATE_MAX 8192
 /* Session cookies live this long without use (seconds): a working day. */
 #define HTTP_SESSION_LIFETIME (12 * 3600)
 /* A static file served by httpd: the webmail page's files are small. */

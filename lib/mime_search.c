@@ -105,17 +105,16 @@ int mime_part_decode(const struct mime_message *m, const struct mime_part *p,
 	return r;
 }
 
-/* 1 when s[0..n) contains w[0..wn), wn > 0 (memmem is not POSIX). */
-static int find(const char *s, size_t n, const char *w, size_t wn)
+const char *mime_find(const char *s, size_t n, const char *w, size_t wn)
 {
 	const char *end = s + n, *p = s;
-	while (wn <= (size_t)(end - p) &&
+	while (wn && wn <= (size_t)(end - p) &&
 	       (p = memchr(p, w[0], (size_t)(end - p) - wn + 1)) != NULL) {
 		if (memcmp(p, w, wn) == 0)
-			return 1;
+			return p;
 		p++;
 	}
-	return 0;
+	return NULL;
 }
 
 /* 1 when the folded needle is in text[0..n) (folded here). */
@@ -127,7 +126,7 @@ static int contains(const char *text, size_t n, const struct bytes *needle)
 	bytes_init(&f, MIME_DECODED_MAX);
 	int r = mime_fold(text, n, &f);
 	if (r == 0)
-		r = find(bytes_str(&f), f.len, needle->data, needle->len);
+		r = mime_find(bytes_str(&f), f.len, needle->data, needle->len) != NULL;
 	bytes_free(&f);
 	return r;
 }

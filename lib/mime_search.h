@@ -15,6 +15,10 @@
  * 0, or -1 (cap, ENOMEM). */
 int mime_fold(const char *p, size_t n, struct bytes *out);
 
+/* The first place of w[0..wn) in s[0..n), or NULL (also when wn is 0):
+ * memmem, which is not POSIX. */
+const char *mime_find(const char *s, size_t n, const char *w, size_t wn);
+
 /* Append the body of part p with its Content-Transfer-Encoding undone
  * (base64 leniently, quoted-printable per RFC 2045 §6.7 with hard line
  * ends as LF; 7bit, 8bit, binary and unknown ones as they are), octets

@@ -32,7 +32,8 @@
  *   m UID MODSEQ CREATEDMODSEQ FILE        FILE = "new/UNIQUE..." or "cur/UNIQUE...:2,INFO"
  *   w UID OCTETS                           after its "m": the size on the wire of a
  *                                          message whose name has no ",W=" (pop3d's)
- *   x UID MODSEQ                           an expunged UID, the MODSEQ of its expunge
+ *   x UID MODSEQ UNIQUE                    an expunged UID, the MODSEQ of its expunge,
+ *                                          its unique name (absent in older indexes)
  * "m" lines ascend by UID. "x" lines are kept for the last
  * STORE_EXPUNGED_MAX expunges; EXPUNGEFLOOR is the highest MODSEQ among
  * those forgotten (0 when none): changes since a MODSEQ below the floor
@@ -47,7 +48,7 @@
  * THE CHANGE LOG "postern-changes" (text, one record a line):
  *   postern-changes 1 UIDVALIDITY          the index it belongs to
  *   m UID MODSEQ CREATEDMODSEQ FILE        a message's new name and MODSEQ
- *   x UID MODSEQ                           an expunge
+ *   x UID MODSEQ UNIQUE                    an expunge (UNIQUE as in the index)
  *   w UID OCTETS                           a size learned (as in the index)
  *   l SEC.NSEC SEC.NSEC                    a settled listing (as in the header)
  * A flag change or an expunge does not rewrite the index (megabytes for a
@@ -188,6 +189,12 @@ struct store_since {
 	uint32_t *created;      /* UIDs with CREATEDMODSEQ > since */
 	uint32_t *updated;      /* UIDs with MODSEQ > since, not created */
 	uint32_t *expunged;     /* UIDs expunged with MODSEQ > since */
+	char **expunged_unique; /* their unique names (JMAP Email ids);
+				 * an entry is NULL when an older index
+				 * did not record it */
+	uint64_t *expunged_modseq;      /* and the MODSEQs of the expunges */
+	uint32_t uidnext;       /* the folder's, when this was taken: a */
+	uint64_t highestmodseq; /* state to ask the next changes since */
 };
 
 enum store_open_mode {

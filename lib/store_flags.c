@@ -195,7 +195,7 @@ static int remove_entry(struct store_folder *f, struct store_index *ix,
 {
 	if (unlinkat(f->dirfd, e->file, 0) < 0 && errno != ENOENT)
 		return -1;
-	if (store_index_expunged(ix, e->uid) < 0)
+	if (store_index_expunged(ix, e->uid, e->unique) < 0)
 		return -1;
 	free(e->file);
 	e->file = NULL;         /* dropped by compact() */

@@ -30,6 +30,7 @@ struct store_entry {
 struct store_expunge {
 	uint32_t uid;
 	uint64_t modseq;
+	char *unique;           /* malloc'd; NULL in records of old indexes */
 };
 
 /* A folder's index (store.h "THE INDEX"). */
@@ -98,11 +99,12 @@ struct bytes;
 int store_index_wire_record(struct bytes *b, const struct store_entry *e);
 /* Is f a file name as the index holds it ("cur/..." or "new/...")? */
 int store_index_good_file(const char *f);
-/* Record uid expunged with this MODSEQ (the oldest forgotten past
- * STORE_EXPUNGED_MAX, raising the floor). 0 or -1. */
+/* Record uid (its unique name, or NULL) expunged with this MODSEQ (the
+ * oldest forgotten past STORE_EXPUNGED_MAX, raising the floor). 0 or -1. */
 int store_index_push_expunge(struct store_index *ix, uint32_t uid,
-			     uint64_t modseq);
-
+			     uint64_t modseq, const char *unique);
+/* A unique name as an "x" line may carry it. */
+int store_index_good_unique(const char *u);
 /* The change log (store_log.c, store.h "THE CHANGE LOG"). Replay the
  * log into ix just read (records above its HIGHESTMODSEQ), setting
  * ix->log_len. 0, or -1 on a read error. */
@@ -122,8 +124,10 @@ void store_index_free(struct store_index *ix);
 /* Append an entry (unique copied, file taken). 0 or -1. */
 int store_index_push(struct store_index *ix, uint32_t uid, uint64_t modseq,
 		     uint64_t created, const char *unique, char *file);
-/* Record uid as expunged now (a new MODSEQ). 0 or -1. */
-int store_index_expunged(struct store_index *ix, uint32_t uid);
+/* Record uid (unique name unique, copied) as expunged now (a new
+ * MODSEQ). 0 or -1. */
+int store_index_expunged(struct store_index *ix, uint32_t uid,
+			 const char *unique);
 /* The entry with this uid, or NULL (binary search). */
 struct store_entry *store_index_find(const struct store_index *ix,
 				     uint32_t uid);

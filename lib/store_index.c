@@ -53,6 +53,8 @@ void store_index_free(struct store_index *ix)
 		free(ix->v[i].file);
 	}
 	free(ix->v);
+	for (size_t i = 0; i < ix->nexpunged; i++)
+		free(ix->x[i].unique);
 	free(ix->x);
 	memset(ix, 0, sizeof *ix);
 }
@@ -77,28 +79,43 @@ int store_index_push(struct store_index *ix, uint32_t uid, uint64_t modseq,
 }
 
 int store_index_push_expunge(struct store_index *ix, uint32_t uid,
-			     uint64_t modseq)
+			     uint64_t modseq, const char *unique)
 {
+	char *u = NULL;
+	if (unique && !(u = strdup(unique)))
+		return -1;
 	if (ix->nexpunged == STORE_EXPUNGED_MAX) {
 		/* forget the oldest; changes since before it are unknown */
 		ix->floor = ix->x[0].modseq;
+		free(ix->x[0].unique);
 		memmove(ix->x, ix->x + 1, --ix->nexpunged * sizeof *ix->x);
 	}
 	if (ix->nexpunged == ix->capexpunged) {
 		size_t c = ix->capexpunged ? ix->capexpunged * 2 : 16;
 		struct store_expunge *x = realloc(ix->x, c * sizeof *x);
-		if (!x)
+		if (!x) {
+			free(u);
 			return -1;
+		}
 		ix->x = x;
 		ix->capexpunged = c;
 	}
-	ix->x[ix->nexpunged++] = (struct store_expunge){ uid, modseq };
+	ix->x[ix->nexpunged++] = (struct store_expunge){ uid, modseq, u };
 	return 0;
 }
 
-int store_index_expunged(struct store_index *ix, uint32_t uid)
+int store_index_expunged(struct store_index *ix, uint32_t uid,
+			 const char *unique)
 {
-	return store_index_push_expunge(ix, uid, ++ix->highestmodseq);
+	return store_index_push_expunge(ix, uid, ++ix->highestmodseq, unique);
+}
+
+/* A unique name as an "x" line may carry it: no '/', no blank, not
+ * empty, not "." or "..". */
+int store_index_good_unique(const char *u)
+{
+	return *u && *u != '.' && !strpbrk(u, "/ \t") &&
+	       strlen(u) <= STORE_UNIQUE_MAX;
 }
 
 struct store_entry *store_index_find(const struct store_index *ix,
@@ -153,9 +170,11 @@ static int parse_line(struct store_index *ix, char *line, uint32_t *last)
 	if (line[0] == 'w')
 		return store_index_wire_line(ix, line);
 	if (line[0] == 'x' && sscanf(line, "x %lu %llu%n", &uid, &modseq, &n)
-	    == 2 && !line[n] && uid > 0 && uid < ix->uidnext &&
-	    modseq <= ix->highestmodseq)
-		return store_index_push_expunge(ix, (uint32_t)uid, modseq);
+	    == 2 && (!line[n] || (line[n] == ' ' &&
+				  store_index_good_unique(line + n + 1))) &&
+	    uid > 0 && uid < ix->uidnext && modseq <= ix->highestmodseq)
+		return store_index_push_expunge(ix, (uint32_t)uid, modseq,
+						line[n] ? line + n + 1 : NULL);
 	if (line[0] != 'm' || sscanf(line, "m %lu %llu %llu %n", &uid, &modseq,
 				     &created, &n) != 3 || n == 0 ||
 	    uid <= *last || uid >= ix->uidnext || modseq > ix->highestmodseq ||
@@ -317,9 +336,11 @@ int store_index_write(int dirfd, struct store_index *ix,
 			rc = store_index_wire_record(&b, &ix->v[i]);
 	}
 	for (size_t i = 0; rc == 0 && i < ix->nexpunged; i++)
-		rc = bytes_appendf(&b, "x %lu %llu\n",
+		rc = bytes_appendf(&b, "x %lu %llu%s%s\n",
 				   (unsigned long)ix->x[i].uid,
-				   (unsigned long long)ix->x[i].modseq);
+				   (unsigned long long)ix->x[i].modseq,
+				   ix->x[i].unique ? " " : "",
+				   ix->x[i].unique ? ix->x[i].unique : "");
 	if (rc == 0)
 		rc = file_write_atomic_at(dirfd, STORE_INDEX_FILE, b.data,
 					  b.len, 0600);

@@ -51,7 +51,9 @@ static int replay_line(struct store_index *ix, char *line, uint64_t floor)
 	if (line[0] == 'l')     /* a listing: its mtimes tell if it holds */
 		return listed_line(ix, line);
 	if (line[0] == 'x' && sscanf(line, "x %lu %llu%n", &uid, &modseq, &n)
-	    == 2 && !line[n] && uid > 0 && uid < ix->uidnext) {
+	    == 2 && (!line[n] || (line[n] == ' ' &&
+				  store_index_good_unique(line + n + 1))) &&
+	    uid > 0 && uid < ix->uidnext) {
 		if (modseq <= floor)
 			return 0;
 		struct store_entry *e = store_index_find(ix, (uint32_t)uid);
@@ -59,7 +61,8 @@ static int replay_line(struct store_index *ix, char *line, uint64_t floor)
 			drop_entry(ix, e);
 		if (modseq > ix->highestmodseq)
 			ix->highestmodseq = modseq;
-		return store_index_push_expunge(ix, (uint32_t)uid, modseq);
+		return store_index_push_expunge(ix, (uint32_t)uid, modseq,
+						line[n] ? line + n + 1 : NULL);
 	}
 	if (line[0] != 'm' || sscanf(line, "m %lu %llu %llu %n", &uid, &modseq,
 				     &created, &n) != 3 || n == 0 ||
@@ -136,9 +139,11 @@ static int records(const struct store_index *ix, struct bytes *b)
 					   ix->v[i].file);
 	for (size_t i = 0; rc == 0 && i < ix->nexpunged; i++)
 		if (ix->x[i].modseq > ix->read_modseq)
-			rc = bytes_appendf(b, "x %lu %llu\n",
+			rc = bytes_appendf(b, "x %lu %llu%s%s\n",
 					   (unsigned long)ix->x[i].uid,
-					   (unsigned long long)ix->x[i].modseq);
+					   (unsigned long long)ix->x[i].modseq,
+					   ix->x[i].unique ? " " : "",
+					   ix->x[i].unique ? ix->x[i].unique : "");
 	return rc;
 }
 

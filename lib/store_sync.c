@@ -182,7 +182,7 @@ static int match_known(struct store_index *ix, struct scan *sc)
 		struct store_entry *e = &ix->v[i];
 		struct found *f = scan_find(sc, e->unique);
 		if (!f || f->used) {
-			if (store_index_expunged(ix, e->uid) < 0)
+			if (store_index_expunged(ix, e->uid, e->unique) < 0)
 				return -1;
 			free(e->unique);
 			free(e->file);

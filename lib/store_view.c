@@ -203,7 +203,12 @@ int store_changes_since(struct store_folder *f, uint64_t since,
 	out->created = calloc(ix.count + 1, sizeof *out->created);
 	out->updated = calloc(ix.count + 1, sizeof *out->updated);
 	out->expunged = calloc(ix.nexpunged + 1, sizeof *out->expunged);
-	if (!out->created || !out->updated || !out->expunged) {
+	out->expunged_unique = calloc(ix.nexpunged + 1,
+				      sizeof *out->expunged_unique);
+	out->expunged_modseq = calloc(ix.nexpunged + 1,
+				      sizeof *out->expunged_modseq);
+	if (!out->created || !out->updated || !out->expunged ||
+	    !out->expunged_unique || !out->expunged_modseq) {
 		store_index_free(&ix);
 		store_since_free(out);
 		return -1;
@@ -216,8 +221,14 @@ int store_changes_since(struct store_folder *f, uint64_t since,
 			out->updated[out->nupdated++] = ix.v[i].uid;
 	}
 	for (size_t i = 0; i < ix.nexpunged; i++)
-		if (ix.x[i].modseq > since)
+		if (ix.x[i].modseq > since) {
+			out->expunged_unique[out->nexpunged] = ix.x[i].unique;
+			ix.x[i].unique = NULL;  /* now out's */
+			out->expunged_modseq[out->nexpunged] = ix.x[i].modseq;
 			out->expunged[out->nexpunged++] = ix.x[i].uid;
+		}
+	out->uidnext = ix.uidnext;
+	out->highestmodseq = ix.highestmodseq;
 	store_index_free(&ix);
 	return 0;
 }
@@ -227,5 +238,9 @@ void store_since_free(struct store_since *s)
 	free(s->created);
 	free(s->updated);
 	free(s->expunged);
+	for (size_t i = 0; s->expunged_unique && i < s->nexpunged; i++)
+		free(s->expunged_unique[i]);
+	free(s->expunged_unique);
+	free(s->expunged_modseq);
 	memset(s, 0, sizeof *s);
 }

@@ -29,33 +29,6 @@ teardown() {
 	no_sanitizer_reports "$LOG" "$BATS_TEST_TMPDIR/server.log"
 }
 
-# py: run Python with a jmap(calls) helper (joe's Basic credentials).
-py() {
-	python3 - "$@" <<PY
-import base64, json, os, sys, urllib.request
-URL, ACC = os.environ["URL"], os.environ["ACC"]
-USING = ["urn:ietf:params:jmap:core", "urn:ietf:params:jmap:mail",
-         "urn:ietf:params:jmap:submission"]
-def jmap(calls, user="joe@example.test", password="secret"):
-    req = urllib.request.Request(URL + "/jmap/api",
-        data=json.dumps({"using": USING, "methodCalls": calls}).encode(),
-        headers={"Content-Type": "application/json", "Authorization":
-                 "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()})
-    return json.load(urllib.request.urlopen(req))["methodResponses"]
-def one(name, args, user="joe@example.test", password="secret"):
-    args = dict(args)
-    args.setdefault("accountId", ACC)
-    r = jmap([[name, args, "c"]], user, password)
-    assert r[0][0] == name, r
-    return r[0][1]
-def query(**kw):
-    return one("Email/query", kw)["ids"]
-def boxes():
-    return {m["role"] or m["name"]: m for m in one("Mailbox/get", {"ids": None})["list"]}
-$(cat)
-PY
-}
-
 @test "jmap mail: Mailbox/get: folders with roles and counts; Mailbox/query" {
 	py <<'EOF'
 b = boxes()
@@ -225,7 +198,8 @@ EOF
 new, old = query()
 t = one("Email/get", {"ids": [old], "properties": ["threadId"]})["list"][0]["threadId"]
 r = one("Thread/get", {"ids": [t, "Tnope"]})
-assert r["list"] == [{"id": t, "emailIds": [old]}] and r["notFound"] == ["Tnope"], r
+# "second" answers "first" (In-Reply-To): one Thread, oldest first
+assert r["list"] == [{"id": t, "emailIds": [old, new]}] and r["notFound"] == ["Tnope"], r
 ann = [k for k in json.load(urllib.request.urlopen(urllib.request.Request(URL + "/.well-known/jmap",
        headers={"Authorization": "Basic " + base64.b64encode(b"ann@example.test:annpass").decode()})))["accounts"]][0]
 r = jmap([["Email/get", {"accountId": ann, "ids": [old]}, "c"],
@@ -243,4 +217,72 @@ EOF
 	[ "$status" -eq 0 ]             # closed by the server after the event
 	grep -q '^event: state' <<<"$output"
 	grep -q "\"@type\":\"StateChange\",\"changed\":{\"$ACC\":{\"Email\":\"s" <<<"$output"
+}
+
+@test "jmap mail: Email/import stores an uploaded message; Email/parse reads one without storing it" {
+	py <<'EOF'
+def upload(data, ctype="message/rfc822"):
+    up = urllib.request.Request(URL + "/jmap/upload/" + ACC + "/", data=data,
+        headers={"Content-Type": ctype, "Authorization": "Basic " +
+                 base64.b64encode(b"joe@example.test:secret").decode()})
+    return json.load(urllib.request.urlopen(up))["blobId"]
+raw = b"From: Zed <zed@example.org>\nSubject: imported\nMessage-ID: <imp@example.org>\nIn-Reply-To: <m1@example.org>\n\nfrom elsewhere\n"
+blob = upload(raw)
+b = boxes()
+p = one("Email/parse", {"blobIds": [blob, "Gnothere"], "properties": ["subject", "from", "id", "blobId"]})
+assert p["parsed"][blob] == {"subject": "imported", "from": [{"name": "Zed", "email": "zed@example.org"}],
+                             "id": None, "blobId": blob}, p
+assert p["notFound"] == ["Gnothere"] and p["notParsable"] == [], p
+assert len(query()) == 2                     # parsing stored nothing
+s0 = one("Mailbox/get", {"ids": []})["state"]
+r = one("Email/import", {"ifInState": s0, "emails": {
+    "i1": {"blobId": blob, "mailboxIds": {b["trash"]["id"]: True}, "keywords": {"$seen": True},
+           "receivedAt": "2023-05-06T07:08:09Z"},
+    "i2": {"blobId": "Gnothere", "mailboxIds": {b["trash"]["id"]: True}},
+    "i3": {"blobId": blob, "mailboxIds": {"nope": True}},
+    "i4": {"blobId": blob, "mailboxIds": {b["trash"]["id"]: True}, "receivedAt": "yesterday"}}})
+c = r["created"]["i1"]
+assert c["size"] == len(raw.replace(b"\n", b"\r\n")), c
+assert r["oldState"] == s0 and r["newState"] != s0, r
+assert r["notCreated"]["i2"]["type"] == "blobNotFound", r
+assert r["notCreated"]["i3"]["type"] == "invalidProperties", r
+assert r["notCreated"]["i4"]["type"] == "invalidProperties", r
+g = one("Email/get", {"ids": [c["id"]], "properties": ["mailboxIds", "keywords", "receivedAt", "subject", "threadId", "blobId"]})["list"][0]
+assert g["mailboxIds"] == {b["trash"]["id"]: True} and g["keywords"] == {"$seen": True}, g
+assert g["receivedAt"] == "2023-05-06T07:08:09Z" and g["subject"] == "imported", g
+assert g["threadId"] == c["threadId"] and g["blobId"] == c["blobId"], (g, c)
+old = query(filter={"subject": "caf\u00e9"})[0]
+assert g["threadId"] == one("Email/get", {"ids": [old], "properties": ["threadId"]})["list"][0]["threadId"]
+assert one("Email/changes", {"sinceState": s0})["created"] == [c["id"]]
+r = jmap([["Email/import", {"accountId": ACC, "ifInState": s0, "emails": {"x": {"blobId": blob,
+          "mailboxIds": {b["trash"]["id"]: True}}}}, "c"],
+          ["Email/import", {"accountId": ACC, "emails": []}, "d"],
+          ["Email/parse", {"accountId": ACC}, "e"]])
+assert r[0][1]["type"] == "stateMismatch" and r[1][1]["type"] == "invalidArguments", r
+assert r[2][1]["type"] == "invalidArguments", r
+EOF
+	[ "$(ls "$MB/.Trash/cur" | wc -l)" -eq 1 ]
+	[ "$(find "$MB/.Trash/new" -type f | wc -l)" -eq 0 ]
+}
+
+@test "jmap mail: SearchSnippet/get marks the filter's words in subject and text, escaped" {
+	printf 'Subject: Tom & <Jerry> caf\xc3\xa9\n\nThe cat <b>chased</b> the mouse & CAT again\n' > "$MB/new/1700000300.M5P1.host"
+	py <<'EOF'
+new = query(filter={"subject": "Jerry"})[0]
+first = query(filter={"subject": "caf\u00e9 first"})[0]
+r = one("SearchSnippet/get", {"emailIds": [new, first, "Mnope"],
+        "filter": {"operator": "AND", "conditions": [{"text": "cat"}, {"subject": "jerry"},
+                   {"operator": "NOT", "conditions": [{"body": "mouse"}]}]}})
+a, b = r["list"]
+assert a == {"emailId": new, "subject": "Tom &amp; &lt;<mark>Jerry</mark>&gt; caf\u00e9",
+             "preview": "The <mark>cat</mark> &lt;b&gt;chased&lt;/b&gt; the mouse &amp; <mark>CAT</mark> again "}, a
+assert b == {"emailId": first, "subject": None, "preview": None}, b
+assert r["notFound"] == ["Mnope"], r
+r = one("SearchSnippet/get", {"emailIds": [first], "filter": {"text": "HELLO"}})
+assert r["list"][0]["preview"] == "<mark>hello</mark>   world second line ", r
+assert r["list"][0]["subject"] is None
+r = jmap([["SearchSnippet/get", {"accountId": ACC, "filter": {"text": "x"}}, "c"],
+          ["SearchSnippet/get", {"accountId": ACC, "emailIds": [], "filter": 3}, "d"]])
+assert r[0][1]["type"] == "invalidArguments" and r[1][1]["type"] == "invalidArguments", r
+EOF
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # httpd: the webmail page in a real browser (headless Chromium driven by
-# Selenium): the login form, a failed login, the logged-in page, logout.
+# Selenium): the login form, a failed login, the logged-in page, logout;
+# the list, an HTML mail, search; read/unread, reply, move, delete.
 # Screenshots go to $SCREENSHOTS (default: the test's directory).
 
 bats_require_minimum_version 1.5.0
@@ -102,5 +103,74 @@ d.save_screenshot(SHOTS + "/html-mail.png")
 d.find_element(By.ID, "search").send_keys("hello\n")
 wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#messages li")) == 1)
 assert "plain hello" in d.find_element(By.CSS_SELECTOR, "#messages li").text
+EOF
+}
+
+@test "page: read and mark unread, reply (sent, queued, answered), move, delete to Trash" {
+	MB="$MAILROOT/example.test/joe"
+	mkdir -p "$MB"/{cur,new,tmp} "$MB"/.Trash/{cur,new,tmp} "$MB"/.Sent/{cur,new,tmp} "$MB"/.Drafts/{cur,new,tmp}
+	touch "$MB"/.Trash/maildirfolder "$MB"/.Sent/maildirfolder "$MB"/.Drafts/maildirfolder
+	printf 'Sent\nTrash\nDrafts\n' > "$MB/subscriptions"
+	printf 'From: Ann <ann@example.org>\nTo: joe@example.test\nSubject: lunch\nMessage-ID: <a1@example.org>\n\nnoon?\n' > "$MB/new/1700000000.M1P1.host"
+	printf 'From: Bob <bob@example.org>\nTo: joe@example.test\nSubject: report\n\nattached soon\n' > "$MB/new/1700000100.M2P1.host"
+	control me mx.example.test
+	export MB SPOOL
+	browser <<'EOF'
+import glob
+def files(folder):
+    return sorted(glob.glob(os.environ["MB"] + folder + "/cur/*") + glob.glob(os.environ["MB"] + folder + "/new/*"))
+def item(subject):
+    return [li for li in d.find_elements(By.CSS_SELECTOR, "#messages li") if subject in li.text][0]
+def retried(f):      # the list is redrawn under us: try again
+    def attempt(d):
+        try:
+            return f()
+        except Exception:
+            return False
+    return wait.until(attempt)
+def cls(subject):
+    return item(subject).get_attribute("class")
+def opened(subject):
+    retried(lambda: item(subject).click() or True)
+    wait.until(lambda d: shown("subject").text == subject)
+login("joe@example.test", "secret")
+wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#messages li.unread")) == 2)
+# reading marks it read; "Mark unread" undoes it, on disk too
+opened("lunch")
+retried(lambda: "unread" not in cls("lunch"))
+wait.until(lambda d: [f for f in files("") if "M1P1" in f and f.endswith(",S")])
+d.find_element(By.ID, "unread").click()
+retried(lambda: "unread" in cls("lunch"))
+wait.until(lambda d: [f for f in files("") if "M1P1" in f and ":2," in f and not f.endswith("S")])
+d.save_screenshot(SHOTS + "/marked-unread.png")
+# reply: into Sent, queued for ann, the original marked answered
+opened("lunch")
+d.find_element(By.ID, "reply").click()
+shown("composer")
+assert d.find_element(By.ID, "c-subject").get_attribute("value") == "Re: lunch"
+assert "ann@example.org" in d.find_element(By.ID, "c-to").get_attribute("value")
+d.find_element(By.ID, "c-body").send_keys("Yes, noon.")
+d.save_screenshot(SHOTS + "/reply.png")
+d.find_element(By.ID, "send").click()
+wait.until(lambda d: len(files("/.Sent")) == 1)
+sent = open(files("/.Sent")[0]).read()
+assert "In-Reply-To: <a1@example.org>" in sent, sent
+assert "\n\nYes, noon.\n\nOn " in sent and sent.rstrip().endswith("> noon?"), sent  # above the quote
+wait.until(lambda d: [f for f in files("") if "M1P1" in f and ":2,R" in f])
+assert len(glob.glob(os.environ["SPOOL"] + "/queue/*/*") + glob.glob(os.environ["SPOOL"] + "/queue/*")) >= 1
+assert not files("/.Drafts")
+# move "report" to Trash with the menu; delete "lunch": into Trash too
+opened("report")
+trash = [o for o in d.find_elements(By.CSS_SELECTOR, "#move option") if o.text == "Trash"][0]
+trash.click()
+wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#messages li")) == 1)
+assert [f for f in files("/.Trash") if "M2P1" in f] and not [f for f in files("") if "M2P1" in f]
+opened("lunch")
+d.find_element(By.ID, "delete").click()
+wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#messages li")) == 0)
+assert len(files("/.Trash")) == 2 and not files(""), (files(""), files("/.Trash"))
+[b for b in d.find_elements(By.CSS_SELECTOR, "#folders button") if b.get_attribute("data-role") == "trash"][0].click()
+wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#messages li")) == 2)
+d.save_screenshot(SHOTS + "/trash.png")
 EOF
 }

@@ -58,8 +58,8 @@ STAMPS=' [0-9]*\.[0-9]\{9\} [0-9]*\.[0-9]\{9\}'
 	has_line "* 3 EXISTS"
 	has_line "* 1 FETCH (UID 2)"
 	has_line "* 3 FETCH (UID 4)"
-	# the expunge is remembered with its MODSEQ
-	grep -qx 'x 1 [0-9]*' "$MAILDIR/postern-index"
+	# the expunge is remembered with its MODSEQ and unique name
+	grep -qx 'x 1 [0-9]* 1000000001.M1P1.test' "$MAILDIR/postern-index"
 }
 
 @test "an unsettled folder records no listing" {

@@ -211,7 +211,7 @@ function closeReader() {
 function quote(m) {
   const text = (m.textBody || []).map((p) => (m.bodyValues[p.partId] || {}).value || '').join('\n');
   return '\n\nOn ' + new Date(m.sentAt || m.receivedAt).toLocaleString() + ', ' + addressText(m.from) + ' wrote:\n' +
-    text.split('\n').map((l) => '> ' + l).join('\n');
+    text.replace(/\n+$/, '').split('\n').map((l) => '> ' + l).join('\n');
 }
 
 function compose(kind) {
@@ -238,6 +238,7 @@ function compose(kind) {
   }
   $('composer').showModal();
   $(state.replyTo ? 'c-body' : 'c-to').focus();
+  if (state.replyTo) $('c-body').setSelectionRange(0, 0);   // write above the quote
 }
 
 function showAttached() {

@@ -1,0 +1,109 @@
+/* mail_import.c - Email/import (RFC 8621 §4.8): uploaded blobs (or
+ * other messages' blobs) stored as Emails, with their Mailbox,
+ * keywords and receivedAt. */
+#include <string.h>
+#include "mail.h"
+#include "mime_encoding.h"
+
+/* One EmailImport object. 0 with id and *size, or -1 with e set. */
+static int import_one(struct jmap_call *c, struct mail_account *a,
+		      const struct json *obj, char *id, size_t size,
+		      long long *octets, struct set_error *e)
+{
+	const char *blob = json_string(json_get(obj, "blobId"));
+	const struct json *at = json_get(obj, "receivedAt");
+	time_t date = 0;
+	struct bytes raw, msg;
+	if (obj->type != JSON_OBJECT || !blob ||
+	    (at && at->type != JSON_NULL && mail_parse_date(json_string(at), &date) < 0)) {
+		e->type = "invalidProperties";
+		e->description = "blobId, receivedAt";
+		return -1;
+	}
+	bytes_init(&raw, (size_t)c->s->maxsize);
+	bytes_init(&msg, (size_t)c->s->maxsize * 2 + 65536);
+	int rc = blob_read(c->s, jmap_id(c, blob) ? jmap_id(c, blob) : blob, &raw);
+	if (rc != 1) {
+		e->type = rc == 0 ? "blobNotFound" : "serverFail";
+		e->description = NULL;
+		rc = -1;
+	} else if (raw.len == 0 ||
+		   mime_crlf_append(&msg, raw.data, raw.len) < 0 ||
+		   msg.len > (size_t)c->s->maxsize) {
+		e->type = raw.len ? "tooLarge" : "invalidEmail";
+		e->description = NULL;
+		rc = -1;
+	} else {
+		*octets = (long long)msg.len;
+		rc = mail_store_one(c, a, obj, &msg, date, id, size, e);
+	}
+	bytes_free(&raw);
+	bytes_free(&msg);
+	return rc;
+}
+
+void method_email_import(struct jmap_call *c)
+{
+	struct mail_account a;
+	struct bytes done[2];
+	struct json_writer w[2];
+	char old[JMAP_STATE_MAX + 1], now[JMAP_STATE_MAX + 1];
+	const struct json *emails = json_get(c->args, "emails");
+	const char *if_in = json_string(json_get(c->args, "ifInState"));
+	if (!jmap_account(c))
+		return;
+	if (!emails || emails->type != JSON_OBJECT) {
+		jmap_invalid(c, "emails", "not an object");
+		return;
+	}
+	if (emails->len > JMAP_OBJECTS_MAX) {
+		jmap_error(c, "requestTooLarge", NULL);
+		return;
+	}
+	if (mail_open(c, &a) < 0)
+		return;
+	mail_state(&a, old, sizeof old);
+	if (if_in && strcmp(if_in, old)) {
+		jmap_error(c, "stateMismatch", NULL);
+		mail_close(&a);
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		bytes_init(&done[i], JMAP_REQUEST_MAX);
+		json_writer_init(&w[i], &done[i]);
+		json_object_begin(&w[i]);
+	}
+	for (const struct json *o = emails->child; o; o = o->next) {
+		char id[600];
+		long long octets = 0;
+		struct set_error e = { NULL, NULL };
+		if (import_one(c, &a, o, id, sizeof id, &octets, &e) < 0) {
+			mail_set_error(&w[1], o->key, e.type, e.description);
+			continue;
+		}
+		jmap_created(c, o->key, id);
+		mail_created_write(&w[0], &a, o->key, id, octets);
+	}
+	mail_close(&a);
+	if (mail_open(c, &a) == 0) {
+		mail_state(&a, now, sizeof now);
+		mail_close(&a);
+	} else {
+		memcpy(now, old, sizeof now);
+	}
+	json_object_begin(&c->w);
+	json_key(&c->w, "accountId");
+	json_str(&c->w, c->s->account);
+	json_key(&c->w, "oldState");
+	json_str(&c->w, old);
+	json_key(&c->w, "newState");
+	json_str(&c->w, now);
+	static const char *const names[] = { "created", "notCreated" };
+	for (int i = 0; i < 2; i++) {
+		json_end(&w[i]);
+		json_key(&c->w, names[i]);
+		json_raw(&c->w, done[i].data, done[i].len);
+		bytes_free(&done[i]);
+	}
+	json_end(&c->w);
+}
