@@ -9,7 +9,6 @@
 #include "mime_encoding.h"
 #include "mime_search.h"
 
-#define PREVIEW_MAX 256         /* RFC 8621 §4.1.4: at most 256 characters */
 
 struct part_list {
 	const struct mime_part **v;

@@ -139,10 +139,20 @@
 /* A folder's index (lib/store.h): about 70 octets a message; 64 MB is
  * about a million messages. */
 #define STORE_INDEX_MAX (64L * 1024 * 1024)
-/* The per-folder cache (imapd/cache.h): about 400 octets a message with
- * ENVELOPE and BODYSTRUCTURE; 512 MB is over a million messages. A
- * bigger file is ignored (rebuilt as needed). */
-#define IMAP_CACHE_MAX (512L * 1024 * 1024)
+/* The per-folder cache (lib/store_cache.h): about 400 octets a message
+ * with ENVELOPE and BODYSTRUCTURE and as much for JMAP's summary; 512 MB
+ * is over half a million messages. A bigger file is ignored (rebuilt as
+ * needed). */
+#define STORE_CACHE_MAX (512L * 1024 * 1024)
+/* A header field kept in a summary (store_cache.h): a longer one (no
+ * real From or Subject is) makes the summary unusable, so the readers
+ * read that message's file instead: the cache never changes an answer. */
+#define STORE_SUMMARY_FIELD_MAX 2048
+/* The References a summary keeps (its last ids): threading keeps at
+ * most MAIL_REFERENCES_MAX (64) ids, and 16 KB holds 64 of 256 octets. */
+#define STORE_SUMMARY_REFERENCES (16 * 1024)
+/* RFC 8621 §4.1.4: a preview is at most 256 characters. */
+#define PREVIEW_MAX 256
 /* ID (RFC 2971 §3.3): at most 30 field-value pairs. */
 #define IMAP_ID_PAIRS_MAX 30
 /* Keywords named in one STORE or APPEND: a folder holds at most 26 (the

@@ -14,7 +14,8 @@
  *   DIR/postern-changes      its change log (below), appended to
  *   DIR/postern-lock         the folder's one lock (below)
  *   DIR/dovecot-keywords     keyword names: "N name", letter 'a'+N (Dovecot's)
- *   DIR/postern-cache        imapd's parsed-message cache (not state: may be lost)
+ *   DIR/postern-cache        the parsed-message cache of imapd and httpd
+ *                            (store_cache.h owns it; not state: may be lost)
  *   DIR/postern-recent       "postern-recent 1 UID": the highest UID already
  *                            shown \Recent (below)
  *   ROOT/postern-uidvalidity the last UIDVALIDITY given in this Maildir
