@@ -49,6 +49,7 @@ static int add_box(struct mail_account *a, const char *name)
 		return -1;
 	}
 	b->role = role_of(name);
+	b->maxsize = a->maxsize;
 	a->count++;
 	return 0;
 }
@@ -75,6 +76,7 @@ static void read_subscriptions(struct mail_account *a)
 int mail_open(struct jmap_call *c, struct mail_account *a)
 {
 	memset(a, 0, sizeof *a);
+	a->maxsize = c->s->maxsize;
 	if (store_open(&a->st, c->s->maildir) < 0)
 		goto fail;
 	if (add_box(a, "INBOX") < 0)
@@ -103,6 +105,7 @@ fail:
 
 void mail_close(struct mail_account *a)
 {
+	mail_cache_close(a);
 	for (size_t i = 0; i < a->count; i++) {
 		if (a->box[i].view)
 			store_folder_close(a->box[i].view);

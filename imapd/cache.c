@@ -26,8 +26,9 @@ static int take(void *ctx, uint32_t uid, const struct store_cache_entry *e)
 	if (i < 0)
 		return 0;
 	struct message *m = &box->msgs[i];
-	if (e->size >= 0 && m->size < 0) {
-		m->size = e->size;
+	if (e->size >= 0) {     /* kept (for a rewrite) even when known */
+		if (m->size < 0)
+			m->size = e->size;
 		m->cached |= CACHED_SIZE;
 	}
 	if (e->mtime >= 0 && !(m->cached & CACHED_DATE)) {

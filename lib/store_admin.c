@@ -234,6 +234,10 @@ int store_folder_status(struct store *st, const char *name,
 	out->uidnext = ix.uidnext;
 	out->highestmodseq = ix.highestmodseq;
 	snprintf(out->mailboxid, sizeof out->mailboxid, "%s", ix.mailboxid);
+	/* sizes counted here are remembered ("w" records): once */
+	uint32_t *uids = calloc(ix.count + 1, sizeof *uids);
+	long long *sizes = calloc(ix.count + 1, sizeof *sizes);
+	size_t counted = 0;
 	for (size_t i = 0; i < ix.count; i++) {
 		unsigned f = store_flags_from_name(ix.v[i].file);
 		long long w = store_size_from_name(ix.v[i].file);
@@ -241,10 +245,18 @@ int store_folder_status(struct store *st, const char *name,
 			w = ix.v[i].wire;
 		out->recent += ix.v[i].recent;
 		out->unseen += !(f & STORE_SEEN);
+		if (w < 0 && (w = (long long)crlf_size_of_file(fd, ix.v[i].file)) > 0
+		    && uids && sizes) {
+			uids[counted] = ix.v[i].uid;
+			sizes[counted++] = w;
+		}
 		/* RFC 8438 §3: the sum of RFC822.SIZE */
-		out->size += w >= 0 ? (uint64_t)w :
-			     crlf_size_of_file(fd, ix.v[i].file);
+		out->size += (uint64_t)w;
 	}
+	if (counted && store_log_sizes(fd, uids, sizes, counted) < 0)
+		errno = 0;      /* a cache: counted again next time */
+	free(uids);
+	free(sizes);
 	close(fd);
 	store_index_free(&ix);
 	return 0;

@@ -85,7 +85,8 @@ static char *map_file(struct store_cache *c, size_t *n, size_t *body)
 	char *f = MAP_FAILED;
 	if (fstat(fd, &st) == 0 && st.st_size > 0 &&
 	    st.st_size <= STORE_CACHE_MAX)
-		f = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		f = mmap(NULL, (size_t)st.st_size, PROT_READ,
+			 MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	int e = errno;
 	close(fd);
 	errno = e;
@@ -252,26 +253,17 @@ static int summary_field(const struct mime_field *f)
 }
 
 /* Append field f as it stands ("Name:" and its value, folds kept: lib/
- * mime reads it as from the message); a References over the bound
- * keeps its last ids. 1 when it was too long to keep, 0, -1 ENOMEM. */
+ * mime reads it as from the message). 1 when it is too long to keep,
+ * 0, -1 ENOMEM. */
 static int put_field(struct bytes *out, const struct mime_field *f, int refs)
 {
-	const char *v = f->value;
-	size_t n = f->value_len;
-	if (refs && n > STORE_SUMMARY_REFERENCES) {
-		const char *cut = memchr(v + n - STORE_SUMMARY_REFERENCES, '<',
-					 STORE_SUMMARY_REFERENCES);
-		if (cut) {
-			n -= (size_t)(cut - v);
-			v = cut;
-		}
-	}
-	if (f->name_len + n > (refs ? STORE_SUMMARY_REFERENCES + 1024
-				    : STORE_SUMMARY_FIELD_MAX))
+	if (f->name_len + f->value_len > (refs ? STORE_SUMMARY_REFERENCES
+					       : STORE_SUMMARY_FIELD_MAX))
 		return 1;
 	if (bytes_append(out, f->name, f->name_len) < 0 ||
-	    bytes_append(out, ": ", 1 + (v != f->value)) < 0 ||
-	    bytes_append(out, v, n) < 0 || bytes_append(out, "\r\n", 2) < 0)
+	    bytes_append_char(out, ':') < 0 ||
+	    bytes_append(out, f->value, f->value_len) < 0 ||
+	    bytes_append(out, "\r\n", 2) < 0)
 		return -1;
 	return 0;
 }

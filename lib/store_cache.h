@@ -34,14 +34,14 @@
  *     FLAGS SP PREVIEW LF HEADER
  * FLAGS: two characters: "a" when the message has an attachment (RFC
  * 8621 §4.1.4 hasAttachment), else "-"; then "+", or "!" for a message
- * with a field longer than STORE_SUMMARY_FIELD_MAX (its summary is not
- * used: readers read the file). PREVIEW: RFC 8621 §4.1.4 preview, UTF-8 with no LF.
- * HEADER: the fields From, To, Cc, Subject, Date, Message-ID,
- * In-Reply-To, References of the message's header as "Name: value"
- * CRLF, unfolded (RFC 5322 §2.2.3) and otherwise as sent, then an empty
- * line: a header section lib/mime parses like the message's own, so a
- * reader answers from it exactly as from the file. References keeps its
- * last STORE_SUMMARY_REFERENCES ids (threading reads fewer). */
+ * with a field longer than STORE_SUMMARY_FIELD_MAX (References:
+ * STORE_SUMMARY_REFERENCES), which is left out: such a summary is not
+ * used, readers read the file. PREVIEW: RFC 8621 §4.1.4 preview,
+ * UTF-8, its CRs and LFs made spaces. HEADER: every From, To, Cc,
+ * Subject, Date, Message-ID, In-Reply-To and References field of the
+ * message's header, in its order, exactly as sent (folds kept, line
+ * ends CRLF), then an empty line: a header section lib/mime parses like the message's own, so a
+ * reader answers from it exactly as from the file. */
 #ifndef POSTERN_STORE_CACHE_H
 #define POSTERN_STORE_CACHE_H
 #include <stddef.h>
@@ -115,7 +115,7 @@ struct store_summary {
 	size_t header_len;
 };
 /* Make the summary of a message into out: its header section h[0..n)
- * (the fields above are taken, unfolded and bounded), has_attachment
+ * (the fields above are taken, bounded), has_attachment
  * and preview (LFs and CRs become spaces). 0 or -1 (ENOMEM). */
 int store_summary_make(const char *h, size_t n, int has_attachment,
 		       const char *preview, size_t preview_len,
