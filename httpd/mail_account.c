@@ -44,7 +44,7 @@ static int add_box(struct mail_account *a, const char *name)
 	struct mail_box *b = &v[a->count];
 	memset(b, 0, sizeof *b);
 	b->name = strdup(name);
-	if (!b->name || store_folder_status(&a->st, name, &b->status) < 0) {
+	if (!b->name || store_folder_counts(&a->st, name, &b->status) < 0) {
 		free(b->name);
 		return -1;
 	}

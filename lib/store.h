@@ -232,15 +232,17 @@ int store_folder_rename(struct store *st, const char *from, const char *to);
 int store_folder_exists(struct store *st, const char *name);
 
 /* Counts for STATUS and JMAP Mailbox/get without opening a view (reads
- * the index under the shared lock, syncing it when stale). The size of
- * a message whose name has no ",W=" is counted from its file once and
- * then remembered as a "w" record (as store_set_sizes). 0 or -1. */
+ * the index under the shared lock, syncing it when stale). 0 or -1. */
 struct store_status {
 	uint32_t messages, recent, unseen, uidvalidity, uidnext;
 	uint64_t highestmodseq, size;   /* size: sum of CRLF sizes */
 	char mailboxid[STORE_MAILBOXID_MAX + 1];
 };
 int store_folder_status(struct store *st, const char *name,
+			struct store_status *out);
+/* The same without size (left 0), which reads the file of every
+ * message whose name and index entry do not carry its size. */
+int store_folder_counts(struct store *st, const char *name,
 			struct store_status *out);
 
 /* --- a folder view ---------------------------------------------------- */

@@ -215,8 +215,8 @@ static uint64_t crlf_size_of_file(int dirfd, const char *file)
 	return n;
 }
 
-int store_folder_status(struct store *st, const char *name,
-			struct store_status *out)
+static int folder_status(struct store *st, const char *name,
+			 struct store_status *out, int with_size)
 {
 	struct store_index ix;
 	memset(out, 0, sizeof *out);
@@ -234,10 +234,6 @@ int store_folder_status(struct store *st, const char *name,
 	out->uidnext = ix.uidnext;
 	out->highestmodseq = ix.highestmodseq;
 	snprintf(out->mailboxid, sizeof out->mailboxid, "%s", ix.mailboxid);
-	/* sizes counted here are remembered ("w" records): once */
-	uint32_t *uids = calloc(ix.count + 1, sizeof *uids);
-	long long *sizes = calloc(ix.count + 1, sizeof *sizes);
-	size_t counted = 0;
 	for (size_t i = 0; i < ix.count; i++) {
 		unsigned f = store_flags_from_name(ix.v[i].file);
 		long long w = store_size_from_name(ix.v[i].file);
@@ -245,19 +241,24 @@ int store_folder_status(struct store *st, const char *name,
 			w = ix.v[i].wire;
 		out->recent += ix.v[i].recent;
 		out->unseen += !(f & STORE_SEEN);
-		if (w < 0 && (w = (long long)crlf_size_of_file(fd, ix.v[i].file)) > 0
-		    && uids && sizes) {
-			uids[counted] = ix.v[i].uid;
-			sizes[counted++] = w;
-		}
 		/* RFC 8438 §3: the sum of RFC822.SIZE */
-		out->size += (uint64_t)w;
+		if (with_size)
+			out->size += w >= 0 ? (uint64_t)w :
+				     crlf_size_of_file(fd, ix.v[i].file);
 	}
-	if (counted && store_log_sizes(fd, uids, sizes, counted) < 0)
-		errno = 0;      /* a cache: counted again next time */
-	free(uids);
-	free(sizes);
 	close(fd);
 	store_index_free(&ix);
 	return 0;
+}
+
+int store_folder_status(struct store *st, const char *name,
+			struct store_status *out)
+{
+	return folder_status(st, name, out, 1);
+}
+
+int store_folder_counts(struct store *st, const char *name,
+			struct store_status *out)
+{
+	return folder_status(st, name, out, 0);
 }

@@ -109,12 +109,6 @@ int store_index_good_unique(const char *u);
  * log into ix just read (records above its HIGHESTMODSEQ), setting
  * ix->log_len. 0, or -1 on a read error. */
 int store_log_replay(int dirfd, struct store_index *ix);
-/* Record sizes[k], the octets on the wire of the messages uids[k], as
- * "w" records (store_set_sizes; store_folder_status for what it
- * counted), under the exclusive lock; a negative size is skipped.
- * 0 or -1. */
-int store_log_sizes(int dirfd, const uint32_t *uids, const long long *sizes,
-		    size_t n);
 /* With the exclusive lock held: make every change of ix since it was
  * read (MODSEQ above read_modseq) durable, appended to the log, or the
  * whole index written when the log has grown past its share. 0 or -1. */

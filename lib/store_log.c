@@ -199,19 +199,20 @@ void store_log_remove(int dirfd)
 }
 
 /* "w" records of sizes[k] for msgs[idx[k]] whose entry lacks one. */
-/* The "w" records of the sizes[k] of uids[k] that ix did not know into
- * b (and into ix). */
-static int wire_records(struct store_index *ix, const uint32_t *uids,
-			const long long *sizes, size_t n, struct bytes *b)
+static int wire_records(struct store_folder *f, struct store_index *ix,
+			const size_t *idx, const long long *sizes, size_t n,
+			struct bytes *b)
 {
 	size_t header = b->len;
 	int rc = log_header(ix, b);
 	size_t start = b->len;
 	for (size_t k = 0; rc == 0 && k < n; k++) {
-		struct store_entry *e = store_index_find(ix, uids[k]);
+		struct store_message *m = &f->msgs[idx[k]];
+		struct store_entry *e = store_index_find(ix, m->uid);
 		if (sizes[k] < 0 || !e || e->wire == sizes[k])
 			continue;
 		e->wire = sizes[k];
+		m->size_crlf = sizes[k];
 		rc = store_index_wire_record(b, e);
 	}
 	if (b->len == start)
@@ -219,21 +220,23 @@ static int wire_records(struct store_index *ix, const uint32_t *uids,
 	return rc;
 }
 
-int store_log_sizes(int dirfd, const uint32_t *uids, const long long *sizes,
-		    size_t n)
+int store_set_sizes(struct store_folder *f, const size_t *idx,
+		    const long long *sizes, size_t n)
 {
 	struct store_index ix;
 	struct bytes b;
-	int lock = store_lock(dirfd, STORE_LOCK_EXCLUSIVE);
+	if (f->mode & STORE_READONLY)
+		return 0;
+	int lock = store_lock(f->dirfd, STORE_LOCK_EXCLUSIVE);
 	if (lock < 0)
 		return -1;
 	bytes_init(&b, STORE_INDEX_MAX);
-	int rc = store_index_read(dirfd, &ix);
+	int rc = store_index_read(f->dirfd, &ix);
 	if (rc == 0)
-		rc = wire_records(&ix, uids, sizes, n, &b);
+		rc = wire_records(f, &ix, idx, sizes, n, &b);
 	/* a cache: not synced, and not written to a new index (r == 1) */
 	if (rc == 0 && b.len)
-		rc = append(dirfd, &ix, &b, 0);
+		rc = append(f->dirfd, &ix, &b, 0);
 	int e = errno;
 	if (rc >= 0)
 		store_index_free(&ix);
@@ -241,24 +244,6 @@ int store_log_sizes(int dirfd, const uint32_t *uids, const long long *sizes,
 	store_unlock(lock);
 	errno = e;
 	return rc < 0 ? -1 : 0;
-}
-
-int store_set_sizes(struct store_folder *f, const size_t *idx,
-		    const long long *sizes, size_t n)
-{
-	if (f->mode & STORE_READONLY)
-		return 0;
-	uint32_t *uids = calloc(n + 1, sizeof *uids);
-	if (!uids)
-		return -1;
-	for (size_t k = 0; k < n; k++)
-		uids[k] = f->msgs[idx[k]].uid;
-	int rc = store_log_sizes(f->dirfd, uids, sizes, n);
-	for (size_t k = 0; rc == 0 && k < n; k++)
-		if (sizes[k] >= 0)
-			f->msgs[idx[k]].size_crlf = sizes[k];
-	free(uids);
-	return rc;
 }
 
 int store_log_listed(int dirfd, struct store_index *ix,

@@ -176,14 +176,14 @@ static void summary(void)
 	memcpy(big + sizeof big - 4, "\r\n\r\n", 4);
 	CHECK(store_summary_make(big, sizeof big, 0, "", 0, &b) == 0);
 	CHECK(!strcmp(bytes_str(&b), "-! \n\r\n"));
+	CHECK(store_summary_parse(b.data, b.len, &s) == 0 && !s.usable &&
+	      !s.has_attachment);
 	/* References have a bound of their own */
 	bytes_clear(&b);
 	memcpy(big, "References: <", 13);
 	CHECK(store_summary_make(big, sizeof big, 0, "", 0, &b) == 0);
 	CHECK(store_summary_parse(b.data, b.len, &s) == 0 && s.usable &&
 	      s.header_len == sizeof big);
-	CHECK(store_summary_parse(b.data, b.len, &s) == 0 && !s.usable &&
-	      !s.has_attachment);
 	CHECK(store_summary_parse("x+ \n\r\n", 6, &s) < 0);
 	CHECK(store_summary_parse("-+ no end", 9, &s) < 0);
 	bytes_free(&b);
