@@ -2,7 +2,7 @@
  * the Maildir++ folders imapd sees: create (store_folder_create),
  * rename and move (store_folder_rename: the MAILBOXID, so the Mailbox
  * id, travels with the folder and its children), destroy
- * (store_folder_delete), isSubscribed through the subscription list
+ * (mail_mailbox_destroy.c), isSubscribed through the subscription list
  * (lib/folder.h), which imapd's LSUB reads.
  *
  * A JMAP name is one level: the folder is the parent's folder name, '.'
@@ -19,26 +19,17 @@
 #include <string.h>
 #include "folder.h"
 #include "log.h"
-#include "mail.h"
+#include "mailbox_set.h"
 #include "mutf7.h"
 
-struct box_set {
-	struct jmap_call *c;
-	struct mail_account a;          /* opened again after each change */
-	struct mail_set_result r;
-	const struct json *create, *destroy;
-	int remove_emails;              /* onDestroyRemoveEmails */
-};
+int box_reopen(struct box_set *m)
+{
+	mail_close(&m->a);
+	return mail_open(m->c, &m->a);
+}
 
-/* What one create or update failed with. */
-struct box_error {
-	const char *type, *description, *property;
-};
-
-enum outcome { DONE, FAILED, LATER };
-
-static enum outcome fail(struct box_error *e, const char *type,
-			 const char *property, const char *description)
+enum outcome box_fail(struct box_error *e, const char *type,
+		      const char *property, const char *description)
 {
 	e->type = type;
 	e->property = property;
@@ -66,14 +57,6 @@ static struct mail_box *box_by_name(struct mail_account *a, const char *name)
 	return NULL;
 }
 
-/* Open the account again to see a change made; 0, or -1 with the call
- * failed (serverFail). */
-static int reopen(struct box_set *m)
-{
-	mail_close(&m->a);
-	return mail_open(m->c, &m->a);
-}
-
 /* The folder for the JMAP name under the folder prefix ("" at the top)
  * into out. DONE or FAILED. */
 static enum outcome folder_name(const struct json *name, const char *prefix,
@@ -82,23 +65,23 @@ static enum outcome folder_name(const struct json *name, const char *prefix,
 	const char *s = json_string(name), *why;
 	struct bytes leaf;
 	if (!s || !*s)
-		return fail(e, "invalidProperties", "name", "not a String of "
-			    "one character or more");
+		return box_fail(e, "invalidProperties", "name", "not a String of "
+				"one character or more");
 	/* RFC 8621 §2: servers MAY refuse names against their policy:
 	 * the delimiter and '/' cannot be in a Maildir++ level */
 	for (const char *p = s; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '.' ||
 		    *p == '/')
-			return fail(e, "invalidProperties", "name", "a control "
-				    "character, '.' or '/' is not allowed");
+			return box_fail(e, "invalidProperties", "name", "a control "
+					"character, '.' or '/' is not allowed");
 	bytes_init(&leaf, IMAP_MAILBOX_NAME_MAX * 8);
 	int bad = mutf7_encode(s, strlen(s), &leaf) < 0;
 	int n = bad ? -1 : snprintf(out, size, "%s%s%s", prefix,
 				    *prefix ? "." : "", bytes_str(&leaf));
 	bytes_free(&leaf);
 	if (n < 0 || (size_t)n >= size || folder_name_check(out, &why) < 0)
-		return fail(e, "invalidProperties", "name", n < 0 ? "not UTF-8"
-			    : "too long, or not a name IMAP can show");
+		return box_fail(e, "invalidProperties", "name", n < 0 ? "not UTF-8"
+				: "too long, or not a name IMAP can show");
 	return DONE;
 }
 
@@ -121,7 +104,7 @@ static enum outcome parent_arg(struct box_set *m, const struct json *v,
 	if (!real && id && id[0] == '#' && json_get(m->create, id + 1))
 		return LATER;
 	if (!real || !(*parent = mail_box_by_id(&m->a, real)))
-		return fail(e, "invalidProperties", "parentId", "no such Mailbox");
+		return box_fail(e, "invalidProperties", "parentId", "no such Mailbox");
 	return DONE;
 }
 
@@ -135,12 +118,12 @@ static enum outcome role_check(const char *folder, const struct json *role,
 	int any = mail_role_of(folder, has, sizeof has);
 	if (role && !(role->type == JSON_NULL ? !any :
 		      json_string(role) && any && !strcmp(role->str, has)))
-		return fail(e, "invalidProperties", "role", "a role is the "
-			    "SPECIAL-USE of the top-level folder of its name "
-			    "(Sent, Drafts, Trash, Junk, Archive)");
+		return box_fail(e, "invalidProperties", "role", "a role is the "
+				"SPECIAL-USE of the top-level folder of its name "
+				"(Sent, Drafts, Trash, Junk, Archive)");
 	if (sort && (!json_int(sort, &n) || n != (any ? 0 : 10)))
-		return fail(e, "invalidProperties", "sortOrder", "not stored: "
-			    "0 for a folder with a role, else 10");
+		return box_fail(e, "invalidProperties", "sortOrder", "not stored: "
+				"0 for a folder with a role, else 10");
 	return DONE;
 }
 
@@ -163,14 +146,14 @@ static enum outcome create_one(struct box_set *m, const char *key,
 	struct mail_box *parent;
 	const struct json *sub = json_get(o, "isSubscribed");
 	if (o->type != JSON_OBJECT)
-		return fail(e, "invalidProperties", NULL, "not an object");
+		return box_fail(e, "invalidProperties", NULL, "not an object");
 	for (const struct json *p = o->child; p; p = p->next)
 		if (strcmp(p->key, "name") && strcmp(p->key, "parentId") &&
 		    strcmp(p->key, "role") && strcmp(p->key, "sortOrder") &&
 		    strcmp(p->key, "isSubscribed"))
-			return fail(e, "invalidProperties", p->key,
-				    is_server_set(p->key) ? "server-set"
-				    : "not a Mailbox property");
+			return box_fail(e, "invalidProperties", p->key,
+					is_server_set(p->key) ? "server-set"
+					: "not a Mailbox property");
 	enum outcome r = parent_arg(m, json_get(o, "parentId"), &parent, e);
 	if (r != DONE)
 		return r;
@@ -180,22 +163,22 @@ static enum outcome create_one(struct box_set *m, const char *key,
 		       e) != DONE)
 		return FAILED;
 	if (sub && sub->type != JSON_TRUE && sub->type != JSON_FALSE)
-		return fail(e, "invalidProperties", "isSubscribed", "not a Boolean");
+		return box_fail(e, "invalidProperties", "isSubscribed", "not a Boolean");
 	if (name_taken(&m->a, folder))
-		return fail(e, "invalidProperties", "name", "a Mailbox of this "
-			    "name and parent exists");
+		return box_fail(e, "invalidProperties", "name", "a Mailbox of this "
+				"name and parent exists");
 	if (store_folder_create(&m->a.st, folder) < 0) {
 		log_event("event=mailbox-create-error errno=%d", errno);
-		return errno == EEXIST ? fail(e, "invalidProperties", "name",
-					      "a Mailbox of this name and "
-					      "parent exists")
-				       : fail(e, "serverFail", NULL, NULL);
+		if (errno == EEXIST)
+			return box_fail(e, "invalidProperties", "name", "a Mailbox "
+					"of this name and parent exists");
+		return box_fail(e, "serverFail", NULL, NULL);
 	}
 	/* RFC 8621 §2: true by default for the user's own new Mailboxes */
 	if ((!sub || sub->type == JSON_TRUE) &&
 	    subscriptions_change(m->a.st.root, folder, 1) < 0)
 		log_event("event=subscriptions-error errno=%d", errno);
-	if (reopen(m) < 0)
+	if (box_reopen(m) < 0)
 		return FAILED;
 	write_created(m, key, folder);
 	return DONE;
@@ -215,8 +198,8 @@ static size_t create_pass(struct box_set *m, unsigned char *done, int last,
 			continue;
 		enum outcome r = create_one(m, o->key, o, &e);
 		if (r == LATER && last)
-			r = fail(&e, "invalidProperties", "parentId",
-				 "it names a creation that is not made");
+			r = box_fail(&e, "invalidProperties", "parentId",
+				     "it names a creation that is not made");
 		if (r == LATER) {
 			(*waiting)++;
 			continue;
@@ -281,7 +264,7 @@ static enum outcome read_patch(struct box_set *m, struct mail_box *b,
 {
 	memset(p, 0, sizeof *p);
 	if (patch->type != JSON_OBJECT)
-		return fail(e, "invalidPatch", NULL, "not an object");
+		return box_fail(e, "invalidPatch", NULL, "not an object");
 	for (const struct json *k = patch->child; k; k = k->next) {
 		const struct json **to = !strcmp(k->key, "name") ? &p->name
 			: !strcmp(k->key, "parentId") ? &p->parent_id
@@ -291,15 +274,15 @@ static enum outcome read_patch(struct box_set *m, struct mail_box *b,
 		if (to)
 			*to = k;
 		else if (!is_server_set(k->key))
-			return fail(e, "invalidProperties", k->key, "not a "
-				    "Mailbox property a patch can change");
+			return box_fail(e, "invalidProperties", k->key, "not a "
+					"Mailbox property a patch can change");
 		else if (!same_as_now(m, b, k))
-			return fail(e, "invalidProperties", k->key,
-				    "server-set, and not its value now");
+			return box_fail(e, "invalidProperties", k->key,
+					"server-set, and not its value now");
 	}
 	if (p->subscribed && p->subscribed->type != JSON_TRUE &&
 	    p->subscribed->type != JSON_FALSE)
-		return fail(e, "invalidProperties", "isSubscribed", "not a Boolean");
+		return box_fail(e, "invalidProperties", "isSubscribed", "not a Boolean");
 	return DONE;
 }
 
@@ -307,12 +290,12 @@ static enum outcome read_patch(struct box_set *m, struct mail_box *b,
 static enum outcome inbox_patch(const struct box_patch *p, struct box_error *e)
 {
 	if (p->name && !(json_string(p->name) && !strcmp(p->name->str, "Inbox")))
-		return fail(e, "forbidden", "name", "INBOX cannot be renamed");
+		return box_fail(e, "forbidden", "name", "INBOX cannot be renamed");
 	if (p->parent_id && p->parent_id->type != JSON_NULL)
-		return fail(e, "forbidden", "parentId", "INBOX cannot be moved");
+		return box_fail(e, "forbidden", "parentId", "INBOX cannot be moved");
 	if (p->subscribed && p->subscribed->type == JSON_FALSE)
-		return fail(e, "forbidden", "isSubscribed",
-			    "INBOX is always subscribed");
+		return box_fail(e, "forbidden", "isSubscribed",
+				"INBOX is always subscribed");
 	return DONE;
 }
 
@@ -327,13 +310,13 @@ static enum outcome new_folder(struct box_set *m, struct mail_box *b,
 	snprintf(prefix, sizeof prefix, "%.*s", dot ? (int)(dot - b->name) : 0,
 		 b->name);
 	if (p->parent_id && parent_arg(m, p->parent_id, &parent, e) != DONE)
-		return fail(e, "invalidProperties", "parentId", "no such Mailbox");
+		return box_fail(e, "invalidProperties", "parentId", "no such Mailbox");
 	if (p->parent_id && parent != mail_box_parent(&m->a, b)) {
 		size_t n = strlen(b->name);
 		if (parent && (parent == b || (!strncmp(parent->name, b->name, n)
 					       && parent->name[n] == '.')))
-			return fail(e, "invalidProperties", "parentId",
-				    "a Mailbox cannot go below itself");
+			return box_fail(e, "invalidProperties", "parentId",
+					"a Mailbox cannot go below itself");
 		snprintf(prefix, sizeof prefix, "%s", parent ? parent->name : "");
 	}
 	if (p->name)
@@ -342,8 +325,8 @@ static enum outcome new_folder(struct box_set *m, struct mail_box *b,
 	int n = snprintf(out, size, "%s%s%s", prefix, *prefix ? "." : "",
 			 dot ? dot + 1 : b->name);
 	if (n < 0 || (size_t)n >= size || folder_name_check(out, &why) < 0)
-		return fail(e, "invalidProperties", "parentId", "the name "
-			    "would be too long");
+		return box_fail(e, "invalidProperties", "parentId", "the name "
+				"would be too long");
 	return DONE;
 }
 
@@ -352,15 +335,16 @@ static enum outcome rename_folder(struct box_set *m, const char *from,
 				  const char *to, struct box_error *e)
 {
 	if (name_taken(&m->a, to))
-		return fail(e, "invalidProperties", "name", "a Mailbox of "
-			    "this name and parent exists");
+		return box_fail(e, "invalidProperties", "name", "a Mailbox of "
+				"this name and parent exists");
 	if (store_folder_rename(&m->a.st, from, to) < 0) {
 		log_event("event=mailbox-rename-error errno=%d", errno);
-		return errno == ENOENT ? fail(e, "notFound", NULL, NULL)
-		       : errno == EEXIST ? fail(e, "invalidProperties", "name",
-						"a Mailbox of this name and "
-						"parent exists")
-		       : fail(e, "serverFail", NULL, NULL);
+		if (errno == ENOENT)
+			return box_fail(e, "notFound", NULL, NULL);
+		if (errno == EEXIST)
+			return box_fail(e, "invalidProperties", "name", "a Mailbox "
+					"of this name and parent exists");
+		return box_fail(e, "serverFail", NULL, NULL);
 	}
 	if (subscriptions_rename(m->a.st.root, from, to) < 0)
 		log_event("event=subscriptions-error errno=%d", errno);
@@ -387,9 +371,9 @@ static enum outcome update_one(struct box_set *m, const char *key,
 	const char *id = jmap_id(m->c, key);
 	struct mail_box *b = id ? mail_box_by_id(&m->a, id) : NULL;
 	if (!b)
-		return fail(e, "notFound", NULL, NULL);
+		return box_fail(e, "notFound", NULL, NULL);
 	if (will_destroy(m, id))        /* RFC 8620 §5.3 */
-		return fail(e, "willDestroy", NULL, NULL);
+		return box_fail(e, "willDestroy", NULL, NULL);
 	if (read_patch(m, b, patch, &p, e) != DONE)
 		return FAILED;
 	if (folder_is_inbox(b->name) ? inbox_patch(&p, e) != DONE
@@ -408,9 +392,9 @@ static enum outcome update_one(struct box_set *m, const char *key,
 	    subscriptions_change(m->a.st.root, folder,
 				 p.subscribed->type == JSON_TRUE) < 0) {
 		log_event("event=subscriptions-error errno=%d", errno);
-		return fail(e, "serverFail", NULL, NULL);
+		return box_fail(e, "serverFail", NULL, NULL);
 	}
-	if ((strcmp(folder, from) || p.subscribed) && reopen(m) < 0)
+	if ((strcmp(folder, from) || p.subscribed) && box_reopen(m) < 0)
 		return FAILED;
 	/* §5.3 "updated": what changed that the patch did not ask */
 	struct json_writer *w = &m->r.w[SET_UPDATED];
@@ -442,79 +426,6 @@ static void do_updates(struct box_set *m, const struct json *update)
 	}
 }
 
-static enum outcome destroy_one(struct box_set *m, const char *id,
-				struct box_error *e)
-{
-	struct mail_box *b = id ? mail_box_by_id(&m->a, id) : NULL;
-	char name[IMAP_MAILBOX_NAME_MAX + 2];
-	if (!b)
-		return fail(e, "notFound", NULL, NULL);
-	if (folder_is_inbox(b->name))
-		return fail(e, "forbidden", NULL, "INBOX cannot be destroyed");
-	size_t n = strlen(b->name);
-	for (size_t i = 0; i < m->a.count; i++)
-		if (!strncmp(m->a.box[i].name, b->name, n) &&
-		    m->a.box[i].name[n] == '.')
-			return fail(e, "mailboxHasChild", NULL, NULL);
-	if (b->status.messages && !m->remove_emails)
-		return fail(e, "mailboxHasEmail", NULL, NULL);
-	snprintf(name, sizeof name, "%s", b->name);
-	if (store_folder_delete(&m->a.st, name) < 0) {
-		log_event("event=mailbox-delete-error errno=%d", errno);
-		return errno == ENOENT ? fail(e, "notFound", NULL, NULL)
-				       : fail(e, "serverFail", NULL, NULL);
-	}
-	if (subscriptions_change(m->a.st.root, name, 0) < 0)
-		log_event("event=subscriptions-error errno=%d", errno);
-	return reopen(m) < 0 ? FAILED : DONE;
-}
-
-/* One destroy, and how deep its folder is (children go first). */
-struct doomed {
-	const struct json *given;
-	const char *id;
-	size_t depth, order;
-};
-
-static int deepest_first(const void *x, const void *y)
-{
-	const struct doomed *a = x, *b = y;
-	if (a->depth != b->depth)
-		return a->depth > b->depth ? -1 : 1;
-	return (a->order > b->order) - (a->order < b->order);
-}
-
-static void do_destroys(struct box_set *m)
-{
-	size_t n = 0, len = m->destroy ? m->destroy->len : 0;
-	struct doomed *v = len ? calloc(len, sizeof *v) : NULL;
-	if (len && !v) {
-		jmap_error(m->c, "serverFail", "out of memory");
-		return;
-	}
-	for (const struct json *d = len ? m->destroy->child : NULL; d;
-	     d = d->next, n++) {
-		struct mail_box *b;
-		v[n] = (struct doomed){ d, jmap_id(m->c, json_string(d)), 0, n };
-		if (v[n].id && (b = mail_box_by_id(&m->a, v[n].id)))
-			for (const char *c = b->name; *c; c++)
-				v[n].depth += *c == '.';
-	}
-	if (n)
-		qsort(v, n, sizeof *v, deepest_first);
-	for (size_t i = 0; i < n && !m->c->error; i++) {
-		struct box_error e = { NULL, NULL, NULL };
-		if (destroy_one(m, v[i].id, &e) == DONE)
-			json_str(&m->r.w[SET_DESTROYED], v[i].id);
-		else if (!m->c->error)
-			mail_set_error_property(&m->r.w[SET_NOT_DESTROYED],
-						json_string(v[i].given)
-						? v[i].given->str : "?",
-						e.type, e.description, e.property);
-	}
-	free(v);
-}
-
 void method_mailbox_set(struct jmap_call *c)
 {
 	struct box_set m;
@@ -536,7 +447,7 @@ void method_mailbox_set(struct jmap_call *c)
 	mail_set_result_init(&m.r);
 	do_creates(&m);
 	do_updates(&m, update);
-	do_destroys(&m);
+	box_destroys(&m);
 	mail_close(&m.a);
 	if (c->error)
 		mail_set_result_free(&m.r);
