@@ -16,7 +16,6 @@ struct identity_set {
 	struct identities *ids;
 	struct mail_set_result r;
 	const struct json *destroy;
-	int changed;
 };
 
 struct id_error {

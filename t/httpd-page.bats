@@ -163,15 +163,16 @@ assert len(glob.glob(os.environ["SPOOL"] + "/queue/*/*") + glob.glob(os.environ[
 assert not files("/.Drafts")
 # move "report" to Trash with the menu; delete "lunch": into Trash too
 opened("report")
-trash = [o for o in d.find_elements(By.CSS_SELECTOR, "#move option") if o.text == "Trash"][0]
-trash.click()
+retried(lambda: [o for o in d.find_elements(By.CSS_SELECTOR, "#move option")
+                 if o.text == "Trash"][0].click() or True)     # redrawn by push
 wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#messages li")) == 1)
 assert [f for f in files("/.Trash") if "M2P1" in f] and not [f for f in files("") if "M2P1" in f]
 opened("lunch")
 d.find_element(By.ID, "delete").click()
 wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#messages li")) == 0)
 assert len(files("/.Trash")) == 2 and not files(""), (files(""), files("/.Trash"))
-[b for b in d.find_elements(By.CSS_SELECTOR, "#folders button") if b.get_attribute("data-role") == "trash"][0].click()
+retried(lambda: [b for b in d.find_elements(By.CSS_SELECTOR, "#folders button")
+                 if b.get_attribute("data-role") == "trash"][0].click() or True)
 wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#messages li")) == 2)
 d.save_screenshot(SHOTS + "/trash.png")
 EOF
