@@ -1,5 +1,4 @@
-/* mail_email.c - Email/get (RFC 8621 §4.2), Thread/get (§3.1) and
- * Identity/get (RFC 8621 §6.1). */
+/* mail_email.c - Email/get (RFC 8621 §4.2) and Thread/get (§3.1). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -496,42 +495,5 @@ void method_email_parse(struct jmap_call *c)
 		json_raw(&c->w, lists[i].data, lists[i].len);
 		bytes_free(&lists[i]);
 	}
-	json_end(&c->w);
-}
-
-/* One identity: the user's own address (submission enforces it). */
-void method_identity_get(struct jmap_call *c)
-{
-	if (!jmap_account(c))
-		return;
-	json_object_begin(&c->w);
-	json_key(&c->w, "accountId");
-	json_str(&c->w, c->s->account);
-	json_key(&c->w, "state");
-	json_str(&c->w, "i1");
-	json_key(&c->w, "list");
-	json_array_begin(&c->w);
-	json_object_begin(&c->w);
-	json_key(&c->w, "id");
-	json_str(&c->w, "I1");
-	json_key(&c->w, "name");
-	json_str(&c->w, "");
-	json_key(&c->w, "email");
-	json_str(&c->w, c->s->user);
-	json_key(&c->w, "replyTo");
-	json_null(&c->w);
-	json_key(&c->w, "bcc");
-	json_null(&c->w);
-	json_key(&c->w, "textSignature");
-	json_str(&c->w, "");
-	json_key(&c->w, "htmlSignature");
-	json_str(&c->w, "");
-	json_key(&c->w, "mayDelete");
-	json_bool(&c->w, 0);
-	json_end(&c->w);
-	json_end(&c->w);
-	json_key(&c->w, "notFound");
-	json_array_begin(&c->w);
-	json_end(&c->w);
 	json_end(&c->w);
 }

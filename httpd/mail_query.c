@@ -388,112 +388,99 @@ static int collapse_threads(struct mail_account *a, struct candidate *v,
 	return seen ? 0 : -1;
 }
 
-/* Where the page starts (§5.5 position, anchor, anchorOffset); -1 with
- * the error set. */
-static long long page_start(struct jmap_call *c, struct candidate *v,
-			    size_t n)
+/* Conditions whose truth for a message depends on other messages of
+ * its Thread, and those on properties a message changes (RFC 8620 §5.6:
+ * then upToId is ignored). */
+static const char *const thread_conditions[] = {
+	"someInThreadHaveKeyword", "allInThreadHaveKeyword",
+	"noneInThreadHaveKeyword", NULL,
+};
+static const char *const mutable_conditions[] = {
+	"inMailbox", "inMailboxOtherThan", "hasKeyword", "notKeyword",
+	"someInThreadHaveKeyword", "allInThreadHaveKeyword",
+	"noneInThreadHaveKeyword", NULL,
+};
+
+/* Does filter f (operators included) use one of names? */
+static int filter_uses(const struct json *f, const char *const *names,
+		       int depth)
 {
-	int64_t pos = 0, off = 0;
-	const struct json *p = json_get(c->args, "position");
-	const char *anchor = json_string(json_get(c->args, "anchor"));
-	if (p && p->type != JSON_NULL && !json_int(p, &pos)) {
-		jmap_invalid(c, "position", "not an Int");
-		return -1;
+	if (!f || f->type != JSON_OBJECT || depth > JSON_DEPTH_MAX)
+		return 0;
+	const struct json *conds = json_get(f, "conditions");
+	if (json_get(f, "operator")) {
+		for (const struct json *c = conds ? conds->child : NULL; c; c = c->next)
+			if (filter_uses(c, names, depth + 1))
+				return 1;
+		return 0;
 	}
-	if (!anchor) {
-		if (pos < 0)
-			pos += (int64_t)n;
-		return pos < 0 ? 0 : pos;
-	}
-	const struct json *ao = json_get(c->args, "anchorOffset");
-	if (ao && ao->type != JSON_NULL && !json_int(ao, &off)) {
-		jmap_invalid(c, "anchorOffset", "not an Int");
-		return -1;
-	}
-	char unique[STORE_UNIQUE_MAX + 1];
-	for (size_t i = 0; mail_id_unique('M', anchor, unique, sizeof unique) == 0
-	     && i < n; i++)
-		if (!strcmp(msg_of(&v[i])->unique, unique)) {
-			long long s = (long long)i + off;
-			return s < 0 ? 0 : s;
-		}
-	jmap_error(c, "anchorNotFound", NULL);
-	return -1;
+	for (const struct json *c = f->child; c; c = c->next)
+		for (size_t i = 0; names[i]; i++)
+			if (!strcmp(c->key, names[i]))
+				return 1;
+	return 0;
 }
 
-void method_email_query(struct jmap_call *c)
+size_t mail_query_index(const char *const *r, size_t n, const char *id)
 {
-	struct mail_account a;
-	struct query q = { c, &a, NULL };
-	char state[JMAP_STATE_MAX + 1], id[600];
-	int64_t limit = JMAP_OBJECTS_MAX;
+	char unique[STORE_UNIQUE_MAX + 1];
+	if (!id || mail_id_unique('M', id, unique, sizeof unique) < 0)
+		return SIZE_MAX;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(r[i], unique))
+			return i;
+	return SIZE_MAX;
+}
+
+int mail_query_can_calculate(struct jmap_call *c)
+{
+	const struct json *collapse = json_get(c->args, "collapseThreads");
+	if (collapse && collapse->type == JSON_TRUE)
+		return 0;
+	return !filter_uses(json_get(c->args, "filter"), thread_conditions, 0);
+}
+
+int mail_query_mutable(struct jmap_call *c)
+{
+	return filter_uses(json_get(c->args, "filter"), mutable_conditions, 0);
+}
+
+int mail_query_run(struct jmap_call *c, struct mail_account *a,
+		   const char ***out, size_t *count)
+{
+	struct query q = { c, a, NULL };
 	const struct json *filter = json_get(c->args, "filter");
-	const struct json *lim = json_get(c->args, "limit");
-	if (!jmap_account(c) || read_sort(c) < 0)
-		return;
+	*out = NULL;
+	*count = 0;
+	if (read_sort(c) < 0)
+		return -1;
 	if (filter && filter->type == JSON_NULL)
 		filter = NULL;
 	if (filter && filter->type != JSON_OBJECT) {
 		jmap_invalid(c, "filter", "not an object");
-		return;
-	}
-	if (lim && lim->type != JSON_NULL && (!json_int(lim, &limit) || limit < 0)) {
-		jmap_invalid(c, "limit", "not an UnsignedInt");
-		return;
+		return -1;
 	}
 	if (nsorts == 0) {
 		sorts[0].property = SORT_RECEIVED;
 		sorts[0].ascending = 0;
 		nsorts = 1;
 	}
-	if (mail_open(c, &a) < 0)
-		return;
 	size_t n = 0;
 	struct candidate *v = select_messages(&q, filter, &n);
-	if (!v) {
-		mail_close(&a);
-		return;
-	}
+	if (!v)
+		return -1;
 	qsort(v, n, sizeof *v, compare);
 	const struct json *collapse = json_get(c->args, "collapseThreads");
-	if (collapse && collapse->type == JSON_TRUE && collapse_threads(&a, v, &n) < 0) {
+	int rc = collapse && collapse->type == JSON_TRUE &&
+		 collapse_threads(a, v, &n) < 0 ? -1 : 0;
+	if (rc == 0 && !(*out = calloc(n + 1, sizeof **out)))
+		rc = -1;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		(*out)[i] = msg_of(&v[i])->unique;
+	if (rc < 0)
 		jmap_error(c, "serverFail", "the mail store failed");
-		free_candidates(v, n);
-		mail_close(&a);
-		return;
-	}
-	long long start = page_start(c, v, n);
-	if (start >= 0) {
-		int capped = limit > JMAP_OBJECTS_MAX;
-		if (capped)
-			limit = JMAP_OBJECTS_MAX;
-		mail_state(&a, state, sizeof state);
-		json_object_begin(&c->w);
-		json_key(&c->w, "accountId");
-		json_str(&c->w, c->s->account);
-		json_key(&c->w, "queryState");
-		json_str(&c->w, state);
-		json_key(&c->w, "canCalculateChanges");
-		json_bool(&c->w, 0);
-		json_key(&c->w, "position");
-		json_int64(&c->w, start);
-		json_key(&c->w, "ids");
-		json_array_begin(&c->w);
-		for (size_t i = (size_t)start; i < n && i < (size_t)start + (size_t)limit; i++)
-			if (mail_id('M', msg_of(&v[i])->unique, id, sizeof id) == 0)
-				json_str(&c->w, id);
-		json_end(&c->w);
-		const struct json *total = json_get(c->args, "calculateTotal");
-		if (total && total->type == JSON_TRUE) {
-			json_key(&c->w, "total");
-			json_int64(&c->w, (int64_t)n);
-		}
-		if (capped) {
-			json_key(&c->w, "limit");
-			json_int64(&c->w, limit);
-		}
-		json_end(&c->w);
-	}
+	else
+		*count = n;
 	free_candidates(v, n);
-	mail_close(&a);
+	return rc;
 }

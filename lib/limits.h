@@ -254,6 +254,16 @@
  * some 180 folders; an account with more gets a hashed state, for which
  * Foo/changes answers cannotCalculateChanges. */
 #define JMAP_STATE_MAX 8192
+/* JMAP Identities (RFC 8621 §6) per user, kept in one small file in the
+ * Maildir (httpd/identity_file.c): a handful in practice (Fastmail's
+ * limit is 100 too); one Identity's text (name, addresses, the two
+ * signatures) is bounded so that the whole file stays small; the file's
+ * log of changes (for Identity/changes) keeps the last 256. */
+#define JMAP_IDENTITIES_MAX 100
+#define JMAP_IDENTITY_MAX (16 * 1024)
+#define JMAP_IDENTITY_LOG_MAX 256
+#define JMAP_IDENTITY_FILE_MAX \
+	(JMAP_IDENTITIES_MAX * (JMAP_IDENTITY_MAX + 512) + JMAP_IDENTITY_LOG_MAX * 64)
 /* Session cookies live this long without use (seconds): a working day. */
 #define HTTP_SESSION_LIFETIME (12 * 3600)
 /* A static file served by httpd: the webmail page's files are small. */

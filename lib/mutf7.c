@@ -72,3 +72,54 @@ int mutf7_decode(const char *name, struct bytes *out)
 	}
 	return 0;
 }
+
+/* The modified BASE64 of the UTF-16 units u[0..n) and the closing '-'. */
+static int encode_run(const uint16_t *u, size_t n, struct bytes *out)
+{
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
+	uint32_t bits = 0;
+	int nbits = 0, rc = bytes_append_char(out, '&');
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		bits = (bits << 16) | u[i];
+		nbits += 16;
+		while (rc == 0 && nbits >= 6) {
+			nbits -= 6;
+			rc = bytes_append_char(out, alphabet[(bits >> nbits) & 63]);
+		}
+		bits &= (1u << nbits) - 1;
+	}
+	if (rc == 0 && nbits)   /* §5.1.3: the spare bits are zero */
+		rc = bytes_append_char(out, alphabet[(bits << (6 - nbits)) & 63]);
+	return rc == 0 ? bytes_append_char(out, '-') : -1;
+}
+
+int mutf7_encode(const char *utf8, size_t len, struct bytes *out)
+{
+	uint16_t run[64];
+	size_t n = 0;
+	for (size_t i = 0; i < len; ) {
+		unsigned cp;
+		size_t k = mime_utf8_decode(utf8 + i, len - i, &cp);
+		if (k == 0 || cp == 0)
+			return -1;
+		i += k;
+		int direct = cp >= 0x20 && cp <= 0x7e;
+		if (direct || n + 2 > sizeof run / sizeof *run) {
+			if (n && encode_run(run, n, out) < 0)
+				return -1;
+			n = 0;
+		}
+		if (direct) {
+			if (bytes_append_char(out, (char)cp) < 0 ||
+			    (cp == '&' && bytes_append_char(out, '-') < 0))
+				return -1;
+		} else if (cp >= 0x10000) {
+			run[n++] = (uint16_t)(0xd800 + ((cp - 0x10000) >> 10));
+			run[n++] = (uint16_t)(0xdc00 + ((cp - 0x10000) & 0x3ff));
+		} else {
+			run[n++] = (uint16_t)cp;
+		}
+	}
+	return n ? encode_run(run, n, out) : 0;
+}

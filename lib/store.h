@@ -19,7 +19,9 @@
  *   DIR/postern-recent       "postern-recent 1 UID": the highest UID already
  *                            shown \Recent (below)
  *   ROOT/postern-uidvalidity the last UIDVALIDITY given in this Maildir
- *   ROOT/subscriptions       IMAP subscriptions, one name a line (Dovecot's)
+ *   ROOT/subscriptions       IMAP subscriptions, one name a line (Dovecot's;
+ *                            lib/folder.h owns it)
+ *   ROOT/postern-identities  httpd's JMAP Identities (httpd/identity.h owns it)
  *
  * A message file is named "UNIQUE,S=LF-OCTETS,W=CRLF-OCTETS" in new/ and
  * "UNIQUE,S=..,W=..:2,INFO" in cur/; INFO is the flag letters in ASCII

@@ -1,10 +1,12 @@
-/* folder.h - IMAP mailbox names on Maildir++ folders.
+/* folder.h - IMAP mailbox names on Maildir++ folders, their
+ * SPECIAL-USE attributes and the subscription list: shared by imapd and
+ * httpd (JMAP Mailbox/set makes, renames and subscribes folders too).
  *
  * The hierarchy delimiter is '.', Maildir++'s own: IMAP "Work.Reports" is
  * the directory ".Work.Reports" in the user's Maildir, INBOX the Maildir
  * itself. Names are modified UTF-7 (RFC 3501 §5.1.3), stored as sent. */
-#ifndef IMAPD_FOLDER_H
-#define IMAPD_FOLDER_H
+#ifndef POSTERN_FOLDER_H
+#define POSTERN_FOLDER_H
 #include <stddef.h>
 
 #define FOLDER_DELIMITER '.'

@@ -1,0 +1,30 @@
+#!/usr/bin/env bats
+# lib/mutf7: the C unit cases of t/unit/test_mutf7.c, one test each.
+# Made by t/unit/gen-bats mutf7.
+
+load helpers
+
+@test "mutf7: encode examples" {
+	run "$TOP/t/unit/test_mutf7" encode_examples
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "mutf7: encode long run" {
+	run "$TOP/t/unit/test_mutf7" encode_long_run
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "mutf7: encode refuses" {
+	run "$TOP/t/unit/test_mutf7" encode_refuses
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "mutf7: decode refuses" {
+	run "$TOP/t/unit/test_mutf7" decode_refuses
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
