@@ -78,6 +78,9 @@ static enum reply append_store(struct session *s, const char *name,
 		if (errno == E2BIG)
 			return reply_set(s, REPLY_NO, "LIMIT",
 					 "A folder holds at most 26 keywords");
+		if (errno == EDQUOT)    /* RFC 9208 §4.3.1 */
+			return reply_set(s, REPLY_NO, "OVERQUOTA",
+					 "Over the mailbox quota");
 		log_event("event=append-error folder=%s errno=%d", dir, errno);
 		return reply_set(s, REPLY_NO, "SERVERBUG", "Cannot save message");
 	}
