@@ -17,7 +17,10 @@
  *   DIR/postern-cache        imapd's parsed-message cache (not state: may be lost)
  *   DIR/postern-recent       "postern-recent 1 UID": the highest UID already
  *                            shown \Recent (below)
+ *   DIR/postern-special-use  the folder's special uses (RFC 6154), one
+ *                            attribute a line ("\Sent"): CREATE (USE ...)
  *   ROOT/postern-uidvalidity the last UIDVALIDITY given in this Maildir
+ *   ROOT/maildirsize         the Maildir++ quota file (below, "QUOTA")
  *   ROOT/subscriptions       IMAP subscriptions, one name a line (Dovecot's)
  *
  * A message file is named "UNIQUE,S=LF-OCTETS,W=CRLF-OCTETS" in new/ and
@@ -265,6 +268,30 @@ struct store_status {
 };
 int store_folder_status(struct store *st, const char *name,
 			struct store_status *out);
+
+/* Special uses (RFC 6154 §2) a folder can be given: its directory's
+ * "postern-special-use" (it moves with RENAME and goes with DELETE).
+ * \All and \Flagged (virtual folders) are not among them. */
+#define STORE_USE_ARCHIVE 0x01u
+#define STORE_USE_DRAFTS  0x02u
+#define STORE_USE_JUNK    0x04u
+#define STORE_USE_SENT    0x08u
+#define STORE_USE_TRASH   0x10u
+/* The bit of the attribute attr[0..len) ("\Sent", ASCII case ignored),
+ * or 0 when it is not one a folder can be given. */
+unsigned store_special_use_bit(const char *attr, size_t len);
+/* "\Drafts \Sent" for bits into buf ("" for none). 0, or -1 when it
+ * does not fit. */
+int store_special_use_format(unsigned bits, char *buf, size_t size);
+/* The special uses recorded for folder name into *bits: 1 recorded, 0
+ * none recorded (or no such folder), -1 error. For IMAP LIST and JMAP
+ * Mailbox roles; the JMAP Mailbox/set role is the same record. */
+int store_special_use_get(struct store *st, const char *name,
+			  unsigned *bits);
+/* Record bits (replacing what was recorded) for the existing folder
+ * name, atomically. 0, or -1 with errno and the old record kept. */
+int store_special_use_set(struct store *st, const char *name,
+			  unsigned bits);
 
 /* --- a folder view ---------------------------------------------------- */
 
