@@ -69,8 +69,8 @@ static int create_params(struct parse *p, unsigned *uses,
 	struct string word;
 	*uses = 0;
 	*unsupported = NULL;
-	if (parse_at_end(p))
-		return 0;
+	if (parse_peek(p) != ' ')
+		return parse_end(p);    /* "Extra characters" when not the end */
 	if (parse_sp(p) < 0 || parse_open(p) < 0 || parse_atom(p, &word) < 0 ||
 	    strcasecmp(word.s, "USE") || parse_sp(p) < 0 || parse_open(p) < 0) {
 		p->error = "Unknown CREATE parameter";
