@@ -369,6 +369,11 @@
 /* sendmail: a header block it parses for -t and the headers it adds. */
 #define SENDMAIL_HEADER_MAX (1024 * 1024)
 
+/* Parts of one APPEND CATENATE message (RFC 4469): a client replacing
+ * an attachment sends a handful (header, boundaries, parts); 64 leaves
+ * room for many while bounding what one message of a MULTIAPPEND
+ * allocates. */
+#define IMAP_CATENATE_PARTS_MAX 64
 /* Maildir++ (Courier's maildirquota): a "maildirsize" file grown past
  * 5120 octets is recalculated (and so replaced by one line of totals),
  * which keeps its reading cheap and bounds the drift of lost lines. */
