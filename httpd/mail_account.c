@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "folder.h"
+#include "fsutil.h"
+#include "quota.h"
 #include "log.h"
 #include "mail.h"
 #include "mime_encoding.h"
@@ -73,10 +75,13 @@ static void read_subscriptions(struct mail_account *a)
 
 int mail_open(struct jmap_call *c, struct mail_account *a)
 {
+	struct maildir_quota quota;     /* the store refuses what exceeds it */
 	memset(a, 0, sizeof *a);
 	a->maxsize = c->s->maxsize;
-	if (store_open(&a->st, c->s->maildir) < 0)
+	if (quota_for_user(c->s->user, &quota) < 0 ||
+	    store_open(&a->st, c->s->maildir) < 0)
 		goto fail;
+	store_set_quota(&a->st, &quota);
 	if (add_box(a, "INBOX") < 0)
 		goto fail;
 	DIR *d = opendir(a->st.root);

@@ -389,4 +389,21 @@
 /* sendmail: a header block it parses for -t and the headers it adds. */
 #define SENDMAIL_HEADER_MAX (1024 * 1024)
 
+/* Parts of one APPEND CATENATE message (RFC 4469): a client replacing
+ * an attachment sends a handful (header, boundaries, parts); 64 leaves
+ * room for many while bounding what one message of a MULTIAPPEND
+ * allocates. */
+#define IMAP_CATENATE_PARTS_MAX 64
+/* Maildir++ (Courier's maildirquota): a "maildirsize" file grown past
+ * 5120 octets is recalculated (and so replaced by one line of totals),
+ * which keeps its reading cheap and bounds the drift of lost lines. */
+#define MAILDIRSIZE_MAX 5120
+/* Maildir++: a maildirsize that says "over quota" and has not changed
+ * for 15 minutes is recalculated before a message is refused: others'
+ * deletions (mutt, a shell) may not have been written to it. */
+#define MAILDIRSIZE_RECHECK (15 * 60)
+/* The longest line of the control file "quota" (an address and two
+ * numbers); an item longer is broken. */
+#define QUOTA_LINE_MAX 512
+
 #endif
