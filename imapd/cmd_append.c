@@ -1,9 +1,13 @@
 /* cmd_append.c - APPEND (RFC 3501 §6.3.11) with APPENDUID (RFC 4315),
  * MULTIAPPEND (RFC 3502) and literal8 (RFC 3516 §4.4).
  * append = "APPEND" SP mailbox 1*append-message
- * append-message = SP [flag-list SP] [date-time SP] (literal / literal8)
+ * append-message = SP [flag-list SP] [date-time SP] (literal / literal8 /
+ *                  "UTF8" SP "(" literal8 ")")      ; RFC 6855 §4
  * All the messages are stored, or none. */
 #include <errno.h>
+#include <fcntl.h>
+#include <strings.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include "flags.h"
@@ -12,6 +16,7 @@
 #include "log.h"
 #include "mailbox.h"
 #include "message.h"
+#include "utf8.h"
 
 /* One message of an APPEND: [flag-list SP] [date-time SP] literal. */
 struct append_message {
@@ -36,9 +41,36 @@ static int append_message(struct parse *p, struct append_message *m)
 			return -1;
 		}
 	}
+	if (p->pos + 6 <= p->len && !strncasecmp(p->buf + p->pos, "UTF8 (", 6)) {
+		/* RFC 6855 §4: utf8-literal = "UTF8" SP "(" literal8 ")" */
+		p->pos += 6;
+		if (parse_char(p, '~') < 0 ||
+		    parse_literal_upload(p, &m->text, &m->upload) < 0)
+			return -1;
+		return parse_char(p, ')');
+	}
 	if (parse_peek(p) == '~')      /* literal8 (RFC 3516 §4.4) */
 		p->pos++;
 	return parse_literal_upload(p, &m->text, &m->upload);
+}
+
+/* Does message m's header hold UTF-8 (for a streamed one, within its
+ * first IMAP_HEADER_SCAN_MAX octets)? 1 / 0, -1 when it cannot be read. */
+static int header_utf8(const struct append_message *m)
+{
+	static char buf[IMAP_HEADER_SCAN_MAX];
+	if (!m->upload)
+		return header_has_utf8(m->text.s, m->text.len);
+	int fd = openat(m->upload->rootfd, m->upload->tmp,
+			O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t n = 0;
+	ssize_t r;
+	while (n < sizeof buf && (r = read(fd, buf + n, sizeof buf - n)) > 0)
+		n += (size_t)r;
+	close(fd);
+	return header_has_utf8(buf, n);
 }
 
 /* 1*(SP message) to the end (RFC 3502 §6.3.11: MULTIAPPEND); the
@@ -107,9 +139,16 @@ enum reply cmd_append(struct session *s, struct parse *p)
 		return REPLY_BAD;
 	if (!folder_exists(s->maildir, name))
 		return reply_set(s, REPLY_NO, "TRYCREATE", "No such mailbox");
-	for (size_t i = 0; i < n; i++)  /* RFC 3502: cancels the append */
+	for (size_t i = 0; i < n; i++) {        /* RFC 3502: cancels all */
 		if (v[i].text.len == 0)
 			return reply_set(s, REPLY_NO, NULL, "Empty message");
+		/* RFC 6855 §4: UTF-8 headers only after ENABLE UTF8=ACCEPT */
+		int utf8 = session_utf8(s) ? 0 : header_utf8(&v[i]);
+		if (utf8 != 0)
+			return reply_set(s, REPLY_NO, utf8 < 0 ? "SERVERBUG" :
+					 "CANNOT", utf8 < 0 ? "Cannot read message" :
+					 "UTF-8 header needs ENABLE UTF8=ACCEPT");
+	}
 	if ((rc = append_store(s, name, dir, v, n)) != REPLY_OK)
 		return rc;
 	if (s->box && !strcmp(s->box->name, name))

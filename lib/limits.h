@@ -131,6 +131,10 @@
  * the chunk doubles at most (LF to CRLF), so a FETCH of any size needs
  * about 3 times this. */
 #define IMAP_STREAM_CHUNK 32768
+/* APPEND before ENABLE UTF8=ACCEPT looks for UTF-8 in a message's
+ * header (RFC 6855 §4) within its first this many octets: a header
+ * longer than this is very rare, and the rest is not read again. */
+#define IMAP_HEADER_SCAN_MAX 65536
 /* A mailbox name in modified UTF-7: a Maildir++ folder is one directory
  * entry, ".NAME", so NAME_MAX (255) less the dot. */
 #define IMAP_MAILBOX_NAME_MAX 254

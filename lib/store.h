@@ -234,6 +234,7 @@ int store_folder_exists(struct store *st, const char *name);
  * the index under the shared lock, syncing it when stale). 0 or -1. */
 struct store_status {
 	uint32_t messages, recent, unseen, uidvalidity, uidnext;
+	uint32_t deleted;               /* with \Deleted (RFC 9051 §6.3.11) */
 	uint64_t highestmodseq, size;   /* size: sum of CRLF sizes */
 	char mailboxid[STORE_MAILBOXID_MAX + 1];
 };

@@ -241,6 +241,7 @@ int store_folder_status(struct store *st, const char *name,
 			w = ix.v[i].wire;
 		out->recent += ix.v[i].recent;
 		out->unseen += !(f & STORE_SEEN);
+		out->deleted += (f & STORE_DELETED) != 0;
 		/* RFC 8438 §3: the sum of RFC822.SIZE */
 		out->size += w >= 0 ? (uint64_t)w :
 			     crlf_size_of_file(fd, ix.v[i].file);
