@@ -212,17 +212,25 @@ static void list_entry(struct session *s, const struct list_request *r,
 		log_event("event=list-status-error folder=%s", e->name);
 }
 
-void list_selected(struct session *s, const char *name)
+void list_one(struct session *s, const char *name, int subscribed)
 {
 	static struct list_request r;   /* no selection, no patterns */
 	struct folder_list l;
+	char *subs[1] = { (char *)name };
+	memset(&r, 0, sizeof r);
+	r.ret_subscribed = subscribed;
+	r.subs = subs;
+	r.nsubs = 1;
+	r.extended = 1;         /* a name that is no folder: \NonExistent */
 	if (folder_list_read(s->maildir, NULL, 0, &l) < 0) {
 		log_event("event=list-error folder=%s", name);
 		return;
 	}
+	struct folder_entry none = { (char *)name, 0, 0 }, *e = &none;
 	for (size_t i = 0; i < l.count; i++)
 		if (!strcmp(l.v[i].name, name))
-			list_entry(s, &r, &l.v[i], 0);
+			e = &l.v[i];
+	list_entry(s, &r, e, 0);
 	folder_list_free(&l);
 }
 

@@ -40,7 +40,7 @@ static void select_report(struct session *s)
 	if (s->enabled & ENABLED_IMAP4REV2) {
 		/* RFC 9051 §6.3.2: a LIST response; RECENT and UNSEEN are
 		 * gone (Appendix E.11, E.12) */
-		list_selected(s, b->name);
+		list_one(s, b->name, 0);
 	} else {
 		untagged(s, "%zu RECENT", mailbox_recent(b));
 		for (size_t i = 0; i < b->count; i++)

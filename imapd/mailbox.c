@@ -195,7 +195,7 @@ void write_flags_fetch(struct output *out, const struct mailbox *box,
 			      (unsigned long)m->uid,
 			      (unsigned long long)m->modseq);
 		sep = " ";
-	} else if (box->enabled & ENABLED_IMAP4REV2) {
+	} else if (box->enabled & (ENABLED_IMAP4REV2 | ENABLED_NOTIFY)) {
 		/* RFC 9051 §7.5.2: every unsolicited FETCH carries the UID */
 		output_printf(out, "UID %lu", (unsigned long)m->uid);
 		sep = " ";

@@ -56,6 +56,8 @@ struct message {
 				 * in every unsolicited FETCH, ESEARCH */
 #define ENABLED_UTF8      0x08  /* UTF8=ACCEPT (RFC 6855): UTF-8 names
 				 * (also after IMAP4rev2, utf8.h) */
+#define ENABLED_NOTIFY    0x10  /* a NOTIFY SET was given (RFC 5465 §5.1):
+				 * UID in every unsolicited FETCH */
 
 struct mailbox {
 	char name[IMAP_MAILBOX_NAME_MAX + 1];
