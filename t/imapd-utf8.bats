@@ -94,3 +94,14 @@ OTP=$'\xd0\xbe\xd1\x82\xd0\xbf\xd1\x83\xd1\x81\xd0\xba'
 	has_line "Subject: $OTP"
 	[ "$(message_files)" -eq 3 ]
 }
+
+@test "RFC 6855 §4: a streamed APPEND (over 64 KiB) with a UTF-8 header is refused before ENABLE, nothing left in tmp/" {
+	body=$(head -c 70000 /dev/zero | tr '\0' 'x')
+	msg=$'Subject: '"$OTP"$'\r\n\r\n'"$body"$'\r\n'
+	n=$(printf '%s' "$msg" | wc -c)
+	run imap_raw "$LOGIN\r\na APPEND INBOX {$n+}\r\n$msg\r\n$UTF8\r\nb APPEND INBOX {$n+}\r\n$msg\r\n"
+	has_line "a NO [CANNOT] UTF-8 header needs ENABLE UTF8=ACCEPT"
+	has_line "b OK [APPENDUID $(uidvalidity) 1] APPEND completed"
+	[ "$(message_files)" -eq 1 ]
+	[ -z "$(ls "$MAILDIR/tmp")" ]
+}
