@@ -105,3 +105,37 @@ OTP=$'\xd0\xbe\xd1\x82\xd0\xbf\xd1\x83\xd1\x81\xd0\xba'
 	[ "$(message_files)" -eq 1 ]
 	[ -z "$(ls "$MAILDIR/tmp")" ]
 }
+
+@test "python imaplib under tcpserver: ENABLE UTF8=ACCEPT, UTF-8 folder name in CREATE, LIST, SELECT, FETCH of a UTF-8 header" {
+	server_start tcpserver "$IMAPD"
+	# (imaplib's APPEND after UTF8=ACCEPT puts "UTF8 (" inside its
+	# literal, a client bug: the message is delivered here instead)
+	run python3 - "$PORT" "$MAILDIR" <<'PY'
+import imaplib, os, sys
+m = imaplib.IMAP4("127.0.0.1", int(sys.argv[1]))
+assert "UTF8=ACCEPT" in m.capabilities and "IMAP4REV2" in m.capabilities
+m.login("bob@example.test", "secret")
+print(m.enable("UTF8=ACCEPT")[0])
+print(m.create('"Entwürfe"')[0])
+typ, data = m.list('""', '"Entw*"')
+print(typ, [d.decode() for d in data])
+d = os.path.join(sys.argv[2], ".Entw&APw-rfe")
+with open(os.path.join(d, "tmp", "1.M1P1.t"), "wb") as f:
+    f.write("Subject: Grüße\nFrom: jürgen@example.test\n\nhi\n".encode())
+os.rename(os.path.join(d, "tmp", "1.M1P1.t"), os.path.join(d, "new", "1.M1P1.t"))
+typ, data = m.select('"Entwürfe"')
+print(typ, data)
+typ, data = m.fetch("1", "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+print(typ, data[0][1].decode().strip())
+typ, data = m.status('"Entwürfe"', "(MESSAGES)")
+print(typ, [x.decode() for x in data])
+m.logout()
+PY
+	echo "$output"
+	[ "$status" -eq 0 ]
+	has_line "OK"
+	has_line "OK ['(\\\\HasNoChildren) \".\" \"Entwürfe\"']"
+	has_line "OK [b'1']"
+	has_line "OK Subject: Grüße"
+	has_line "OK ['\"Entwürfe\" (MESSAGES 1)']"
+}
