@@ -139,11 +139,12 @@ static enum reply event_group(struct session *s, struct parse *p,
 		i++;
 	if (i == NFILTERS)
 		return reply_set(s, REPLY_BAD, NULL, "Unknown mailbox filter");
-	struct notify_group *g = &n->groups[n->ngroups];
+	if (filters[i].filter >= 0 && n->ngroups == IMAP_NOTIFY_GROUPS_MAX)
+		return reply_set(s, REPLY_BAD, NULL, "Too many groups");
+	struct notify_group spare, *g = filters[i].filter >= 0 ?
+					&n->groups[n->ngroups] : &spare;
 	memset(g, 0, sizeof *g);
 	if (filters[i].filter >= 0) {
-		if (n->ngroups == IMAP_NOTIFY_GROUPS_MAX)
-			return reply_set(s, REPLY_BAD, NULL, "Too many groups");
 		g->filter = (enum notify_filter)filters[i].filter;
 		enum reply rc = REPLY_OK;
 		if ((g->filter == FILTER_SUBTREE ||

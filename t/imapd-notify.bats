@@ -46,6 +46,14 @@ deliver_run() {
 	has_line "o OK NOTIFY completed"
 	has_line "p OK NOTIFY completed"
 	[ "$(grep -c '^\* ' <<<"$output")" -eq 1 ]      # the greeting only
+	# bounds (lib/limits.h): 16 groups, 100 names in one
+	g17=$(for i in $(seq 1 17); do printf ' (mailboxes m%d (MessageNew MessageExpunge))' "$i"; done)
+	g16=${g17% (mailboxes m17 *}
+	n101=$(seq -f 'n%g' 1 101 | tr '\n' ' ')
+	run imap "$LOGIN" "a NOTIFY SET$g17" "b NOTIFY SET$g16" "c NOTIFY SET (mailboxes (${n101% }) (MessageNew MessageExpunge))"
+	has_line "a BAD Too many groups"
+	has_line "b OK NOTIFY completed"
+	has_line "c BAD Too many mailboxes"
 }
 
 @test "RFC 5465 §3.1 example: SET STATUS, then STATUS for the subtree and EXISTS for INBOX unasked" {
