@@ -4,6 +4,7 @@
 #define IMAPD_NOTIFY_IMPL_H
 #include <stddef.h>
 #include <time.h>
+#include "imapd.h"
 #include "store.h"
 
 /* Events (RFC 5465 §5) as bits. */
@@ -53,6 +54,14 @@ struct notify {
 	size_t nsubs;
 	int looked;             /* names/subs/folders hold a first look */
 };
+
+/* notify_parse.c: the rest of "NOTIFY SET" after SET into *out
+ * (malloc'd; free with notify_state_free and free) and *status (the
+ * STATUS indicator). REPLY_OK, or BAD/NO with the reply set. */
+struct session;
+struct parse;
+enum reply notify_set_parse(struct session *s, struct parse *p,
+			    struct notify **out, int *status);
 
 /* notify.c: take a first look (no responses); with status, the STATUS
  * responses §3.1 asks of NOTIFY SET STATUS. 0, or -1 (too many folders:

@@ -190,11 +190,13 @@ static int names_keep(struct notify *n)
 	return 0;
 }
 
-static enum reply notify_set(struct session *s, struct parse *p)
+enum reply notify_set_parse(struct session *s, struct parse *p,
+			    struct notify **out, int *status)
 {
 	struct notify_parse np = { 0 };
 	struct string w;
-	int status = 0;
+	*out = NULL;
+	*status = 0;
 	struct notify *n = calloc(1, sizeof *n);
 	if (!n)
 		return reply_set(s, REPLY_NO, "SERVERBUG", "Out of memory");
@@ -202,7 +204,7 @@ static enum reply notify_set(struct session *s, struct parse *p)
 	size_t save = p->pos;
 	if (parse_sp(p) == 0 && parse_atom(p, &w) == 0 &&
 	    !strcasecmp(w.s, "STATUS"))
-		status = 1;
+		*status = 1;
 	else
 		p->pos = save;
 	do {
@@ -224,6 +226,17 @@ static enum reply notify_set(struct session *s, struct parse *p)
 		free(n);
 		return rc;
 	}
+	*out = n;
+	return REPLY_OK;
+}
+
+static enum reply notify_set(struct session *s, struct parse *p)
+{
+	struct notify *n;
+	int status;
+	enum reply rc = notify_set_parse(s, p, &n, &status);
+	if (rc != REPLY_OK)
+		return rc;
 	notify_free(s);
 	s->notify = n;
 	s->enabled |= ENABLED_NOTIFY;   /* §5.1: UID in every FETCH of flags */
