@@ -50,6 +50,7 @@ $(eval $(call fuzz_target,smtp_session,smtpd))
 $(eval $(call fuzz_target,json,))
 $(eval $(call fuzz_target,mail_thread,))
 $(eval $(call fuzz_target,jmap_state,httpd))
+$(eval $(call fuzz_target,mutf7,))
 
 fuzz-build: $(FUZZ_TARGETS)
 

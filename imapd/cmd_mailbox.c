@@ -12,17 +12,21 @@
 #include "imapd.h"
 #include "log.h"
 #include "mailbox.h"
+#include "utf8.h"
 
 enum reply mailbox_arg(struct session *s, struct parse *p,
 		       const char **name, char *dir, size_t size)
 {
 	struct string arg;
-	const char *why;
+	const char *why, *stored;
 	if (parse_astring(p, &arg) < 0)
 		return REPLY_BAD;
-	if (folder_name_check(arg.s, &why) < 0)
+	enum reply rc = mailbox_name_in(s, p, &arg, &stored);
+	if (rc != REPLY_OK)
+		return rc;
+	if (folder_name_check(stored, &why) < 0)
 		return reply_set(s, REPLY_NO, "CANNOT", "%s", why);
-	*name = folder_canonical(arg.s);
+	*name = folder_canonical(stored);
 	if (folder_dir(s->maildir, *name, dir, size) < 0)
 		return reply_set(s, REPLY_NO, "CANNOT", "Mailbox name too long");
 	return REPLY_OK;
@@ -96,7 +100,7 @@ static int create_params(struct parse *p, unsigned *uses,
 enum reply cmd_create(struct session *s, struct parse *p)
 {
 	struct string arg;
-	const char *why, *unsupported;
+	const char *why, *unsupported, *name;
 	unsigned uses;
 	if (parse_sp(p) < 0 || parse_astring(p, &arg) < 0 ||
 	    create_params(p, &uses, &unsupported) < 0)
@@ -104,23 +108,26 @@ enum reply cmd_create(struct session *s, struct parse *p)
 	/* §6.3.3: a trailing delimiter only declares intent */
 	if (arg.len > 1 && arg.s[arg.len - 1] == FOLDER_DELIMITER)
 		arg.s[--arg.len] = '\0';
-	if (folder_name_check(arg.s, &why) < 0)
+	enum reply rc = mailbox_name_in(s, p, &arg, &name);
+	if (rc != REPLY_OK)
+		return rc;
+	if (folder_name_check(name, &why) < 0)
 		return reply_set(s, REPLY_NO, "CANNOT", "%s", why);
-	if (folder_is_inbox(arg.s) || folder_exists(s->maildir, arg.s))
+	if (folder_is_inbox(name) || folder_exists(s->maildir, name))
 		return reply_set(s, REPLY_NO, "ALREADYEXISTS",
 				 "Mailbox already exists");
 	if (unsupported)        /* RFC 6154 §3: nothing is created */
 		return reply_set(s, REPLY_NO, "USEATTR", "%s%snot supported",
 				 unsupported, *unsupported ? " " :
 				 "Special use ");
-	if (folder_make_path(&s->store, arg.s) < 0) {
+	if (folder_make_path(&s->store, name) < 0) {
 		log_event("event=create-error errno=%d", errno);
 		return reply_set(s, REPLY_NO, "SERVERBUG",
 				 "Cannot create mailbox");
 	}
-	if (uses && store_special_use_set(&s->store, arg.s, uses) < 0) {
+	if (uses && store_special_use_set(&s->store, name, uses) < 0) {
 		log_event("event=create-error what=special-use errno=%d", errno);
-		store_folder_delete(&s->store, arg.s);
+		store_folder_delete(&s->store, name);
 		return reply_set(s, REPLY_NO, "SERVERBUG",
 				 "Cannot create mailbox");
 	}

@@ -56,6 +56,12 @@ struct message {
 #define ENABLED_CONDSTORE 0x01  /* §3.1, §3.2.4: UID and MODSEQ in every
 				 * FETCH response of a flag change */
 #define ENABLED_QRESYNC   0x02  /* §3.2.10: VANISHED instead of EXPUNGE */
+#define ENABLED_IMAP4REV2 0x04  /* RFC 9051 (Appendix E): no \Recent, UID
+				 * in every unsolicited FETCH, ESEARCH */
+#define ENABLED_UTF8      0x08  /* UTF8=ACCEPT (RFC 6855): UTF-8 names
+				 * (also after IMAP4rev2, utf8.h) */
+#define ENABLED_NOTIFY    0x10  /* a NOTIFY SET was given (RFC 5465 §5.1):
+				 * UID in every unsolicited FETCH */
 
 struct mailbox {
 	char name[IMAP_MAILBOX_NAME_MAX + 1];

@@ -131,6 +131,10 @@
  * the chunk doubles at most (LF to CRLF), so a FETCH of any size needs
  * about 3 times this. */
 #define IMAP_STREAM_CHUNK 32768
+/* APPEND before ENABLE UTF8=ACCEPT looks for UTF-8 in a message's
+ * header (RFC 6855 §4) within its first this many octets: a header
+ * longer than this is very rare, and the rest is not read again. */
+#define IMAP_HEADER_SCAN_MAX 65536
 /* A mailbox name in modified UTF-7: a Maildir++ folder is one directory
  * entry, ".NAME", so NAME_MAX (255) less the dot. */
 #define IMAP_MAILBOX_NAME_MAX 254
@@ -178,6 +182,16 @@
  * see (a Maildir on NFS changed by another host), less often. */
 #define IMAP_IDLE_WATCHED_POLL_MS 5000
 #define IMAP_IDLE_LINE_MAX 1024
+/* NOTIFY (RFC 5465): what a session looks at once a NOTIFY SET is in
+ * effect, every this many ms between commands and during IDLE; at most
+ * this many event groups, names in one group, and folders watched for
+ * message events (each costs a look at its index and directories per
+ * poll, some 100 us when nothing moved): past that the session gets
+ * [NOTIFICATIONOVERFLOW] (§5.8). */
+#define IMAP_NOTIFY_POLL_MS 1000
+#define IMAP_NOTIFY_GROUPS_MAX 16
+#define IMAP_NOTIFY_NAMES_MAX 100
+#define IMAP_NOTIFY_FOLDERS_MAX 100
 /* A directory mtime this many ms old is trusted to change with any later
  * change (lib/store_index.c store_settled): file times come from the
  * kernel's coarse clock, which ticks every 1-10 ms. */

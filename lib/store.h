@@ -265,7 +265,7 @@ int store_folder_exists(struct store *st, const char *name);
 struct store_status {
 	uint32_t messages, recent, unseen, uidvalidity, uidnext;
 	uint64_t highestmodseq, size;   /* size: sum of CRLF sizes */
-	uint32_t deleted;               /* messages with \Deleted */
+	uint32_t deleted;               /* with \Deleted (RFC 9051 §6.3.11) */
 	uint64_t deleted_octets;        /* and their octets on disk */
 	char mailboxid[STORE_MAILBOXID_MAX + 1];
 };

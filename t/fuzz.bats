@@ -38,3 +38,4 @@ fuzz_run() {
 @test "fuzz: a whole SMTP session (commands, paths, AUTH, DATA)" { fuzz_run smtp_session; }
 @test "fuzz: the JSON parser, its writer and JSON Pointer" { fuzz_run json; }
 @test "fuzz: JMAP state strings and modified UTF-7 folder names" { fuzz_run jmap_state; }
+@test "fuzz: modified UTF-7 names, UTF-8 to and fro" { fuzz_run mutf7; }
