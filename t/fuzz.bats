@@ -37,3 +37,4 @@ fuzz_run() {
 @test "fuzz: a whole SMTP session (commands, paths, AUTH, DATA)" { fuzz_run smtp_session; }
 @test "fuzz: the JSON parser, its writer and JSON Pointer" { fuzz_run json; }
 @test "fuzz: JMAP state strings and modified UTF-7 folder names" { fuzz_run jmap_state; }
+@test "fuzz: the identities file in a Maildir (httpd)" { fuzz_run identities; }
