@@ -22,6 +22,7 @@
 #include "mail_thread.h"
 #include "mime.h"
 #include "store.h"
+#include "store_cache.h"
 
 #define JMAP_MAIL "urn:ietf:params:jmap:mail"
 #define JMAP_SUBMISSION "urn:ietf:params:jmap:submission"
@@ -35,10 +36,13 @@ struct mail_box {
 	int subscribed;
 	struct store_folder *view;      /* opened when needed */
 	uint32_t threads, unread_threads;       /* when Mailbox/get counts */
+	struct mail_cache *cache;       /* mail_cache.c: loaded on first use */
+	long maxsize;                   /* the server's: bounds a read */
 };
 
 struct mail_account {
 	struct store st;
+	long maxsize;                   /* the server's (control "maxsize") */
 	size_t count;
 	struct mail_box *box;           /* INBOX first, then by name */
 };
@@ -69,6 +73,23 @@ int mail_find(struct mail_account *a, const char *id, struct mail_ref *ref);
 /* Read a message into out (CRLF form: what its blob and size are).
  * 0, or -1. *received gets the file's mtime. */
 int mail_read(struct mail_ref *ref, struct bytes *out, time_t *received);
+/* mail_cache.c: what the folder cache (lib/store_cache.h) knows of a
+ * message, filled in from the file (and saved at mail_close) when it
+ * does not know it yet. So the second request and every later
+ * connection read no message file for these. */
+/* receivedAt: the file's mtime (a stat the first time). */
+time_t mail_received(struct mail_ref *ref);
+/* The size on the wire (CRLF octets): from the file name, the cache, or
+ * by reading the message (then its summary is made too). -1 when the
+ * file cannot be read. */
+long long mail_size(struct mail_ref *ref);
+/* The message's summary (store_cache.h): 0 with *s set (a summary made
+ * now when missing: the message read and parsed), or -1 when there is
+ * none usable (unreadable, or a field too long: read the file). */
+int mail_summary(struct mail_ref *ref, struct store_summary *s);
+/* Save what was learnt and drop the caches (mail_close does it). */
+void mail_cache_close(struct mail_account *a);
+
 /* mail_state.c: the Mailbox/Email/Thread state (one string for the
  * three types) of the account as it was opened, into out (size bytes,
  * JMAP_STATE_MAX + 1 is enough). */
@@ -250,6 +271,10 @@ enum {
 };
 void mail_body_write(struct json_writer *w, const struct mime_message *m,
 		     int want, const struct mail_body_options *o);
+/* hasAttachment and the preview of m (RFC 8621 §4.1.4, what
+ * mail_body_write writes), the preview appended to preview. 0 or -1. */
+int mail_body_brief(const struct mime_message *m, int *has_attachment,
+		    struct bytes *preview);
 /* The part of m named by part number "1.2" ("" or "1" of a non-multipart:
  * the root), or NULL. */
 const struct mime_part *mail_part_find(const struct mime_message *m,

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "folder.h"
+#include "fsutil.h"
+#include "quota.h"
 #include "log.h"
 #include "mail.h"
 #include "mime_encoding.h"
@@ -46,11 +48,12 @@ static int add_box(struct mail_account *a, const char *name)
 	struct mail_box *b = &v[a->count];
 	memset(b, 0, sizeof *b);
 	b->name = strdup(name);
-	if (!b->name || store_folder_status(&a->st, name, &b->status) < 0) {
+	if (!b->name || store_folder_counts(&a->st, name, &b->status) < 0) {
 		free(b->name);
 		return -1;
 	}
 	mail_role_of(name, b->role_text, sizeof b->role_text);
+	b->maxsize = a->maxsize;
 	a->count++;
 	return 0;
 }
@@ -72,9 +75,13 @@ static void read_subscriptions(struct mail_account *a)
 
 int mail_open(struct jmap_call *c, struct mail_account *a)
 {
+	struct maildir_quota quota;     /* the store refuses what exceeds it */
 	memset(a, 0, sizeof *a);
-	if (store_open(&a->st, c->s->maildir) < 0)
+	a->maxsize = c->s->maxsize;
+	if (quota_for_user(c->s->user, &quota) < 0 ||
+	    store_open(&a->st, c->s->maildir) < 0)
 		goto fail;
+	store_set_quota(&a->st, &quota);
 	if (add_box(a, "INBOX") < 0)
 		goto fail;
 	DIR *d = opendir(a->st.root);
@@ -104,6 +111,7 @@ fail:
 
 void mail_close(struct mail_account *a)
 {
+	mail_cache_close(a);
 	for (size_t i = 0; i < a->count; i++) {
 		if (a->box[i].view)
 			store_folder_close(a->box[i].view);

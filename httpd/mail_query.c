@@ -1,14 +1,14 @@
 /* mail_query.c - Email/query (RFC 8621 §4.4, RFC 8620 §5.5): filters,
  * sorts, position and anchor, over every folder of the account. The
  * cheap conditions (folder, keywords, dates, sizes) come from the index
- * and the file's times; content conditions parse the message with
- * lib/mime and search it as IMAP SEARCH does (lib/mime_search). */
+ * and the folder cache (mail_cache.c), header sort keys from the cached
+ * summaries; content conditions parse the message with lib/mime and
+ * search it as IMAP SEARCH does (lib/mime_search). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include "mail.h"
 #include "mime_date.h"
@@ -39,19 +39,21 @@ static const struct store_message *msg_of(const struct candidate *k)
 	return &k->ref.box->view->msgs[k->ref.index];
 }
 
+/* receivedAt from the folder cache (a stat the first time); the size
+ * when asked (candidate_size): it may need the file read once. */
 static void stat_candidate(struct candidate *k)
 {
-	struct stat st;
-	const struct store_message *msg = msg_of(k);
-	if (fstatat(k->ref.box->view->dirfd, msg->file, &st,
-		    AT_SYMLINK_NOFOLLOW) == 0) {
-		k->received = st.st_mtime;
-		k->size = msg->size_crlf >= 0 ? msg->size_crlf : st.st_size;
-	} else {
-		/* renamed meanwhile: the delivery time of its name */
-		k->received = (time_t)strtoll(msg->unique, NULL, 10);
-		k->size = msg->size_crlf >= 0 ? msg->size_crlf : 0;
+	k->received = mail_received(&k->ref);
+	k->size = -1;
+}
+
+static long long candidate_size(struct candidate *k)
+{
+	if (k->size < 0) {
+		long long n = mail_size(&k->ref);
+		k->size = n < 0 ? 0 : n;
 	}
+	return k->size;
 }
 
 static struct mime_message *parsed(struct candidate *k, long maxsize)
@@ -150,7 +152,8 @@ static int condition(struct query *q, const struct json *f, struct candidate *k)
 		} else if (!strcmp(c->key, "minSize") || !strcmp(c->key, "maxSize")) {
 			if (!json_int(c, &n))
 				return q->bad = c->key, 0;
-			ok = c->key[1] == 'i' ? k->size >= n : k->size < n;
+			ok = c->key[1] == 'i' ? candidate_size(k) >= n
+					      : candidate_size(k) < n;
 		} else if (!strcmp(c->key, "hasKeyword") ||
 			   !strcmp(c->key, "someInThreadHaveKeyword") ||
 			   !strcmp(c->key, "allInThreadHaveKeyword"))
@@ -200,15 +203,27 @@ static int eval(struct query *q, const struct json *f, struct candidate *k,
 	return 0;
 }
 
-/* The sort key text of a header sort (lower case, decoded). */
+/* The sort key of a size sort, or the text of a header sort (lower
+ * case, decoded), the header from the message's summary in the folder
+ * cache when it has one. */
 static void sort_key(struct query *q, struct candidate *k, enum sort_property p)
 {
 	static const char *const fields[] = { NULL, NULL, "From", "To",
 					      "Subject", "Date" };
-	struct mime_message *m = parsed(k, q->c->s->maxsize);
+	struct store_summary sum;
+	struct mime_message *m;
 	struct mime_field f;
-	if (!m || !mime_header_find(m->buf + m->root->header_off,
-				    m->root->header_len, fields[p], &f))
+	const char *h = NULL;
+	size_t hn = 0;
+	if (p == SORT_SIZE) {
+		candidate_size(k);
+		return;
+	}
+	if (mail_summary(&k->ref, &sum) == 0)
+		h = sum.header, hn = sum.header_len;
+	else if ((m = parsed(k, q->c->s->maxsize)) != NULL)
+		h = m->buf + m->root->header_off, hn = m->root->header_len;
+	if (!h || !mime_header_find(h, hn, fields[p], &f))
 		return;
 	if (p == SORT_SENT) {
 		struct mime_date d;
@@ -328,7 +343,7 @@ static struct candidate *select_messages(struct query *q,
 				continue;
 			}
 			for (size_t s = 0; s < nsorts; s++)
-				if (sorts[s].property >= SORT_FROM)
+				if (sorts[s].property != SORT_RECEIVED)
 					sort_key(q, k, sorts[s].property);
 			/* keep memory flat: the parse is not needed again */
 			mime_free(k->m);

@@ -204,7 +204,8 @@ int mail_store_one(struct jmap_call *c, struct mail_account *a,
 	int rc = store_append(&a->st, box->name, &m, 1, &added);
 	if (rc < 0 || mail_id('M', added.uniques[0], id, size) < 0) {
 		store_added_free(&added);
-		e->type = "serverFail";
+		/* RFC 8620 §5.3: over the quota of the control file "quota" */
+		e->type = rc < 0 && errno == EDQUOT ? "overQuota" : "serverFail";
 		e->description = NULL;
 		return -1;
 	}

@@ -1,11 +1,15 @@
 /* cmd_append.c - APPEND (RFC 3501 §6.3.11) with APPENDUID (RFC 4315),
- * MULTIAPPEND (RFC 3502) and literal8 (RFC 3516 §4.4).
+ * MULTIAPPEND (RFC 3502), literal8 (RFC 3516 §4.4) and CATENATE (RFC
+ * 4469, catenate.c).
  * append = "APPEND" SP mailbox 1*append-message
- * append-message = SP [flag-list SP] [date-time SP] (literal / literal8)
+ * append-message = SP [flag-list SP] [date-time SP]
+ *                  (literal / literal8 / "CATENATE" SP "(" cat-part ...)")
  * All the messages are stored, or none. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+#include "catenate.h"
 #include "flags.h"
 #include "folder.h"
 #include "imapd.h"
@@ -19,6 +23,8 @@ struct append_message {
 	time_t date;
 	struct string text;
 	struct store_upload *upload;    /* text streamed to a file, or NULL */
+	int catenated;                  /* CATENATE: made from cat */
+	struct catenate cat;
 };
 
 static int append_message(struct parse *p, struct append_message *m)
@@ -35,6 +41,15 @@ static int append_message(struct parse *p, struct append_message *m)
 			p->error = "Invalid date-time";
 			return -1;
 		}
+	}
+	if (parse_peek(p) == 'C' || parse_peek(p) == 'c') {
+		struct string word;     /* RFC 4469 §5 */
+		if (parse_atom(p, &word) < 0 || strcasecmp(word.s, "CATENATE")) {
+			p->error = "Expected a literal or CATENATE";
+			return -1;
+		}
+		m->catenated = 1;
+		return catenate_parse(p, &m->cat);
 	}
 	if (parse_peek(p) == '~')      /* literal8 (RFC 3516 §4.4) */
 		p->pos++;
@@ -78,6 +93,9 @@ static enum reply append_store(struct session *s, const char *name,
 		if (errno == E2BIG)
 			return reply_set(s, REPLY_NO, "LIMIT",
 					 "A folder holds at most 26 keywords");
+		if (errno == EDQUOT)    /* RFC 9208 §4.3.1 */
+			return reply_set(s, REPLY_NO, "OVERQUOTA",
+					 "Over the mailbox quota");
 		log_event("event=append-error folder=%s errno=%d", dir, errno);
 		return reply_set(s, REPLY_NO, "SERVERBUG", "Cannot save message");
 	}
@@ -108,9 +126,23 @@ enum reply cmd_append(struct session *s, struct parse *p)
 	if (!folder_exists(s->maildir, name))
 		return reply_set(s, REPLY_NO, "TRYCREATE", "No such mailbox");
 	for (size_t i = 0; i < n; i++)  /* RFC 3502: cancels the append */
-		if (v[i].text.len == 0)
+		if (!v[i].catenated && v[i].text.len == 0)
 			return reply_set(s, REPLY_NO, NULL, "Empty message");
-	if ((rc = append_store(s, name, dir, v, n)) != REPLY_OK)
+	/* RFC 4469: each CATENATE message made now, all before any is
+	 * stored (MULTIAPPEND: all or nothing) */
+	for (size_t i = 0; rc == REPLY_OK && i < n; i++)
+		if (v[i].catenated &&
+		    (v[i].upload = parse_alloc(p, sizeof *v[i].upload)) &&
+		    (rc = catenate_build(s, &v[i].cat, v[i].upload)) == REPLY_OK)
+			v[i].text.s = "";
+		else if (v[i].catenated && !v[i].upload)
+			rc = reply_set(s, REPLY_NO, "SERVERBUG", "Out of memory");
+	if (rc == REPLY_OK)
+		rc = append_store(s, name, dir, v, n);
+	for (size_t i = 0; i < n; i++)  /* those made and not committed */
+		if (v[i].catenated && v[i].upload)
+			store_upload_abort(v[i].upload);
+	if (rc != REPLY_OK)
 		return rc;
 	if (s->box && !strcmp(s->box->name, name))
 		session_refresh(s, 1);

@@ -140,24 +140,28 @@ static int subscribed(const struct list_request *r, const char *name)
 }
 
 /* Does the folder meet the selection options? */
-static int selected(const struct list_request *r, const struct folder_entry *e)
+static int selected(struct session *s, const struct list_request *r,
+		    const struct folder_entry *e)
 {
+	char use[128];
 	if (r->sel_subscribed && !subscribed(r, e->name))
 		return 0;
-	if (r->sel_special && !(e->exists && special_use_attr(e->name)))
+	if (r->sel_special && !(e->exists &&
+				special_use_attrs(&s->store, e->name, use,
+						  sizeof use)))
 		return 0;
 	return r->extended || e->exists || e->children;
 }
 
 /* RECURSIVEMATCH (§3.5): does a folder below e meet the selection? */
-static int child_selected(const struct list_request *r,
+static int child_selected(struct session *s, const struct list_request *r,
 			  const struct folder_list *l, const char *name)
 {
 	size_t n = strlen(name);
 	for (size_t i = 0; i < l->count; i++)
 		if (!strncmp(l->v[i].name, name, n) &&
 		    l->v[i].name[n] == FOLDER_DELIMITER &&
-		    selected(r, &l->v[i]))
+		    selected(s, r, &l->v[i]))
 			return 1;
 	return 0;
 }
@@ -167,8 +171,10 @@ static int child_selected(const struct list_request *r,
 static void list_entry(struct session *s, const struct list_request *r,
 		       const struct folder_entry *e, int childinfo)
 {
-	char attrs[128];
-	const char *use = e->exists ? special_use_attr(e->name) : NULL;
+	char attrs[256], usebuf[128];
+	const char *use = e->exists && special_use_attrs(&s->store, e->name,
+							 usebuf, sizeof usebuf) ?
+			  usebuf : NULL;
 	int subs = (r->sel_subscribed || r->ret_subscribed) &&
 		   subscribed(r, e->name);
 	snprintf(attrs, sizeof attrs, "%s%s%s%s",
@@ -203,8 +209,8 @@ static enum reply list_run(struct session *s, struct list_request *r)
 			if (!list_matches(r, e->name))
 				continue;
 			int childinfo = r->recursive &&
-					child_selected(r, &l, e->name);
-			if (childinfo || selected(r, e))
+					child_selected(s, r, &l, e->name);
+			if (childinfo || selected(s, r, e))
 				list_entry(s, r, e, childinfo);
 		}
 		folder_list_free(&l);

@@ -14,6 +14,8 @@ static const struct { const char *name; int bit; } status_items[] = {
 	{ "UIDNEXT", STATUS_UIDNEXT }, { "UIDVALIDITY", STATUS_UIDVALIDITY },
 	{ "UNSEEN", STATUS_UNSEEN }, { "SIZE", STATUS_SIZE },
 	{ "HIGHESTMODSEQ", STATUS_HIGHESTMODSEQ },      /* RFC 7162 §3.1.7 */
+	{ "DELETED", STATUS_DELETED },                  /* RFC 9208 §4.1.4 */
+	{ "DELETED-STORAGE", STATUS_DELETED_STORAGE },
 };
 #define NSTATUS (sizeof status_items / sizeof status_items[0])
 
@@ -47,9 +49,12 @@ int status_write(struct session *s, const char *name, int items)
 	struct store_status st;
 	if (store_folder_status(&s->store, name, &st) < 0)
 		return -1;
-	/* RFC 8438 §3: SIZE is the sum of the messages' RFC822.SIZE */
+	/* RFC 8438 §3: SIZE is the sum of the messages' RFC822.SIZE;
+	 * RFC 9208 §4.1.4: DELETED-STORAGE in STORAGE's units (§5.1: KiB
+	 * on disk, rounded up) */
 	unsigned long long v[NSTATUS] = { st.messages, st.recent, st.uidnext,
-		st.uidvalidity, st.unseen, st.size, st.highestmodseq };
+		st.uidvalidity, st.unseen, st.size, st.highestmodseq,
+		st.deleted, (st.deleted_octets + 1023) / 1024 };
 	output_str(&s->out, "* STATUS ");
 	write_string(&s->out, name, strlen(name));
 	output_str(&s->out, " (");

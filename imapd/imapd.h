@@ -108,6 +108,9 @@ enum reply cmd_unsubscribe(struct session *s, struct parse *p);
 enum reply cmd_list(struct session *s, struct parse *p);
 enum reply cmd_lsub(struct session *s, struct parse *p);
 enum reply cmd_status(struct session *s, struct parse *p);
+enum reply cmd_getquota(struct session *s, struct parse *p);     /* RFC 9208 */
+enum reply cmd_getquotaroot(struct session *s, struct parse *p);
+enum reply cmd_setquota(struct session *s, struct parse *p);
 enum reply cmd_select(struct session *s, struct parse *p);
 enum reply cmd_examine(struct session *s, struct parse *p);
 enum reply cmd_close(struct session *s, struct parse *p);
@@ -155,6 +158,7 @@ enum status_item {
 	STATUS_MESSAGES = 1, STATUS_RECENT = 2, STATUS_UIDNEXT = 4,
 	STATUS_UIDVALIDITY = 8, STATUS_UNSEEN = 16, STATUS_SIZE = 32,
 	STATUS_HIGHESTMODSEQ = 64,      /* RFC 7162 §3.1.7 */
+	STATUS_DELETED = 128, STATUS_DELETED_STORAGE = 256,     /* RFC 9208 */
 };
 /* "(" status-att *(SP status-att) ")" into *items (STATUS_* bits).
  * 0, or -1 with p->error. */

@@ -67,6 +67,9 @@ static const struct command commands[] = {
 	{ "LSUB",         STATES_AUTHED,  0, AFTER_REPORT,     cmd_lsub },
 	{ "STATUS",       STATES_AUTHED,  0, AFTER_REPORT,     cmd_status },
 	{ "APPEND",       STATES_AUTHED,  0, AFTER_NONE,       cmd_append },
+	{ "GETQUOTA",     STATES_AUTHED,  0, AFTER_REPORT,     cmd_getquota }, /* RFC 9208 */
+	{ "GETQUOTAROOT", STATES_AUTHED,  0, AFTER_REPORT,     cmd_getquotaroot },
+	{ "SETQUOTA",     STATES_AUTHED,  0, AFTER_REPORT,     cmd_setquota },
 	/* §6.4: selected */
 	{ "CHECK",        STATE_SELECTED, 0, AFTER_NONE,       cmd_check },
 	{ "CLOSE",        STATE_SELECTED, 0, AFTER_NONE,       cmd_close },

@@ -35,6 +35,14 @@ int folder_exists(const char *maildir, const char *name);
  * NULL. (special_use.c) */
 const char *special_use_attr(const char *name);
 
+/* The special-use attributes of the existing folder name into buf
+ * ("\\Drafts \\Sent"): those recorded by CREATE (USE ...) (RFC 6154
+ * §3, store.h), else special_use_attr's. 1 when there are any, 0 none.
+ * (special_use.c) */
+struct store;
+int special_use_attrs(struct store *st, const char *name, char *buf,
+		      size_t size);
+
 /* At a login into a Maildir without a "subscriptions" file (a first
  * login): subscribe INBOX, create the folders Sent, Drafts, Trash, Junk
  * and Archive that are missing and subscribe them. 0 or -1.

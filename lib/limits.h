@@ -139,10 +139,20 @@
 /* A folder's index (lib/store.h): about 70 octets a message; 64 MB is
  * about a million messages. */
 #define STORE_INDEX_MAX (64L * 1024 * 1024)
-/* The per-folder cache (imapd/cache.h): about 400 octets a message with
- * ENVELOPE and BODYSTRUCTURE; 512 MB is over a million messages. A
- * bigger file is ignored (rebuilt as needed). */
-#define IMAP_CACHE_MAX (512L * 1024 * 1024)
+/* The per-folder cache (lib/store_cache.h): about 400 octets a message
+ * with ENVELOPE and BODYSTRUCTURE and as much for JMAP's summary; 512 MB
+ * is over half a million messages. A bigger file is ignored (rebuilt as
+ * needed). */
+#define STORE_CACHE_MAX (512L * 1024 * 1024)
+/* A header field kept in a summary (store_cache.h): a longer one (no
+ * real From or Subject is) makes the summary unusable, so the readers
+ * read that message's file instead: the cache never changes an answer. */
+#define STORE_SUMMARY_FIELD_MAX 2048
+/* The References a summary keeps (its last ids): threading keeps at
+ * most MAIL_REFERENCES_MAX (64) ids, and 16 KB holds 64 of 256 octets. */
+#define STORE_SUMMARY_REFERENCES (16 * 1024)
+/* RFC 8621 §4.1.4: a preview is at most 256 characters. */
+#define PREVIEW_MAX 256
 /* ID (RFC 2971 §3.3): at most 30 field-value pairs. */
 #define IMAP_ID_PAIRS_MAX 30
 /* Keywords named in one STORE or APPEND: a folder holds at most 26 (the
@@ -378,5 +388,22 @@
 #define RUNNER_ORPHAN_WAIT 60
 /* sendmail: a header block it parses for -t and the headers it adds. */
 #define SENDMAIL_HEADER_MAX (1024 * 1024)
+
+/* Parts of one APPEND CATENATE message (RFC 4469): a client replacing
+ * an attachment sends a handful (header, boundaries, parts); 64 leaves
+ * room for many while bounding what one message of a MULTIAPPEND
+ * allocates. */
+#define IMAP_CATENATE_PARTS_MAX 64
+/* Maildir++ (Courier's maildirquota): a "maildirsize" file grown past
+ * 5120 octets is recalculated (and so replaced by one line of totals),
+ * which keeps its reading cheap and bounds the drift of lost lines. */
+#define MAILDIRSIZE_MAX 5120
+/* Maildir++: a maildirsize that says "over quota" and has not changed
+ * for 15 minutes is recalculated before a message is refused: others'
+ * deletions (mutt, a shell) may not have been written to it. */
+#define MAILDIRSIZE_RECHECK (15 * 60)
+/* The longest line of the control file "quota" (an address and two
+ * numbers); an item longer is broken. */
+#define QUOTA_LINE_MAX 512
 
 #endif
