@@ -83,14 +83,13 @@ static void date_and_size(struct session *s, size_t i,
 		return;
 	if (m->size < 0)
 		m->size = store_size_from_name(m->base);
-	if (m->size < 0) {
-		struct message_data whole = { 0 };
+	if (m->size < 0) {      /* a counting pass over the CRLF form */
+		size_t size;
 		int fd = mailbox_message_open(s->box, m);
-		bytes_init(&whole.text, (size_t)session_maxsize(s) * 2);
-		if (fd >= 0 && message_load(fd, (size_t)session_maxsize(s) * 2,
-					    &whole) == 0)
-			m->size = (long long)whole.text.len;
-		message_data_free(&whole);
+		if (fd >= 0 && message_wire_size(fd, &size) == 0)
+			m->size = (long long)size;
+		if (fd >= 0)
+			close(fd);
 	}
 	f->size = m->size;
 }

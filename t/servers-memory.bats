@@ -126,3 +126,19 @@ assert d[i:i + len(msg) + 4] == msg + b".\r\n+", "RETR differs"
 PY
 	within_bound "$rss"
 }
+
+@test "SEARCH TEXT and BODY in a 50 MB message: found at its end, not found elsewhere, RSS bounded" {
+	cp "$BATS_FILE_TMPDIR/msg.lf" "$MAILDIR/new/1000000001.M1P1.test"
+	printf '%s\r\nS SELECT INBOX\r\nA SEARCH TEXT "THE LAST line"\r\nB SEARCH BODY "not in it"\r\nC SEARCH BODY "fox jumps"\r\nZ NOOP\r\n' \
+		"$LOGIN" > "$BATS_TEST_TMPDIR/in"
+	imap_rss "$BATS_TEST_TMPDIR/in"
+	diff - <(tr -d '\r' < "$BATS_TEST_TMPDIR/out" | grep '^\* SEARCH\|^[ABC] ') <<'OUT'
+* SEARCH 1
+A OK SEARCH completed
+* SEARCH
+B OK SEARCH completed
+* SEARCH 1
+C OK SEARCH completed
+OUT
+	within_bound "$rss"
+}

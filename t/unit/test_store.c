@@ -80,7 +80,7 @@ static void changes_since(void)
 	CHECK(store_set_flags(f, &two, 1, STORE_FLAGS_ADD, STORE_FLAGGED, 0,
 			      NULL, NULL) == 0);
 	CHECK(f->highestmodseq == h0 + 1 && f->msgs[1].modseq == h0 + 1);
-	struct store_new n = { "Subject: new\r\n\r\nx\r\n", 19, 0, NULL, 0, 0 };
+	struct store_new n = { "Subject: new\r\n\r\nx\r\n", 19, 0, NULL, 0, 0, NULL };
 	struct store_added a;
 	CHECK(store_append(&st, "INBOX", &n, 1, &a) == 0 && a.n == 1);
 	uint32_t appended = a.uids[0];
