@@ -21,6 +21,19 @@ n = (50 * 1024 * 1024 - len(hdr)) // len(line)
 msg = hdr + line * n + b"the last line\r\n"
 open(d + "/msg", "wb").write(msg)
 open(d + "/msg.lf", "wb").write(msg.replace(b"\r\n", b"\n"))
+# a multipart: a short text, then 37 MiB of octets (NULs among them) in
+# base64 (50 MB of 76-octet lines), LF line ends as stored
+import base64
+data = bytes(range(256)) * (37 * 4096)
+b64 = base64.encodebytes(data)
+mp = (b"From: a@example.test\nSubject: parts\nMIME-Version: 1.0\n"
+      b"Content-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\n"
+      b"Content-Type: text/plain\n\nhello\n--b1\n"
+      b"Content-Type: application/octet-stream\n"
+      b"Content-Transfer-Encoding: base64\n\n" + b64 + b"--b1--\n")
+open(d + "/mp", "wb").write(mp)
+open(d + "/mp.bin", "wb").write(data)
+open(d + "/mp.part2", "wb").write(b64[:-1].replace(b"\n", b"\r\n"))
 PY
 }
 
@@ -51,12 +64,13 @@ imap_rss() {
 stored_file() { find "$MAILDIR/new" "$MAILDIR/cur" -type f; }
 
 # literal_after TEXT LEN: the LEN octets after the first "TEXT {LEN}\r\n"
-# in the reply.
+# in the reply (TEXT may end in " ~" for a literal8: "TEXT ~{LEN}").
 literal_after() {
 	python3 - "$BATS_TEST_TMPDIR/out" "$1" "$2" <<'PY'
 import sys
 d = open(sys.argv[1], "rb").read()
-mark = ("%s {%s}\r\n" % (sys.argv[2], sys.argv[3])).encode()
+t = sys.argv[2]
+mark = ("%s%s{%s}\r\n" % (t, "" if t.endswith("~") else " ", sys.argv[3])).encode()
 i = d.index(mark) + len(mark)
 sys.stdout.buffer.write(d[i:i + int(sys.argv[3])])
 PY
@@ -140,5 +154,24 @@ B OK SEARCH completed
 * SEARCH 1
 C OK SEARCH completed
 OUT
+	within_bound "$rss"
+}
+
+@test "BODYSTRUCTURE, BODY[2], BINARY[2] and BINARY.SIZE[2] of a 50 MB multipart: exact, RSS bounded" {
+	cp "$BATS_FILE_TMPDIR/mp" "$MAILDIR/new/1000000001.M1P1.test"
+	printf '%s\r\nS SELECT INBOX\r\nA FETCH 1 (BODYSTRUCTURE BINARY.SIZE[2])\r\nB FETCH 1 BODY.PEEK[2]\r\nC FETCH 1 BINARY.PEEK[2]\r\nD FETCH 1 BINARY.PEEK[2]<38797000.100>\r\nZ NOOP\r\n' \
+		"$LOGIN" > "$BATS_TEST_TMPDIR/in"
+	imap_rss "$BATS_TEST_TMPDIR/in"
+	part=$(stat -c %s "$BATS_FILE_TMPDIR/mp.part2")
+	bin=$(stat -c %s "$BATS_FILE_TMPDIR/mp.bin")
+	grep -q "^\* 1 FETCH (BODYSTRUCTURE ((\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 5 0 NIL NIL NIL NIL)(\"application\" \"octet-stream\" NIL NIL NIL \"base64\" $part NIL NIL NIL NIL) \"mixed\" (\"boundary\" \"b1\") NIL NIL NIL) BINARY.SIZE\[2\] $bin)" \
+		"$BATS_TEST_TMPDIR/out"
+	literal_after 'BODY[2]' "$part" | cmp - "$BATS_FILE_TMPDIR/mp.part2"
+	literal_after 'BINARY[2] ~' "$bin" | cmp - "$BATS_FILE_TMPDIR/mp.bin"
+	literal_after 'BINARY[2]<38797000> ~' 100 |
+		cmp - <(tail -c +38797001 "$BATS_FILE_TMPDIR/mp.bin" | head -c 100)
+	for t in A B C D; do
+		grep -q "^$t OK FETCH completed" "$BATS_TEST_TMPDIR/out"
+	done
 	within_bound "$rss"
 }
