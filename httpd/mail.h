@@ -143,6 +143,23 @@ int mail_thread_id(struct mail_account *a, const char *unique, char *out,
 /* mail_blob.c: a message's or a part's blob (see above): 1 with its
  * bytes appended to out, 0 no such blob, -1 error. */
 int mail_blob_read(struct server *s, const char *id, struct bytes *out);
+/* The same a piece at a time, never the whole blob in memory. */
+struct mail_blob {
+	struct jmap_call c;
+	struct mail_account a;
+	int opened;                     /* a is open */
+	int fd;                         /* the message file, or -1 */
+	struct mime_message *m;         /* parsed from fd */
+	const struct mime_part *part;   /* a part's blob; NULL: the message */
+};
+/* Find blob id (of a message or part; not an upload): 1 found, 0 no
+ * such blob, -1 error. Call mail_blob_close whatever it returns. */
+int mail_blob_open(struct server *s, const char *id, struct mail_blob *b);
+/* Hand the blob's octets to fn in pieces: fn's first non-zero result,
+ * 0, or -1 (read error). May be called again (a counting pass, then a
+ * sending one). */
+int mail_blob_each(struct mail_blob *b, mime_sink *fn, void *ctx);
+void mail_blob_close(struct mail_blob *b);
 
 /* mail_ids.c ---------------------------------------------------------- */
 

@@ -1,6 +1,7 @@
 /* message.c - message text for FETCH. See message.h. */
 #include "message.h"
 #include "limits.h"
+#include "mime_encoding.h"
 #include "output.h"
 #include <ctype.h>
 #include <errno.h>
@@ -155,14 +156,12 @@ int wire_piece(void *ctx, const char *p, size_t n)
 	static char buf[2 * IMAP_STREAM_CHUNK];
 	size_t i = 0;
 	while (i < n) {
-		size_t k = 0, stop = n - i > IMAP_STREAM_CHUNK ?
-				     i + IMAP_STREAM_CHUNK : n;
-		for (; i < stop; i++) {
-			if (p[i] == '\n' && w->crlf && w->prev != '\r')
-				buf[k++] = '\r';
-			buf[k++] = w->prev = p[i];
-		}
-		if (wire_send(w, buf, k) < 0)
+		size_t take = n - i > IMAP_STREAM_CHUNK ? IMAP_STREAM_CHUNK : n - i;
+		int r = w->crlf ? wire_send(w, buf, mime_crlf_piece(&w->prev,
+						p + i, take, buf))
+				: wire_send(w, p + i, take);
+		i += take;
+		if (r < 0)
 			return -1;
 		if (w->out && w->at >= w->end)
 			return 1;

@@ -7,6 +7,7 @@
 # checked by `make test-release` (.ci/run names this file).
 
 load imapd-helpers
+load httpd-helpers
 
 RSS_BOUND_KB=8192
 
@@ -173,5 +174,50 @@ OUT
 	for t in A B C D; do
 		grep -q "^$t OK FETCH completed" "$BATS_TEST_TMPDIR/out"
 	done
+	within_bound "$rss"
+}
+
+# http_download BLOB...: GET each blob of joe's account from httpd on
+# stdin, then one that is not there (its 404 ends the measure: the
+# connection stays open, as the process must be alive to be measured);
+# replies in $BATS_TEST_TMPDIR/out.
+http_download() {
+	local acc in="$BATS_TEST_TMPDIR/in"
+	acc=a$(printf 'joe@example.test' | sha256sum | cut -c1-16)
+	: > "$in"
+	for b in "$@"; do
+		printf 'GET /jmap/download/%s/%s/x HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\n\r\n' \
+			"$acc" "$b" "$JOE" >> "$in"
+	done
+	printf 'GET /jmap/download/%s/Bnone/x HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\n\r\n' \
+		"$acc" "$JOE" >> "$in"
+	rss=$(python3 "$TOP/t/rss.py" "$in" "$BATS_TEST_TMPDIR/out" \
+		'.*HTTP/1.1 404 ' "$TOP/httpd/httpd" 2>>"$BATS_TEST_TMPDIR/httpd.log")
+}
+
+# body_after N LEN: the LEN octets of the Nth response's body.
+body_after() {
+	python3 - "$BATS_TEST_TMPDIR/out" "$1" "$2" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+at = 0
+for _ in range(int(sys.argv[2])):
+    at = d.index(b"\r\n\r\n", d.index(b"HTTP/1.1 ", at)) + 4
+head = d[d.rindex(b"HTTP/1.1 ", 0, at):at]
+assert b"Content-Length: %s\r\n" % sys.argv[3].encode() in head, head
+sys.stdout.buffer.write(d[at:at + int(sys.argv[3])])
+PY
+}
+
+@test "httpd: download of a 50 MB message and of a 37 MiB part, decoded: exact, RSS bounded" {
+	httpd_setup
+	mkdir -p "$MAILROOT/example.test/joe/new"
+	cp "$BATS_FILE_TMPDIR/msg.lf" "$MAILROOT/example.test/joe/new/1000000001.M1P1.test"
+	cp "$BATS_FILE_TMPDIR/mp" "$MAILROOT/example.test/joe/new/1000000002.M1P1.test"
+	http_download B1000000001_2eM1P1_2etest P2-1000000002_2eM1P1_2etest
+	body_after 1 "$MSGLEN" | cmp - "$MSG"
+	body_after 2 "$(stat -c %s "$BATS_FILE_TMPDIR/mp.bin")" |
+		cmp - "$BATS_FILE_TMPDIR/mp.bin"
+	[ "$(grep -ac '^HTTP/1.1 200 OK' "$BATS_TEST_TMPDIR/out")" -eq 2 ]
 	within_bound "$rss"
 }
