@@ -122,10 +122,10 @@ append_input() {
 	within_bound "$rss"
 }
 
-@test "pop3d RETR of a 50 MB message: exact (dot-stuffed), RSS bounded" {
+@test "pop3d RETR and TOP of a 50 MB message: exact (dot-stuffed), RSS bounded" {
 	MB="$MAILROOT/example.test/bob"
 	cp "$BATS_FILE_TMPDIR/msg.lf" "$MB/new/1000000001.M1P1.test"
-	printf 'USER bob@example.test\r\nPASS secret\r\nRETR 1\r\nNOOP\r\n' \
+	printf 'USER bob@example.test\r\nPASS secret\r\nTOP 1 800000\r\nRETR 1\r\nNOOP\r\n' \
 		> "$BATS_TEST_TMPDIR/in"
 	# NOOP's reply is the first bare "+OK" line after the message
 	rss=$(python3 "$TOP/t/rss.py" "$BATS_TEST_TMPDIR/in" \
@@ -138,6 +138,12 @@ msg = open(sys.argv[2], "rb").read()
 mark = b"+OK %d octets\r\n" % len(msg)
 i = d.index(mark) + len(mark)
 assert d[i:i + len(msg) + 4] == msg + b".\r\n+", "RETR differs"
+# TOP 1 800000 (the reply before RETR's): the header, the empty line
+# and the first 800000 lines of the body (64 octets each)
+top = msg[:msg.index(b"\r\n\r\n") + 4 + 800000 * 64]
+j = d.index(b"\r\n", d.rindex(b"+OK", 0, d.index(top))) + 2
+assert d[j:j + len(top) + 3] == top + b".\r\n" and j + len(top) + 3 < i, \
+    "TOP differs"
 PY
 	within_bound "$rss"
 }
