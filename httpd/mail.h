@@ -65,6 +65,12 @@ int mail_find(struct mail_account *a, const char *id, struct mail_ref *ref);
 /* Read a message into out (CRLF form: what its blob and size are).
  * 0, or -1. *received gets the file's mtime. */
 int mail_read(struct mail_ref *ref, struct bytes *out, time_t *received);
+/* Parse a message from its file, never held whole (lib/mime reads it
+ * through a window; sizes are those of the CRLF form): the message, with
+ * the file open in *fd until after mime_free (close it then), *received
+ * its mtime; NULL (fd -1) when it cannot be read. */
+struct mime_message *mail_parse(struct mail_ref *ref, int *fd,
+				time_t *received);
 /* mail_state.c: the Mailbox/Email/Thread state (one string for the
  * three types) of the account as it was opened, into out (size bytes,
  * JMAP_STATE_MAX + 1 is enough). */

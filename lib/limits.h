@@ -242,6 +242,10 @@
 /* A JMAP request body (RFC 8620 §2 maxSizeRequest): 10 MB, as Fastmail
  * advertises; uploads are bounded by "maxsize" instead. */
 #define JMAP_REQUEST_MAX (10L * 1024 * 1024)
+/* A body value of Email/get (RFC 8621 §4.2 bodyValues): the response
+ * is built in memory, so a text is cut here (isTruncated) whatever the
+ * client's maxBodyValueBytes; the whole text is its part's blob. */
+#define JMAP_BODY_VALUE_MAX (1024 * 1024)
 /* Method calls in one request (maxCallsInRequest), and ids in one get or
  * set (maxObjectsInGet/Set): Fastmail's values. */
 #define JMAP_CALLS_MAX 64

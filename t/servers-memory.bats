@@ -227,3 +227,39 @@ PY
 	[ "$(grep -ac '^HTTP/1.1 200 OK' "$BATS_TEST_TMPDIR/out")" -eq 2 ]
 	within_bound "$rss"
 }
+
+@test "httpd: Email/get of a 50 MB message and a 37 MiB attachment: sizes, preview, body values cut, RSS bounded" {
+	httpd_setup
+	mkdir -p "$MAILROOT/example.test/joe/new"
+	cp "$BATS_FILE_TMPDIR/msg.lf" "$MAILROOT/example.test/joe/new/1000000001.M1P1.test"
+	cp "$BATS_FILE_TMPDIR/mp" "$MAILROOT/example.test/joe/new/1000000002.M1P1.test"
+	acc=a$(printf 'joe@example.test' | sha256sum | cut -c1-16)
+	in="$BATS_TEST_TMPDIR/in"
+	for max in 100 0; do
+		body='{"using":["urn:ietf:params:jmap:core","urn:ietf:params:jmap:mail"],"methodCalls":[["Email/get",{"accountId":"'$acc'","ids":["M1000000001_2eM1P1_2etest","M1000000002_2eM1P1_2etest"],"properties":["size","preview","bodyValues","attachments"],"fetchTextBodyValues":true,"maxBodyValueBytes":'$max'},"g"]]}'
+		printf 'POST /jmap/api HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
+			"$JOE" ${#body} "$body" >> "$in"
+	done
+	printf 'GET /jmap/download/%s/Bnone/x HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\n\r\n' \
+		"$acc" "$JOE" >> "$in"
+	rss=$(python3 "$TOP/t/rss.py" "$in" "$BATS_TEST_TMPDIR/out" \
+		'.*HTTP/1.1 404 ' "$TOP/httpd/httpd" 2>>"$BATS_TEST_TMPDIR/httpd.log")
+	python3 - "$BATS_TEST_TMPDIR/out" "$MSGLEN" "$BATS_FILE_TMPDIR/msg.lf" <<'PY'
+import json, sys
+d = open(sys.argv[1], "rb").read()
+text = open(sys.argv[3], "rb").read().split(b"\n\n", 1)[1].decode()
+replies = [json.loads(p.split(b"\r\n\r\n", 1)[1].split(b"HTTP/1.1")[0])
+           for p in d.split(b"HTTP/1.1 200 OK")[1:]]
+assert len(replies) == 2, len(replies)
+for r, cut in zip(replies, (100, 1024 * 1024)):
+    a, b = r["methodResponses"][0][1]["list"]
+    assert a["size"] == int(sys.argv[2]), a["size"]
+    p = a["preview"]
+    assert len(p) == 256 and " ".join(text.split()).startswith(p), p
+    v = a["bodyValues"]["1"]
+    assert v["isTruncated"] is True and v["value"] == text[:cut], (len(v["value"]), cut)
+    assert b["attachments"][0]["size"] == 37 * 4096 * 256, b["attachments"]
+    assert b["size"] > 50 * 1000 * 1000
+PY
+	within_bound "$rss"
+}
