@@ -1,23 +1,12 @@
 /* message.h - a message's text as IMAP serves it: CRLF line ends
- * (RFC 3501 §2.3.4: RFC822.SIZE counts them), split into header and body.
- * The MIME structure is lib/mime's job (mime.h). */
+ * (RFC 3501 §2.3.4: RFC822.SIZE counts them), counted and sent a piece
+ * at a time; the dates of FETCH and APPEND. The MIME structure, and the
+ * reading of the file through a window, are lib/mime's job (mime.h). */
 #ifndef IMAPD_MESSAGE_H
 #define IMAPD_MESSAGE_H
 #include <stddef.h>
 #include <time.h>
 #include "bytes.h"
-
-struct message_data {
-	struct bytes text;      /* the header (and perhaps more), CRLF ends */
-	size_t header_len;      /* the header through its blank line */
-	time_t mtime;           /* INTERNALDATE */
-};
-
-/* Read the message file fd (whose size is bounded by max octets) into
- * md as far as the header's empty line, turning each bare LF into CRLF;
- * fd is closed. 0, or -1 with errno. */
-int message_load_header(int fd, size_t max, struct message_data *md);
-void message_data_free(struct message_data *md);
 
 struct output;
 /* The octets of the message file fd in its CRLF form (RFC822.SIZE), by
