@@ -3,7 +3,8 @@
  * attributes, SEARCH keys, flag lists) on a command as command.c
  * assembles it. The tag and command name come first, as on the wire;
  * then the rest goes through every argument grammar in turn, RFC 7162's
- * FETCH modifiers and SELECT parameters among them (with QRESYNC on). */
+ * FETCH modifiers and SELECT parameters among them (with QRESYNC on),
+ * and NOTIFY SET's event groups (RFC 5465, with UTF-8 names on). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "../imapd/flags.h"
 #include "../imapd/parse.h"
 #include "../imapd/mailbox.h"
+#include "../imapd/notify_impl.h"
 #include "../imapd/search.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -23,7 +25,7 @@ static struct session *fuzz_session(void)
 	if (!s.code.max) {
 		bytes_init(&s.code, 4096);
 		s.uid = 1;
-		s.enabled = ENABLED_CONDSTORE | ENABLED_QRESYNC;
+		s.enabled = ENABLED_CONDSTORE | ENABLED_QRESYNC | ENABLED_UTF8;
 	}
 	return &s;
 }
@@ -67,6 +69,15 @@ static void grammar(const char *buf, size_t len, int which)
 		       parse_end(&p) == 0); break;
 	case 7: (void)(parse_astring(&p, &s) == 0 &&
 		       select_params_parse(fuzz_session(), &p, &condstore, &q)); break;
+	case 8: {
+		struct notify *ns;
+		if (parse_atom(&p, &s) == 0 &&  /* SET */
+		    notify_set_parse(fuzz_session(), &p, &ns, &nil) == REPLY_OK) {
+			notify_state_free(ns);
+			free(ns);
+		}
+		break;
+	}
 	default:
 		memset(&f, 0, sizeof f);
 		while (flag_parse(&p, &f) == 0 && parse_sp(&p) == 0)
@@ -89,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	parse_init(&p, buf, size);
 	if (parse_tag(&p, &tag) == 0 && parse_sp(&p) == 0 && parse_atom(&p, &name) == 0) {
 		size_t at = p.pos < size && buf[p.pos] == ' ' ? p.pos + 1 : p.pos;
-		for (int which = 0; which < 8; which++)
+		for (int which = 0; which < 9; which++)
 			grammar(buf + at, size - at, which);
 	}
 	parse_free(&p);

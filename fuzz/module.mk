@@ -45,10 +45,12 @@ $(eval $(call fuzz_target,address,))
 $(eval $(call fuzz_target,input,))
 $(eval $(call fuzz_target,mime,))
 $(eval $(call fuzz_target,imap_command,imapd))
+$(eval $(call fuzz_target,imap_url,imapd))
 $(eval $(call fuzz_target,smtp_session,smtpd))
 $(eval $(call fuzz_target,json,))
 $(eval $(call fuzz_target,mail_thread,))
 $(eval $(call fuzz_target,jmap_state,httpd))
+$(eval $(call fuzz_target,mutf7,))
 
 fuzz-build: $(FUZZ_TARGETS)
 

@@ -15,6 +15,7 @@ static const struct jmap_method_entry methods[] = {
 	{ "Mailbox/get", CAP_MAIL, method_mailbox_get },    /* 8621 §2.1 */
 	{ "Mailbox/changes", CAP_MAIL, method_mailbox_changes }, /* §2.2 */
 	{ "Mailbox/query", CAP_MAIL, method_mailbox_query },/* §2.3 */
+	{ "Mailbox/set", CAP_MAIL, method_mailbox_set },    /* §2.5 */
 	{ "Thread/get", CAP_MAIL, method_thread_get },      /* §3.1 */
 	{ "Thread/changes", CAP_MAIL, method_thread_changes },   /* §3.2 */
 	{ "Email/changes", CAP_MAIL, method_email_changes },     /* §4.3 */
@@ -26,6 +27,8 @@ static const struct jmap_method_entry methods[] = {
 	{ "Email/parse", CAP_MAIL, method_email_parse },    /* §4.9 */
 	{ "SearchSnippet/get", CAP_MAIL, method_snippet_get }, /* §5.1 */
 	{ "Identity/get", CAP_SUBMISSION, method_identity_get },   /* §6.1 */
+	{ "Identity/changes", CAP_SUBMISSION, method_identity_changes }, /* §6.2 */
+	{ "Identity/set", CAP_SUBMISSION, method_identity_set },   /* §6.3 */
 	{ "EmailSubmission/set", CAP_SUBMISSION, method_submission_set }, /* §7.5 */
 };
 

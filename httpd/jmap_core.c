@@ -135,5 +135,6 @@ void jmap_type_states(struct server *s, struct bytes *out)
 	json_writer_init(&w, out);
 	json_object_begin(&w);
 	mail_type_states(s, &w);
+	mail_identity_type_state(s, &w);
 	json_end(&w);
 }

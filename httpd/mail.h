@@ -22,6 +22,7 @@
 #include "mail_thread.h"
 #include "mime.h"
 #include "store.h"
+#include "store_cache.h"
 
 #define JMAP_MAIL "urn:ietf:params:jmap:mail"
 #define JMAP_SUBMISSION "urn:ietf:params:jmap:submission"
@@ -30,14 +31,18 @@
 struct mail_box {
 	char *name;                     /* "INBOX" or the Maildir++ name */
 	const char *role;               /* RFC 8621 role, or NULL */
+	char role_text[16];             /* ...its text ("" none) */
 	struct store_status status;
 	int subscribed;
 	struct store_folder *view;      /* opened when needed */
 	uint32_t threads, unread_threads;       /* when Mailbox/get counts */
+	struct mail_cache *cache;       /* mail_cache.c: loaded on first use */
+	long maxsize;                   /* the server's: bounds a read */
 };
 
 struct mail_account {
 	struct store st;
+	long maxsize;                   /* the server's (control "maxsize") */
 	size_t count;
 	struct mail_box *box;           /* INBOX first, then by name */
 };
@@ -56,6 +61,9 @@ int mail_open(struct jmap_call *c, struct mail_account *a);
 void mail_close(struct mail_account *a);
 /* The folder's view (opened, synced, on first use). NULL on error. */
 struct store_folder *mail_view(struct mail_account *a, struct mail_box *b);
+/* The RFC 8621 role of folder (its SPECIAL-USE attribute, RFC 6154,
+ * lower case) into out: 1, or 0 when it has none. */
+int mail_role_of(const char *folder, char *out, size_t size);
 /* The folder with Mailbox id id, or NULL. */
 struct mail_box *mail_box_by_id(struct mail_account *a, const char *id);
 /* The folder of a role ("sent", "drafts"...), or NULL. */
@@ -71,6 +79,23 @@ int mail_read(struct mail_ref *ref, struct bytes *out, time_t *received);
  * its mtime; NULL (fd -1) when it cannot be read. */
 struct mime_message *mail_parse(struct mail_ref *ref, int *fd,
 				time_t *received);
+/* mail_cache.c: what the folder cache (lib/store_cache.h) knows of a
+ * message, filled in from the file (and saved at mail_close) when it
+ * does not know it yet. So the second request and every later
+ * connection read no message file for these. */
+/* receivedAt: the file's mtime (a stat the first time). */
+time_t mail_received(struct mail_ref *ref);
+/* The size on the wire (CRLF octets): from the file name, the cache, or
+ * by reading the message (then its summary is made too). -1 when the
+ * file cannot be read. */
+long long mail_size(struct mail_ref *ref);
+/* The message's summary (store_cache.h): 0 with *s set (a summary made
+ * now when missing: the message read and parsed), or -1 when there is
+ * none usable (unreadable, or a field too long: read the file). */
+int mail_summary(struct mail_ref *ref, struct store_summary *s);
+/* Save what was learnt and drop the caches (mail_close does it). */
+void mail_cache_close(struct mail_account *a);
+
 /* mail_state.c: the Mailbox/Email/Thread state (one string for the
  * three types) of the account as it was opened, into out (size bytes,
  * JMAP_STATE_MAX + 1 is enough). */
@@ -96,6 +121,10 @@ int mail_state_parse(const char *s, struct mail_state_folder **v, size_t *n);
 /* The entry of MAILBOXID id in v[0..n), or NULL. */
 const struct mail_state_folder *mail_state_find(const struct mail_state_folder *v,
 						size_t n, const char *id);
+/* A Foo/changes call's generic arguments (RFC 8620 §5.2): the account,
+ * sinceState (*since), maxChanges (*max, SIZE_MAX when null). 0, or -1
+ * with the error set. */
+int jmap_changes_args(struct jmap_call *c, const char **since, size_t *max);
 /* A Foo/changes call's arguments (RFC 8620 §5.2): the account, the
  * sinceState's folders into *old (malloc'd), maxChanges into *max
  * (SIZE_MAX when null). 0, or -1 with the error set. */
@@ -181,11 +210,43 @@ int mail_parse_date(const char *s, time_t *out);
 const char *mail_keyword_of_flag(unsigned flag);
 unsigned mail_flag_of_keyword(const char *keyword);
 
+/* mail_query.c: the results of an Email/query or queryChanges call's
+ * filter, sort and collapseThreads (RFC 8621 §4.4): the unique names in
+ * order into *out (malloc'd array of pointers into a's views), *count.
+ * 0, or -1 with the error set. */
+int mail_query_run(struct jmap_call *c, struct mail_account *a,
+		   const char ***out, size_t *count);
+/* Where Email id id is in r[0..n), or SIZE_MAX. */
+size_t mail_query_index(const char *const *r, size_t n, const char *id);
+/* Can queryChanges tell this query's changes (no collapseThreads, no
+ * condition on other messages of a Thread)? 1 / 0. */
+int mail_query_can_calculate(struct jmap_call *c);
+/* Does the filter use a property a message changes (folder,
+ * keywords)? 1 / 0. */
+int mail_query_mutable(struct jmap_call *c);
+
+/* mail_changes.c: every Email created, updated or destroyed since the
+ * Email state since, as unique names into *out (malloc'd, each
+ * malloc'd), *n; the state they lead to into now. 0, or -1 with the
+ * error set (cannotCalculateChanges when they cannot be told). */
+int mail_changed_since(struct jmap_call *c, struct mail_account *a,
+		       const char *since, char ***out, size_t *n, char *now,
+		       size_t size);
+
 /* mail_mailbox.c: is property name asked for (properties absent or
  * null: all)? The "ids" argument: 1 with *ids (NULL when null), 0 with
  * the error set. */
 int mail_wants(const struct json *properties, const char *name);
 int mail_ids_arg(struct jmap_call *c, const struct json **ids);
+/* The Mailbox object of b with the properties asked (NULL: all). */
+void mail_box_write(struct json_writer *w, struct mail_account *a,
+		    struct mail_box *b, const struct json *props);
+/* The folder that is b's parent in JMAP (the name before b's last '.'),
+ * or NULL (top level, or a parent only implied by Maildir++). */
+struct mail_box *mail_box_parent(struct mail_account *a,
+				 const struct mail_box *b);
+/* Fill every folder's threads and unread_threads. 0, or -1. */
+int mail_thread_counts(struct mail_account *a);
 
 /* The account's capabilities for the session resource, and the states
  * push compares (Mailbox, Email, Thread). */
@@ -200,6 +261,7 @@ void method_email_changes(struct jmap_call *c);
 void method_email_query_changes(struct jmap_call *c);
 void method_thread_changes(struct jmap_call *c);
 void method_mailbox_query(struct jmap_call *c);
+void method_mailbox_set(struct jmap_call *c);
 void method_email_get(struct jmap_call *c);
 void method_email_query(struct jmap_call *c);
 void method_email_set(struct jmap_call *c);
@@ -207,7 +269,13 @@ void method_email_import(struct jmap_call *c);
 void method_snippet_get(struct jmap_call *c);
 void method_email_parse(struct jmap_call *c);
 void method_thread_get(struct jmap_call *c);
+/* mail_identity.c: is id one of the user's Identities? 1 / 0. */
+int mail_identity_exists(struct jmap_call *c, const char *id);
+/* "Identity": its state, for push (jmap_type_states). */
+void mail_identity_type_state(struct server *s, struct json_writer *w);
 void method_identity_get(struct jmap_call *c);
+void method_identity_set(struct jmap_call *c);
+void method_identity_changes(struct jmap_call *c);
 void method_submission_set(struct jmap_call *c);
 
 /* mail_body.c: Email body properties from a parsed message. */
@@ -226,6 +294,10 @@ enum {
 };
 void mail_body_write(struct json_writer *w, const struct mime_message *m,
 		     int want, const struct mail_body_options *o);
+/* hasAttachment and the preview of m (RFC 8621 §4.1.4, what
+ * mail_body_write writes), the preview appended to preview. 0 or -1. */
+int mail_body_brief(const struct mime_message *m, int *has_attachment,
+		    struct bytes *preview);
 /* The part of m named by part number "1.2" ("" or "1" of a non-multipart:
  * the root), or NULL. */
 const struct mime_part *mail_part_find(const struct mime_message *m,
@@ -242,9 +314,42 @@ struct set_error {
 int mail_store_one(struct jmap_call *c, struct mail_account *a,
 		   const struct json *obj, const struct bytes *msg, time_t date,
 		   char *id, size_t size, struct set_error *e);
-/* Write "key": SetError into w (a notCreated... object being written). */
+
+/* mail_set_frame.c: what every Foo/set shares (RFC 8620 §5.3). */
+/* The create, update and destroy arguments (each NULL when absent or
+ * null), their types and count checked, and ifInState's type. 0, or -1
+ * with the error set. */
+int mail_set_args(struct jmap_call *c, const struct json **create,
+		  const struct json **update, const struct json **destroy);
+/* Open the account and take its state into old (size bytes): 0, or -1
+ * with the error set (stateMismatch when ifInState is not it). */
+int mail_set_open(struct jmap_call *c, struct mail_account *a, char *old,
+		  size_t size);
+/* The six maps of the response, written apart while the changes run. */
+enum { SET_CREATED, SET_NOT_CREATED, SET_UPDATED, SET_NOT_UPDATED,
+       SET_DESTROYED, SET_NOT_DESTROYED };
+struct mail_set_result {
+	struct bytes text[6];
+	struct json_writer w[6];
+};
+void mail_set_result_init(struct mail_set_result *r);
+/* Write the response: accountId, oldState old, newState now, the six
+ * maps. Frees r. */
+void mail_set_result_write(struct jmap_call *c, struct mail_set_result *r,
+			   const char *old, const char *now);
+/* The same with the Mailbox/Email state now as newState (the account
+ * opened again; on failure the call's error is set). Frees r. */
+void mail_set_result_end(struct jmap_call *c, struct mail_set_result *r,
+			 const char *old);
+void mail_set_result_free(struct mail_set_result *r);
+/* Write "key": SetError into w (a notCreated... object being written);
+ * description may be NULL; property, when not NULL, is listed in
+ * "properties" (invalidProperties). */
 void mail_set_error(struct json_writer *w, const char *key,
 		    const char *type, const char *description);
+void mail_set_error_property(struct json_writer *w, const char *key,
+			     const char *type, const char *description,
+			     const char *property);
 /* Write "key": { id, blobId, threadId, size } of a created Email. */
 void mail_created_write(struct json_writer *w, struct mail_account *a,
 			const char *key, const char *id, long long size);

@@ -1,4 +1,5 @@
 /* mail_account.c - one user's folders as JMAP sees them, over the store. */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -8,23 +9,26 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "folder.h"
 #include "fsutil.h"
+#include "quota.h"
 #include "log.h"
 #include "mail.h"
 #include "mime_encoding.h"
 
-/* RFC 8621 §2 roles of the SPECIAL-USE folders (RFC 6154) imapd makes. */
-static const struct { const char *name, *role; } roles[] = {
-	{ "INBOX", "inbox" }, { "Sent", "sent" }, { "Drafts", "drafts" },
-	{ "Trash", "trash" }, { "Junk", "junk" }, { "Archive", "archive" },
-};
-
-static const char *role_of(const char *name)
+int mail_role_of(const char *folder, char *out, size_t size)
 {
-	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
-		if (!strcmp(roles[i].name, name))
-			return roles[i].role;
-	return NULL;
+	/* RFC 8621 §2: the SPECIAL-USE attribute in lower case, without
+	 * its backslash (RFC 6154's "\\Sent" is "sent") */
+	const char *attr = folder_is_inbox(folder) ? "\\Inbox"
+			   : special_use_attr(folder);
+	size_t n = 0;
+	if (!attr || size == 0)
+		return 0;
+	for (const char *p = attr + 1; *p && n + 1 < size; p++)
+		out[n++] = (char)tolower((unsigned char)*p);
+	out[n] = '\0';
+	return 1;
 }
 
 static int by_name(const void *x, const void *y)
@@ -44,39 +48,40 @@ static int add_box(struct mail_account *a, const char *name)
 	struct mail_box *b = &v[a->count];
 	memset(b, 0, sizeof *b);
 	b->name = strdup(name);
-	if (!b->name || store_folder_status(&a->st, name, &b->status) < 0) {
+	if (!b->name || store_folder_counts(&a->st, name, &b->status) < 0) {
 		free(b->name);
 		return -1;
 	}
-	b->role = role_of(name);
+	mail_role_of(name, b->role_text, sizeof b->role_text);
+	b->maxsize = a->maxsize;
 	a->count++;
 	return 0;
 }
 
-/* Mark the folders named in ROOT/subscriptions. */
+/* Mark the folders the subscription list names (lib/folder.h). */
 static void read_subscriptions(struct mail_account *a)
 {
-	char path[PATH_MAX_POSTERN + 16];
-	struct bytes b;
-	bytes_init(&b, 1 << 20);
-	snprintf(path, sizeof path, "%s/subscriptions", a->st.root);
-	if (file_read_all(path, &b) == 0 && b.data) {
-		char *save = NULL;
-		for (char *l = strtok_r(b.data, "\n", &save); l;
-		     l = strtok_r(NULL, "\n", &save))
+	char **names;
+	size_t n;
+	if (subscriptions_read(a->st.root, &names, &n) == 0) {
+		for (size_t k = 0; k < n; k++)
 			for (size_t i = 0; i < a->count; i++)
-				if (!strcmp(a->box[i].name, l))
+				if (!strcmp(a->box[i].name, names[k]))
 					a->box[i].subscribed = 1;
+		subscriptions_free(names, n);
 	}
-	bytes_free(&b);
 	a->box[0].subscribed = 1;       /* INBOX always */
 }
 
 int mail_open(struct jmap_call *c, struct mail_account *a)
 {
+	struct maildir_quota quota;     /* the store refuses what exceeds it */
 	memset(a, 0, sizeof *a);
-	if (store_open(&a->st, c->s->maildir) < 0)
+	a->maxsize = c->s->maxsize;
+	if (quota_for_user(c->s->user, &quota) < 0 ||
+	    store_open(&a->st, c->s->maildir) < 0)
 		goto fail;
+	store_set_quota(&a->st, &quota);
 	if (add_box(a, "INBOX") < 0)
 		goto fail;
 	DIR *d = opendir(a->st.root);
@@ -92,6 +97,9 @@ int mail_open(struct jmap_call *c, struct mail_account *a)
 		goto fail;
 	closedir(d);
 	qsort(a->box, a->count, sizeof *a->box, by_name);
+	for (size_t i = 0; i < a->count; i++)   /* the array has settled */
+		a->box[i].role = a->box[i].role_text[0] ? a->box[i].role_text
+							: NULL;
 	read_subscriptions(a);
 	return 0;
 fail:
@@ -103,6 +111,7 @@ fail:
 
 void mail_close(struct mail_account *a)
 {
+	mail_cache_close(a);
 	for (size_t i = 0; i < a->count; i++) {
 		if (a->box[i].view)
 			store_folder_close(a->box[i].view);

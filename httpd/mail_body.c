@@ -9,7 +9,6 @@
 #include "mime_encoding.h"
 #include "mime_search.h"
 
-#define PREVIEW_MAX 256         /* RFC 8621 §4.1.4: at most 256 characters */
 /* The preview is made from the first 64 KiB of the text, decoded. */
 #define PREVIEW_TEXT_MAX MIME_DECODE_PIECE
 
@@ -317,12 +316,14 @@ static void write_value(struct json_writer *w, const struct mime_message *m,
 	bytes_free(&d);
 }
 
-static void write_preview(struct json_writer *w, const struct mime_message *m,
-			  const struct part_list *text)
+/* The preview (RFC 8621 §4.1.4) of the first text/plain part in text
+ * into out: white space runs as one space, at most PREVIEW_MAX
+ * characters, cut at a character boundary. */
+static void make_preview(const struct mime_message *m,
+			 const struct part_list *text, struct bytes *out)
 {
-	struct bytes d, out;
+	struct bytes d;
 	bytes_init(&d, MIME_DECODED_MAX);
-	bytes_init(&out, 4 * PREVIEW_MAX + 4);
 	for (size_t i = 0; i < text->n && !d.len; i++)
 		if (mime_is(text->v[i], "text", "plain"))
 			decoded_prefix(m, text->v[i], PREVIEW_TEXT_MAX, &d);
@@ -331,22 +332,62 @@ static void write_preview(struct json_writer *w, const struct mime_message *m,
 	for (size_t i = 0; i < d.len && chars < PREVIEW_MAX; i++) {
 		unsigned char c = (unsigned char)d.data[i];
 		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-			space = out.len > 0;
+			space = out->len > 0;
 			continue;
 		}
-		if (space && bytes_append_char(&out, ' ') == 0)
+		if (space && bytes_append_char(out, ' ') == 0)
 			chars++;
 		space = 0;
-		bytes_append_char(&out, (char)c);
+		bytes_append_char(out, (char)c);
 		if ((c & 0xc0) != 0x80)
 			chars++;
 	}
-	while (out.len && ((unsigned char)out.data[out.len - 1] & 0xc0) == 0xc0)
-		out.len--;
+	while (out->len && ((unsigned char)out->data[out->len - 1] & 0xc0) == 0xc0)
+		out->len--;
+	bytes_free(&d);
+}
+
+static void write_preview(struct json_writer *w, const struct mime_message *m,
+			  const struct part_list *text)
+{
+	struct bytes out;
+	bytes_init(&out, 4 * PREVIEW_MAX + 4);
+	make_preview(m, text, &out);
 	json_key(w, "preview");
 	json_strn(w, out.data ? out.data : "", out.len);
-	bytes_free(&d);
 	bytes_free(&out);
+}
+
+/* The text, html and attachment lists of m (parseStructure, §4.1.4)
+ * in v (3 * (nparts + 1) entries). */
+static void body_lists(const struct mime_message *m, const struct mime_part **v,
+		       struct part_list *text, struct part_list *html,
+		       struct part_list *att)
+{
+	*text = (struct part_list){ v, 0 };
+	*html = (struct part_list){ v + m->nparts + 1, 0 };
+	*att = (struct part_list){ v + 2 * (m->nparts + 1), 0 };
+	const struct mime_part *r = m->root;
+	if (mime_is(r, "multipart", NULL) && r->child)
+		parse_structure(r->child, r->ctype.subtype,
+				!strcasecmp(r->ctype.subtype, "alternative"),
+				html, text, att, 1, 1);
+	else
+		parse_structure(r, "mixed", 0, html, text, att, 1, 1);
+}
+
+int mail_body_brief(const struct mime_message *m, int *has_attachment,
+		    struct bytes *preview)
+{
+	struct part_list text, html, att;
+	const struct mime_part **v = calloc(3 * (m->nparts + 1), sizeof *v);
+	if (!v)
+		return -1;
+	body_lists(m, v, &text, &html, &att);
+	*has_attachment = att.n > 0;
+	make_preview(m, &text, preview);
+	free(v);
+	return 0;
 }
 
 void mail_body_write(struct json_writer *w, const struct mime_message *m,
@@ -357,15 +398,9 @@ void mail_body_write(struct json_writer *w, const struct mime_message *m,
 		w->error = 1;
 		return;
 	}
-	struct part_list text = { v, 0 }, html = { v + m->nparts + 1, 0 },
-			 att = { v + 2 * (m->nparts + 1), 0 };
+	struct part_list text, html, att;
 	const struct mime_part *r = m->root;
-	if (mime_is(r, "multipart", NULL) && r->child)
-		parse_structure(r->child, r->ctype.subtype,
-				!strcasecmp(r->ctype.subtype, "alternative"),
-				&html, &text, &att, 1, 1);
-	else
-		parse_structure(r, "mixed", 0, &html, &text, &att, 1, 1);
+	body_lists(m, v, &text, &html, &att);
 	if (want & MAIL_BODY_STRUCTURE) {
 		json_key(w, "bodyStructure");
 		write_part(w, m, r, o, 1);

@@ -1,6 +1,6 @@
 /* mail_changes.c - Email/changes and Thread/changes (RFC 8621 §4.3,
  * §3.2, RFC 8620 §5.2) from the store's changes since a MODSEQ, and
- * Email/queryChanges (§4.5), which postern does not calculate.
+ * the same changes for Email/queryChanges (mail_query_changes.c).
  *
  * Each folder of the state (mail_state.c) says its HIGHESTMODSEQ and
  * UIDNEXT then. The store lists, per folder, the UIDs created, updated
@@ -340,17 +340,38 @@ void method_thread_changes(struct jmap_call *c)
 	changes(c, 1);
 }
 
-/* RFC 8620 §5.6 lets a server answer cannotCalculateChanges; postern's
- * Email/query says canCalculateChanges false, and a client queries
- * again. The arguments are still checked. */
-void method_email_query_changes(struct jmap_call *c)
+int mail_changed_since(struct jmap_call *c, struct mail_account *a,
+		       const char *since, char ***out, size_t *n, char *now,
+		       size_t size)
 {
-	if (!jmap_account(c))
-		return;
-	if (!json_string(json_get(c->args, "sinceQueryState"))) {
-		jmap_invalid(c, "sinceQueryState", "not a String");
-		return;
+	struct mail_state_folder *old;
+	struct email_change *e = NULL;
+	size_t nold, ne = 0;
+	*out = NULL;
+	*n = 0;
+	if (mail_state_parse(since, &old, &nold) < 0) {
+		jmap_error(c, "cannotCalculateChanges", "not a state of this server");
+		return -1;
 	}
-	jmap_error(c, "cannotCalculateChanges",
-		   "postern does not calculate query changes: query again");
+	struct changes q = { c, a, NULL, NULL };
+	int rc = gather(&q, old, nold, SIZE_MAX, now, size) < 0 ? -1 : 0;
+	if (rc == 0 && (classify(&q, &e, &ne) < 0 ||
+			!(*out = calloc(ne + 1, sizeof **out))))
+		rc = -1;
+	for (size_t i = 0; rc == 0 && i < ne; i++)
+		if (!((*out)[(*n)++] = strdup(e[i].unique)))
+			rc = -1;
+	if (rc < 0 && !c->error)
+		jmap_error(c, "serverFail", "out of memory");
+	if (rc < 0) {
+		for (size_t i = 0; i < *n; i++)
+			free((*out)[i]);
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	free(e);
+	free_changes(&q);
+	free(old);
+	return rc;
 }

@@ -1,5 +1,4 @@
-/* mail_email.c - Email/get (RFC 8621 §4.2), Thread/get (§3.1) and
- * Identity/get (RFC 8621 §6.1). */
+/* mail_email.c - Email/get (RFC 8621 §4.2) and Thread/get (§3.1). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,11 +95,41 @@ static int header_property(struct json_writer *w, const struct mime_message *m,
 	return 0;
 }
 
+/* What a summary in the folder cache answers (store_cache.h), beside
+ * the index's. */
+static int from_summary(const char *p)
+{
+	static const char *const names[] = { "size", "receivedAt", "from",
+		"to", "cc", "subject", "sentAt", "messageId", "inReplyTo",
+		"references", "preview", "hasAttachment" };
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (!strcmp(p, names[i]))
+			return 1;
+	return from_index(p);
+}
+
 #define WANT(p) (props ? mail_wants(props, p) : is_default(p))
-/* The members of an Email that come from its message m (size octets). */
+/* hasAttachment and preview from a summary. */
+static void write_brief(struct json_writer *w, const struct store_summary *s,
+			const struct json *props)
+{
+	if (WANT("hasAttachment")) {
+		json_key(w, "hasAttachment");
+		json_bool(w, s->has_attachment);
+	}
+	if (WANT("preview")) {
+		json_key(w, "preview");
+		json_strn(w, s->preview, s->preview_len);
+	}
+}
+
+/* The members of an Email that come from its message m (size octets);
+ * when sum is not NULL m is the summary's header and the body members
+ * asked are its two. */
 static void write_content(struct json_writer *w, const struct mime_message *m,
 			  size_t size, const struct json *props,
-			  const struct mail_body_options *o)
+			  const struct mail_body_options *o,
+			  const struct store_summary *sum)
 {
 	int want = 0;
 	if (WANT("size")) {
@@ -116,7 +145,9 @@ static void write_content(struct json_writer *w, const struct mime_message *m,
 	for (size_t i = 0; i < sizeof body_props / sizeof *body_props; i++)
 		if (WANT(body_props[i].prop))
 			want |= body_props[i].bit;
-	if (want)
+	if (sum)
+		write_brief(w, sum, props);
+	else if (want)
 		mail_body_write(w, m, want, o);
 	for (const struct json *p = props ? props->child : NULL; p; p = p->next)
 		if (p->type == JSON_STRING && !strncmp(p->str, "header:", 7))
@@ -124,7 +155,23 @@ static void write_content(struct json_writer *w, const struct mime_message *m,
 }
 #undef WANT
 
-/* The members of one Email, from the index and (when needed) the file. */
+/* May the members asked of ref come from its summary (*sum and, when
+ * asked, *size set)? Only when every property asked is one it knows. */
+static int summary_will_do(struct mail_ref *ref, const struct json *props,
+			   struct store_summary *sum, long long *size)
+{
+	if (!props)
+		return 0;       /* the default properties include the body */
+	for (const struct json *p = props->child; p; p = p->next)
+		if (p->type != JSON_STRING || !from_summary(p->str))
+			return 0;
+	if (mail_summary(ref, sum) < 0)
+		return 0;
+	return !mail_wants(props, "size") || (*size = mail_size(ref)) >= 0;
+}
+
+/* The members of one Email, from the index, the summary in the folder
+ * cache, or (when needed) the file. */
 static void write_email(struct jmap_call *c, struct mail_ref *ref,
 			const struct mail_threads *th,
 			const struct json *props, const struct mail_body_options *o0)
@@ -141,6 +188,14 @@ static void write_email(struct jmap_call *c, struct mail_ref *ref,
 			need_file |= !from_index(default_properties[i]);
 	for (const struct json *p = props ? props->child : NULL; p; p = p->next)
 		need_file |= p->type == JSON_STRING && !from_index(p->str);
+	struct store_summary sum, *sump = NULL;
+	long long size = 0;
+	if (need_file && summary_will_do(ref, props, &sum, &size) &&
+	    (m = mime_parse(sum.header, sum.header_len))) {
+		need_file = 0;
+		sump = &sum;
+		received = mail_received(ref);
+	}
 	if (need_file && !(m = mail_parse(ref, &fd, &received)))
 		return;         /* vanished meanwhile: left out (notFound) */
 	o.unique = msg->unique;
@@ -177,7 +232,7 @@ static void write_email(struct jmap_call *c, struct mail_ref *ref,
 	}
 #undef WANT
 	if (m)
-		write_content(w, m, m->size, props, &o);
+		write_content(w, m, sump ? (size_t)size : m->size, props, &o, sump);
 	json_end(w);
 	mime_free(m);
 	if (fd >= 0)
@@ -388,7 +443,7 @@ static int parse_one(struct jmap_call *c, const char *blob,
 			json_key(&c->w, "blobId");
 			json_str(&c->w, blob);
 		}
-		write_content(&c->w, m, crlf.len, props, o);
+		write_content(&c->w, m, crlf.len, props, o, NULL);
 		json_end(&c->w);
 	}
 	mime_free(m);
@@ -437,42 +492,5 @@ void method_email_parse(struct jmap_call *c)
 		json_raw(&c->w, lists[i].data, lists[i].len);
 		bytes_free(&lists[i]);
 	}
-	json_end(&c->w);
-}
-
-/* One identity: the user's own address (submission enforces it). */
-void method_identity_get(struct jmap_call *c)
-{
-	if (!jmap_account(c))
-		return;
-	json_object_begin(&c->w);
-	json_key(&c->w, "accountId");
-	json_str(&c->w, c->s->account);
-	json_key(&c->w, "state");
-	json_str(&c->w, "i1");
-	json_key(&c->w, "list");
-	json_array_begin(&c->w);
-	json_object_begin(&c->w);
-	json_key(&c->w, "id");
-	json_str(&c->w, "I1");
-	json_key(&c->w, "name");
-	json_str(&c->w, "");
-	json_key(&c->w, "email");
-	json_str(&c->w, c->s->user);
-	json_key(&c->w, "replyTo");
-	json_null(&c->w);
-	json_key(&c->w, "bcc");
-	json_null(&c->w);
-	json_key(&c->w, "textSignature");
-	json_str(&c->w, "");
-	json_key(&c->w, "htmlSignature");
-	json_str(&c->w, "");
-	json_key(&c->w, "mayDelete");
-	json_bool(&c->w, 0);
-	json_end(&c->w);
-	json_end(&c->w);
-	json_key(&c->w, "notFound");
-	json_array_begin(&c->w);
-	json_end(&c->w);
 	json_end(&c->w);
 }

@@ -35,7 +35,7 @@ static void rights(struct json_writer *w, int inbox)
 /* RFC 8621 §2 totalThreads and unreadThreads of every folder: the
  * Threads with an Email in it, and of those the ones with an Email
  * (anywhere) that has neither $seen nor $draft. 0, or -1. */
-static int thread_counts(struct mail_account *a)
+int mail_thread_counts(struct mail_account *a)
 {
 	struct mail_threads th;
 	if (mail_threads_build(a, &th) < 0)
@@ -68,8 +68,19 @@ static int thread_counts(struct mail_account *a)
 	return rc;
 }
 
-static void write_box(struct json_writer *w, struct mail_account *a,
-		      struct mail_box *b, const struct json *props)
+struct mail_box *mail_box_parent(struct mail_account *a,
+				 const struct mail_box *b)
+{
+	const char *dot = strrchr(b->name, '.');
+	for (size_t i = 0; dot && i < a->count; i++)
+		if (strlen(a->box[i].name) == (size_t)(dot - b->name) &&
+		    !strncmp(a->box[i].name, b->name, (size_t)(dot - b->name)))
+			return &a->box[i];
+	return NULL;
+}
+
+void mail_box_write(struct json_writer *w, struct mail_account *a,
+		    struct mail_box *b, const struct json *props)
 {
 	const char *dot = strrchr(b->name, '.');
 	int inbox = !strcmp(b->name, "INBOX");
@@ -87,11 +98,7 @@ static void write_box(struct json_writer *w, struct mail_account *a,
 		bytes_free(&u);
 	}
 	if (mail_wants(props, "parentId")) {
-		struct mail_box *parent = NULL;
-		for (size_t i = 0; dot && i < a->count && !parent; i++)
-			if (strlen(a->box[i].name) == (size_t)(dot - b->name) &&
-			    !strncmp(a->box[i].name, b->name, (size_t)(dot - b->name)))
-				parent = &a->box[i];
+		struct mail_box *parent = mail_box_parent(a, b);
 		json_key(w, "parentId");
 		if (parent)
 			json_str(w, parent->status.mailboxid);
@@ -153,7 +160,7 @@ void method_mailbox_get(struct jmap_call *c)
 	if (!jmap_account(c) || !mail_ids_arg(c, &ids) || mail_open(c, &a) < 0)
 		return;
 	if ((mail_wants(props, "totalThreads") ||
-	     mail_wants(props, "unreadThreads")) && thread_counts(&a) < 0) {
+	     mail_wants(props, "unreadThreads")) && mail_thread_counts(&a) < 0) {
 		jmap_error(c, "serverFail", "the mail store failed");
 		mail_close(&a);
 		return;
@@ -167,11 +174,11 @@ void method_mailbox_get(struct jmap_call *c)
 	json_key(&c->w, "list");
 	json_array_begin(&c->w);
 	for (size_t i = 0; !ids && i < a.count; i++)
-		write_box(&c->w, &a, &a.box[i], props);
+		mail_box_write(&c->w, &a, &a.box[i], props);
 	for (const struct json *id = ids ? ids->child : NULL; id; id = id->next) {
 		struct mail_box *b = mail_box_by_id(&a, json_string(id));
 		if (b)
-			write_box(&c->w, &a, b, props);
+			mail_box_write(&c->w, &a, b, props);
 	}
 	json_end(&c->w);
 	json_key(&c->w, "notFound");
@@ -245,7 +252,7 @@ void mail_account_capabilities(struct server *s, struct json_writer *w)
 		json_str(w, sorts[i]);
 	json_end(w);
 	json_key(w, "mayCreateTopLevelMailbox");
-	json_bool(w, 0);
+	json_bool(w, 1);
 	json_end(w);
 	json_key(w, JMAP_SUBMISSION);
 	json_object_begin(w);

@@ -1,14 +1,14 @@
 /* mail_query.c - Email/query (RFC 8621 §4.4, RFC 8620 §5.5): filters,
  * sorts, position and anchor, over every folder of the account. The
  * cheap conditions (folder, keywords, dates, sizes) come from the index
- * and the file's times; content conditions parse the message with
- * lib/mime and search it as IMAP SEARCH does (lib/mime_search). */
+ * and the folder cache (mail_cache.c), header sort keys from the cached
+ * summaries; content conditions parse the message with lib/mime and
+ * search it as IMAP SEARCH does (lib/mime_search). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include "mail.h"
 #include "mime_date.h"
@@ -39,19 +39,21 @@ static const struct store_message *msg_of(const struct candidate *k)
 	return &k->ref.box->view->msgs[k->ref.index];
 }
 
+/* receivedAt from the folder cache (a stat the first time); the size
+ * when asked (candidate_size): it may need the file read once. */
 static void stat_candidate(struct candidate *k)
 {
-	struct stat st;
-	const struct store_message *msg = msg_of(k);
-	if (fstatat(k->ref.box->view->dirfd, msg->file, &st,
-		    AT_SYMLINK_NOFOLLOW) == 0) {
-		k->received = st.st_mtime;
-		k->size = msg->size_crlf >= 0 ? msg->size_crlf : st.st_size;
-	} else {
-		/* renamed meanwhile: the delivery time of its name */
-		k->received = (time_t)strtoll(msg->unique, NULL, 10);
-		k->size = msg->size_crlf >= 0 ? msg->size_crlf : 0;
+	k->received = mail_received(&k->ref);
+	k->size = -1;
+}
+
+static long long candidate_size(struct candidate *k)
+{
+	if (k->size < 0) {
+		long long n = mail_size(&k->ref);
+		k->size = n < 0 ? 0 : n;
 	}
+	return k->size;
 }
 
 static struct mime_message *parsed(struct candidate *k, long maxsize)
@@ -150,7 +152,8 @@ static int condition(struct query *q, const struct json *f, struct candidate *k)
 		} else if (!strcmp(c->key, "minSize") || !strcmp(c->key, "maxSize")) {
 			if (!json_int(c, &n))
 				return q->bad = c->key, 0;
-			ok = c->key[1] == 'i' ? k->size >= n : k->size < n;
+			ok = c->key[1] == 'i' ? candidate_size(k) >= n
+					      : candidate_size(k) < n;
 		} else if (!strcmp(c->key, "hasKeyword") ||
 			   !strcmp(c->key, "someInThreadHaveKeyword") ||
 			   !strcmp(c->key, "allInThreadHaveKeyword"))
@@ -200,15 +203,27 @@ static int eval(struct query *q, const struct json *f, struct candidate *k,
 	return 0;
 }
 
-/* The sort key text of a header sort (lower case, decoded). */
+/* The sort key of a size sort, or the text of a header sort (lower
+ * case, decoded), the header from the message's summary in the folder
+ * cache when it has one. */
 static void sort_key(struct query *q, struct candidate *k, enum sort_property p)
 {
 	static const char *const fields[] = { NULL, NULL, "From", "To",
 					      "Subject", "Date" };
-	struct mime_message *m = parsed(k, q->c->s->maxsize);
+	struct store_summary sum;
+	struct mime_message *m;
 	struct mime_field f;
-	if (!m || !mime_header_find(m->buf + m->root->header_off,
-				    m->root->header_len, fields[p], &f))
+	const char *h = NULL;
+	size_t hn = 0;
+	if (p == SORT_SIZE) {
+		candidate_size(k);
+		return;
+	}
+	if (mail_summary(&k->ref, &sum) == 0)
+		h = sum.header, hn = sum.header_len;
+	else if ((m = parsed(k, q->c->s->maxsize)) != NULL)
+		h = m->buf + m->root->header_off, hn = m->root->header_len;
+	if (!h || !mime_header_find(h, hn, fields[p], &f))
 		return;
 	if (p == SORT_SENT) {
 		struct mime_date d;
@@ -328,7 +343,7 @@ static struct candidate *select_messages(struct query *q,
 				continue;
 			}
 			for (size_t s = 0; s < nsorts; s++)
-				if (sorts[s].property >= SORT_FROM)
+				if (sorts[s].property != SORT_RECEIVED)
 					sort_key(q, k, sorts[s].property);
 			/* keep memory flat: the parse is not needed again */
 			mime_free(k->m);
@@ -373,112 +388,99 @@ static int collapse_threads(struct mail_account *a, struct candidate *v,
 	return seen ? 0 : -1;
 }
 
-/* Where the page starts (§5.5 position, anchor, anchorOffset); -1 with
- * the error set. */
-static long long page_start(struct jmap_call *c, struct candidate *v,
-			    size_t n)
+/* Conditions whose truth for a message depends on other messages of
+ * its Thread, and those on properties a message changes (RFC 8620 §5.6:
+ * then upToId is ignored). */
+static const char *const thread_conditions[] = {
+	"someInThreadHaveKeyword", "allInThreadHaveKeyword",
+	"noneInThreadHaveKeyword", NULL,
+};
+static const char *const mutable_conditions[] = {
+	"inMailbox", "inMailboxOtherThan", "hasKeyword", "notKeyword",
+	"someInThreadHaveKeyword", "allInThreadHaveKeyword",
+	"noneInThreadHaveKeyword", NULL,
+};
+
+/* Does filter f (operators included) use one of names? */
+static int filter_uses(const struct json *f, const char *const *names,
+		       int depth)
 {
-	int64_t pos = 0, off = 0;
-	const struct json *p = json_get(c->args, "position");
-	const char *anchor = json_string(json_get(c->args, "anchor"));
-	if (p && p->type != JSON_NULL && !json_int(p, &pos)) {
-		jmap_invalid(c, "position", "not an Int");
-		return -1;
+	if (!f || f->type != JSON_OBJECT || depth > JSON_DEPTH_MAX)
+		return 0;
+	const struct json *conds = json_get(f, "conditions");
+	if (json_get(f, "operator")) {
+		for (const struct json *c = conds ? conds->child : NULL; c; c = c->next)
+			if (filter_uses(c, names, depth + 1))
+				return 1;
+		return 0;
 	}
-	if (!anchor) {
-		if (pos < 0)
-			pos += (int64_t)n;
-		return pos < 0 ? 0 : pos;
-	}
-	const struct json *ao = json_get(c->args, "anchorOffset");
-	if (ao && ao->type != JSON_NULL && !json_int(ao, &off)) {
-		jmap_invalid(c, "anchorOffset", "not an Int");
-		return -1;
-	}
-	char unique[STORE_UNIQUE_MAX + 1];
-	for (size_t i = 0; mail_id_unique('M', anchor, unique, sizeof unique) == 0
-	     && i < n; i++)
-		if (!strcmp(msg_of(&v[i])->unique, unique)) {
-			long long s = (long long)i + off;
-			return s < 0 ? 0 : s;
-		}
-	jmap_error(c, "anchorNotFound", NULL);
-	return -1;
+	for (const struct json *c = f->child; c; c = c->next)
+		for (size_t i = 0; names[i]; i++)
+			if (!strcmp(c->key, names[i]))
+				return 1;
+	return 0;
 }
 
-void method_email_query(struct jmap_call *c)
+size_t mail_query_index(const char *const *r, size_t n, const char *id)
 {
-	struct mail_account a;
-	struct query q = { c, &a, NULL };
-	char state[JMAP_STATE_MAX + 1], id[600];
-	int64_t limit = JMAP_OBJECTS_MAX;
+	char unique[STORE_UNIQUE_MAX + 1];
+	if (!id || mail_id_unique('M', id, unique, sizeof unique) < 0)
+		return SIZE_MAX;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(r[i], unique))
+			return i;
+	return SIZE_MAX;
+}
+
+int mail_query_can_calculate(struct jmap_call *c)
+{
+	const struct json *collapse = json_get(c->args, "collapseThreads");
+	if (collapse && collapse->type == JSON_TRUE)
+		return 0;
+	return !filter_uses(json_get(c->args, "filter"), thread_conditions, 0);
+}
+
+int mail_query_mutable(struct jmap_call *c)
+{
+	return filter_uses(json_get(c->args, "filter"), mutable_conditions, 0);
+}
+
+int mail_query_run(struct jmap_call *c, struct mail_account *a,
+		   const char ***out, size_t *count)
+{
+	struct query q = { c, a, NULL };
 	const struct json *filter = json_get(c->args, "filter");
-	const struct json *lim = json_get(c->args, "limit");
-	if (!jmap_account(c) || read_sort(c) < 0)
-		return;
+	*out = NULL;
+	*count = 0;
+	if (read_sort(c) < 0)
+		return -1;
 	if (filter && filter->type == JSON_NULL)
 		filter = NULL;
 	if (filter && filter->type != JSON_OBJECT) {
 		jmap_invalid(c, "filter", "not an object");
-		return;
-	}
-	if (lim && lim->type != JSON_NULL && (!json_int(lim, &limit) || limit < 0)) {
-		jmap_invalid(c, "limit", "not an UnsignedInt");
-		return;
+		return -1;
 	}
 	if (nsorts == 0) {
 		sorts[0].property = SORT_RECEIVED;
 		sorts[0].ascending = 0;
 		nsorts = 1;
 	}
-	if (mail_open(c, &a) < 0)
-		return;
 	size_t n = 0;
 	struct candidate *v = select_messages(&q, filter, &n);
-	if (!v) {
-		mail_close(&a);
-		return;
-	}
+	if (!v)
+		return -1;
 	qsort(v, n, sizeof *v, compare);
 	const struct json *collapse = json_get(c->args, "collapseThreads");
-	if (collapse && collapse->type == JSON_TRUE && collapse_threads(&a, v, &n) < 0) {
+	int rc = collapse && collapse->type == JSON_TRUE &&
+		 collapse_threads(a, v, &n) < 0 ? -1 : 0;
+	if (rc == 0 && !(*out = calloc(n + 1, sizeof **out)))
+		rc = -1;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		(*out)[i] = msg_of(&v[i])->unique;
+	if (rc < 0)
 		jmap_error(c, "serverFail", "the mail store failed");
-		free_candidates(v, n);
-		mail_close(&a);
-		return;
-	}
-	long long start = page_start(c, v, n);
-	if (start >= 0) {
-		int capped = limit > JMAP_OBJECTS_MAX;
-		if (capped)
-			limit = JMAP_OBJECTS_MAX;
-		mail_state(&a, state, sizeof state);
-		json_object_begin(&c->w);
-		json_key(&c->w, "accountId");
-		json_str(&c->w, c->s->account);
-		json_key(&c->w, "queryState");
-		json_str(&c->w, state);
-		json_key(&c->w, "canCalculateChanges");
-		json_bool(&c->w, 0);
-		json_key(&c->w, "position");
-		json_int64(&c->w, start);
-		json_key(&c->w, "ids");
-		json_array_begin(&c->w);
-		for (size_t i = (size_t)start; i < n && i < (size_t)start + (size_t)limit; i++)
-			if (mail_id('M', msg_of(&v[i])->unique, id, sizeof id) == 0)
-				json_str(&c->w, id);
-		json_end(&c->w);
-		const struct json *total = json_get(c->args, "calculateTotal");
-		if (total && total->type == JSON_TRUE) {
-			json_key(&c->w, "total");
-			json_int64(&c->w, (int64_t)n);
-		}
-		if (capped) {
-			json_key(&c->w, "limit");
-			json_int64(&c->w, limit);
-		}
-		json_end(&c->w);
-	}
+	else
+		*count = n;
 	free_candidates(v, n);
-	mail_close(&a);
+	return rc;
 }

@@ -204,7 +204,8 @@ int mail_store_one(struct jmap_call *c, struct mail_account *a,
 	int rc = store_append(&a->st, box->name, &m, 1, &added);
 	if (rc < 0 || mail_id('M', added.uniques[0], id, size) < 0) {
 		store_added_free(&added);
-		e->type = "serverFail";
+		/* RFC 8620 §5.3: over the quota of the control file "quota" */
+		e->type = rc < 0 && errno == EDQUOT ? "overQuota" : "serverFail";
 		e->description = NULL;
 		return -1;
 	}
@@ -233,20 +234,6 @@ static int create_one(struct jmap_call *c, struct mail_account *a,
 	return rc;
 }
 
-void mail_set_error(struct json_writer *w, const char *key,
-		    const char *type, const char *description)
-{
-	json_key(w, key);
-	json_object_begin(w);
-	json_key(w, "type");
-	json_str(w, type);
-	if (description) {
-		json_key(w, "description");
-		json_str(w, description);
-	}
-	json_end(w);
-}
-
 void mail_created_write(struct json_writer *w, struct mail_account *a,
 			const char *key, const char *id, long long size)
 {
@@ -268,42 +255,33 @@ void mail_created_write(struct json_writer *w, struct mail_account *a,
 	json_end(w);
 }
 
-struct set_result {
-	struct bytes text[6];
-	struct json_writer w[6];
-};
-enum { CREATED, NOT_CREATED, UPDATED, NOT_UPDATED, DESTROYED, NOT_DESTROYED };
-static const char *const result_names[] = { "created", "notCreated", "updated",
-					    "notUpdated", "destroyed",
-					    "notDestroyed" };
-
 static void do_create(struct jmap_call *c, struct mail_account *a,
-		      const struct json *create, struct set_result *r)
+		      const struct json *create, struct mail_set_result *r)
 {
 	for (const struct json *o = create ? create->child : NULL; o; o = o->next) {
 		char id[600];
 		long long size = 0;
 		struct set_error e = { NULL, NULL };
 		if (create_one(c, a, o, id, sizeof id, &size, &e) < 0) {
-			mail_set_error(&r->w[NOT_CREATED], o->key, e.type, e.description);
+			mail_set_error(&r->w[SET_NOT_CREATED], o->key, e.type, e.description);
 			continue;
 		}
 		jmap_created(c, o->key, id);
-		mail_created_write(&r->w[CREATED], a, o->key, id, size);
+		mail_created_write(&r->w[SET_CREATED], a, o->key, id, size);
 	}
 }
 
 static void do_update_destroy(struct jmap_call *c, struct mail_account *a,
 			      const struct json *update,
-			      const struct json *destroy, struct set_result *r)
+			      const struct json *destroy, struct mail_set_result *r)
 {
 	for (const struct json *u = update ? update->child : NULL; u; u = u->next) {
 		const char *err, *id = jmap_id(c, u->key);
 		if (id && mail_email_update(c, a, id, u, &err) == 0) {
-			json_key(&r->w[UPDATED], u->key);
-			json_null(&r->w[UPDATED]);
+			json_key(&r->w[SET_UPDATED], u->key);
+			json_null(&r->w[SET_UPDATED]);
 		} else {
-			mail_set_error(&r->w[NOT_UPDATED], u->key, id ? err : "notFound",
+			mail_set_error(&r->w[SET_NOT_UPDATED], u->key, id ? err : "notFound",
 				  NULL);
 		}
 	}
@@ -313,9 +291,9 @@ static void do_update_destroy(struct jmap_call *c, struct mail_account *a,
 		if (id && mail_find(a, id, &ref) == 1 &&
 		    store_remove(ref.box->view, &ref.index, 1, NULL) == 0) {
 			store_folder_sync(ref.box->view, 1, NULL);
-			json_str(&r->w[DESTROYED], id);
+			json_str(&r->w[SET_DESTROYED], id);
 		} else {
-			mail_set_error(&r->w[NOT_DESTROYED], id ? id : "?", "notFound", NULL);
+			mail_set_error(&r->w[SET_NOT_DESTROYED], id ? id : "?", "notFound", NULL);
 		}
 	}
 }
@@ -323,61 +301,15 @@ static void do_update_destroy(struct jmap_call *c, struct mail_account *a,
 void method_email_set(struct jmap_call *c)
 {
 	struct mail_account a;
-	struct set_result r;
-	char old[JMAP_STATE_MAX + 1], now[JMAP_STATE_MAX + 1];
-	const struct json *create = json_get(c->args, "create");
-	const struct json *update = json_get(c->args, "update");
-	const struct json *destroy = json_get(c->args, "destroy");
-	const char *if_in = json_string(json_get(c->args, "ifInState"));
-	if (!jmap_account(c))
+	struct mail_set_result r;
+	const struct json *create, *update, *destroy;
+	char old[JMAP_STATE_MAX + 1];
+	if (mail_set_args(c, &create, &update, &destroy) < 0 ||
+	    mail_set_open(c, &a, old, sizeof old) < 0)
 		return;
-	if ((create && create->type != JSON_OBJECT && create->type != JSON_NULL) ||
-	    (update && update->type != JSON_OBJECT && update->type != JSON_NULL) ||
-	    (destroy && destroy->type != JSON_ARRAY && destroy->type != JSON_NULL)) {
-		jmap_invalid(c, "create/update/destroy", "wrong type");
-		return;
-	}
-	size_t n = (create ? create->len : 0) + (update ? update->len : 0) +
-		   (destroy ? destroy->len : 0);
-	if (n > JMAP_OBJECTS_MAX) {
-		jmap_error(c, "requestTooLarge", NULL);
-		return;
-	}
-	if (mail_open(c, &a) < 0)
-		return;
-	mail_state(&a, old, sizeof old);
-	if (if_in && strcmp(if_in, old)) {
-		jmap_error(c, "stateMismatch", NULL);
-		mail_close(&a);
-		return;
-	}
-	for (int i = 0; i < 6; i++) {
-		bytes_init(&r.text[i], JMAP_REQUEST_MAX);
-		json_writer_init(&r.w[i], &r.text[i]);
-		if (i == DESTROYED)
-			json_array_begin(&r.w[i]);
-		else
-			json_object_begin(&r.w[i]);
-	}
+	mail_set_result_init(&r);
 	do_create(c, &a, create, &r);
 	do_update_destroy(c, &a, update, destroy, &r);
 	mail_close(&a);
-	if (mail_open(c, &a) < 0)
-		return;
-	mail_state(&a, now, sizeof now);
-	mail_close(&a);
-	json_object_begin(&c->w);
-	json_key(&c->w, "accountId");
-	json_str(&c->w, c->s->account);
-	json_key(&c->w, "oldState");
-	json_str(&c->w, old);
-	json_key(&c->w, "newState");
-	json_str(&c->w, now);
-	for (int i = 0; i < 6; i++) {
-		json_end(&r.w[i]);
-		json_key(&c->w, result_names[i]);
-		json_raw(&c->w, r.text[i].data, r.text[i].len);
-		bytes_free(&r.text[i]);
-	}
-	json_end(&c->w);
+	mail_set_result_end(c, &r, old);
 }

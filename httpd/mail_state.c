@@ -140,16 +140,14 @@ const struct mail_state_folder *mail_state_find(const struct mail_state_folder *
 	return NULL;
 }
 
-int mail_changes_args(struct jmap_call *c, struct mail_state_folder **old,
-		      size_t *nold, size_t *max)
+int jmap_changes_args(struct jmap_call *c, const char **since, size_t *max)
 {
-	const struct json *since = json_get(c->args, "sinceState");
 	const struct json *m = json_get(c->args, "maxChanges");
 	int64_t v = 0;
 	*max = SIZE_MAX;
 	if (!jmap_account(c))
 		return -1;
-	if (!json_string(since)) {
+	if (!(*since = json_string(json_get(c->args, "sinceState")))) {
 		jmap_invalid(c, "sinceState", "not a String");
 		return -1;
 	}
@@ -161,7 +159,16 @@ int mail_changes_args(struct jmap_call *c, struct mail_state_folder **old,
 		}
 		*max = (size_t)v;
 	}
-	if (mail_state_parse(since->str, old, nold) < 0) {
+	return 0;
+}
+
+int mail_changes_args(struct jmap_call *c, struct mail_state_folder **old,
+		      size_t *nold, size_t *max)
+{
+	const char *since;
+	if (jmap_changes_args(c, &since, max) < 0)
+		return -1;
+	if (mail_state_parse(since, old, nold) < 0) {
 		jmap_error(c, "cannotCalculateChanges", "not a state of this server");
 		return -1;
 	}

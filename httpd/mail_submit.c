@@ -147,7 +147,7 @@ static int submit_one(struct jmap_call *c, struct mail_account *a,
 	struct from_check fc = { c->s->user, 0, 0 };
 	const char *identity = json_string(json_get(obj, "identityId"));
 	*email_id = jmap_id(c, json_string(json_get(obj, "emailId")));
-	if (!identity || strcmp(identity, "I1"))
+	if (!identity || !mail_identity_exists(c, identity))
 		return *err = "invalidProperties", -1;
 	if (!*email_id || mail_find(a, *email_id, &ref) != 1)
 		return *err = "invalidProperties", -1;

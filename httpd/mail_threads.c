@@ -1,6 +1,7 @@
 /* mail_threads.c - JMAP Threads (RFC 8621 §3) by lib/mail_thread.h's
  * REFERENCES algorithm (RFC 5256 §3, the one IMAP THREAD=REFERENCES
- * uses) over every message of the account, in arrival order.
+ * uses) over every message of the account, in arrival order, from the
+ * messages' summaries in the folder caches (mail_cache.c).
  *
  * A Thread id is "T" and a hash of the thread's key (top_key). It
  * changes only when a message arrives that becomes the parent of a
@@ -71,18 +72,32 @@ static int gather(struct mail_account *a, struct mail_threads *t)
 	return 0;
 }
 
+/* The thread fields of every message: from its summary in the folder
+ * cache (made now when missing), else from the file's header. */
 static int read_fields(struct mail_threads *t)
 {
+	const unsigned want = MAIL_FIELDS_SUBJECT | MAIL_FIELDS_DATE |
+			      MAIL_FIELDS_THREAD;
 	struct bytes h;
 	bytes_init(&h, LOCAL_HEADER_MAX);
 	for (size_t i = 0; i < t->n; i++) {
 		struct mail_thread_msg *m = &t->v[i];
-		bytes_clear(&h);
-		int ok = read_header(m->box->view, m->index, &h, &m->received) == 0;
-		size_t len = ok && h.data ? mime_header_length(h.data, h.len) : 0;
-		if (mail_fields_read(ok && h.data ? h.data : "", len,
-				     MAIL_FIELDS_SUBJECT | MAIL_FIELDS_DATE |
-				     MAIL_FIELDS_THREAD, &m->fields) < 0) {
+		struct mail_ref ref = { m->box, m->index };
+		struct store_summary sum;
+		int rc;
+		if (mail_summary(&ref, &sum) == 0) {
+			m->received = mail_received(&ref);
+			rc = mail_fields_read(sum.header, sum.header_len, want,
+					      &m->fields);
+		} else {
+			bytes_clear(&h);
+			int ok = read_header(m->box->view, m->index, &h,
+					     &m->received) == 0;
+			size_t len = ok && h.data ? mime_header_length(h.data, h.len) : 0;
+			rc = mail_fields_read(ok && h.data ? h.data : "", len,
+					      want, &m->fields);
+		}
+		if (rc < 0) {
 			bytes_free(&h);
 			return -1;
 		}

@@ -1,25 +1,9 @@
-/* cache.h - a folder's cache of what FETCH and SEARCH would otherwise
- * read and parse each message for, in every session: RFC822.SIZE,
- * INTERNALDATE, ENVELOPE, BODYSTRUCTURE and BODY.
- *
- * The file "postern-cache" in the folder's directory:
- *     postern-cache 1 UIDVALIDITY
- *     UID SIZE MTIME ENVLEN STRUCTLEN BODYLEN
- *     <ENVLEN octets><STRUCTLEN octets><BODYLEN octets>
- *     ...
- records in any order, several for one UID adding to each other; SIZE
- * and MTIME are -1 and a length 0 when unknown. A message's file never
- * changes while it has its UID (only its name does, for flags), so a
- * record is valid for as long as the UIDVALIDITY is. It is read once per
- * session when first needed. After a command that learnt something the
- * new records are appended in one write(2) (O_APPEND, so sessions do not
- * interleave); the file is written anew (a temporary renamed over it)
- * when it is missing, damaged, of another UIDVALIDITY, or holds more than
- * twice as many records as the folder has messages (expunged and
- * duplicate records dropped). It is not fsynced: a cache lost or torn in
- * a crash is ignored and rebuilt as messages are fetched. UIDs and flags
- * are not here: the store's index (lib/store.h) and the file names keep
- * them. */
+/* cache.h - imapd's side of the folder cache (lib/store_cache.h, which
+ * owns the file and its format): what of it goes into struct message
+ * (RFC822.SIZE, INTERNALDATE, ENVELOPE, BODYSTRUCTURE, BODY; the JMAP
+ * summary is carried along untouched). The cache is read once per
+ * session when first needed; after a command that learnt something the
+ * new records are saved (appended, or the file written anew). */
 #ifndef IMAPD_CACHE_H
 #define IMAPD_CACHE_H
 #include <stddef.h>

@@ -77,33 +77,39 @@ enum reply cmd_id(struct session *s, struct parse *p)
 	return REPLY_OK;
 }
 
+static const struct { const char *name; unsigned bit; } enables[] = {
+	{ "CONDSTORE", ENABLED_CONDSTORE },
+	{ "QRESYNC", ENABLED_QRESYNC },
+	{ "IMAP4rev2", ENABLED_IMAP4REV2 },     /* RFC 9051 Appendix A */
+	{ "UTF8=ACCEPT", ENABLED_UTF8 },        /* RFC 6855 §3 */
+};
+#define NENABLES (sizeof enables / sizeof enables[0])
+
 /* RFC 5161 §3.1: ENABLE 1*(SP capability). CONDSTORE and QRESYNC
- * (RFC 7162 §3.2.3) can be enabled; the others are ignored. ENABLED
- * lists what this command turned on (§3.2). */
+ * (RFC 7162 §3.2.3), IMAP4rev2 and UTF8=ACCEPT can be enabled; the
+ * others are ignored. ENABLED lists what this command turned on (§3.2). */
 enum reply cmd_enable(struct session *s, struct parse *p)
 {
-	static const struct { const char *name; unsigned bit; } known[] = {
-		{ "CONDSTORE", ENABLED_CONDSTORE },
-		{ "QRESYNC", ENABLED_QRESYNC },
-	};
 	struct string cap;
 	unsigned ask = 0;
 	int n = 0;
 	while (!parse_at_end(p)) {
 		if (parse_sp(p) < 0 || parse_atom(p, &cap) < 0)
 			return REPLY_BAD;
-		for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-			if (!strcasecmp(cap.s, known[i].name))
-				ask |= known[i].bit;
+		for (size_t i = 0; i < NENABLES; i++)
+			if (!strcasecmp(cap.s, enables[i].name))
+				ask |= enables[i].bit;
 		n++;
 	}
 	if (!n)
 		return reply_set(s, REPLY_BAD, NULL, "Missing capability");
 	/* only what was asked: QRESYNC implies CONDSTORE silently */
 	unsigned newly = session_enable(s, ask) & ask;
-	untagged(s, "ENABLED%s%s",
-		 newly & ENABLED_CONDSTORE ? " CONDSTORE" : "",
-		 newly & ENABLED_QRESYNC ? " QRESYNC" : "");
+	output_str(&s->out, "* ENABLED");
+	for (size_t i = 0; i < NENABLES; i++)
+		if (newly & enables[i].bit)
+			output_printf(&s->out, " %s", enables[i].name);
+	output_str(&s->out, "\r\n");
 	return REPLY_OK;
 }
 

@@ -13,6 +13,7 @@
 #include "maildir.h"
 #include "password.h"
 #include "penalty.h"
+#include "quota.h"
 #include "sasl.h"
 #include "starttls.h"
 
@@ -67,7 +68,10 @@ static enum reply auth_user(struct session *s, const char *user,
 		return auth_failed(s, user);
 	for (size_t i = 0; i <= n; i++)
 		s->user[i] = (char)tolower((unsigned char)user[i]);
-	if (maildir_path(s->maildir, sizeof s->maildir, NULL, s->user) < 0 ||
+	struct maildir_quota quota;     /* a broken "quota": no APPEND
+					 * unchecked, so no session */
+	if (quota_for_user(s->user, &quota) < 0 ||
+	    maildir_path(s->maildir, sizeof s->maildir, NULL, s->user) < 0 ||
 	    store_open(&s->store, s->maildir) < 0) {
 		log_event("event=maildir-error user=%s",
 			  log_quote(s->user, q, sizeof q));
@@ -75,6 +79,7 @@ static enum reply auth_user(struct session *s, const char *user,
 		return reply_set(s, REPLY_NO, "UNAVAILABLE",
 				 "Mailbox temporarily unavailable");
 	}
+	store_set_quota(&s->store, &quota);
 	s->state = STATE_AUTH;
 	if (special_use_create(&s->store) < 0)        /* RFC 6154 */
 		log_event("event=special-use-error");

@@ -41,9 +41,11 @@ static enum reply transfer(struct session *s, const char *name,
 		session_refresh(s, 1);
 	enum reply rc = ok ? REPLY_OK : e == E2BIG ?
 		reply_set(s, REPLY_NO, "LIMIT", "A folder holds at most 26 keywords") :
+		e == EDQUOT ?   /* RFC 9208 §4.3.1 */
+		reply_set(s, REPLY_NO, "OVERQUOTA", "Over the mailbox quota") :
 		reply_set(s, REPLY_NO, "SERVERBUG",
 			  move ? "Move failed" : "Copy failed");
-	if (!ok)
+	if (!ok && e != EDQUOT)
 		log_event("event=%s-error folder=%s errno=%d",
 			  move ? "move" : "copy", s->box->dir, e);
 	if (ok && !move && have_code)

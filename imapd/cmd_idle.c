@@ -14,6 +14,7 @@
 #include "imapd.h"
 #include "log.h"
 #include "mailbox.h"
+#include "notify.h"
 
 /* The events that change what a folder shows: arrivals and flag renames
  * in new/ and cur/, expunges, the index replaced (by rename). */
@@ -96,7 +97,8 @@ enum reply cmd_idle(struct session *s, struct parse *p)
 	for (;;) {
 		if (output_flush(&s->out) < 0)
 			break;
-		int ready = input_wait_also(&s->in, watch, watch >= 0 ?
+		int ready = input_wait_also(&s->in, watch, notify_active(s) ?
+					    IMAP_NOTIFY_POLL_MS : watch >= 0 ?
 					    IMAP_IDLE_WATCHED_POLL_MS :
 					    IMAP_IDLE_POLL_MS);
 		if (ready < 0)
@@ -117,6 +119,7 @@ enum reply cmd_idle(struct session *s, struct parse *p)
 		}
 		if (s->state == STATE_SELECTED)
 			session_refresh(s, 1);  /* no command in progress */
+		notify_poll(s, 1);      /* RFC 5465 §4: the same events */
 	}
 	if (watch >= 0)
 		close(watch);

@@ -5,23 +5,28 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include "folder.h"
 #include "fsutil.h"
 #include "imapd.h"
 #include "log.h"
 #include "mailbox.h"
+#include "utf8.h"
 
 enum reply mailbox_arg(struct session *s, struct parse *p,
 		       const char **name, char *dir, size_t size)
 {
 	struct string arg;
-	const char *why;
+	const char *why, *stored;
 	if (parse_astring(p, &arg) < 0)
 		return REPLY_BAD;
-	if (folder_name_check(arg.s, &why) < 0)
+	enum reply rc = mailbox_name_in(s, p, &arg, &stored);
+	if (rc != REPLY_OK)
+		return rc;
+	if (folder_name_check(stored, &why) < 0)
 		return reply_set(s, REPLY_NO, "CANNOT", "%s", why);
-	*name = folder_canonical(arg.s);
+	*name = folder_canonical(stored);
 	if (folder_dir(s->maildir, *name, dir, size) < 0)
 		return reply_set(s, REPLY_NO, "CANNOT", "Mailbox name too long");
 	return REPLY_OK;
@@ -57,22 +62,72 @@ static int folder_make_path(struct store *st, const char *name)
 	return store_folder_create(st, name);
 }
 
+/* RFC 6154 §3 (create-params of RFC 4466 §2.2):
+ * [SP "(" "USE" SP "(" [use-attr *(SP use-attr)] ")" ")"] to the end.
+ * *uses gets the STORE_USE_* bits; *unsupported the first attribute
+ * the store cannot give a folder (a static name, "" for one unknown),
+ * or NULL. 0, or -1 with p->error. */
+static int create_params(struct parse *p, unsigned *uses,
+			 const char **unsupported)
+{
+	struct string word;
+	*uses = 0;
+	*unsupported = NULL;
+	if (parse_peek(p) != ' ')
+		return parse_end(p);    /* "Extra characters" when not the end */
+	if (parse_sp(p) < 0 || parse_open(p) < 0 || parse_atom(p, &word) < 0 ||
+	    strcasecmp(word.s, "USE") || parse_sp(p) < 0 || parse_open(p) < 0) {
+		p->error = "Unknown CREATE parameter";
+		return -1;
+	}
+	for (int first = 1; parse_peek(p) != ')'; first = 0) {
+		if ((!first && parse_sp(p) < 0) || parse_peek(p) != '\\')
+			return -1;
+		size_t start = p->pos++;
+		if (parse_atom(p, &word) < 0)
+			return -1;
+		unsigned bit = store_special_use_bit(p->buf + start,
+						     p->pos - start);
+		*uses |= bit;
+		if (!bit && !*unsupported)
+			*unsupported = !strcasecmp(word.s, "All") ? "\\All" :
+				       !strcasecmp(word.s, "Flagged") ?
+				       "\\Flagged" : "";
+	}
+	return parse_close(p) < 0 || parse_close(p) < 0 ? -1 : parse_end(p);
+}
+
 enum reply cmd_create(struct session *s, struct parse *p)
 {
 	struct string arg;
-	const char *why;
-	if (parse_sp(p) < 0 || parse_astring(p, &arg) < 0 || parse_end(p) < 0)
+	const char *why, *unsupported, *name;
+	unsigned uses;
+	if (parse_sp(p) < 0 || parse_astring(p, &arg) < 0 ||
+	    create_params(p, &uses, &unsupported) < 0)
 		return REPLY_BAD;
 	/* §6.3.3: a trailing delimiter only declares intent */
 	if (arg.len > 1 && arg.s[arg.len - 1] == FOLDER_DELIMITER)
 		arg.s[--arg.len] = '\0';
-	if (folder_name_check(arg.s, &why) < 0)
+	enum reply rc = mailbox_name_in(s, p, &arg, &name);
+	if (rc != REPLY_OK)
+		return rc;
+	if (folder_name_check(name, &why) < 0)
 		return reply_set(s, REPLY_NO, "CANNOT", "%s", why);
-	if (folder_is_inbox(arg.s) || folder_exists(s->maildir, arg.s))
+	if (folder_is_inbox(name) || folder_exists(s->maildir, name))
 		return reply_set(s, REPLY_NO, "ALREADYEXISTS",
 				 "Mailbox already exists");
-	if (folder_make_path(&s->store, arg.s) < 0) {
+	if (unsupported)        /* RFC 6154 §3: nothing is created */
+		return reply_set(s, REPLY_NO, "USEATTR", "%s%snot supported",
+				 unsupported, *unsupported ? " " :
+				 "Special use ");
+	if (folder_make_path(&s->store, name) < 0) {
 		log_event("event=create-error errno=%d", errno);
+		return reply_set(s, REPLY_NO, "SERVERBUG",
+				 "Cannot create mailbox");
+	}
+	if (uses && store_special_use_set(&s->store, name, uses) < 0) {
+		log_event("event=create-error what=special-use errno=%d", errno);
+		store_folder_delete(&s->store, name);
 		return reply_set(s, REPLY_NO, "SERVERBUG",
 				 "Cannot create mailbox");
 	}

@@ -19,6 +19,7 @@
 #include "mime_date.h"
 #include "mime_search.h"
 #include "search.h"
+#include "utf8.h"
 
 /* One message as the keys see it, loaded on demand: its structure
  * parsed from the file (lib/mime reads it through a bounded window). */
@@ -241,6 +242,10 @@ static enum reply charset(struct session *s, struct parse *p,
 		if (parse_astring(p, &w) < 0 || parse_sp(p) < 0)
 			return REPLY_BAD;
 	} else if (parse_atom(p, &w) == 0 && !strcasecmp(w.s, "CHARSET")) {
+		/* RFC 6855 §3: no CHARSET once UTF8=ACCEPT is enabled */
+		if (s->enabled & ENABLED_UTF8)
+			return reply_set(s, REPLY_BAD, NULL,
+					 "No CHARSET after UTF8=ACCEPT");
 		if (parse_sp(p) < 0 || parse_astring(p, &w) < 0 ||
 		    parse_sp(p) < 0)
 			return REPLY_BAD;
@@ -267,6 +272,9 @@ enum reply search_matches(struct session *s, struct parse *p,
 		return rc;
 	if (search_parse(p, &k, &needs) < 0 || parse_end(p) < 0)
 		return REPLY_BAD;
+	if ((needs & SEARCH_USES_RECENT) && (s->enabled & ENABLED_IMAP4REV2))
+		return reply_set(s, REPLY_BAD, NULL,   /* RFC 9051 §6.4.4 */
+				 "No NEW, OLD or RECENT in IMAP4rev2");
 	s->search_modseq = (needs & SEARCH_USES_MODSEQ) != 0;
 	if (s->search_modseq)   /* RFC 7162 §3.1 */
 		session_enable(s, ENABLED_CONDSTORE);
@@ -296,6 +304,9 @@ enum reply cmd_search(struct session *s, struct parse *p)
 	size_t *idx, n;
 	if (parse_sp(p) < 0 || search_return_parse(p, &r) < 0)
 		return REPLY_BAD;
+	/* RFC 9051 §6.4.4: no RETURN is RETURN (ALL), answered by ESEARCH */
+	if ((s->enabled & ENABLED_IMAP4REV2) && !r.extended)
+		r = (struct search_return){ .extended = 1, .opts = RETURN_ALL };
 	enum reply rc = search_matches(s, p, 1, &idx, &n);
 	if (rc == REPLY_OK)
 		search_result_write(s, &r, "SEARCH", idx, n);

@@ -37,12 +37,19 @@ static void select_report(struct session *s)
 		write_flag_list(&s->out, b->kw, 1);
 	output_str(&s->out, "] Flags permitted\r\n");
 	untagged(s, "%zu EXISTS", b->count);
-	untagged(s, "%zu RECENT", mailbox_recent(b));
-	for (size_t i = 0; i < b->count; i++)
-		if (!(b->msgs[i].flags & FLAG_SEEN)) {
-			untagged(s, "OK [UNSEEN %zu] First unseen", i + 1);
-			break;
-		}
+	if (s->enabled & ENABLED_IMAP4REV2) {
+		/* RFC 9051 §6.3.2: a LIST response; RECENT and UNSEEN are
+		 * gone (Appendix E.11, E.12) */
+		list_one(s, b->name, 0);
+	} else {
+		untagged(s, "%zu RECENT", mailbox_recent(b));
+		for (size_t i = 0; i < b->count; i++)
+			if (!(b->msgs[i].flags & FLAG_SEEN)) {
+				untagged(s, "OK [UNSEEN %zu] First unseen",
+					 i + 1);
+				break;
+			}
+	}
 	untagged(s, "OK [UIDVALIDITY %lu] UIDs valid",
 		 (unsigned long)b->validity);
 	untagged(s, "OK [UIDNEXT %lu] Predicted next UID",
@@ -56,6 +63,9 @@ static void select_report(struct session *s)
 static enum reply selected(struct session *s, const struct qresync *q)
 {
 	s->box->enabled = s->enabled;
+	if (s->enabled & ENABLED_IMAP4REV2)     /* RFC 9051: no \Recent */
+		for (size_t i = 0; i < s->box->count; i++)
+			s->box->msgs[i].recent = 0;
 	select_report(s);
 	qresync_report(s, q);
 	return reply_set(s, REPLY_OK, s->box->readonly ? "READ-ONLY" :

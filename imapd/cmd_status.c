@@ -8,16 +8,19 @@
 #include "imapd.h"
 #include "log.h"
 #include "mailbox.h"
+#include "utf8.h"
 
 static const struct { const char *name; int bit; } status_items[] = {
 	{ "MESSAGES", STATUS_MESSAGES }, { "RECENT", STATUS_RECENT },
 	{ "UIDNEXT", STATUS_UIDNEXT }, { "UIDVALIDITY", STATUS_UIDVALIDITY },
 	{ "UNSEEN", STATUS_UNSEEN }, { "SIZE", STATUS_SIZE },
 	{ "HIGHESTMODSEQ", STATUS_HIGHESTMODSEQ },      /* RFC 7162 §3.1.7 */
+	{ "DELETED", STATUS_DELETED },                  /* RFC 9051 §6.3.11, RFC 9208 §4.1.4 */
+	{ "DELETED-STORAGE", STATUS_DELETED_STORAGE },
 };
 #define NSTATUS (sizeof status_items / sizeof status_items[0])
 
-int status_items_parse(struct parse *p, int *items)
+int status_items_parse(struct session *s, struct parse *p, int *items)
 {
 	struct string att;
 	*items = 0;
@@ -31,6 +34,12 @@ int status_items_parse(struct parse *p, int *items)
 			i++;
 		if (i == NSTATUS) {
 			p->error = "Unknown STATUS item";
+			return -1;
+		}
+		/* RFC 9051 §6.3.11 has no RECENT (Appendix E.12) */
+		if (status_items[i].bit == STATUS_RECENT &&
+		    (s->enabled & ENABLED_IMAP4REV2)) {
+			p->error = "No RECENT in IMAP4rev2";
 			return -1;
 		}
 		*items |= status_items[i].bit;
@@ -47,11 +56,14 @@ int status_write(struct session *s, const char *name, int items)
 	struct store_status st;
 	if (store_folder_status(&s->store, name, &st) < 0)
 		return -1;
-	/* RFC 8438 §3: SIZE is the sum of the messages' RFC822.SIZE */
+	/* RFC 8438 §3: SIZE is the sum of the messages' RFC822.SIZE;
+	 * RFC 9208 §4.1.4: DELETED-STORAGE in STORAGE's units (§5.1: KiB
+	 * on disk, rounded up) */
 	unsigned long long v[NSTATUS] = { st.messages, st.recent, st.uidnext,
-		st.uidvalidity, st.unseen, st.size, st.highestmodseq };
+		st.uidvalidity, st.unseen, st.size, st.highestmodseq,
+		st.deleted, (st.deleted_octets + 1023) / 1024 };
 	output_str(&s->out, "* STATUS ");
-	write_string(&s->out, name, strlen(name));
+	write_mailbox_name(s, name);
 	output_str(&s->out, " (");
 	const char *sep = "";
 	for (size_t i = 0; i < NSTATUS; i++)
@@ -74,7 +86,7 @@ enum reply cmd_status(struct session *s, struct parse *p)
 	enum reply rc = mailbox_arg(s, p, &name, dir, sizeof dir);
 	if (rc != REPLY_OK)
 		return rc;
-	if (parse_sp(p) < 0 || status_items_parse(p, &items) < 0 ||
+	if (parse_sp(p) < 0 || status_items_parse(s, p, &items) < 0 ||
 	    parse_end(p) < 0)
 		return REPLY_BAD;
 	if (items & STATUS_HIGHESTMODSEQ)       /* RFC 7162 §3.1 */

@@ -55,6 +55,7 @@ struct session {
 	int auth_failures;
 	int bad_commands;               /* BAD replies in a row */
 	struct mailbox *box;            /* in STATE_SELECTED */
+	struct notify *notify;          /* NOTIFY SET in effect (notify.h) */
 	unsigned enabled;               /* ENABLED_* (mailbox.h): CONDSTORE,
 					 * QRESYNC (RFC 7162) */
 	int search_modseq;              /* the last search had a MODSEQ key */
@@ -108,6 +109,9 @@ enum reply cmd_unsubscribe(struct session *s, struct parse *p);
 enum reply cmd_list(struct session *s, struct parse *p);
 enum reply cmd_lsub(struct session *s, struct parse *p);
 enum reply cmd_status(struct session *s, struct parse *p);
+enum reply cmd_getquota(struct session *s, struct parse *p);     /* RFC 9208 */
+enum reply cmd_getquotaroot(struct session *s, struct parse *p);
+enum reply cmd_setquota(struct session *s, struct parse *p);
 enum reply cmd_select(struct session *s, struct parse *p);
 enum reply cmd_examine(struct session *s, struct parse *p);
 enum reply cmd_close(struct session *s, struct parse *p);
@@ -155,13 +159,21 @@ enum status_item {
 	STATUS_MESSAGES = 1, STATUS_RECENT = 2, STATUS_UIDNEXT = 4,
 	STATUS_UIDVALIDITY = 8, STATUS_UNSEEN = 16, STATUS_SIZE = 32,
 	STATUS_HIGHESTMODSEQ = 64,      /* RFC 7162 §3.1.7 */
+	STATUS_DELETED = 128,           /* RFC 9051 §6.3.11 */
+	STATUS_DELETED_STORAGE = 256,   /* RFC 9208 §4.1.4 */
 };
-/* "(" status-att *(SP status-att) ")" into *items (STATUS_* bits).
- * 0, or -1 with p->error. */
-int status_items_parse(struct parse *p, int *items);
+/* "(" status-att *(SP status-att) ")" into *items (STATUS_* bits);
+ * no RECENT after ENABLE IMAP4rev2. 0, or -1 with p->error. */
+int status_items_parse(struct session *s, struct parse *p, int *items);
 /* "* STATUS name (...)" for the folder name, the items asked. 0, or
  * -1 when the folder cannot be read (nothing written). */
 int status_write(struct session *s, const char *name, int items);
+/* cmd_list.c: the "* LIST" response of the folder name, its attributes
+ * as LIST gives them (\NonExistent when it is no folder), with
+ * \Subscribed when subscribed: for SELECT after ENABLE IMAP4rev2 (RFC
+ * 9051 §6.3.2) and NOTIFY's MailboxName and SubscriptionChange (RFC
+ * 5465 §5.4, §5.5). */
+void list_one(struct session *s, const char *name, int subscribed);
 /* main.c: the control file "maxsize", read once. */
 long session_maxsize(struct session *s);
 

@@ -91,6 +91,8 @@ static int mirror(struct mailbox *box)
 			v[i] = box->msgs[j++];
 		else
 			message_init(&v[i], sm);
+		if (box->enabled & ENABLED_IMAP4REV2)
+			v[i].recent = 0;        /* RFC 9051 has no \Recent */
 		message_update(&v[i], sm);
 	}
 	for (; j < box->count; j++)
@@ -193,6 +195,10 @@ void write_flags_fetch(struct output *out, const struct mailbox *box,
 			      (unsigned long)m->uid,
 			      (unsigned long long)m->modseq);
 		sep = " ";
+	} else if (box->enabled & (ENABLED_IMAP4REV2 | ENABLED_NOTIFY)) {
+		/* RFC 9051 §7.5.2: every unsolicited FETCH carries the UID */
+		output_printf(out, "UID %lu", (unsigned long)m->uid);
+		sep = " ";
 	}
 	if (with_flags) {
 		output_printf(out, "%sFLAGS ", sep);
@@ -222,7 +228,9 @@ static void report(struct mailbox *box, struct store_changes *ch,
 				  (box->enabled & ENABLED_CONDSTORE) != 0, 1);
 	if (ch->added) {
 		output_printf(out, "* %zu EXISTS\r\n", box->count);
-		output_printf(out, "* %zu RECENT\r\n", mailbox_recent(box));
+		if (!(box->enabled & ENABLED_IMAP4REV2))        /* Appendix E.12 */
+			output_printf(out, "* %zu RECENT\r\n",
+				      mailbox_recent(box));
 	}
 }
 

@@ -13,6 +13,7 @@
 #include "output.h"
 #include "parse.h"
 #include "store.h"
+#include "store_cache.h"
 
 /* System flags (§2.3.2): the store's bits. */
 #define FLAG_ANSWERED STORE_ANSWERED
@@ -40,6 +41,8 @@ struct message {
 	time_t mtime;           /* INTERNALDATE */
 	const char *envelope, *structure, *body;   /* ENVELOPE, BODYSTRUCTURE, BODY */
 	size_t envelope_len, structure_len, body_len;
+	const char *summary;    /* JMAP's (httpd's), carried along */
+	size_t summary_len;
 };
 
 #define CACHED_SIZE      0x01
@@ -47,11 +50,18 @@ struct message {
 #define CACHED_ENVELOPE  0x04
 #define CACHED_STRUCTURE 0x08
 #define CACHED_BODY      0x10
+#define CACHED_SUMMARY   0x20   /* only kept for the cache's rewrite */
 
 /* What the session has enabled (RFC 7162), for the reports below. */
 #define ENABLED_CONDSTORE 0x01  /* §3.1, §3.2.4: UID and MODSEQ in every
 				 * FETCH response of a flag change */
 #define ENABLED_QRESYNC   0x02  /* §3.2.10: VANISHED instead of EXPUNGE */
+#define ENABLED_IMAP4REV2 0x04  /* RFC 9051 (Appendix E): no \Recent, UID
+				 * in every unsolicited FETCH, ESEARCH */
+#define ENABLED_UTF8      0x08  /* UTF8=ACCEPT (RFC 6855): UTF-8 names
+				 * (also after IMAP4rev2, utf8.h) */
+#define ENABLED_NOTIFY    0x10  /* a NOTIFY SET was given (RFC 5465 §5.1):
+				 * UID in every unsolicited FETCH */
 
 struct mailbox {
 	char name[IMAP_MAILBOX_NAME_MAX + 1];
@@ -66,11 +76,9 @@ struct mailbox {
 	const struct store_keywords *kw;        /* the folder's keywords */
 	struct store_folder *f; /* the store's view; msgs[i] is f->msgs[i] */
 	time_t synced;          /* the last catch-up (main.c: one a second) */
-	char *cache_file;               /* the cache mapped; strings point in */
-	size_t cache_len;
+	struct store_cache cache;       /* the cache mapped; strings point in */
 	int cache_loaded;               /* cache_load has run */
 	int cache_dirty;                /* messages learnt things to save */
-	int cache_rewrite;              /* the file needs writing anew */
 };
 
 /* Open the folder name of the Maildir st: unless readonly, move new/

@@ -19,6 +19,7 @@
 #include "imapd.h"
 #include "log.h"
 #include "mailbox.h"
+#include "notify.h"
 #include "password.h"
 #include "peer.h"
 #include "starttls.h"
@@ -67,6 +68,9 @@ static const struct command commands[] = {
 	{ "LSUB",         STATES_AUTHED,  0, AFTER_REPORT,     cmd_lsub },
 	{ "STATUS",       STATES_AUTHED,  0, AFTER_REPORT,     cmd_status },
 	{ "APPEND",       STATES_AUTHED,  0, AFTER_NONE,       cmd_append },
+	{ "GETQUOTA",     STATES_AUTHED,  0, AFTER_REPORT,     cmd_getquota }, /* RFC 9208 */
+	{ "GETQUOTAROOT", STATES_AUTHED,  0, AFTER_REPORT,     cmd_getquotaroot },
+	{ "SETQUOTA",     STATES_AUTHED,  0, AFTER_REPORT,     cmd_setquota },
 	/* §6.4: selected */
 	{ "CHECK",        STATE_SELECTED, 0, AFTER_NONE,       cmd_check },
 	{ "CLOSE",        STATE_SELECTED, 0, AFTER_NONE,       cmd_close },
@@ -80,6 +84,7 @@ static const struct command commands[] = {
 	{ "COPY",         STATE_SELECTED, 1, AFTER_NONE,       cmd_copy },
 	{ "MOVE",         STATE_SELECTED, 1, AFTER_NONE,       cmd_move }, /* RFC 6851 */
 	{ "IDLE",         STATES_AUTHED,  0, AFTER_NONE,       cmd_idle }, /* RFC 2177 */
+	{ "NOTIFY",       STATES_AUTHED,  0, AFTER_REPORT,     cmd_notify }, /* RFC 5465 */
 	{ "UID",          STATE_SELECTED, 0, AFTER_NONE,       cmd_uid },
 };
 
@@ -161,6 +166,10 @@ static int run(struct session *s, struct bytes *buf)
 			session_refresh(s, s->uid || s->after == AFTER_REPORT);
 		if (rc != REPLY_FATAL && s->state == STATE_SELECTED)
 			condstore_after_command(s);
+		if (c->handler == cmd_create || c->handler == cmd_delete ||
+		    c->handler == cmd_rename || c->handler == cmd_subscribe ||
+		    c->handler == cmd_unsubscribe)      /* RFC 5465 §5 */
+			notify_own_change(s);
 	}
 	if (rc == REPLY_BAD && !s->text[0])
 		snprintf(s->text, sizeof s->text, "%s",
@@ -215,7 +224,9 @@ static int session_loop(struct session *s)
 			break;
 		}
 		const char *why = NULL;
-		enum command_status st = command_read(s, &buf, &why);
+		int waited = notify_wait(s);    /* RFC 5465: between commands */
+		enum command_status st = waited < 0 ? COMMAND_ERROR :
+			waited ? COMMAND_TIMEOUT : command_read(s, &buf, &why);
 		if (st == COMMAND_OK) {
 			if (run(s, &buf))
 				s->state = STATE_LOGOUT;
@@ -241,6 +252,7 @@ static int session_loop(struct session *s)
 	bytes_free(&buf);
 	command_uploads_clear(s);
 	free(s->uploads);
+	notify_free(s);
 	return code;
 }
 

@@ -25,6 +25,8 @@ enum key_kind {
 #define SEARCH_NEEDS_TEXT   0x08        /* the whole message */
 #define SEARCH_USES_MODSEQ  0x10        /* a MODSEQ key: the result tells
 					 * the highest MODSEQ (RFC 7162) */
+#define SEARCH_USES_RECENT  0x20        /* NEW, OLD or RECENT: not in
+					 * IMAP4rev2 (RFC 9051 §6.4.4) */
 
 struct key {
 	enum key_kind kind;

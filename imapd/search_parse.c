@@ -23,7 +23,7 @@ static const struct {
 	{ "UNDRAFT", KEY_FLAG_CLEAR, FLAG_DRAFT },
 	{ "UNFLAGGED", KEY_FLAG_CLEAR, FLAG_FLAGGED },
 	{ "UNSEEN", KEY_FLAG_CLEAR, FLAG_SEEN },
-	{ "NEW", KEY_NEW, 0 },
+	{ "NEW", KEY_NEW, 0 },          /* these three: SEARCH_USES_RECENT */
 	{ "OLD", KEY_OLD, 0 },
 	{ "RECENT", KEY_RECENT, 0 },
 };
@@ -201,6 +201,9 @@ static int parse_word_key(struct parse *p, struct key *k, const char *w,
 		if (!strcasecmp(w, simple_keys[i].name)) {
 			k->kind = simple_keys[i].kind;
 			k->flag = simple_keys[i].flag;
+			if (k->kind == KEY_NEW || k->kind == KEY_OLD ||
+			    k->kind == KEY_RECENT)
+				*needs |= SEARCH_USES_RECENT;
 			return 0;
 		}
 	for (size_t i = 0; i < sizeof arg_keys / sizeof arg_keys[0]; i++)

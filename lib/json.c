@@ -304,3 +304,27 @@ const char *json_string(const struct json *j)
 {
 	return j && j->type == JSON_STRING ? j->str : NULL;
 }
+
+int json_equal(const struct json *a, const struct json *b)
+{
+	if (!a || !b || a->type != b->type)
+		return 0;
+	switch (a->type) {
+	case JSON_NUMBER:
+		return a->number == b->number;
+	case JSON_STRING:
+		return a->len == b->len && !memcmp(a->str, b->str, a->len);
+	case JSON_ARRAY:
+	case JSON_OBJECT:
+		break;
+	default:
+		return 1;
+	}
+	if (a->len != b->len)
+		return 0;
+	for (const struct json *x = a->child, *y = b->child; x;
+	     x = x->next, y = y->next)
+		if (!json_equal(x, a->type == JSON_OBJECT ? json_get(b, x->key) : y))
+			return 0;
+	return 1;
+}

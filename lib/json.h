@@ -47,6 +47,9 @@ const struct json *json_get(const struct json *o, const char *key);
 int json_int(const struct json *j, int64_t *out);
 /* j's string, or NULL when j is not a string. */
 const char *json_string(const struct json *j);
+/* 1 when a and b are the same value (an object's members in any order,
+ * numbers by value), else 0 (also when either is NULL). */
+int json_equal(const struct json *a, const struct json *b);
 /* RFC 6901 JSON Pointer, with JMAP's "*" array wildcard (RFC 8620
  * §3.7): the value at path in root. With a "*" the results of each
  * element are gathered into a new array (arrays met that way are

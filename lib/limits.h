@@ -131,6 +131,10 @@
  * the chunk doubles at most (LF to CRLF), so a FETCH of any size needs
  * about 3 times this. */
 #define IMAP_STREAM_CHUNK 32768
+/* APPEND before ENABLE UTF8=ACCEPT looks for UTF-8 in a message's
+ * header (RFC 6855 §4) within its first this many octets: a header
+ * longer than this is very rare, and the rest is not read again. */
+#define IMAP_HEADER_SCAN_MAX 65536
 /* A mailbox name in modified UTF-7: a Maildir++ folder is one directory
  * entry, ".NAME", so NAME_MAX (255) less the dot. */
 #define IMAP_MAILBOX_NAME_MAX 254
@@ -139,10 +143,20 @@
 /* A folder's index (lib/store.h): about 70 octets a message; 64 MB is
  * about a million messages. */
 #define STORE_INDEX_MAX (64L * 1024 * 1024)
-/* The per-folder cache (imapd/cache.h): about 400 octets a message with
- * ENVELOPE and BODYSTRUCTURE; 512 MB is over a million messages. A
- * bigger file is ignored (rebuilt as needed). */
-#define IMAP_CACHE_MAX (512L * 1024 * 1024)
+/* The per-folder cache (lib/store_cache.h): about 400 octets a message
+ * with ENVELOPE and BODYSTRUCTURE and as much for JMAP's summary; 512 MB
+ * is over half a million messages. A bigger file is ignored (rebuilt as
+ * needed). */
+#define STORE_CACHE_MAX (512L * 1024 * 1024)
+/* A header field kept in a summary (store_cache.h): a longer one (no
+ * real From or Subject is) makes the summary unusable, so the readers
+ * read that message's file instead: the cache never changes an answer. */
+#define STORE_SUMMARY_FIELD_MAX 2048
+/* The References a summary keeps (its last ids): threading keeps at
+ * most MAIL_REFERENCES_MAX (64) ids, and 16 KB holds 64 of 256 octets. */
+#define STORE_SUMMARY_REFERENCES (16 * 1024)
+/* RFC 8621 §4.1.4: a preview is at most 256 characters. */
+#define PREVIEW_MAX 256
 /* ID (RFC 2971 §3.3): at most 30 field-value pairs. */
 #define IMAP_ID_PAIRS_MAX 30
 /* Keywords named in one STORE or APPEND: a folder holds at most 26 (the
@@ -168,6 +182,16 @@
  * see (a Maildir on NFS changed by another host), less often. */
 #define IMAP_IDLE_WATCHED_POLL_MS 5000
 #define IMAP_IDLE_LINE_MAX 1024
+/* NOTIFY (RFC 5465): what a session looks at once a NOTIFY SET is in
+ * effect, every this many ms between commands and during IDLE; at most
+ * this many event groups, names in one group, and folders watched for
+ * message events (each costs a look at its index and directories per
+ * poll, some 100 us when nothing moved): past that the session gets
+ * [NOTIFICATIONOVERFLOW] (§5.8). */
+#define IMAP_NOTIFY_POLL_MS 1000
+#define IMAP_NOTIFY_GROUPS_MAX 16
+#define IMAP_NOTIFY_NAMES_MAX 100
+#define IMAP_NOTIFY_FOLDERS_MAX 100
 /* A directory mtime this many ms old is trusted to change with any later
  * change (lib/store_index.c store_settled): file times come from the
  * kernel's coarse clock, which ticks every 1-10 ms. */
@@ -258,6 +282,16 @@
  * some 180 folders; an account with more gets a hashed state, for which
  * Foo/changes answers cannotCalculateChanges. */
 #define JMAP_STATE_MAX 8192
+/* JMAP Identities (RFC 8621 §6) per user, kept in one small file in the
+ * Maildir (httpd/identity_file.c): a handful in practice (Fastmail's
+ * limit is 100 too); one Identity's text (name, addresses, the two
+ * signatures) is bounded so that the whole file stays small; the file's
+ * log of changes (for Identity/changes) keeps the last 256. */
+#define JMAP_IDENTITIES_MAX 100
+#define JMAP_IDENTITY_MAX (16 * 1024)
+#define JMAP_IDENTITY_LOG_MAX 256
+#define JMAP_IDENTITY_FILE_MAX \
+	(JMAP_IDENTITIES_MAX * (JMAP_IDENTITY_MAX + 512) + JMAP_IDENTITY_LOG_MAX * 64)
 /* Session cookies live this long without use (seconds): a working day. */
 #define HTTP_SESSION_LIFETIME (12 * 3600)
 /* A static file served by httpd: the webmail page's files are small. */
@@ -382,5 +416,22 @@
 #define RUNNER_ORPHAN_WAIT 60
 /* sendmail: a header block it parses for -t and the headers it adds. */
 #define SENDMAIL_HEADER_MAX (1024 * 1024)
+
+/* Parts of one APPEND CATENATE message (RFC 4469): a client replacing
+ * an attachment sends a handful (header, boundaries, parts); 64 leaves
+ * room for many while bounding what one message of a MULTIAPPEND
+ * allocates. */
+#define IMAP_CATENATE_PARTS_MAX 64
+/* Maildir++ (Courier's maildirquota): a "maildirsize" file grown past
+ * 5120 octets is recalculated (and so replaced by one line of totals),
+ * which keeps its reading cheap and bounds the drift of lost lines. */
+#define MAILDIRSIZE_MAX 5120
+/* Maildir++: a maildirsize that says "over quota" and has not changed
+ * for 15 minutes is recalculated before a message is refused: others'
+ * deletions (mutt, a shell) may not have been written to it. */
+#define MAILDIRSIZE_RECHECK (15 * 60)
+/* The longest line of the control file "quota" (an address and two
+ * numbers); an item longer is broken. */
+#define QUOTA_LINE_MAX 512
 
 #endif

@@ -72,3 +72,82 @@ int mutf7_decode(const char *name, struct bytes *out)
 	}
 	return 0;
 }
+
+/* RFC 6855 §3: a mailbox name holds no control character (U+0000-001F,
+ * U+007F-009F), LINE SEPARATOR (U+2028) or PARAGRAPH SEPARATOR
+ * (U+2029). */
+static int name_char_ok(unsigned cp)
+{
+	return cp >= 0x20 && !(cp >= 0x7f && cp <= 0x9f) &&
+	       cp != 0x2028 && cp != 0x2029;
+}
+
+static const char b64_alphabet[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
+
+/* The state of an "&...-" run being written. */
+struct run {
+	int open;
+	uint32_t bits;
+	int nbits;
+};
+
+static int run_unit(struct run *r, uint32_t unit, struct bytes *out)
+{
+	r->bits = (r->bits << 16) | unit;
+	r->nbits += 16;
+	while (r->nbits >= 6) {
+		r->nbits -= 6;
+		if (bytes_append_char(out, b64_alphabet[(r->bits >> r->nbits)
+							& 63]) < 0)
+			return -1;
+	}
+	r->bits &= (1u << r->nbits) - 1;
+	return 0;
+}
+
+/* Add a non-ASCII code point to the run (opened as needed). */
+static int run_add(struct run *r, unsigned cp, struct bytes *out)
+{
+	if (!r->open && bytes_append_char(out, '&') < 0)
+		return -1;
+	r->open = 1;
+	if (cp < 0x10000)
+		return run_unit(r, cp, out);
+	return run_unit(r, 0xd800 + ((cp - 0x10000) >> 10), out) < 0 ? -1 :
+	       run_unit(r, 0xdc00 + ((cp - 0x10000) & 0x3ff), out);
+}
+
+/* Close the run if open: the spare bits as zeros, then '-'. */
+static int run_close(struct run *r, struct bytes *out)
+{
+	if (!r->open)
+		return 0;
+	if (r->nbits > 0 && bytes_append_char(out,
+	    b64_alphabet[(r->bits << (6 - r->nbits)) & 63]) < 0)
+		return -1;
+	*r = (struct run){ 0 };
+	return bytes_append_char(out, '-');
+}
+
+int mutf7_encode(const char *name, size_t len, struct bytes *out)
+{
+	struct run r = { 0 };
+	for (size_t i = 0; i < len;) {
+		unsigned cp;
+		size_t k = mime_utf8_decode(name + i, len - i, &cp);
+		if (k == 0 || !name_char_ok(cp))
+			return -1;
+		i += k;
+		if (cp >= 0x80) {
+			if (run_add(&r, cp, out) < 0)
+				return -1;
+			continue;
+		}
+		if (run_close(&r, out) < 0 ||
+		    bytes_append_char(out, (char)cp) < 0 ||
+		    (cp == '&' && bytes_append_char(out, '-') < 0))
+			return -1;
+	}
+	return run_close(&r, out);
+}

@@ -19,4 +19,11 @@ int mutf7_run(const char *s, struct bytes *out);
  * it is not modified UTF-7 (out then holds part of it). */
 int mutf7_decode(const char *name, struct bytes *out);
 
+/* The UTF-8 name[0..len) in modified UTF-7, appended to out: the inverse
+ * of mutf7_decode ("&" becomes "&-", other printable ASCII stays, the
+ * rest goes in "&...-" runs). 0, or -1 when name is not UTF-8 or holds
+ * a character RFC 6855 §3 keeps out of mailbox names (C0/C1 controls,
+ * DEL, U+2028, U+2029), or memory runs out. */
+int mutf7_encode(const char *name, size_t len, struct bytes *out);
+
 #endif

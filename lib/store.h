@@ -14,11 +14,17 @@
  *   DIR/postern-changes      its change log (below), appended to
  *   DIR/postern-lock         the folder's one lock (below)
  *   DIR/dovecot-keywords     keyword names: "N name", letter 'a'+N (Dovecot's)
- *   DIR/postern-cache        imapd's parsed-message cache (not state: may be lost)
+ *   DIR/postern-cache        the parsed-message cache of imapd and httpd
+ *                            (store_cache.h owns it; not state: may be lost)
  *   DIR/postern-recent       "postern-recent 1 UID": the highest UID already
  *                            shown \Recent (below)
+ *   DIR/postern-special-use  the folder's special uses (RFC 6154), one
+ *                            attribute a line ("\Sent"): CREATE (USE ...)
  *   ROOT/postern-uidvalidity the last UIDVALIDITY given in this Maildir
- *   ROOT/subscriptions       IMAP subscriptions, one name a line (Dovecot's)
+ *   ROOT/maildirsize         the Maildir++ quota file (below, "QUOTA")
+ *   ROOT/subscriptions       IMAP subscriptions, one name a line (Dovecot's;
+ *                            lib/folder.h owns it)
+ *   ROOT/postern-identities  httpd's JMAP Identities (httpd/identity.h owns it)
  *
  * A message file is named "UNIQUE,S=LF-OCTETS,W=CRLF-OCTETS" in new/ and
  * "UNIQUE,S=..,W=..:2,INFO" in cur/; INFO is the flag letters in ASCII
@@ -80,12 +86,22 @@
  * MAILBOXID (RFC 8474, JMAP Mailbox id) is made once when the index is
  * made and travels with the folder's directory on RENAME.
  *
+ * QUOTA (Maildir++): ROOT/maildirsize holds the usage of the whole
+ * Maildir, every folder included (lib/maildirsize.h owns its format).
+ * A message is added (store_append, store_copy, store_deliver) only when
+ * it keeps the Maildir within the quota store_set_quota gave (else -1,
+ * EDQUOT, nothing written); every add and every removal (expunge,
+ * remove, a folder deleted) is written to the file, which is kept
+ * whenever it exists and made (by counting) when a quota is set and it
+ * is missing or stale. A file removed by another program is counted
+ * again at the next recalculation (maildirsize.h).
+ *
  * LOCKING: "postern-lock" in each folder, OFD record locks (fcntl):
  * byte 0 is the folder lock, taken exclusive around every change (sync
  * that writes, flag change, expunge, append's UID, keywords, any write
  * to the index or its log) and shared to read them; byte 1 is the POP3 session lock (RFC 1939 §8), held
  * for a whole POP3 session (store_folder_open with STORE_POP3); byte 2
- * of ROOT's file guards ROOT/postern-uidvalidity. Locks
+ * of ROOT's file guards ROOT/postern-uidvalidity, byte 3 ROOT/maildirsize. Locks
  * are held for short moves only, never across network I/O.
  *
  * SAFETY: every file is opened relative to the folder's directory
@@ -105,6 +121,7 @@
 #include <sys/types.h>
 #include <time.h>
 #include "limits.h"
+#include "maildirsize.h"
 
 /* System flags (RFC 3501 §2.3.2) and their Maildir info letters. */
 #define STORE_ANSWERED 0x01u    /* R */
@@ -124,6 +141,7 @@
 struct store {
 	int rootfd;             /* O_DIRECTORY|O_NOFOLLOW on ROOT */
 	char root[PATH_MAX_POSTERN];
+	struct maildir_quota quota;     /* the user's (store_set_quota) */
 };
 
 /* One message as a folder view holds it. Strings belong to the view. */
@@ -216,6 +234,18 @@ enum store_flag_op { STORE_FLAGS_SET, STORE_FLAGS_ADD, STORE_FLAGS_REMOVE };
 int store_open(struct store *st, const char *root);
 void store_close(struct store *st);
 
+/* The user's quota (0: no limit of that resource; store_open sets
+ * none): store_append, store_copy refuse what would exceed it. */
+void store_set_quota(struct store *st, const struct maildir_quota *q);
+
+/* The usage of the whole Maildir (RFC 9208 STORAGE and MESSAGE: octets
+ * on disk and messages), from maildirsize, counted again when it is
+ * missing or stale. 0, or -1 with errno. */
+struct store_usage {
+	uint64_t octets, messages;
+};
+int store_quota_usage(struct store *st, struct store_usage *u);
+
 /* Create the folder name (not its parents) with a new UIDVALIDITY and
  * MAILBOXID. 0; -1 with errno (EEXIST when it exists). */
 int store_folder_create(struct store *st, const char *name);
@@ -235,10 +265,40 @@ int store_folder_exists(struct store *st, const char *name);
 struct store_status {
 	uint32_t messages, recent, unseen, uidvalidity, uidnext;
 	uint64_t highestmodseq, size;   /* size: sum of CRLF sizes */
+	uint32_t deleted;               /* with \Deleted (RFC 9051 §6.3.11) */
+	uint64_t deleted_octets;        /* and their octets on disk */
 	char mailboxid[STORE_MAILBOXID_MAX + 1];
 };
 int store_folder_status(struct store *st, const char *name,
 			struct store_status *out);
+/* The same without size (left 0), which reads the file of every
+ * message whose name and index entry do not carry its size. */
+int store_folder_counts(struct store *st, const char *name,
+			struct store_status *out);
+
+/* Special uses (RFC 6154 §2) a folder can be given: its directory's
+ * "postern-special-use" (it moves with RENAME and goes with DELETE).
+ * \All and \Flagged (virtual folders) are not among them. */
+#define STORE_USE_ARCHIVE 0x01u
+#define STORE_USE_DRAFTS  0x02u
+#define STORE_USE_JUNK    0x04u
+#define STORE_USE_SENT    0x08u
+#define STORE_USE_TRASH   0x10u
+/* The bit of the attribute attr[0..len) ("\Sent", ASCII case ignored),
+ * or 0 when it is not one a folder can be given. */
+unsigned store_special_use_bit(const char *attr, size_t len);
+/* "\Drafts \Sent" for bits into buf ("" for none). 0, or -1 when it
+ * does not fit. */
+int store_special_use_format(unsigned bits, char *buf, size_t size);
+/* The special uses recorded for folder name into *bits: 1 recorded, 0
+ * none recorded (or no such folder), -1 error. For IMAP LIST and JMAP
+ * Mailbox roles; the JMAP Mailbox/set role is the same record. */
+int store_special_use_get(struct store *st, const char *name,
+			  unsigned *bits);
+/* Record bits (replacing what was recorded) for the existing folder
+ * name, atomically. 0, or -1 with errno and the old record kept. */
+int store_special_use_set(struct store *st, const char *name,
+			  unsigned bits);
 
 /* --- a folder view ---------------------------------------------------- */
 
@@ -382,7 +442,7 @@ struct store_new {
  * directory; then their UIDs are given together under the folder lock,
  * in the order of v. When one fails, those already written are removed.
  * out gets the UIDs. 0, or -1 with errno and nothing left behind
- * (E2BIG: too many keywords). */
+ * (E2BIG: too many keywords; EDQUOT: over st's quota). */
 int store_append(struct store *st, const char *name,
 		 const struct store_new *v, size_t n, struct store_added *out);
 
@@ -397,17 +457,21 @@ typedef int (*store_deliver_hook)(void *ctx, const char *dir,
  * to its end (LF line ends) into folder dir (a Maildir path, created
  * when missing), named with ,S= and ,W= like store_append; into new/.
  * hook (may be NULL) is called with ctx before the rename. unique gets
- * the name. 0, or -1 with errno and nothing left behind. */
-int store_deliver(const char *dir, const char *header, size_t header_len,
-		  int fd, off_t offset, char *unique, size_t size,
-		  store_deliver_hook hook, void *ctx);
+ * the name. quota (may be NULL: none) is the user's: a message that
+ * would exceed it is refused (EDQUOT). 0, or -1 with errno and nothing
+ * left behind. */
+int store_deliver(const char *dir, const struct maildir_quota *quota,
+		  const char *header, size_t header_len, int fd, off_t offset,
+		  char *unique, size_t size, store_deliver_hook hook,
+		  void *ctx);
 
 /* Copy (move = 0) or move msgs[idx[0..n)] of f into the folder dest,
  * keeping flags and keywords (keyword names added to dest as needed) and
  * INTERNALDATE. A copy is all or nothing: on failure the copies made are
  * removed. A move removes the sources (they become gone in f, reported
  * at the next sync with expunge allowed). out gets the new UIDs in the
- * order of idx. 0, or -1 with errno. */
+ * order of idx. 0, or -1 with errno (EDQUOT: a copy over the quota,
+ * nothing made). */
 int store_copy(struct store_folder *f, const size_t *idx, size_t n,
 	       const char *dest, int move, struct store_added *out);
 

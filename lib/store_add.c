@@ -205,13 +205,35 @@ static int append_files(int rootfd, int dirfd, const struct store_new *v,
 	return rc;
 }
 
+/* Octets v[0..n) take on disk (LF line ends). */
+static uint64_t append_octets(const struct store_new *v, size_t n)
+{
+	uint64_t sum = 0;
+	for (size_t k = 0; k < n; k++) {
+		if (v[k].upload) {
+			sum += v[k].upload->lf;
+			continue;
+		}
+		sum += v[k].len;
+		for (size_t i = 0; i + 1 < v[k].len; i++)
+			sum -= v[k].data[i] == '\r' && v[k].data[i + 1] == '\n';
+	}
+	return sum;
+}
+
 int store_append(struct store *st, const char *name,
 		 const struct store_new *v, size_t n, struct store_added *out)
 {
 	if (store_added_alloc(out, n) < 0)
 		return -1;
+	uint64_t octets = append_octets(v, n);
 	int dirfd = store_folder_dirfd(st->rootfd, name);
-	int rc = dirfd < 0 ? -1 : append_files(st->rootfd, dirfd, v, n, out);
+	int rc = dirfd < 0 ? -1 :
+		 store_quota_admit(st->rootfd, &st->quota, octets, n) < 0 ? -1 :
+		 append_files(st->rootfd, dirfd, v, n, out);
+	if (rc == 0)
+		store_quota_charge(st->rootfd, &st->quota, (int64_t)octets,
+				   (int64_t)n);
 	int e = errno;
 	if (dirfd >= 0)
 		close(dirfd);

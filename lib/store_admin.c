@@ -70,8 +70,11 @@ int store_folder_create(struct store *st, const char *name)
 	return rc;
 }
 
-/* Remove the files of dirfd/sub (sub "" : dirfd itself), then sub. */
-static void remove_files(int parent, const char *sub)
+/* Remove the files of dirfd/sub (sub "" : dirfd itself), then sub;
+ * when freed is not NULL, add the octets and the count of the files
+ * removed to it (the quota's messages). */
+static void remove_files(int parent, const char *sub,
+			 struct store_usage *freed)
 {
 	int fd = openat(parent, *sub ? sub : ".", O_RDONLY | O_DIRECTORY |
 			O_NOFOLLOW | O_CLOEXEC);
@@ -82,9 +85,17 @@ static void remove_files(int parent, const char *sub)
 		return;
 	}
 	struct dirent *e;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			unlinkat(dirfd(d), e->d_name, 0);
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		long long size = freed ? store_file_octets(dirfd(d), e->d_name) :
+			       0;
+		if (unlinkat(dirfd(d), e->d_name, 0) == 0 && freed &&
+		    e->d_name[0] != '.' && size >= 0) {
+			freed->octets += (uint64_t)size;
+			freed->messages++;
+		}
+	}
 	closedir(d);
 	if (*sub)
 		unlinkat(parent, sub, AT_REMOVEDIR);
@@ -93,6 +104,7 @@ static void remove_files(int parent, const char *sub)
 int store_folder_delete(struct store *st, const char *name)
 {
 	char rel[PATH_MAX_POSTERN], gone[64];
+	struct store_usage freed = { 0, 0 };
 	if (is_inbox(name) || !store_folder_exists(st, name)) {
 		errno = is_inbox(name) ? EPERM : ENOENT;
 		return -1;
@@ -106,12 +118,14 @@ int store_folder_delete(struct store *st, const char *name)
 	int fd = openat(st->rootfd, gone, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 			O_CLOEXEC);
 	if (fd >= 0) {
-		remove_files(fd, "cur");
-		remove_files(fd, "new");
-		remove_files(fd, "tmp");
-		remove_files(fd, "");
+		remove_files(fd, "cur", &freed);
+		remove_files(fd, "new", &freed);
+		remove_files(fd, "tmp", NULL);
+		remove_files(fd, "", NULL);
 		close(fd);
 	}
+	store_quota_charge(st->rootfd, &st->quota, -(int64_t)freed.octets,
+			   -(int64_t)freed.messages);
 	unlinkat(st->rootfd, gone, AT_REMOVEDIR);    /* debris: harmless */
 	return 0;
 }
@@ -215,8 +229,8 @@ static uint64_t crlf_size_of_file(int dirfd, const char *file)
 	return n;
 }
 
-int store_folder_status(struct store *st, const char *name,
-			struct store_status *out)
+static int folder_status(struct store *st, const char *name,
+			 struct store_status *out, int with_size)
 {
 	struct store_index ix;
 	memset(out, 0, sizeof *out);
@@ -241,11 +255,29 @@ int store_folder_status(struct store *st, const char *name,
 			w = ix.v[i].wire;
 		out->recent += ix.v[i].recent;
 		out->unseen += !(f & STORE_SEEN);
+		if (f & STORE_DELETED) {        /* what EXPUNGE would free */
+			long long o = store_file_octets(fd, ix.v[i].file);
+			out->deleted++;
+			out->deleted_octets += o > 0 ? (uint64_t)o : 0;
+		}
 		/* RFC 8438 §3: the sum of RFC822.SIZE */
-		out->size += w >= 0 ? (uint64_t)w :
-			     crlf_size_of_file(fd, ix.v[i].file);
+		if (with_size)
+			out->size += w >= 0 ? (uint64_t)w :
+				     crlf_size_of_file(fd, ix.v[i].file);
 	}
 	close(fd);
 	store_index_free(&ix);
 	return 0;
+}
+
+int store_folder_status(struct store *st, const char *name,
+			struct store_status *out)
+{
+	return folder_status(st, name, out, 1);
+}
+
+int store_folder_counts(struct store *st, const char *name,
+			struct store_status *out)
+{
+	return folder_status(st, name, out, 0);
 }

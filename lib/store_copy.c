@@ -46,10 +46,27 @@ static size_t bare_lfs(const char *p, size_t n, char *last)
 	return c;
 }
 
-int store_deliver(const char *dir, const char *header, size_t header_len,
-		  int fd, off_t offset, char *unique, size_t size,
-		  store_deliver_hook hook, void *ctx)
+/* May the message (header, then fd from offset) be added to the
+ * Maildir at dirfd under quota (NULL: none)? 0, or -1 with errno. */
+static int deliver_admit(int dirfd, const struct maildir_quota *quota,
+			 size_t header_len, int fd, off_t offset)
 {
+	struct stat s;
+	if (!quota)
+		return 0;
+	if (fstat(fd, &s) < 0)
+		return -1;
+	uint64_t octets = header_len + (uint64_t)(s.st_size > offset ?
+						  s.st_size - offset : 0);
+	return store_quota_admit(dirfd, quota, octets, 1);
+}
+
+int store_deliver(const char *dir, const struct maildir_quota *quota,
+		  const char *header, size_t header_len, int fd, off_t offset,
+		  char *unique, size_t size, store_deliver_hook hook,
+		  void *ctx)
+{
+	static const struct maildir_quota none;
 	char tmp[PATH_MAX_POSTERN], dst[PATH_MAX_POSTERN];
 	char u[STORE_UNIQUE_MAX], last = '\n';
 	size_t lf = header ? header_len : 0;
@@ -59,6 +76,13 @@ int store_deliver(const char *dir, const char *header, size_t header_len,
 	int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dirfd < 0)
 		return -1;
+	if (deliver_admit(dirfd, quota, header ? header_len : 0, fd,
+			  offset) < 0) {
+		int e = errno;
+		close(dirfd);
+		errno = e;
+		return -1;
+	}
 	int out = store_tmp_create(dirfd, u, sizeof u, tmp, sizeof tmp);
 	int rc = out < 0 ? -1 : 0;
 	if (rc == 0 && ((header && write_all(out, header, header_len) < 0) ||
@@ -76,6 +100,8 @@ int store_deliver(const char *dir, const char *header, size_t header_len,
 	}
 	if (rc == 0)
 		rc = file_commit(out, dirfd, tmp, dirfd, dst);
+	if (rc == 0)
+		store_quota_charge(dirfd, quota ? quota : &none, (int64_t)lf, 1);
 	int e = errno;
 	close(dirfd);
 	errno = e;
@@ -206,13 +232,32 @@ static int move_durable(int srcfd, int destfd)
 	return rc;
 }
 
+/* Octets on disk of msgs[idx[0..n)] (a gone one counts nothing). */
+static uint64_t copy_octets(struct store_folder *f, const size_t *idx,
+			    size_t n)
+{
+	uint64_t sum = 0;
+	for (size_t k = 0; k < n; k++) {
+		const struct store_message *m = &f->msgs[idx[k]];
+		long long o = m->size_lf >= 0 ? m->size_lf :
+			      store_file_octets(f->dirfd, m->file);
+		sum += o > 0 ? (uint64_t)o : 0;
+	}
+	return sum;
+}
+
 int store_copy(struct store_folder *f, const size_t *idx, size_t n,
 	       const char *dest, int move, struct store_added *out)
 {
+	const struct maildir_quota *q = &f->store->quota;
 	char (*dst)[PATH_MAX_POSTERN] = calloc(n + 1, sizeof *dst);
 	int map[STORE_KEYWORDS_MAX];
+	/* a move stays in the Maildir: the usage does not change */
+	uint64_t octets = move ? 0 : copy_octets(f, idx, n);
 	int destfd = store_folder_dirfd(f->store->rootfd, dest);
 	int rc = dst && destfd >= 0 && store_added_alloc(out, n) == 0 &&
+		 (move || store_quota_admit(f->store->rootfd, q, octets,
+					    n) == 0) &&
 		 keyword_map(f, idx, n, destfd, map) == 0 ? 0 : -1;
 	for (; rc == 0 && out->n < n; out->n++) {
 		struct store_message *m = &f->msgs[idx[out->n]];
@@ -229,6 +274,9 @@ int store_copy(struct store_folder *f, const size_t *idx, size_t n,
 			unlinkat(destfd, dst[i], 0);
 	if (move && out->n && move_durable(f->dirfd, destfd) < 0)
 		rc = -1;
+	if (!move && rc == 0)
+		store_quota_charge(f->store->rootfd, q, (int64_t)octets,
+				   (int64_t)n);
 	if (rc == 0 && store_added_uids(f->store->rootfd, destfd, out) < 0)
 		rc = -1;
 	if (rc < 0)

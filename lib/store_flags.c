@@ -188,13 +188,20 @@ static int among(const uint32_t *uids, size_t n, uint32_t uid)
 	return lo < n && uids[lo] == uid;
 }
 
-/* Remove the entry (unlink its file); it becomes an expunge record.
- * 0, or -1 with the file still there. */
+/* Remove the entry (unlink its file); it becomes an expunge record and
+ * its octets on disk and one message are added to freed[0] and
+ * freed[1] (the quota's, store.h) when this removed it. 0, or -1 with the file still there. */
 static int remove_entry(struct store_folder *f, struct store_index *ix,
-			struct store_entry *e)
+			struct store_entry *e, int64_t freed[2])
 {
-	if (unlinkat(f->dirfd, e->file, 0) < 0 && errno != ENOENT)
-		return -1;
+	long long size = store_file_octets(f->dirfd, e->file);
+	if (unlinkat(f->dirfd, e->file, 0) < 0) {
+		if (errno != ENOENT)
+			return -1;
+	} else {
+		freed[0] += size > 0 ? size : 0;
+		freed[1]++;
+	}
 	if (store_index_expunged(ix, e->uid, e->unique) < 0)
 		return -1;
 	free(e->file);
@@ -224,6 +231,7 @@ static long take_out(struct store_folder *f, const uint32_t *uids,
 	struct store_index ix;
 	long failures = 0;
 	size_t w = 0;
+	int64_t freed[2] = { 0, 0 };    /* octets, messages */
 	memset(ch, 0, sizeof *ch);
 	ch->expunged = calloc(f->count + 1, sizeof *ch->expunged);
 	ch->expunged_uids = calloc(f->count + 1, sizeof *ch->expunged_uids);
@@ -247,7 +255,7 @@ static long take_out(struct store_folder *f, const uint32_t *uids,
 		int go = pick ? pick[i] : e &&
 			 (store_flags_from_name(e->file) & STORE_DELETED) &&
 			 (!uids || among(uids, nuids, m->uid));
-		if (go && e && remove_entry(f, &ix, e) < 0) {
+		if (go && e && remove_entry(f, &ix, e, freed) < 0) {
 			failures++;
 			go = 0;
 		}
@@ -263,6 +271,8 @@ static long take_out(struct store_folder *f, const uint32_t *uids,
 	 * the files are gone and the view reports them; the next sync
 	 * records the expunges the index missed */
 	finish(f, &ix, ch->nexpunged > 0, lock);
+	store_quota_charge(f->store->rootfd, &f->store->quota, -freed[0],
+			   -freed[1]);
 	return failures;
 }
 

@@ -21,6 +21,7 @@ struct view_priv {
 
 int store_open(struct store *st, const char *root)
 {
+	memset(&st->quota, 0, sizeof st->quota);        /* none */
 	int n = snprintf(st->root, sizeof st->root, "%s", root);
 	if (n < 0 || (size_t)n >= sizeof st->root) {
 		errno = ENAMETOOLONG;

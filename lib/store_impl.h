@@ -51,7 +51,8 @@ struct store_index {
 
 /* store_lock kinds: bytes of postern-lock (store.h "LOCKING"). */
 enum store_lock_kind { STORE_LOCK_SHARED, STORE_LOCK_EXCLUSIVE,
-		       STORE_LOCK_POP3, STORE_LOCK_VALIDITY };
+		       STORE_LOCK_POP3, STORE_LOCK_VALIDITY,
+		       STORE_LOCK_QUOTA };
 
 /* Take a lock of the folder at dirfd (blocking, but POP3: EWOULDBLOCK
  * when held). An fd for store_unlock, or -1 with errno. */
@@ -189,6 +190,17 @@ void store_kill_point(const char *step);
 #else
 #define store_kill_point(step) ((void)0)
 #endif
+
+/* quota (store_quota.c, store.h "QUOTA") */
+/* Octets of a message file on disk: its ",S=", else its size (-1: gone). */
+long long store_file_octets(int dirfd, const char *file);
+/* May octets and messages be added to the Maildir at rootfd under q?
+ * 0, or -1 with errno (EDQUOT: over q). */
+int store_quota_admit(int rootfd, const struct maildir_quota *q,
+		      uint64_t octets, uint64_t messages);
+/* Record that octets and messages (negative: removed) were added. */
+void store_quota_charge(int rootfd, const struct maildir_quota *q,
+			int64_t octets, int64_t messages);
 
 /* views (store_folder.c, store_view.c) */
 /* Note the folder's stamps as they are before a sync (for poll). */

@@ -23,9 +23,11 @@ int store_lock(int dirfd, enum store_lock_kind kind)
 	struct flock fl = {
 		.l_type = kind == STORE_LOCK_SHARED ? F_RDLCK : F_WRLCK,
 		.l_whence = SEEK_SET,
-		/* byte 0 the folder, 1 POP3, 2 (ROOT only) UIDVALIDITY */
+		/* byte 0 the folder, 1 POP3, 2 (ROOT only) UIDVALIDITY,
+		 * 3 (ROOT only) maildirsize */
 		.l_start = kind == STORE_LOCK_POP3 ? 1 :
-			   kind == STORE_LOCK_VALIDITY ? 2 : 0,
+			   kind == STORE_LOCK_VALIDITY ? 2 :
+			   kind == STORE_LOCK_QUOTA ? 3 : 0,
 		.l_len = 1,
 	};
 	int cmd = kind == STORE_LOCK_POP3 ? F_OFD_SETLK : F_OFD_SETLKW;

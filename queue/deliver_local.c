@@ -9,6 +9,7 @@
 #include "local.h"
 #include "local_header.h"
 #include "maildir.h"
+#include "quota.h"
 #include "store.h"
 
 int local_is_postmaster(const char *address)
@@ -82,13 +83,26 @@ static void deliver_one(struct delivery *d, struct delivery_rcpt *r,
 			     "451 4.3.0 cannot build the Maildir path");
 		return;
 	}
+	struct maildir_quota quota;
+	if (quota_for_user(base, &quota) < 0) {
+		delivery_set(r, RESULT_DEFERRED, "local",
+			     "451 4.3.0 cannot read the quota file");
+		return;
+	}
 	/* the store names it with the size hints APPEND gives (,S= ,W=) and
-	 * calls note_intent with that name just before the rename */
+	 * calls note_intent with that name just before the rename; over the
+	 * quota it writes nothing and the message waits in the queue (RFC
+	 * 3463 4.2.2, as Postfix and Dovecot do) until it fits or outlives
+	 * the queue lifetime, and bounces then */
 	struct intent in = { d, r };
-	if (store_deliver(dir, header->data, header->len, d->fd, rest,
+	if (store_deliver(dir, &quota, header->data, header->len, d->fd, rest,
 			  name, sizeof name, note_intent, &in) < 0) {
-		snprintf(reply, sizeof reply, "451 4.2.0 Maildir delivery failed: %s",
-			 strerror(errno));
+		if (errno == EDQUOT)
+			snprintf(reply, sizeof reply, "452 4.2.2 mailbox full: "
+				 "over its quota");
+		else
+			snprintf(reply, sizeof reply, "451 4.2.0 Maildir delivery "
+				 "failed: %s", strerror(errno));
 		delivery_set(r, RESULT_DEFERRED, "local", reply);
 		return;
 	}

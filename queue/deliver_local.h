@@ -11,7 +11,9 @@
  * 5.4.6 (a loop). A user needs a line in "users", except postmaster, always
  * deliverable (RFC 5321 §4.5.1). Every recipient gets a result: sent,
  * bounced (no such user, a name no Maildir can have) or deferred (the
- * file system failed). */
+ * file system failed; the mailbox is over its quota, control file
+ * "quota": 452 4.2.2, bounced by the runner only after the queue
+ * lifetime). */
 void local_deliver(struct delivery *d);
 
 /* Is address's local part "postmaster" (case ignored)? 1/0. */

@@ -34,6 +34,8 @@ fuzz_run() {
 @test "fuzz: the line reader" { fuzz_run input; }
 @test "fuzz: the MIME parser and what imapd builds from it" { fuzz_run mime; }
 @test "fuzz: the IMAP command parser" { fuzz_run imap_command; }
+@test "fuzz: the IMAP URLs of CATENATE" { fuzz_run imap_url; }
 @test "fuzz: a whole SMTP session (commands, paths, AUTH, DATA)" { fuzz_run smtp_session; }
 @test "fuzz: the JSON parser, its writer and JSON Pointer" { fuzz_run json; }
 @test "fuzz: JMAP state strings and modified UTF-7 folder names" { fuzz_run jmap_state; }
+@test "fuzz: modified UTF-7 names, UTF-8 to and fro" { fuzz_run mutf7; }

@@ -145,6 +145,21 @@ EOF
 	[ -z "$(ls "$MB/new" "$MB/cur" | grep 1700000100)" ]
 }
 
+@test "jmap mail: Email/set create over the quota (control quota) is overQuota, nothing written" {
+	control quota "joe@example.test: 0 2"
+	py <<'EOF'
+b = boxes()
+email = {"mailboxIds": {b["drafts"]["id"]: True}, "keywords": {"$draft": True},
+         "from": [{"email": "joe@example.test"}], "subject": "full",
+         "textBody": [{"partId": "t", "type": "text/plain"}], "bodyValues": {"t": {"value": "x\n"}}}
+r = one("Email/set", {"create": {"d1": email}})
+assert r["notCreated"]["d1"]["type"] == "overQuota", r
+assert boxes()["drafts"]["totalEmails"] == 0
+EOF
+	[ -z "$(find "$MB/.Drafts/cur" "$MB/.Drafts/new" "$MB/tmp" -type f)" ]
+	[ "$(head -1 "$MB/maildirsize")" = 2C ]
+}
+
 @test "jmap mail: Email/set create a draft, EmailSubmission/set spools it, moves it to Sent" {
 	py <<'EOF'
 b = boxes()

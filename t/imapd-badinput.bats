@@ -103,7 +103,9 @@ TABLE_END
 @test "each malformed command gets its BAD, in order, nothing written" {
 	three_messages
 	run imap "$LOGIN" "S SELECT INBOX"
-	before=$(find "$MAILDIR" | sort)
+	# the store may note a settled listing in its change log (an "l"
+	# record, lib/store.h): bookkeeping, not a change
+	before=$(find "$MAILDIR" ! -name postern-changes | sort)
 	input=()
 	expected=()
 	while IFS= read -r row; do
@@ -126,7 +128,8 @@ TABLE_END
 		i=$((i + 1))
 	done <<<"$replies"
 	has_line "Z OK LOGOUT completed"
-	[ "$(find "$MAILDIR" | sort)" = "$before" ]
+	[ "$(find "$MAILDIR" ! -name postern-changes | sort)" = "$before" ]
+	! grep -q '^[mx] ' "$MAILDIR/postern-changes" 2>/dev/null
 	[ "$(message_files)" -eq 3 ]
 }
 

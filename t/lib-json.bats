@@ -4,6 +4,12 @@
 
 load helpers
 
+@test "json: equal" {
+	run "$TOP/t/unit/test_json" equal
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
 @test "json: accepts" {
 	run "$TOP/t/unit/test_json" accepts
 	echo "$output"

@@ -485,7 +485,7 @@ PY
 	# the size read is a "w" record of the store's change log, for the
 	# next session (store.h); no file of pop3d's own
 	grep -qx 'w 2 18' "$MB/postern-changes"
-	[ -z "$(ls "$MB" | grep -v '^cur$\|^new$\|^tmp$\|^postern-index$\|^postern-lock$\|^postern-uidvalidity$\|^postern-changes$')" ]
+	[ -z "$(ls "$MB" | grep -v '^cur$\|^new$\|^tmp$\|^postern-index$\|^postern-lock$\|^postern-uidvalidity$\|^postern-changes$\|^postern-recent$')" ]
 	printf 'Subject: b\n\nchanged behind our back\n' > "$MB/cur/1001.M1P1.host:2,"
 	pop 'USER joe@example.test\r\nPASS secret\r\nLIST 2\r\nQUIT\r\n'
 	[ "${lines[3]}" = "+OK 2 18" ]

@@ -139,6 +139,49 @@ teardown() { queue_teardown; }
 	[ "$(queue_count)" -eq 0 ]
 }
 
+@test "over its quota (control quota) local delivery defers with 4.2.2 and writes nothing; it delivers once there is room" {
+	control quota "bob@example.test: 1"
+	msg first | inject alice@example.test bob@example.test
+	run_runner -1
+	[ "$(maildir_count bob@example.test)" -eq 1 ]
+	[ "$(head -1 "$MAILROOT/example.test/bob/maildirsize")" = 1024S ]
+	big=$(printf 'x%.0s' $(seq 1 1100))
+	msg "$big" | inject alice@example.test bob@example.test
+	run_runner -1
+	[ "$(maildir_count bob@example.test)" -eq 1 ]
+	[ "$(queue_count)" -eq 1 ]
+	[ -z "$(ls "$MAILROOT/example.test/bob/tmp")" ]
+	grep -q 'rcpt=bob@example.test result=deferred relay=local.*452 4.2.2 mailbox full: over its quota' "$RUNNER_LOG"
+	control quota "bob@example.test: 10"
+	run_runner -1
+	[ "$(maildir_count bob@example.test)" -eq 2 ]
+	[ "$(queue_count)" -eq 0 ]
+	[ "$(awk 'NR > 1 { m += $2 } END { print m }' "$MAILROOT/example.test/bob/maildirsize")" -eq 2 ]
+}
+
+@test "over quota past the queue lifetime: the sender gets a DSN with the 4.2.2 reply; a broken quota file defers" {
+	control quota "bob@example.test: 0 1"
+	msg first | inject alice@example.test bob@example.test
+	msg second | inject alice@example.test bob@example.test
+	run_runner -1
+	[ "$(maildir_count bob@example.test)" -eq 1 ]
+	[ "$(queue_count)" -eq 1 ]
+	control queuelifetime 1
+	sleep 1.2
+	run_runner -1
+	[ "$(queue_count)" -eq 0 ]
+	run maildir_cat alice@example.test
+	[[ "$output" == *"Status: 4.4.7"* ]]
+	[[ "$output" == *"queue lifetime expired; last reply: 452 4.2.2 mailbox full"* ]]
+	rm "$CONF/queuelifetime"
+	control quota "bob@example.test: many"
+	msg third | inject alice@example.test bob@example.test
+	run_runner -1
+	[ "$(queue_count)" -eq 1 ]
+	grep -q '451 4.3.0 cannot read the quota file' "$RUNNER_LOG"
+	grep -q 'event=config-error file=quota' "$RUNNER_LOG"
+}
+
 @test "tmp debris older than a day is removed, a file being written is not" {
 	mkdir -p "$SPOOL/tmp"
 	echo old > "$SPOOL/tmp/1.1.1"

@@ -171,7 +171,32 @@ static void writer(void)
 	bytes_free(&out);
 }
 
+static int same(const char *x, const char *y)
+{
+	struct mime_arena a;
+	const char *why;
+	mime_arena_init(&a);
+	struct json *j = json_parse(x, strlen(x), &a, &why);
+	struct json *k = json_parse(y, strlen(y), &a, &why);
+	int r = json_equal(j, k);
+	mime_arena_free(&a);
+	return r;
+}
+
+static void equal(void)
+{
+	CHECK(same("{\"a\":1,\"b\":[true,null,\"x\"]}",
+		   "{\"b\":[true,null,\"x\"],\"a\":1.0}"));
+	CHECK(same("[]", "[]") && same("{}", "{}") && same("\"\\u00e9\"", "\"\xc3\xa9\""));
+	CHECK(!same("{\"a\":1}", "{\"a\":1,\"b\":2}"));
+	CHECK(!same("{\"a\":1,\"b\":2}", "{\"a\":1,\"c\":2}"));
+	CHECK(!same("[1,2]", "[2,1]") && !same("[1]", "[1,1]"));
+	CHECK(!same("true", "false") && !same("null", "0") && !same("\"a\"", "\"ab\""));
+	CHECK(!json_equal(NULL, NULL));
+}
+
 static const struct check_case cases[] = {
+	{ "equal", equal },
 	{ "accepts", accepts },
 	{ "refuses", refuses },
 	{ "depth_bound", depth_bound },

@@ -57,7 +57,7 @@ static void deliver(void)
 	int fd = open(src, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	CHECK(write(fd, "ENVELOPE\n\nSubject: hi\n\nbody\n", 28) == 28);
 	const char hdr[] = "Delivered-To: bob@example.test\n";
-	CHECK(store_deliver(dir, hdr, sizeof hdr - 1, fd, 10, name, sizeof name, NULL, NULL) == 0);
+	CHECK(store_deliver(dir, NULL, hdr, sizeof hdr - 1, fd, 10, name, sizeof name, NULL, NULL) == 0);
 	/* the size hints APPEND gives: octets on disk, on the wire (CRLF) */
 	CHECK(strstr(name, ",S=49,W=53") && name[strlen(name) - 1] == '3');
 	snprintf(path, sizeof path, "%s/new/%s", dir, name);
@@ -83,7 +83,7 @@ static void deliver_failure_leaves_nothing(void)
 	CHECK(f >= 0);
 	close(f);
 	int fd = open("/dev/null", O_RDONLY);
-	CHECK(store_deliver(dir, "x", 1, fd, 0, name, sizeof name, NULL, NULL) == -1);
+	CHECK(store_deliver(dir, NULL, "x", 1, fd, 0, name, sizeof name, NULL, NULL) == -1);
 	snprintf(path, sizeof path, "%s/tmp", dir);
 	CHECK(count(path) == 0);
 	close(fd);
@@ -97,7 +97,7 @@ static void deliver_fsync_failure_leaves_nothing(void)
 	CHECK(maildir_create(dir) == 0);
 	int fd = open("/dev/null", O_RDONLY);
 	setenv("POSTERN_FAULT", "fsync-dir", 1);
-	CHECK(store_deliver(dir, "x", 1, fd, 0, name, sizeof name, NULL, NULL) == -1);
+	CHECK(store_deliver(dir, NULL, "x", 1, fd, 0, name, sizeof name, NULL, NULL) == -1);
 	unsetenv("POSTERN_FAULT");
 	snprintf(path, sizeof path, "%s/tmp", dir);
 	CHECK(count(path) == 0);

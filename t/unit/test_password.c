@@ -30,13 +30,15 @@ static void right_and_wrong(void)
 	CHECK(password_check("locked@example.test", "") == 0);
 }
 
+/* CPU time, not wall time: the work done, whatever else the machine
+ * runs meanwhile. */
 static double time_check(const char *user, const char *pass)
 {
 	struct timespec a, b;
-	clock_gettime(CLOCK_MONOTONIC, &a);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
 	for (int i = 0; i < 5; i++)
 		password_check(user, pass);
-	clock_gettime(CLOCK_MONOTONIC, &b);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
 	return (double)(b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
 }
 

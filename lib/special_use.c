@@ -24,6 +24,18 @@ const char *special_use_attr(const char *name)
 	return NULL;
 }
 
+int special_use_attrs(struct store *st, const char *name, char *buf,
+		      size_t size)
+{
+	unsigned bits;
+	const char *byname = special_use_attr(name);
+	if (store_special_use_get(st, name, &bits) == 1 &&
+	    store_special_use_format(bits, buf, size) == 0)
+		return buf[0] != '\0';
+	snprintf(buf, size, "%s", byname ? byname : "");
+	return byname != NULL;
+}
+
 int special_use_create(struct store *st)
 {
 	struct stat s;

@@ -1,10 +1,12 @@
-/* folder.h - IMAP mailbox names on Maildir++ folders.
+/* folder.h - IMAP mailbox names on Maildir++ folders, their
+ * SPECIAL-USE attributes and the subscription list: shared by imapd and
+ * httpd (JMAP Mailbox/set makes, renames and subscribes folders too).
  *
  * The hierarchy delimiter is '.', Maildir++'s own: IMAP "Work.Reports" is
  * the directory ".Work.Reports" in the user's Maildir, INBOX the Maildir
  * itself. Names are modified UTF-7 (RFC 3501 §5.1.3), stored as sent. */
-#ifndef IMAPD_FOLDER_H
-#define IMAPD_FOLDER_H
+#ifndef POSTERN_FOLDER_H
+#define POSTERN_FOLDER_H
 #include <stddef.h>
 
 #define FOLDER_DELIMITER '.'
@@ -32,6 +34,14 @@ int folder_exists(const char *maildir, const char *name);
 /* SPECIAL-USE (RFC 6154): the attribute of a folder ("\\Sent"...), or
  * NULL. (special_use.c) */
 const char *special_use_attr(const char *name);
+
+/* The special-use attributes of the existing folder name into buf
+ * ("\\Drafts \\Sent"): those recorded by CREATE (USE ...) (RFC 6154
+ * §3, store.h), else special_use_attr's. 1 when there are any, 0 none.
+ * (special_use.c) */
+struct store;
+int special_use_attrs(struct store *st, const char *name, char *buf,
+		      size_t size);
 
 /* At a login into a Maildir without a "subscriptions" file (a first
  * login): subscribe INBOX, create the folders Sent, Drafts, Trash, Junk

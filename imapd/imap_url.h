@@ -1,0 +1,27 @@
+/* imap_url.h - the IMAP URLs (RFC 5092) that CATENATE (RFC 4469 §3)
+ * takes: relative URLs with an absolute path naming a message, or a
+ * part of one, of the authenticated user's own mail:
+ *     "/" enc-mailbox [";UIDVALIDITY=" nz-number] "/;UID=" nz-number
+ *     ["/;SECTION=" enc-section]
+ * (keys in any case, %-escapes decoded). A URL with a scheme or server,
+ * URLAUTH, PARTIAL (its offsets count CRLF octets the store does not
+ * keep), or a section with a field list is not one of them. */
+#ifndef IMAPD_IMAP_URL_H
+#define IMAPD_IMAP_URL_H
+#include <stdint.h>
+#include "limits.h"
+
+#define IMAP_URL_SECTION_MAX 64     /* "1.2.3.MIME" and its like */
+
+struct imap_url {
+	char mailbox[IMAP_MAILBOX_NAME_MAX + 1];        /* decoded */
+	uint32_t uidvalidity;           /* 0: not given */
+	uint32_t uid;
+	char section[IMAP_URL_SECTION_MAX + 1];         /* decoded, "" none */
+};
+
+/* Parse url (NUL-terminated) into *u. 0, or -1 when it is not such a URL
+ * (the caller answers NO [BADURL]). */
+int imap_url_parse(const char *url, struct imap_url *u);
+
+#endif

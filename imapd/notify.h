@@ -1,0 +1,36 @@
+/* notify.h - NOTIFY (RFC 5465): the events a session asked for, watched
+ * between commands and during IDLE by looking again every
+ * IMAP_NOTIFY_POLL_MS; changes to other folders go out as STATUS, new,
+ * deleted and (un)subscribed folders as LIST, the selected folder's as
+ * its usual EXISTS / EXPUNGE / FETCH (with UID). */
+#ifndef IMAPD_NOTIFY_H
+#define IMAPD_NOTIFY_H
+#include "imapd.h"
+
+/* NOTIFY SET [STATUS] event-group... / NOTIFY NONE (§3.1). */
+enum reply cmd_notify(struct session *s, struct parse *p);
+
+/* Is a NOTIFY SET in effect? 1 / 0. */
+int notify_active(const struct session *s);
+
+/* Look for the events asked and write their responses (nothing when no
+ * NOTIFY SET is in effect). allow_expunge: EXPUNGE may be sent for the
+ * selected folder (not while a command forbids it, nor between commands
+ * under SELECTED-DELAYED). */
+void notify_poll(struct session *s, int allow_expunge);
+
+/* Between commands: while a NOTIFY SET is in effect, wait for the
+ * client's next input, sending what happens meanwhile. 0 when input is
+ * there (or no NOTIFY is in effect), 1 when the client stayed silent for
+ * its autologout time, -1 when the link failed. */
+int notify_wait(struct session *s);
+
+/* Forget the session's NOTIFY state (LOGOUT, NOTIFY NONE). */
+void notify_free(struct session *s);
+
+/* After this session's own CREATE, DELETE, RENAME, (UN)SUBSCRIBE: take
+ * the folder list and subscriptions as they are now, so that its own
+ * changes are not told back to it (§5). */
+void notify_own_change(struct session *s);
+
+#endif

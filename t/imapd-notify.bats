@@ -1,0 +1,188 @@
+#!/usr/bin/env bats
+# imapd NOTIFY (RFC 5465): the RFC's example, events told between
+# commands and during IDLE (STATUS for other folders, EXISTS / FETCH for
+# the selected one, LIST for MailboxName and SubscriptionChange),
+# NOTIFY NONE, and the bad cases.
+load imapd-helpers
+
+setup() {
+	imap_setup
+	three_messages
+	for f in Lists.Lemonade Lists.Im2000 misc; do
+		mkdir -p "$MAILDIR/.$f/cur" "$MAILDIR/.$f/new" "$MAILDIR/.$f/tmp"
+	done
+}
+teardown() { server_stop_all; no_sanitizer_reports "$BATS_TEST_TMPDIR/imapd.log"; }
+
+# deliver_run NAME DIR: a "run" step delivering a message into DIR.
+deliver_run() {
+	echo "run printf 'Subject: $1\\n\\nx\\n' > $2/tmp/$1 && mv $2/tmp/$1 $2/new/$1"
+}
+
+@test "NOTIFY syntax: each bad form gets BAD or NO, and nothing is watched" {
+	run imap "a NOTIFY NONE" "$LOGIN" "b NOTIFY" "c NOTIFY SET" "d NOTIFY SET (personal)" \
+		"e NOTIFY SET (nowhere (MessageNew MessageExpunge))" \
+		"f NOTIFY SET (personal (MessageNew))" "g NOTIFY SET (personal (MessageExpunge FlagChange))" \
+		"h NOTIFY SET (selected (MailboxName))" \
+		"i NOTIFY SET (selected (MessageNew MessageExpunge)) (selected-delayed (MessageNew MessageExpunge))" \
+		"j NOTIFY SET (personal (MessageNew MessageExpunge AnnotationChange))" \
+		"k NOTIFY SET (selected (MessageNew (UID) MessageExpunge))" "l NOTIFY NONE x" \
+		"m NOTIFY SET (mailboxes (MessageNew MessageExpunge))" "n NOTIFY SET (personal ())" \
+		"o NOTIFY SET (personal NONE)" "p NOTIFY NONE"
+	has_line "a BAD Command not valid in this state"
+	grep -q '^b BAD' <<<"$output"
+	grep -q '^c BAD' <<<"$output"
+	grep -q '^d BAD' <<<"$output"
+	has_line "e BAD Unknown mailbox filter"
+	has_line "f BAD MessageNew and MessageExpunge go together"
+	has_line "g BAD MessageNew and MessageExpunge go together"
+	has_line "h BAD Bad SELECTED or SELECTED-DELAYED group"
+	has_line "i BAD Bad SELECTED or SELECTED-DELAYED group"
+	has_line "j NO [BADEVENT (MessageNew MessageExpunge FlagChange MailboxName SubscriptionChange)] Unsupported event"
+	has_line "k NO [CANNOT] MessageNew takes no fetch attributes here"
+	grep -q '^l BAD' <<<"$output"
+	grep -q '^m BAD' <<<"$output"
+	grep -q '^n BAD' <<<"$output"
+	has_line "o OK NOTIFY completed"
+	has_line "p OK NOTIFY completed"
+	[ "$(grep -c '^\* ' <<<"$output")" -eq 1 ]      # the greeting only
+	# bounds (lib/limits.h): 16 groups, 100 names in one
+	g17=$(for i in $(seq 1 17); do printf ' (mailboxes m%d (MessageNew MessageExpunge))' "$i"; done)
+	g16=${g17% (mailboxes m17 *}
+	n101=$(seq -f 'n%g' 1 101 | tr '\n' ' ')
+	run imap "$LOGIN" "a NOTIFY SET$g17" "b NOTIFY SET$g16" "c NOTIFY SET (mailboxes (${n101% }) (MessageNew MessageExpunge))"
+	has_line "a BAD Too many groups"
+	has_line "b OK NOTIFY completed"
+	has_line "c BAD Too many mailboxes"
+}
+
+@test "RFC 5465 §3.1 example: SET STATUS, then STATUS for the subtree and EXISTS for INBOX unasked" {
+	run client <<EOF
+send $LOGIN
+send b notify set status (selected (MessageNew MessageExpunge)) (subtree Lists (MessageNew MessageExpunge))
+expect \* STATUS "Lists.Lemonade" \(MESSAGES 0 UIDNEXT 1 UIDVALIDITY [0-9]+\)
+expect b OK NOTIFY completed
+send c select inbox
+expect c OK .*
+$(deliver_run 1000000009.M9P9.test "$MAILDIR/.Lists.Lemonade")
+expect \* STATUS "Lists.Lemonade" \(MESSAGES 1 UIDNEXT 2\) @4
+$(deliver_run 1000000008.M8P8.test "$MAILDIR")
+expect \* 4 EXISTS @4
+$(deliver_run 1000000007.M7P7.test "$MAILDIR/.misc")
+send z LOGOUT
+expect z OK .*
+EOF
+	echo "$output"
+	[ "$status" -eq 0 ]
+	has_line '* STATUS "Lists.Im2000" (MESSAGES 0 UIDNEXT 1 UIDVALIDITY '"$(uidvalidity "$MAILDIR/.Lists.Im2000")"')'
+	! grep -q 'STATUS "misc"' <<<"$output"
+	! grep -q 'STATUS "INBOX"' <<<"$output"
+}
+
+@test "§5.1: a flag change by another session comes unasked as FETCH with UID; NOTIFY NONE stops it all" {
+	run client <<EOF
+send $LOGIN
+send s SELECT INBOX
+expect s OK .*
+send b NOTIFY SET (selected (MessageNew MessageExpunge FlagChange)) (personal (MessageNew MessageExpunge FlagChange))
+expect b OK NOTIFY completed
+$(other 'a UID STORE 2 +FLAGS (\Flagged)')
+expect \* 2 FETCH \(UID 2 FLAGS \(\\\\Flagged \\\\Recent\)\) @4
+$(deliver_run 1000000009.M9P9.test "$MAILDIR/.misc")
+expect \* STATUS "misc" \(MESSAGES 1 UIDNEXT 2\) @4
+send n NOTIFY NONE
+expect n OK .*
+$(deliver_run 1000000008.M8P8.test "$MAILDIR/.misc")
+run sleep 2
+send o NOOP
+expect o OK .*
+absent \* STATUS "misc" \(MESSAGES 2 .*
+send z LOGOUT
+expect z OK .*
+EOF
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "§5.4, §5.5: MailboxName and SubscriptionChange as LIST; the session's own changes are not told back" {
+	run client <<EOF
+send $LOGIN
+send b NOTIFY SET (personal (MailboxName SubscriptionChange))
+expect b OK NOTIFY completed
+send c CREATE Mine
+expect c OK .*
+run printf '$LOGIN\r\nx CREATE Theirs\r\ny SUBSCRIBE misc\r\n' | $IMAPD 2>/dev/null
+expect \* LIST \(\\\\HasNoChildren\) "." "Theirs" @4
+expect \* LIST \(\\\\HasNoChildren \\\\Subscribed\) "." "misc" @4
+run printf '$LOGIN\r\nx DELETE Theirs\r\n' | $IMAPD 2>/dev/null
+expect \* LIST \(\\\\NonExistent\) "." "Theirs" @4
+send z LOGOUT
+expect z OK .*
+EOF
+	echo "$output"
+	[ "$status" -eq 0 ]
+	! grep -q '"Mine"' <<<"$output"
+}
+
+@test "RFC 5465 §4: during IDLE the same events are told" {
+	run client <<EOF
+send $LOGIN
+send b NOTIFY SET (personal (MessageNew MessageExpunge))
+expect b OK NOTIFY completed
+send i IDLE
+expect \+ idling
+$(deliver_run 1000000009.M9P9.test "$MAILDIR/.Lists.Im2000")
+expect \* STATUS "Lists.Im2000" \(MESSAGES 1 UIDNEXT 2\) @4
+send DONE
+expect i OK .*
+send z LOGOUT
+expect z OK .*
+EOF
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "§5.1: a flag change in another folder is STATUS (UIDVALIDITY UNSEEN), with HIGHESTMODSEQ after CONDSTORE" {
+	deliver 1000000009.M9P9.test 'Subject: m\n\nx\n' "$MAILDIR/.misc"
+	v=$(imap "$LOGIN" 'a STATUS misc (UIDVALIDITY)' | sed -n 's/.*UIDVALIDITY \([0-9]*\).*/\1/p')
+	run client <<EOF
+send $LOGIN
+send b NOTIFY SET (mailboxes misc (MessageNew MessageExpunge FlagChange))
+expect b OK NOTIFY completed
+run printf '$LOGIN\r\ns SELECT misc\r\nx STORE 1 +FLAGS (\\\\Seen)\r\n' | $IMAPD 2>/dev/null
+expect \* STATUS "misc" \(UIDVALIDITY $v UNSEEN 0\) @4
+send e ENABLE CONDSTORE
+expect e OK .*
+run printf '$LOGIN\r\ns SELECT misc\r\nx STORE 1 +FLAGS (\\\\Flagged)\r\n' | $IMAPD 2>/dev/null
+expect \* STATUS "misc" \(UIDVALIDITY $v UNSEEN 0 HIGHESTMODSEQ [0-9]+\) @4
+send z LOGOUT
+expect z OK .*
+EOF
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+@test "§3.1, §5.8: watching more than 100 folders is NO [NOTIFICATIONOVERFLOW], or ends NOTIFY with OK [NOTIFICATIONOVERFLOW]" {
+	# INBOX, Lists.Lemonade, Lists.Im2000, misc and 94 more: 98
+	for i in $(seq 1 94); do mkdir -p "$MAILDIR/.f$i/cur" "$MAILDIR/.f$i/new"; done
+	run client <<EOF
+send $LOGIN
+send a NOTIFY SET (personal (MessageNew MessageExpunge))
+expect a OK NOTIFY completed
+run for i in 95 96 97; do mkdir -p $MAILDIR/.f\$i/cur; done
+expect \* OK \[NOTIFICATIONOVERFLOW\] Too many folders to watch @4
+$(deliver_run 1000000009.M9P9.test "$MAILDIR/.misc")
+run sleep 2
+send n NOOP
+expect n OK .*
+absent \* STATUS .*
+send b NOTIFY SET (personal (MessageNew MessageExpunge))
+expect b NO \[NOTIFICATIONOVERFLOW\] Too many folders
+send c NOTIFY SET (subtree f1 (MessageNew MessageExpunge)) (personal (MailboxName))
+expect c OK NOTIFY completed
+send z LOGOUT
+expect z OK .*
+EOF
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
