@@ -16,6 +16,7 @@
 #include "json.h"
 #include "log.h"
 #include "mail.h"
+#include "mime.h"
 
 #define BLOB_DIR "postern-blobs"
 
@@ -118,10 +119,81 @@ static void disposition(struct server *s, const char *name)
 	bytes_free(&h);
 }
 
+/* A download's octets, counted or sent. */
+struct download {
+	struct server *s;
+	size_t count;
+	int send;
+};
+
+static int download_piece(void *ctx, const char *p, size_t n)
+{
+	struct download *d = ctx;
+	d->count += n;
+	return d->send && output_write(&d->s->out, p, n) < 0 ? -1 : 0;
+}
+
+/* An upload's file, in pieces to fn: 1, 0 no such blob, -1 error. */
+static int upload_each(struct server *s, const char *id, mime_sink *fn,
+		       void *ctx)
+{
+	char path[PATH_MAX_POSTERN], buf[16384];
+	if (blob_path(s, id, path, sizeof path) < 0)
+		return 0;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	ssize_t n;
+	int rc = 0;
+	while (rc == 0 && (n = read(fd, buf, sizeof buf)) != 0)
+		rc = n < 0 && errno == EINTR ? 0 : n < 0 ? -1
+		     : fn(ctx, buf, (size_t)n);
+	close(fd);
+	return rc < 0 ? -1 : 1;
+}
+
+/* The blob's octets to d: a counting pass, then a sending one. */
+static int blob_each(struct server *s, const char *id, struct mail_blob *b,
+		     struct download *d)
+{
+	if (id[0] == 'U')
+		return upload_each(s, id, download_piece, d);
+	return mail_blob_each(b, download_piece, d) < 0 ? -1 : 1;
+}
+
+/* Send blob id (found: b open) with its headers, read from its file
+ * twice (its length, then its octets): never held whole. */
+static void send_blob(struct server *s, const char *id, struct mail_blob *b,
+		      const char *type, const char *name)
+{
+	struct download d = { s, 0, 0 };
+	int found = blob_each(s, id, b, &d);
+	if (found <= 0) {
+		response_problem(s, found < 0 ? 500 : 404, "about:blank",
+				 found < 0 ? "The blob could not be read."
+					   : "No such blob.");
+		return;
+	}
+	response_header(s, "Content-Type: %s", type);
+	response_header(s, "Cache-Control: private, immutable, max-age=86400");
+	disposition(s, name);
+	size_t length = d.count;
+	response_send_sized(s, length);
+	if (!strcmp(s->req.method, "HEAD"))
+		return;
+	d.count = 0;
+	d.send = 1;
+	if (blob_each(s, id, b, &d) <= 0 || d.count != length) {
+		log_event("event=blob-read-error");
+		s->close = 1;   /* the length promised was not kept */
+	}
+}
+
 void route_download(struct server *s)
 {
 	char account[64], blob[256];
 	struct bytes name, accept;
+	struct mail_blob b;
 	bytes_init(&name, 1024);
 	bytes_init(&accept, 256);
 	if (split_download(s->req.path, account, blob, &name) < 0 ||
@@ -134,16 +206,15 @@ void route_download(struct server *s)
 	    !safe_type(bytes_str(&accept)))
 		bytes_set(&accept, "application/octet-stream", 24);
 	response_start(s, 200, NULL);
-	int found = blob_read(s, blob, &s->resp.body);
-	if (found <= 0) {
+	int found = blob[0] == 'U' ? 1 : mail_blob_open(s, blob, &b);
+	if (found == 1)
+		send_blob(s, blob, &b, bytes_str(&accept), bytes_str(&name));
+	else
 		response_problem(s, found < 0 ? 500 : 404, "about:blank",
 				 found < 0 ? "The blob could not be read."
 					   : "No such blob.");
-		goto done;
-	}
-	response_header(s, "Content-Type: %s", bytes_str(&accept));
-	response_header(s, "Cache-Control: private, immutable, max-age=86400");
-	disposition(s, bytes_str(&name));
+	if (blob[0] != 'U')
+		mail_blob_close(&b);
 done:
 	bytes_free(&name);
 	bytes_free(&accept);

@@ -31,6 +31,8 @@ struct response {
 	struct bytes body;
 	int csp_page;                   /* the page's own CSP, not the API's */
 	int streamed;                   /* response_send_head wrote it all */
+	int sent;                       /* response_send_sized wrote the
+					 * head, the handler the body */
 };
 
 struct server {
@@ -80,6 +82,10 @@ int response_send(struct server *s);
 /* A status line and headers only, for streams (EventSource) that write
  * their own body until the connection closes. */
 int response_send_head(struct server *s);
+/* The status line and headers of a body of length octets, which the
+ * handler then writes to s->out itself (a download read from a file a
+ * piece at a time); the connection may stay open. 0, or -1. */
+int response_send_sized(struct server *s, size_t length);
 
 /* auth.c -------------------------------------------------------------- */
 

@@ -76,6 +76,12 @@ int mail_find(struct mail_account *a, const char *id, struct mail_ref *ref);
 /* Read a message into out (CRLF form: what its blob and size are).
  * 0, or -1. *received gets the file's mtime. */
 int mail_read(struct mail_ref *ref, struct bytes *out, time_t *received);
+/* Parse a message from its file, never held whole (lib/mime reads it
+ * through a window; sizes are those of the CRLF form): the message, with
+ * the file open in *fd until after mime_free (close it then), *received
+ * its mtime; NULL (fd -1) when it cannot be read. */
+struct mime_message *mail_parse(struct mail_ref *ref, int *fd,
+				time_t *received);
 /* mail_cache.c: what the folder cache (lib/store_cache.h) knows of a
  * message, filled in from the file (and saved at mail_close) when it
  * does not know it yet. So the second request and every later
@@ -175,6 +181,23 @@ int mail_thread_id(struct mail_account *a, const char *unique, char *out,
 /* mail_blob.c: a message's or a part's blob (see above): 1 with its
  * bytes appended to out, 0 no such blob, -1 error. */
 int mail_blob_read(struct server *s, const char *id, struct bytes *out);
+/* The same a piece at a time, never the whole blob in memory. */
+struct mail_blob {
+	struct jmap_call c;
+	struct mail_account a;
+	int opened;                     /* a is open */
+	int fd;                         /* the message file, or -1 */
+	struct mime_message *m;         /* parsed from fd */
+	const struct mime_part *part;   /* a part's blob; NULL: the message */
+};
+/* Find blob id (of a message or part; not an upload): 1 found, 0 no
+ * such blob, -1 error. Call mail_blob_close whatever it returns. */
+int mail_blob_open(struct server *s, const char *id, struct mail_blob *b);
+/* Hand the blob's octets to fn in pieces: fn's first non-zero result,
+ * 0, or -1 (read error). May be called again (a counting pass, then a
+ * sending one). */
+int mail_blob_each(struct mail_blob *b, mime_sink *fn, void *ctx);
+void mail_blob_close(struct mail_blob *b);
 
 /* mail_ids.c ---------------------------------------------------------- */
 

@@ -191,3 +191,19 @@ int mail_read(struct mail_ref *ref, struct bytes *out, time_t *received)
 	bytes_free(&raw);
 	return rc;
 }
+
+struct mime_message *mail_parse(struct mail_ref *ref, int *fd, time_t *received)
+{
+	struct stat st;
+	struct mime_message *m = NULL;
+	*fd = store_message_open(ref->box->view, ref->index);
+	if (*fd >= 0 && fstat(*fd, &st) == 0 && (m = mime_parse_file(*fd, 0))) {
+		if (received)
+			*received = st.st_mtime;
+		return m;
+	}
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+	return NULL;
+}

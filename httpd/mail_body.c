@@ -9,6 +9,8 @@
 #include "mime_encoding.h"
 #include "mime_search.h"
 
+/* The preview is made from the first 64 KiB of the text, decoded. */
+#define PREVIEW_TEXT_MAX MIME_DECODE_PIECE
 
 struct part_list {
 	const struct mime_part **v;
@@ -138,6 +140,27 @@ const struct mime_part *mail_part_find(const struct mime_message *m,
 	return p;
 }
 
+static int count_piece(void *ctx, const char *p, size_t n)
+{
+	(void)p;
+	*(size_t *)ctx += n;
+	return 0;
+}
+
+/* The octets of leaf p's content (RFC 8621 §4.1.4 size): base64 and
+ * quoted-printable decoded and counted a piece at a time; any other
+ * encoding is the text itself, in CRLF form. */
+static size_t content_size(const struct mime_message *m,
+			   const struct mime_part *p)
+{
+	const char *e = p->encoding;
+	size_t n = 0;
+	if (!e || (strcasecmp(e, "base64") && strcasecmp(e, "quoted-printable")))
+		return p->size;
+	mime_part_unencode_each(m, p, count_piece, &n);
+	return n;
+}
+
 static void write_optional(struct json_writer *w, const char *key,
 			   const char *v)
 {
@@ -174,11 +197,8 @@ static void write_part(struct json_writer *w, const struct mime_message *m,
 	}
 	struct bytes d;
 	bytes_init(&d, MIME_DECODED_MAX);
-	if (!multi)
-		mime_part_unencode(m, p, &d);
 	json_key(w, "size");
-	json_int64(w, (int64_t)(multi ? p->size : d.len));
-	bytes_clear(&d);
+	json_int64(w, (int64_t)(multi ? p->size : content_size(m, p)));
 	const struct mime_param *name = NULL;
 	if (part_name_raw(p)) {
 		name = mime_param_find(&p->disposition, "filename");
@@ -241,16 +261,43 @@ static void write_list(struct json_writer *w, const char *key,
 	json_end(w);
 }
 
-/* One bodyValues entry: the decoded text, cut at a character boundary. */
+/* The first max octets of p's decoded text into d (decoded a piece at
+ * a time, no further than needed): 1 when there is more, 0, -1. */
+struct prefix {
+	struct bytes *d;
+	size_t max;
+};
+
+static int prefix_piece(void *ctx, const char *p, size_t n)
+{
+	struct prefix *x = ctx;
+	size_t room = x->max - x->d->len;
+	if (bytes_append(x->d, p, n < room ? n : room) < 0)
+		return -1;
+	return n > room;
+}
+
+static int decoded_prefix(const struct mime_message *m,
+			  const struct mime_part *p, size_t max, struct bytes *d)
+{
+	struct prefix x = { d, max };
+	return mime_part_decode_each(m, p, prefix_piece, &x);
+}
+
+/* One bodyValues entry: the decoded text, cut at a character boundary:
+ * at the client's maxBodyValueBytes, and at JMAP_BODY_VALUE_MAX. */
 static void write_value(struct json_writer *w, const struct mime_message *m,
 			const struct mime_part *p, size_t max)
 {
 	char num[256];
 	struct bytes d;
 	bytes_init(&d, MIME_DECODED_MAX);
-	mime_part_decode(m, p, &d);
+	if (max == 0 || max > JMAP_BODY_VALUE_MAX)
+		max = JMAP_BODY_VALUE_MAX;
+	/* one octet more than kept: to know whether there was more */
+	decoded_prefix(m, p, max + 1, &d);
 	size_t n = d.len;
-	int cut = max && n > max;
+	int cut = n > max;
 	if (cut) {
 		n = max;
 		while (n > 0 && ((unsigned char)d.data[n] & 0xc0) == 0x80)
@@ -279,7 +326,7 @@ static void make_preview(const struct mime_message *m,
 	bytes_init(&d, MIME_DECODED_MAX);
 	for (size_t i = 0; i < text->n && !d.len; i++)
 		if (mime_is(text->v[i], "text", "plain"))
-			mime_part_decode(m, text->v[i], &d);
+			decoded_prefix(m, text->v[i], PREVIEW_TEXT_MAX, &d);
 	size_t chars = 0;
 	int space = 0;
 	for (size_t i = 0; i < d.len && chars < PREVIEW_MAX; i++) {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "log.h"
 #include "mail.h"
 
@@ -95,18 +96,17 @@ static struct cached *entry_of(struct mail_ref *ref, struct mail_cache **cp)
  * 0 or -1. */
 static int learn(struct mail_ref *ref, struct mail_cache *c, struct cached *k)
 {
-	struct bytes raw, preview, sum;
-	struct mime_message *m = NULL;
+	struct bytes preview, sum;
 	time_t mtime;
-	int att = 0, rc = -1;
-	bytes_init(&raw, (size_t)ref->box->maxsize * 2 + 65536);
+	size_t hn = 0;
+	int att = 0, rc = -1, fd;
 	bytes_init(&preview, 4 * PREVIEW_MAX + 4);
 	bytes_init(&sum, 2 * STORE_SUMMARY_REFERENCES + 65536);
-	if (mail_read(ref, &raw, &mtime) == 0 &&
-	    (m = mime_parse(raw.data ? raw.data : "", raw.len)) &&
-	    mail_body_brief(m, &att, &preview) == 0 &&
-	    store_summary_make(m->buf + m->root->header_off,
-			       m->root->header_len, att,
+	/* from the file through lib/mime's window: never held whole */
+	struct mime_message *m = mail_parse(ref, &fd, &mtime);
+	int brief = m ? mail_body_brief(m, &att, &preview) : -1;
+	const char *h = m ? mime_part_header(m, m->root, &hn) : NULL;
+	if (brief == 0 && store_summary_make(h, hn, att,
 			       preview.data ? preview.data : "", preview.len,
 			       &sum) == 0 && (k->summary_made = malloc(sum.len))) {
 		memcpy(k->summary_made, sum.data, sum.len);
@@ -114,14 +114,15 @@ static int learn(struct mail_ref *ref, struct mail_cache *c, struct cached *k)
 		k->e.len[STORE_CACHE_SUMMARY] = sum.len;
 		k->learnt |= LEARNT_SUMMARY;
 		if (k->e.size < 0)
-			k->e.size = (long long)raw.len, k->learnt |= LEARNT_SIZE;
+			k->e.size = (long long)m->size, k->learnt |= LEARNT_SIZE;
 		if (k->e.mtime < 0)
 			k->e.mtime = mtime, k->learnt |= LEARNT_MTIME;
 		c->dirty = 1;
 		rc = 0;
 	}
 	mime_free(m);
-	bytes_free(&raw);
+	if (fd >= 0)
+		close(fd);
 	bytes_free(&preview);
 	bytes_free(&sum);
 	return rc;
@@ -156,10 +157,12 @@ long long mail_size(struct mail_ref *ref)
 		return msg->size_crlf;
 	if (k && (k->e.size >= 0 || (!k->summary_made && learn(ref, c, k) == 0)))
 		return k->e.size;
-	struct bytes raw;       /* no cache: read it to count */
-	bytes_init(&raw, (size_t)ref->box->maxsize * 2 + 65536);
-	long long n = mail_read(ref, &raw, NULL) == 0 ? (long long)raw.len : -1;
-	bytes_free(&raw);
+	int fd;                 /* no cache: read it to count */
+	struct mime_message *m = mail_parse(ref, &fd, NULL);
+	long long n = m ? (long long)m->size : -1;
+	mime_free(m);
+	if (fd >= 0)
+		close(fd);
 	return n;
 }
 

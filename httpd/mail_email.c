@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include "mail.h"
@@ -179,16 +180,14 @@ static void write_email(struct jmap_call *c, struct mail_ref *ref,
 	const struct store_message *msg = &ref->box->view->msgs[ref->index];
 	struct mail_body_options o = *o0;
 	char id[600];
-	struct bytes raw;
 	struct mime_message *m = NULL;
 	time_t received = 0;
-	int need_file = 0;
+	int need_file = 0, fd = -1;
 	for (size_t i = 0; i < sizeof default_properties / sizeof *default_properties; i++)
 		if (props ? mail_wants(props, default_properties[i]) : 1)
 			need_file |= !from_index(default_properties[i]);
 	for (const struct json *p = props ? props->child : NULL; p; p = p->next)
 		need_file |= p->type == JSON_STRING && !from_index(p->str);
-	bytes_init(&raw, (size_t)c->s->maxsize * 2 + 65536);
 	struct store_summary sum, *sump = NULL;
 	long long size = 0;
 	if (need_file && summary_will_do(ref, props, &sum, &size) &&
@@ -197,11 +196,8 @@ static void write_email(struct jmap_call *c, struct mail_ref *ref,
 		sump = &sum;
 		received = mail_received(ref);
 	}
-	if (need_file && (mail_read(ref, &raw, &received) < 0 ||
-			  !(m = mime_parse(raw.data ? raw.data : "", raw.len)))) {
-		bytes_free(&raw);
+	if (need_file && !(m = mail_parse(ref, &fd, &received)))
 		return;         /* vanished meanwhile: left out (notFound) */
-	}
 	o.unique = msg->unique;
 	json_object_begin(w);
 	mail_id('M', msg->unique, id, sizeof id);
@@ -236,10 +232,11 @@ static void write_email(struct jmap_call *c, struct mail_ref *ref,
 	}
 #undef WANT
 	if (m)
-		write_content(w, m, sump ? (size_t)size : raw.len, props, &o, sump);
+		write_content(w, m, sump ? (size_t)size : m->size, props, &o, sump);
 	json_end(w);
 	mime_free(m);
-	bytes_free(&raw);
+	if (fd >= 0)
+		close(fd);
 }
 
 static int known_property(const char *p)

@@ -117,8 +117,8 @@ static void write_form(struct json_writer *w, const char *form,
 void mail_header_value(struct json_writer *w, const struct mime_message *m,
 		       const char *name, const char *form, int all)
 {
-	const char *h = m->buf + m->root->header_off;
-	size_t n = m->root->header_len, pos = 0, len = strlen(name);
+	size_t n, pos = 0, len = strlen(name);
+	const char *h = mime_part_header(m, m->root, &n);
 	struct mime_field f, last;
 	int found = 0;
 	if (all)
@@ -143,8 +143,9 @@ void mail_addresses(struct json_writer *w, const struct mime_message *m,
 		    const char *name)
 {
 	struct mime_field f;
-	if (mime_header_find(m->buf + m->root->header_off, m->root->header_len,
-			     name, &f))
+	size_t n;
+	const char *h = mime_part_header(m, m->root, &n);
+	if (mime_header_find(h, n, name, &f))
 		write_addresses(w, f.value, f.value_len);
 	else
 		json_null(w);

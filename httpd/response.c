@@ -29,6 +29,7 @@ void response_start(struct server *s, int code, const char *type)
 	r->type = type;
 	r->csp_page = 0;
 	r->streamed = 0;
+	r->sent = 0;
 	bytes_clear(&r->headers);
 	bytes_free(&r->body);
 	bytes_init(&r->body, (size_t)s->maxsize + JMAP_REQUEST_MAX);
@@ -82,7 +83,7 @@ void response_limit(struct server *s, int code, const char *limit,
 	problem(s, code, "urn:ietf:params:jmap:error:limit", limit, detail);
 }
 
-static void write_head(struct server *s, int with_length)
+static void write_head(struct server *s, int with_length, size_t length)
 {
 	struct response *r = &s->resp;
 	char date[64];
@@ -96,7 +97,7 @@ static void write_head(struct server *s, int with_length)
 	if (r->type)
 		output_printf(&s->out, "Content-Type: %s\r\n", r->type);
 	if (with_length)
-		output_printf(&s->out, "Content-Length: %zu\r\n", r->body.len);
+		output_printf(&s->out, "Content-Length: %zu\r\n", length);
 	/* The page's own form posts need their Origin, which Chrome sends
 	 * as "null" under no-referrer; same-origin keeps it and still tells
 	 * other sites nothing (message frames carry no-referrer). */
@@ -122,9 +123,13 @@ int response_send(struct server *s)
 {
 	if (s->resp.streamed)
 		return -1;
+	if (s->resp.sent) {
+		s->resp.code = 0;
+		return output_flush(&s->out);
+	}
 	if (!s->resp.code)
 		response_error(s, 500, "No response.");
-	write_head(s, 1);
+	write_head(s, 1, s->resp.body.len);
 	if (strcmp(s->req.method ? s->req.method : "", "HEAD") &&
 	    s->resp.code != 304 && s->resp.code != 204)
 		output_write(&s->out, s->resp.body.data ? s->resp.body.data : "",
@@ -138,6 +143,13 @@ int response_send_head(struct server *s)
 {
 	s->close = 1;
 	s->resp.streamed = 1;
-	write_head(s, 0);
+	write_head(s, 0, 0);
+	return output_flush(&s->out);
+}
+
+int response_send_sized(struct server *s, size_t length)
+{
+	s->resp.sent = 1;
+	write_head(s, 1, length);
 	return output_flush(&s->out);
 }

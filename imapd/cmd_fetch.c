@@ -18,84 +18,75 @@
 #include "mime.h"
 #include "mime_header.h"
 
-/* The octets of a section into *p and *n. -1: no such part. */
-static int section_text(const struct fetch_att *a, struct fetch_data *d,
-			const char **p, size_t *n)
+void fetch_partial(const struct fetch_att *a, size_t total, size_t *from,
+		   size_t *n)
 {
-	const char *t = bytes_str(&d->md.text);
-	if (!d->mime) {         /* "", HEADER, TEXT of the message */
-		size_t h = d->md.header_len;
-		*p = t + (!strcmp(a->spec, "TEXT") ? h : 0);
-		*n = !strcmp(a->spec, "") ? d->md.text.len :
-		     !strcmp(a->spec, "HEADER") ? h : d->md.text.len - h;
-		return 0;
-	}
-	struct mime_section sec;
-	if (mime_section_find(d->mime, a->spec, strlen(a->spec), &sec) < 0)
-		return -1;
-	*p = t + sec.off;
-	*n = sec.len;
-	if (!a->fields)
-		return 0;
-	bytes_clear(&d->tmp);
-	if (mime_header_filter(*p, *n, a->names, a->nfields, a->fields == 2,
-			       &d->tmp) < 0)
-		return -1;
-	*p = bytes_str(&d->tmp);
-	*n = d->tmp.len;
-	return 0;
+	*from = 0;
+	*n = total;
+	if (!a->partial)
+		return;
+	*from = a->offset < total ? a->offset : total;
+	*n = total - *from;
+	if (*n > a->length)
+		*n = a->length;
 }
 
-/* BODY[] or BODY[TEXT] (partial or not) of a message not loaded whole:
- * streamed from its file (message_stream), its length known from
- * m->size and the header loaded. */
-static void stream_section(struct session *s, const struct fetch_att *a,
-			   struct message *m, struct fetch_data *d)
+/* HEADER.FIELDS[.NOT] of the header sec (as far as lib/mime's window
+ * reaches): filtered into d->tmp and sent. */
+static void write_fields(struct session *s, const struct fetch_att *a,
+			 const struct mime_section *sec, struct fetch_data *d)
 {
-	size_t total = (size_t)m->size, h = d->md.header_len;
-	size_t from = !strcmp(a->spec, "TEXT") ? (h < total ? h : total) : 0;
-	size_t n = total - from;
-	if (a->partial) {       /* §6.4.5: <offset.length> */
-		size_t off = a->offset < n ? a->offset : n;
-		from += off;
-		n -= off;
-		if (n > a->length)
-			n = a->length;
-	}
-	int fd = mailbox_message_open(s->box, m);
-	if (fd < 0) {
+	size_t got, from, n;
+	const char *h = mime_text(d->mime, sec->off, sec->len, &got);
+	bytes_clear(&d->tmp);
+	if (mime_header_filter(h, got, a->names, a->nfields, a->fields == 2,
+			       &d->tmp) < 0) {
 		output_printf(&s->out, "%s \"\"", a->label);
 		return;
 	}
+	fetch_partial(a, d->tmp.len, &from, &n);
 	output_printf(&s->out, "%s {%zu}\r\n", a->label, n);
-	if (message_stream(fd, &s->out, from, n) < 0)
-		log_event("event=fetch-error item=%s", a->label);
-	close(fd);
+	output_write(&s->out, bytes_str(&d->tmp) + from, n);
 }
 
+/* The octets of section sec in CRLF form: known for the whole message
+ * and for a part's body, else counted. */
+static size_t section_size(const struct message *m, const struct fetch_data *d,
+			   const struct mime_section *sec)
+{
+	const struct mime_part *p = sec->part;
+	if (sec->off == 0 && sec->len == d->mime->len && m->size >= 0)
+		return (size_t)m->size;
+	if (d->full && p && sec->off == p->body_off && sec->len == p->body_len)
+		return p->size;
+	return mime_text_crlf_count(d->mime, sec->off, sec->len, NULL);
+}
+
+/* BODY[section]<partial> (RFC 3501 §6.4.5): located in the tree, then
+ * streamed from the file in CRLF form, never held whole. A part that
+ * does not exist is an empty string, as Dovecot answers. */
 static void write_section(struct session *s, const struct fetch_att *a,
 			  struct message *m, struct fetch_data *d)
 {
-	const char *p;
-	size_t n;
-	if (!d->mime && !d->md.complete && strcmp(a->spec, "HEADER")) {
-		stream_section(s, a, m, d);
-		return;
-	}
-	if (section_text(a, d, &p, &n) < 0) {
-		/* a part that does not exist: an empty string, as Dovecot */
+	struct mime_section sec;
+	struct wire_writer w;
+	size_t from, n;
+	if (!d->mime || mime_section_find(d->mime, a->spec, strlen(a->spec),
+					  &sec) < 0) {
 		output_printf(&s->out, "%s \"\"", a->label);
 		return;
 	}
-	if (a->partial) {       /* §6.4.5: <offset.length> */
-		size_t off = a->offset < n ? a->offset : n;
-		p += off;
-		n -= off;
-		if (n > a->length)
-			n = a->length;
+	if (a->fields) {
+		write_fields(s, a, &sec, d);
+		return;
 	}
+	fetch_partial(a, section_size(m, d, &sec), &from, &n);
 	output_printf(&s->out, "%s {%zu}\r\n", a->label, n);
-	output_write(&s->out, p, n);
+	wire_writer_init(&w, &s->out, 1, from, from + n);
+	if (mime_text_each(d->mime, sec.off, sec.len, wire_piece, &w) < 0)
+		log_event("event=fetch-error item=%s", a->label);
+	for (; w.at < from + n; w.at++)         /* the length is promised */
+		output_write(&s->out, " ", 1);
 }
 
 /* ENVELOPE, BODY or BODYSTRUCTURE: from the cache, else built (and
@@ -116,12 +107,13 @@ static void write_structure(struct session *s, const struct fetch_att *a,
 	}
 	int rc;
 	bytes_clear(&d->tmp);
-	if (bit == CACHED_ENVELOPE)
-		rc = imap_envelope_header(bytes_str(&d->md.text),
-					  d->md.header_len, &d->tmp);
+	if (!d->mime || (bit != CACHED_ENVELOPE && !d->full))
+		rc = -1;
+	else if (bit == CACHED_ENVELOPE)
+		rc = imap_envelope(d->mime, d->mime->root, &d->tmp);
 	else
-		rc = !d->mime ? -1 : imap_bodystructure(d->mime,
-			bit == CACHED_BODY ? 0 : IMAP_BODY_EXTENDED, &d->tmp);
+		rc = imap_bodystructure(d->mime, bit == CACHED_BODY ? 0 :
+					IMAP_BODY_EXTENDED, &d->tmp);
 	if (rc < 0) {
 		log_event("event=fetch-error item=%s", a->label);
 		output_str(&s->out, "NIL");
@@ -169,77 +161,55 @@ static void write_att(struct session *s, const struct fetch_att *a,
 	}
 }
 
-/* The size of m when unknown (no ,W= hint, not cached): a counting
- * pass over fd, which is then at its start again. 0 or -1. */
-static int count_size(struct session *s, struct message *m, int fd)
-{
-	size_t size;
-	if (m->size >= 0)
-		return 0;
-	if (message_wire_size(fd, &size) < 0 || lseek(fd, 0, SEEK_SET) < 0)
-		return -1;
-	m->size = (long long)size;
-	cache_set(s->box, m, CACHED_SIZE, NULL, 0);
-	return 0;
-}
-
-/* Read what the cache does not have: the whole file, its header, or
- * only its date; with count, the size by a counting pass. */
-static int read_message(struct session *s, struct message *m, int whole,
-			int header, int count, struct fetch_data *d)
+/* Open m's file into d->fd and note its date when not cached. */
+static int open_message(struct session *s, struct message *m,
+			struct fetch_data *d)
 {
 	struct stat st;
-	int fd = mailbox_message_open(s->box, m);
-	if (fd < 0)
+	d->fd = mailbox_message_open(s->box, m);
+	if (d->fd < 0)
 		return -1;
-	if (count && count_size(s, m, fd) < 0) {
-		close(fd);
-		return -1;
-	}
-	size_t max = (size_t)session_maxsize(s) * 2;
-	if (whole || header) {
-		if ((whole ? message_load(fd, max, &d->md) :
-		     message_load_header(fd, max, &d->md)) < 0)
-			return -1;
-		st.st_mtime = d->md.mtime;
-	} else {
-		int r = fstat(fd, &st);
-		close(fd);
-		if (r < 0)
-			return -1;
-	}
 	if (!(m->cached & CACHED_DATE)) {
+		if (fstat(d->fd, &st) < 0)
+			return -1;
 		m->mtime = st.st_mtime;
 		cache_set(s->box, m, CACHED_DATE, NULL, 0);
 	}
-	if (whole && m->size < 0) {
-		m->size = (long long)d->md.text.len;
-		cache_set(s->box, m, CACHED_SIZE, NULL, 0);
-	}
 	return 0;
 }
 
-/* What a message needs before its response. */
+/* What a message needs before its response, read from its file: the
+ * structure parsed (lib/mime, through a bounded window: all of it, or
+ * only the root's header), the size counted, the date. */
 static int prepare(struct session *s, const struct fetch_request *r,
 		   struct message *m, struct fetch_data *d)
 {
 	int parse = r->need_mime ||
 		    (r->need_structure && !(m->cached & CACHED_STRUCTURE)) ||
 		    (r->need_body && !(m->cached & CACHED_BODY));
-	/* BODY[], BODY[HEADER], BODY[TEXT] and RFC822* alone are
-	 * streamed from the file: only the header is held */
-	int whole = parse;
-	int count = !parse && m->size < 0 && (r->need_size || r->need_text);
 	int header = (r->need_envelope && !(m->cached & CACHED_ENVELOPE)) ||
-		     (!parse && r->need_text);
+		     r->need_text;
+	int count = m->size < 0 && (r->need_size || r->need_text);
 	int date = r->need_date && !(m->cached & CACHED_DATE);
-	if ((whole || header || date || count) &&
-	    read_message(s, m, whole, header, count, d) < 0)
+	if (!(parse || header || count || date))
+		return 0;
+	if (open_message(s, m, d) < 0)
 		return -1;
-	if (parse) {
-		d->mime = mime_parse(bytes_str(&d->md.text), d->md.text.len);
+	if (parse || header) {
+		d->mime = mime_parse_file(d->fd, !parse);
 		if (!d->mime)
 			return -1;
+		d->full = parse;
+	}
+	if (count && parse) {
+		m->size = (long long)d->mime->size;
+		cache_set(s->box, m, CACHED_SIZE, NULL, 0);
+	} else if (count) {
+		size_t size;
+		if (message_wire_size(d->fd, &size) < 0)
+			return -1;
+		m->size = (long long)size;
+		cache_set(s->box, m, CACHED_SIZE, NULL, 0);
 	}
 	return 0;
 }
@@ -279,8 +249,9 @@ static int fetch_one(struct session *s, const struct fetch_request *r,
 		     size_t i, int seen_set, struct fetch_data *d)
 {
 	struct message *m = &s->box->msgs[i];
-	memset(&d->md, 0, sizeof d->md);
+	d->fd = -1;
 	d->mime = NULL;
+	d->full = 0;
 	int rc = prepare(s, r, m, d);
 	if (rc == 0) {
 		/* RFC 7162 §3.2.4: a FETCH that set \Seen tells UID and
@@ -310,7 +281,8 @@ static int fetch_one(struct session *s, const struct fetch_request *r,
 		output_str(&s->out, ")\r\n");
 	}
 	mime_free(d->mime);
-	message_data_free(&d->md);
+	if (d->fd >= 0)
+		close(d->fd);
 	return rc;
 }
 

@@ -21,13 +21,14 @@
 #include "search.h"
 #include "utf8.h"
 
-/* One message as the keys see it, loaded on demand. */
+/* One message as the keys see it, loaded on demand: its structure
+ * parsed from the file (lib/mime reads it through a bounded window). */
 struct candidate {
 	struct session *s;
 	size_t i;
 	unsigned needs;         /* SEARCH_NEEDS_* of the whole tree */
 	int loaded;             /* -1 failed (gone), 0 not yet, 1 loaded */
-	struct message_data md;
+	int fd;                 /* the file mime reads, or -1 */
 	struct mime_message *mime;
 	time_t mtime;
 };
@@ -42,44 +43,52 @@ static int load(struct candidate *c)
 	int fd = mailbox_message_open(c->s->box, m);
 	if (fd < 0)
 		return -1;
-	size_t max = (size_t)session_maxsize(c->s) * 2;
-	if (c->needs & SEARCH_NEEDS_TEXT) {
-		if (message_load(fd, max, &c->md) < 0)
-			return -1;
-		if (m->size < 0)
-			cache_set(c->s->box, m, CACHED_SIZE, NULL, 0);
-		m->size = (long long)c->md.text.len;
-	} else if (c->needs & SEARCH_NEEDS_HEADER) {
-		if (message_load_header(fd, max, &c->md) < 0)
-			return -1;
-	} else {
-		int r = fstat(fd, &st);
+	if (fstat(fd, &st) < 0) {
 		close(fd);
-		if (r < 0)
-			return -1;
-		c->md.mtime = st.st_mtime;
+		return -1;
 	}
-	c->mtime = c->md.mtime;
+	c->mtime = st.st_mtime;
 	if (!(m->cached & CACHED_DATE)) {
 		m->mtime = c->mtime;
 		cache_set(c->s->box, m, CACHED_DATE, NULL, 0);
 	}
-	if (c->needs & (SEARCH_NEEDS_TEXT | SEARCH_NEEDS_HEADER)) {
-		c->mime = mime_parse(bytes_str(&c->md.text), c->md.header_len +
-				     (c->md.complete ? c->md.text.len -
-				      c->md.header_len : 0));
-		if (!c->mime)
-			return -1;
+	if (!(c->needs & (SEARCH_NEEDS_TEXT | SEARCH_NEEDS_HEADER))) {
+		close(fd);
+		return c->loaded = 1;
+	}
+	c->mime = mime_parse_file(fd, !(c->needs & SEARCH_NEEDS_TEXT));
+	if (!c->mime) {
+		close(fd);
+		return -1;
+	}
+	c->fd = fd;
+	if ((c->needs & SEARCH_NEEDS_TEXT) && m->size < 0) {
+		m->size = (long long)c->mime->size;
+		cache_set(c->s->box, m, CACHED_SIZE, NULL, 0);
 	}
 	return c->loaded = 1;
+}
+
+/* Forget what load read. */
+static void unload(struct candidate *c)
+{
+	mime_free(c->mime);
+	if (c->fd >= 0)
+		close(c->fd);
 }
 
 static long long size_of(struct candidate *c)
 {
 	struct message *m = &c->s->box->msgs[c->i];
-	if (m->size < 0) {
-		c->needs |= SEARCH_NEEDS_TEXT;  /* counts the CRLF form */
-		load(c);
+	size_t size;
+	if (m->size < 0) {      /* a counting pass over the CRLF form */
+		int fd = mailbox_message_open(c->s->box, m);
+		if (fd >= 0 && message_wire_size(fd, &size) == 0) {
+			m->size = (long long)size;
+			cache_set(c->s->box, m, CACHED_SIZE, NULL, 0);
+		}
+		if (fd >= 0)
+			close(fd);
 	}
 	return m->size;
 }
@@ -122,8 +131,11 @@ static int within(struct candidate *c, const struct key *k)
 static int sent_days(struct candidate *c, long *days)
 {
 	struct mime_date d;
-	if (load(c) < 0 || mime_date_header(bytes_str(&c->md.text),
-					    c->md.header_len, &d) < 0)
+	size_t n;
+	if (load(c) < 0)
+		return -1;
+	const char *h = mime_part_header(c->mime, c->mime->root, &n);
+	if (mime_date_header(h, n, &d) < 0)
 		return -1;
 	*days = mime_date_days(&d);
 	return 0;
@@ -273,11 +285,10 @@ enum reply search_matches(struct session *s, struct parse *p,
 	if (!v)
 		return reply_set(s, REPLY_NO, "SERVERBUG", "Out of memory");
 	for (size_t i = 0; i < s->box->count; i++) {
-		struct candidate c = { .s = s, .i = i, .needs = needs };
+		struct candidate c = { .s = s, .i = i, .needs = needs, .fd = -1 };
 		if (match(&c, &k))
 			v[(*n)++] = i;
-		mime_free(c.mime);
-		message_data_free(&c.md);
+		unload(&c);
 	}
 	if (cache_save(s->box) < 0)
 		log_event("event=cache-error folder=%s", s->box->dir);

@@ -14,6 +14,7 @@
 #include "mail_thread.h"
 #include "mailbox.h"
 #include "message.h"
+#include "mime.h"
 #include "search.h"
 
 static const struct { const char *name; enum mail_sort_key key; } keys[] = {
@@ -62,17 +63,16 @@ static int sort_criteria(struct parse *p, struct mail_sort_criterion *c,
 }
 
 /* INTERNALDATE and (with_size) RFC822.SIZE of message i, as SEARCH
- * finds them; md is its loaded header or NULL. */
-static void date_and_size(struct session *s, size_t i,
-			  const struct message_data *md, int with_size,
-			  struct mail_fields *f)
+ * finds them; mtime is its file's when it was read (else -1). */
+static void date_and_size(struct session *s, size_t i, time_t mtime,
+			  int with_size, struct mail_fields *f)
 {
 	struct message *m = &s->box->msgs[i];
 	struct stat st;
 	if (m->cached & CACHED_DATE) {
 		f->arrival = m->mtime;
-	} else if (md) {
-		f->arrival = md->mtime;
+	} else if (mtime != -1) {
+		f->arrival = mtime;
 	} else {
 		int fd = mailbox_message_open(s->box, m);
 		f->arrival = fd >= 0 && fstat(fd, &st) == 0 ? st.st_mtime : 0;
@@ -83,14 +83,13 @@ static void date_and_size(struct session *s, size_t i,
 		return;
 	if (m->size < 0)
 		m->size = store_size_from_name(m->base);
-	if (m->size < 0) {
-		struct message_data whole = { 0 };
+	if (m->size < 0) {      /* a counting pass over the CRLF form */
+		size_t size;
 		int fd = mailbox_message_open(s->box, m);
-		bytes_init(&whole.text, (size_t)session_maxsize(s) * 2);
-		if (fd >= 0 && message_load(fd, (size_t)session_maxsize(s) * 2,
-					    &whole) == 0)
-			m->size = (long long)whole.text.len;
-		message_data_free(&whole);
+		if (fd >= 0 && message_wire_size(fd, &size) == 0)
+			m->size = (long long)size;
+		if (fd >= 0)
+			close(fd);
 	}
 	f->size = m->size;
 }
@@ -104,23 +103,26 @@ static void date_and_size(struct session *s, size_t i,
 static int read_fields(struct session *s, size_t i, unsigned want,
 		       struct mail_fields *f)
 {
-	struct message_data md = { 0 };
-	int loaded = 0, rc = 0;
+	struct stat st;
+	time_t mtime = -1;
+	int rc = 0;
 	memset(f, 0, sizeof *f);
 	if (want & MAIL_FIELDS_ALL) {
+		/* the header only, through lib/mime's bounded window */
 		int fd = mailbox_message_open(s->box, &s->box->msgs[i]);
-		if (fd < 0)
-			return mail_fields_read("", 0, want, f);
-		loaded = message_load_header(fd, (size_t)session_maxsize(s) * 2,
-					     &md) == 0;
-		rc = mail_fields_read(loaded ? bytes_str(&md.text) : "",
-				      loaded ? md.header_len : 0,
-				      want & MAIL_FIELDS_ALL, f);
+		struct mime_message *m = fd < 0 || fstat(fd, &st) < 0 ? NULL
+					 : mime_parse_file(fd, 1);
+		size_t n = 0;
+		const char *h = m ? mime_part_header(m, m->root, &n) : "";
+		rc = mail_fields_read(h, n, want & MAIL_FIELDS_ALL, f);
+		if (m)
+			mtime = st.st_mtime;
+		mime_free(m);
+		if (fd >= 0)
+			close(fd);
 	}
 	if (rc == 0)
-		date_and_size(s, i, loaded ? &md : NULL,
-			      (want & WANT_SIZE) != 0, f);
-	message_data_free(&md);
+		date_and_size(s, i, mtime, (want & WANT_SIZE) != 0, f);
 	return rc;
 }
 

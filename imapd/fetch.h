@@ -36,8 +36,8 @@ struct fetch_att {
 struct fetch_request {
 	size_t count;
 	struct fetch_att *v;
-	int need_text;          /* a section: the whole text */
-	int need_mime;          /* a section by part number: a parse */
+	int need_text;          /* a section: the root's header located */
+	int need_mime;          /* a section by part number: a full parse */
 	int need_envelope, need_structure, need_body;   /* cached, else read */
 	int sets_seen;          /* some attribute sets \Seen */
 	int has_flags, has_uid, has_modseq;
@@ -53,8 +53,11 @@ int fetch_parse(struct parse *p, struct fetch_request *req);
 
 /* What one message's response is built from (cmd_fetch.c). */
 struct fetch_data {
-	struct message_data md;
-	struct mime_message *mime;      /* when the request needs it */
+	int fd;                         /* the message file, or -1 */
+	struct mime_message *mime;      /* parsed from fd (lib/mime reads it
+					 * through a window), when needed */
+	int full;                       /* the whole structure, not only
+					 * the root's header, is parsed */
 	struct bytes tmp;               /* built strings */
 	int unknown_cte;                /* a BINARY part's encoding is not
 					 * known: the FETCH fails NO
@@ -63,10 +66,15 @@ struct fetch_data {
 
 struct session;
 /* fetch_binary.c: "BINARY[part]<offset> " and its content decoded
- * (a literal8 "~{n}" when it holds a NUL), or "BINARY.SIZE[part] n".
+ * (a literal8 "~{n}" when it holds a NUL), or "BINARY.SIZE[part] n",
+ * decoded a piece at a time, twice (the size, then the octets).
  * A part that does not exist is empty; one whose encoding is unknown is
  * NIL and sets d->unknown_cte. */
 void write_binary(struct session *s, const struct fetch_att *a,
 		  struct fetch_data *d);
+/* cmd_fetch.c: the window [*from, *from + *n) of a section of total
+ * octets that a's <partial> (RFC 3501 §6.4.5) names, or all of it. */
+void fetch_partial(const struct fetch_att *a, size_t total, size_t *from,
+		   size_t *n);
 
 #endif

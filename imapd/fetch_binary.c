@@ -5,7 +5,7 @@
 #include <strings.h>
 #include "fetch.h"
 #include "imapd.h"
-#include "mime_encoding.h"
+#include "log.h"
 #include "mime_search.h"
 
 /* The encodings RFC 2045 §6 defines (and "binary"); anything else is
@@ -23,63 +23,68 @@ static int known_encoding(const char *e)
 	return 0;
 }
 
-/* The decoded octets of the section into d->tmp. 0; 1 no such part
- * (empty); -1 unknown encoding or no memory. */
-static int decoded(const struct fetch_att *a, struct fetch_data *d)
+/* How a section's octets are made. */
+enum binary_source { AS_STORED, BASE64, QUOTED_PRINTABLE };
+
+/* Make the octets of section sec (how: from) into w. 0 or -1. */
+static int binary_pass(const struct fetch_data *d, const struct mime_section *sec,
+		       enum binary_source how, struct wire_writer *w)
 {
-	struct mime_section sec;
-	bytes_clear(&d->tmp);
-	if (!a->spec[0])        /* the whole message: nothing to undo */
-		return bytes_append(&d->tmp, d->md.text.data ? d->md.text.data :
-				    "", d->md.text.len);
+	if (how == AS_STORED)
+		return mime_text_each(d->mime, sec->off, sec->len, wire_piece,
+				      w) < 0 ? -1 : 0;
+	return mime_part_unencode_each(d->mime, sec->part, wire_piece, w) < 0
+		? -1 : 0;
+}
+
+/* How the section is decoded: -1 no such part, -2 unknown encoding. */
+static int binary_source(const struct fetch_att *a, const struct fetch_data *d,
+			 struct mime_section *sec)
+{
 	if (!d->mime || mime_section_find(d->mime, a->spec, strlen(a->spec),
-					  &sec) < 0 || !sec.part)
-		return 1;
-	const struct mime_part *part = sec.part;
-	if (part->child || !part->encoding ||
-	    !strcasecmp(part->encoding, "7bit") ||
-	    !strcasecmp(part->encoding, "8bit") ||
-	    !strcasecmp(part->encoding, "binary"))      /* as it stands */
-		return mime_crlf_append(&d->tmp, d->mime->buf + sec.off, sec.len);
-	if (!known_encoding(part->encoding)) {
-		d->unknown_cte = 1;
+					  sec) < 0 || !sec->part)
 		return -1;
-	}
-	if (mime_part_unencode(d->mime, part, &d->tmp) < 0)
-		return -1;
-	if (strcasecmp(part->encoding, "quoted-printable"))
-		return 0;
-	/* quoted-printable's hard line breaks are line ends: CRLF */
-	struct bytes lf = d->tmp;
-	bytes_init(&d->tmp, lf.max);
-	int rc = mime_crlf_append(&d->tmp, lf.data ? lf.data : "", lf.len);
-	bytes_free(&lf);
-	return rc;
+	const char *e = sec->part->encoding;
+	if (!a->spec[0] || sec->part->child || !e || !strcasecmp(e, "7bit") ||
+	    !strcasecmp(e, "8bit") || !strcasecmp(e, "binary"))
+		return AS_STORED;       /* the message, or a part as it stands */
+	if (!known_encoding(e))
+		return -2;
+	return strcasecmp(e, "base64") ? QUOTED_PRINTABLE : BASE64;
 }
 
 void write_binary(struct session *s, const struct fetch_att *a,
 		  struct fetch_data *d)
 {
-	int rc = decoded(a, d);
-	const char *p = bytes_str(&d->tmp);
-	size_t n = rc == 0 ? d->tmp.len : 0;
+	struct mime_section sec;
+	struct wire_writer count, w;
+	int how = binary_source(a, d, &sec);
 	output_printf(&s->out, "%s ", a->label);
-	if (rc < 0 && d->unknown_cte) {
+	if (how == -2) {
+		d->unknown_cte = 1;
 		output_str(&s->out, a->kind == FETCH_BINARY ? "NIL" : "0");
 		return;
 	}
+	/* a first pass counts (and finds NULs in the part asked for), the
+	 * second sends: base64 as decoded, the rest with CRLF line ends
+	 * (quoted-printable's hard line breaks are line ends) */
+	size_t from = a->partial ? a->offset : 0;
+	size_t end = a->partial ? from + a->length : (size_t)-1;
+	wire_writer_init(&count, NULL, how != BASE64, from, end);
+	if (how >= 0 && binary_pass(d, &sec, (enum binary_source)how,
+				    &count) < 0)
+		count.at = 0;
 	if (a->kind == FETCH_BINARY_SIZE) {
-		output_printf(&s->out, "%zu", n);
+		output_printf(&s->out, "%zu", count.at);
 		return;
 	}
-	if (a->partial) {       /* on the decoded data (§4.2) */
-		size_t off = a->offset < n ? a->offset : n;
-		p += off;
-		n -= off;
-		if (n > a->length)
-			n = a->length;
-	}
+	size_t n;
+	fetch_partial(a, count.at, &from, &n);  /* on the decoded data (§4.2) */
 	/* §4.3: literal8 only when a NUL needs it */
-	output_printf(&s->out, "%s{%zu}\r\n", memchr(p, '\0', n) ? "~" : "", n);
-	output_write(&s->out, p, n);
+	output_printf(&s->out, "%s{%zu}\r\n", count.nul ? "~" : "", n);
+	wire_writer_init(&w, &s->out, how != BASE64, from, from + n);
+	if (n && binary_pass(d, &sec, (enum binary_source)how, &w) < 0)
+		log_event("event=fetch-error item=%s", a->label);
+	for (; w.at < from + n; w.at++)         /* the length is promised */
+		output_write(&s->out, " ", 1);
 }

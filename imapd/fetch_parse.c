@@ -26,14 +26,13 @@ static int add(struct parse *p, struct fetch_request *r,
 	case FETCH_SECTION:
 		r->need_text = 1;
 		r->sets_seen |= !a->peek;
-		/* a part number or a field list needs the structure */
-		r->need_mime |= a->spec[0] != '\0' &&
-				strcmp(a->spec, "HEADER") &&
-				strcmp(a->spec, "TEXT");
+		/* a part number needs the structure */
+		r->need_mime |= a->spec[0] >= '1' && a->spec[0] <= '9';
 		break;
 	case FETCH_BINARY:
 	case FETCH_BINARY_SIZE:
-		r->need_text = r->need_mime = 1;
+		r->need_text = 1;
+		r->need_mime |= a->spec[0] >= '1' && a->spec[0] <= '9';
 		r->sets_seen |= !a->peek;
 		break;
 	case FETCH_BODY:

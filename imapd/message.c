@@ -1,6 +1,7 @@
 /* message.c - message text for FETCH. See message.h. */
 #include "message.h"
 #include "limits.h"
+#include "mime_encoding.h"
 #include "output.h"
 #include <ctype.h>
 #include <errno.h>
@@ -14,112 +15,6 @@
 
 static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May",
 	"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-
-/* Where the header ends: after the first empty line, else at the end. */
-static size_t header_end(const char *p, size_t n)
-{
-	if (n >= 2 && p[0] == '\r' && p[1] == '\n')
-		return 2;
-	for (size_t i = 0; i + 3 < n; i++)
-		if (p[i] == '\r' && p[i + 1] == '\n' && p[i + 2] == '\r' &&
-		    p[i + 3] == '\n')
-			return i + 4;
-	return n;
-}
-
-/* Has the header's empty line arrived? */
-static int header_done(const struct bytes *t)
-{
-	const char *p = bytes_str(t);
-	if (t->len >= 2 && p[0] == '\r' && p[1] == '\n')
-		return 1;
-	return t->len >= 4 && header_end(p, t->len) < t->len;
-}
-
-/* Append buf[0..n) to t with each bare LF made CRLF; prev is the octet
- * before buf. 0, or -1 (cap, ENOMEM). */
-static int append_crlf(struct bytes *t, const char *buf, size_t n, char prev)
-{
-	size_t start = 0;
-	for (size_t i = 0; i < n; i++) {
-		char before = i ? buf[i - 1] : prev;
-		if (buf[i] == '\n' && before != '\r') {
-			if (bytes_append(t, buf + start, i - start) < 0 ||
-			    bytes_append(t, "\r", 1) < 0)
-				return -1;
-			start = i;
-		}
-	}
-	return bytes_append(t, buf + start, n - start);
-}
-
-static int load(int fd, size_t max, int header_only,
-		struct message_data *md)
-{
-	struct stat st;
-	memset(md, 0, sizeof *md);
-	bytes_init(&md->text, max * 2 + 2);
-	if (fstat(fd, &st) < 0 || (size_t)st.st_size > max) {
-		int e = (size_t)st.st_size > max ? EFBIG : errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	md->mtime = st.st_mtime;
-	char buf[16384], prev = 0;
-	ssize_t r;
-	while ((r = read(fd, buf, sizeof buf)) != 0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 || append_crlf(&md->text, buf, (size_t)r, prev) < 0) {
-			r = -1;
-			break;
-		}
-		prev = buf[r - 1];
-		if (header_only && header_done(&md->text)) {
-			r = 0;
-			break;
-		}
-	}
-	int e = errno;
-	close(fd);
-	if (r != 0) {
-		bytes_free(&md->text);
-		errno = e;
-		return -1;
-	}
-	md->header_len = header_end(bytes_str(&md->text), md->text.len);
-	md->complete = !header_only;
-	return 0;
-}
-
-int message_load(int fd, size_t max, struct message_data *md)
-{
-	return load(fd, max, 0, md);
-}
-
-int message_load_header(int fd, size_t max, struct message_data *md)
-{
-	return load(fd, max, 1, md);
-}
-
-void message_data_free(struct message_data *md)
-{
-	bytes_free(&md->text);
-}
-
-/* buf[0..n) into out (2n octets) with each bare LF made CRLF; prev is
- * the octet before buf. The length written. */
-static size_t to_crlf(const char *buf, size_t n, char prev, char *out)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (buf[i] == '\n' && (i ? buf[i - 1] : prev) != '\r')
-			out[k++] = '\r';
-		out[k++] = buf[i];
-	}
-	return k;
-}
 
 /* Read up to n octets (EINTR retried): the count, 0 at the end, -1. */
 static ssize_t read_some(int fd, char *buf, size_t n)
@@ -149,28 +44,48 @@ int message_wire_size(int fd, size_t *size)
 	return r < 0 ? -1 : 0;
 }
 
-int message_stream(int fd, struct output *out, size_t from, size_t n)
+void wire_writer_init(struct wire_writer *w, struct output *out, int crlf,
+		      size_t from, size_t end)
 {
-	static char buf[IMAP_STREAM_CHUNK], crlf[2 * IMAP_STREAM_CHUNK];
-	size_t pos = 0, end = from + n, sent = 0;  /* pos: crlf[0]'s */
-	char prev = 0;
-	ssize_t r = 0;
-	if (lseek(fd, 0, SEEK_SET) < 0)
-		r = -1;
-	while (r >= 0 && pos < end &&
-	       (r = read_some(fd, buf, sizeof buf)) > 0) {
-		size_t k = to_crlf(buf, (size_t)r, prev, crlf);
-		prev = buf[r - 1];
-		size_t lo = from > pos ? from - pos : 0;
-		size_t hi = end - pos < k ? end - pos : k;
-		if (lo < hi && output_write(out, crlf + lo, hi - lo) < 0)
+	memset(w, 0, sizeof *w);
+	w->out = out;
+	w->crlf = crlf;
+	w->from = from;
+	w->end = end;
+}
+
+/* Send what of buf[0..k), the octets [at, at + k), lies in [from, end). */
+static int wire_send(struct wire_writer *w, const char *buf, size_t k)
+{
+	size_t lo = w->from > w->at ? w->from - w->at : 0;
+	size_t hi = w->end > w->at ? w->end - w->at : 0;
+	if (hi > k)
+		hi = k;
+	if (lo < hi && memchr(buf + lo, '\0', hi - lo))
+		w->nul = 1;
+	w->at += k;
+	if (lo < hi && w->out && output_write(w->out, buf + lo, hi - lo) < 0)
+		return -1;
+	return 0;
+}
+
+int wire_piece(void *ctx, const char *p, size_t n)
+{
+	struct wire_writer *w = ctx;
+	static char buf[2 * IMAP_STREAM_CHUNK];
+	size_t i = 0;
+	while (i < n) {
+		size_t take = n - i > IMAP_STREAM_CHUNK ? IMAP_STREAM_CHUNK : n - i;
+		int r = w->crlf ? wire_send(w, buf, mime_crlf_piece(&w->prev,
+						p + i, take, buf))
+				: wire_send(w, p + i, take);
+		i += take;
+		if (r < 0)
 			return -1;
-		sent += lo < hi ? hi - lo : 0;
-		pos += k;
+		if (w->out && w->at >= w->end)
+			return 1;
 	}
-	for (; sent < n; sent++)        /* the length is promised */
-		output_write(out, " ", 1);
-	return r < 0 || pos < end ? -1 : 0;
+	return 0;
 }
 
 void format_date_time(time_t t, char *buf, size_t size)

@@ -129,31 +129,48 @@ int base64_decode(const char *s, size_t n, struct bytes *out)
 	return sink_end(&k, ok);
 }
 
-int base64_decode_lenient(const char *s, size_t n, struct bytes *out)
+size_t base64_decode_step(struct base64_state *st, const char *s, size_t n,
+			  char *out)
 {
 	const unsigned char *in = (const unsigned char *)s;
-	struct sink k = { out, out->len, 0, { 0 } };
-	uint32_t v = 0;
-	int count = 0, ok = 1, padded = 0;
-
-	for (size_t i = 0; ok && i < n; i++) {
+	size_t k = 0;
+	for (size_t i = 0; i < n && !st->done; i++) {
 		int x = sextet(in[i]);
 		if (in[i] == '=') {
-			padded = 1;
+			/* A quantum closed by '=' is padded: decode what it
+			 * holds. One cut off by the end of input is dangling,
+			 * and dropped (see base64.h). */
+			for (int j = 0; j + 1 < st->count; j++)
+				out[k++] = (char)(st->v >> (16 - 8 * j) & 0xff);
+			st->done = 1;
 			break;
 		}
 		if (x < 0)
 			continue;       /* RFC 2045 §6.8: ignore the rest */
-		v |= (uint32_t)x << (18 - 6 * count);
-		if (++count == 4) {
-			ok = emit_quantum(&k, v, 4) == 0;
-			v = 0;
-			count = 0;
+		st->v |= (uint32_t)x << (18 - 6 * st->count);
+		if (++st->count == 4) {
+			out[k++] = (char)(st->v >> 16 & 0xff);
+			out[k++] = (char)(st->v >> 8 & 0xff);
+			out[k++] = (char)(st->v & 0xff);
+			st->v = 0;
+			st->count = 0;
 		}
 	}
-	/* A quantum closed by '=' is padded: decode what it holds. Cut off
-	 * by the end of input it is dangling, and dropped (see header). */
-	if (ok && padded && count >= 2)
-		ok = emit_quantum(&k, v, count) == 0;
-	return sink_end(&k, ok);
+	return k;
+}
+
+int base64_decode_lenient(const char *s, size_t n, struct bytes *out)
+{
+	struct base64_state st = { 0, 0, 0 };
+	char buf[BASE64_CHUNK / 4 * 3 + 3];
+	size_t start = out->len;
+	for (size_t i = 0; i < n && !st.done; i += BASE64_CHUNK) {
+		size_t k = n - i < BASE64_CHUNK ? n - i : BASE64_CHUNK;
+		size_t got = base64_decode_step(&st, s + i, k, buf);
+		if (got && bytes_append(out, buf, got) < 0) {
+			bytes_truncate(out, start);
+			return -1;
+		}
+	}
+	return 0;
 }

@@ -190,7 +190,9 @@ int imap_envelope_header(const char *h, size_t n, struct bytes *out)
 int imap_envelope(const struct mime_message *m, const struct mime_part *msg,
 		  struct bytes *out)
 {
-	return imap_envelope_header(m->buf + msg->header_off, msg->header_len, out);
+	size_t n;
+	const char *h = mime_part_header(m, msg, &n);
+	return imap_envelope_header(h, n, out);
 }
 
 /* --- BODY and BODYSTRUCTURE ------------------------------------------ */

@@ -229,6 +229,16 @@
  * largest message smtpd accepts (maxsize default 35 MiB), so any stored
  * message decodes whole. */
 #define MIME_DECODED_MAX (64 * 1024 * 1024)
+/* What lib/mime holds of a message file at once (mime_parse_file): the
+ * parse, SEARCH and BINARY read the file through a window this big, so
+ * memory does not grow with the message (issue 16: 8 MB per server
+ * process with a 50 MB message). A header is read through the same
+ * window: the fields of a header longer than 256 KiB past this point are
+ * not seen (Postfix refuses headers over 100 KiB, header_size_limit). */
+#define MIME_WINDOW (256 * 1024)
+/* A decoded text line held for SEARCH before it is matched: longer
+ * lines are matched in pieces this long, overlapping by the needle. */
+#define MIME_DECODE_PIECE (64 * 1024)
 /* A charset name, NUL included: RFC 2978 §2.3 registers names of at most
  * 40 characters; a longer one in an encoded word or parameter is unknown. */
 #define MIME_CHARSET_MAX 48
@@ -256,6 +266,10 @@
 /* A JMAP request body (RFC 8620 §2 maxSizeRequest): 10 MB, as Fastmail
  * advertises; uploads are bounded by "maxsize" instead. */
 #define JMAP_REQUEST_MAX (10L * 1024 * 1024)
+/* A body value of Email/get (RFC 8621 §4.2 bodyValues): the response
+ * is built in memory, so a text is cut here (isTruncated) whatever the
+ * client's maxBodyValueBytes; the whole text is its part's blob. */
+#define JMAP_BODY_VALUE_MAX (1024 * 1024)
 /* Method calls in one request (maxCallsInRequest), and ids in one get or
  * set (maxObjectsInGet/Set): Fastmail's values. */
 #define JMAP_CALLS_MAX 64

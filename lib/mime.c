@@ -1,6 +1,8 @@
 /* mime.c - the MIME tree of a message in memory (RFC 2045, RFC 2046). */
 #include "mime.h"
+#include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <strings.h>
 #include "limits.h"
@@ -95,14 +97,15 @@ static enum field field_kind(const struct mime_field *f)
 /* Read the Content-* fields of p's header. -1 on ENOMEM. */
 static int read_fields(struct mime_message *m, struct mime_part *p)
 {
-	const char *h = m->buf + p->header_off;
+	size_t hl;
+	const char *h = mime_part_header(m, p, &hl);
 	struct mime_field f;
 	size_t pos = 0;
 	unsigned seen = 0;
 	struct bytes v;
 	int r = 0;
 	bytes_init(&v, MIME_DECODED_MAX);
-	while (r == 0 && mime_header_next(h, p->header_len, &pos, &f)) {
+	while (r == 0 && mime_header_next(h, hl, &pos, &f)) {
 		enum field k = field_kind(&f);
 		if (k == F_COUNT || (seen & (1u << k)))
 			continue;
@@ -119,6 +122,24 @@ static int read_fields(struct mime_message *m, struct mime_part *p)
 static int parse_part(struct mime_message *m, struct mime_part *p,
 		      int digest_child);
 
+/* Where the header at off (before end) ends: mime_header_length's rule,
+ * read through mime_text. The length, its ending empty line included. */
+static size_t header_length(const struct mime_message *m, size_t off,
+			    size_t end)
+{
+	size_t pos = off;
+	while (pos < end) {
+		int c = mime_text_byte(m, pos);
+		if (c == '\n')
+			return pos + 1 - off;
+		if (c == '\r' && pos + 1 < end && mime_text_byte(m, pos + 1) == '\n')
+			return pos + 2 - off;
+		size_t lf = mime_text_find(m, pos, end, '\n');
+		pos = lf < end ? lf + 1 : end;
+	}
+	return end - off;
+}
+
 static struct mime_part *part_new(struct mime_message *m,
 				  struct mime_part *parent, size_t off, size_t end)
 {
@@ -128,26 +149,35 @@ static struct mime_part *part_new(struct mime_message *m,
 	p->parent = parent;
 	p->depth = parent ? parent->depth + 1 : 0;
 	p->header_off = off;
-	p->header_len = mime_header_length(m->buf + off, end - off);
+	p->header_len = header_length(m, off, end);
 	p->body_off = off + p->header_len;
 	p->body_len = end - p->body_off;
 	m->nparts++;
 	return p;
 }
 
-/* 2 when line[0..len) is the close delimiter of boundary b, 1 when it is
- * a delimiter: "--" b, then only transport padding (RFC 2046 §5.1.1). */
-static int delimiter(const char *line, size_t len, const char *b, size_t blen)
+/* 2 when the line at pos, len octets, is the close delimiter of
+ * boundary b, 1 when it is a delimiter: "--" b, then only transport
+ * padding (RFC 2046 §5.1.1). */
+static int delimiter(const struct mime_message *m, size_t pos, size_t len,
+		     const char *b, size_t blen)
 {
-	if (len < 2 + blen || line[0] != '-' || line[1] != '-' ||
+	size_t got, i = 2 + blen;
+	const char *line = mime_text(m, pos, len < i + 2 ? len : i + 2, &got);
+	if (len < i || got < i || line[0] != '-' || line[1] != '-' ||
 	    memcmp(line + 2, b, blen) != 0)
 		return 0;
-	size_t i = 2 + blen;
-	if (len - i >= 2 && line[i] == '-' && line[i + 1] == '-')
+	if (got == i + 2 && line[i] == '-' && line[i + 1] == '-')
 		return 2;
-	for (; i < len; i++)
-		if (line[i] != ' ' && line[i] != '\t')
+	while (i < len) {               /* the padding, window by window */
+		line = mime_text(m, pos + i, len - i, &got);
+		if (got == 0)
 			return 0;
+		for (size_t k = 0; k < got; k++)
+			if (line[k] != ' ' && line[k] != '\t')
+				return 0;
+		i += got;
+	}
 	return 1;
 }
 
@@ -166,11 +196,12 @@ static int add_child(struct mime_message *m, struct mime_part *p,
 
 /* Where a part that ends just before a delimiter line at d ends: the line
  * end before the delimiter belongs to it (RFC 2046 §5.1.1). */
-static size_t before_delimiter(const char *buf, size_t start, size_t d)
+static size_t before_delimiter(const struct mime_message *m, size_t start,
+			       size_t d)
 {
-	if (d > start && buf[d - 1] == '\n')
+	if (d > start && mime_text_byte(m, d - 1) == '\n')
 		d--;
-	if (d > start && buf[d - 1] == '\r')
+	if (d > start && mime_text_byte(m, d - 1) == '\r')
 		d--;
 	return d;
 }
@@ -179,37 +210,39 @@ static size_t before_delimiter(const char *buf, size_t start, size_t d)
 
 /* The line at pos: its length without the line end; *next is where the
  * following line starts (end when there is none). */
-static size_t line_at(const char *buf, size_t pos, size_t end, size_t *next)
+static size_t line_at(const struct mime_message *m, size_t pos, size_t end,
+		      size_t *next)
 {
-	const char *lf = memchr(buf + pos, '\n', end - pos);
-	size_t len = (lf ? (size_t)(lf - buf) : end) - pos;
-	*next = lf ? (size_t)(lf - buf) + 1 : end;
-	if (len > 0 && buf[pos + len - 1] == '\r')
+	size_t lf = mime_text_find(m, pos, end, '\n');
+	size_t len = lf - pos;
+	*next = lf < end ? lf + 1 : end;
+	if (len > 0 && mime_text_byte(m, pos + len - 1) == '\r')
 		len--;
 	return len;
 }
 
 /* The first line at or after line start pos that begins with '-' (only
  * such a line can be a delimiter), or end: memchr skips text quickly. */
-static size_t dash_line(const char *buf, size_t pos, size_t end)
+static size_t dash_line(const struct mime_message *m, size_t pos, size_t end)
 {
-	const char *p = buf + pos, *e = buf + end;
-	while (p < e && (p = memchr(p, '-', (size_t)(e - p))) != NULL) {
-		if (p == buf + pos || p[-1] == '\n')
-			return (size_t)(p - buf);
-		p++;
+	size_t start = pos;
+	while ((pos = mime_text_find(m, pos, end, '-')) < end) {
+		if (pos == start || mime_text_byte(m, pos - 1) == '\n')
+			return pos;
+		pos++;
 	}
 	return end;
 }
 
 /* The end (before its line end) of the first close delimiter line of b
  * in buf[pos..end), or NONE. */
-static size_t close_end(const char *buf, size_t pos, size_t end, const char *b)
+static size_t close_end(const struct mime_message *m, size_t pos, size_t end,
+			const char *b)
 {
 	size_t blen = strlen(b);
-	while ((pos = dash_line(buf, pos, end)) < end) {
-		size_t next, len = line_at(buf, pos, end, &next);
-		if (delimiter(buf + pos, len, b, blen) == 2)
+	while ((pos = dash_line(m, pos, end)) < end) {
+		size_t next, len = line_at(m, pos, end, &next);
+		if (delimiter(m, pos, len, b, blen) == 2)
 			return pos + len;
 		pos = next;
 	}
@@ -226,12 +259,12 @@ static size_t close_end(const char *buf, size_t pos, size_t end, const char *b)
 static size_t nested_same_boundary(struct mime_message *m, size_t off,
 				   size_t end, const char *b, size_t *no_close)
 {
-	const char *h = m->buf + off;
-	size_t hl = mime_header_length(h, end - off);
+	size_t hl = header_length(m, off, end), got;
+	const char *h = mime_text(m, off, hl, &got);
 	struct mime_field f;
 	struct mime_ctype ct;
 	struct bytes v;
-	if (!mime_header_find(h, hl, "Content-Type", &f))
+	if (!mime_header_find(h, got, "Content-Type", &f))
 		return NONE;
 	bytes_init(&v, MIME_DECODED_MAX);
 	int r = mime_unfold(f.value, f.value_len, &v);
@@ -244,7 +277,7 @@ static size_t nested_same_boundary(struct mime_message *m, size_t off,
 	if (!pb || strcmp(pb->value, b) != 0 ||
 	    (*no_close != NONE && off >= *no_close))
 		return NONE;
-	size_t c = close_end(m->buf, off + hl, end, b);
+	size_t c = close_end(m, off + hl, end, b);
 	if (c == NONE)
 		*no_close = off;
 	return c;
@@ -255,18 +288,17 @@ static size_t nested_same_boundary(struct mime_message *m, size_t off,
 static int split_multipart(struct mime_message *m, struct mime_part *p,
 			   const char *b)
 {
-	const char *buf = m->buf;
 	size_t blen = strlen(b), pos = p->body_off, end = p->body_off + p->body_len;
 	size_t open = NONE, no_close = NONE;    /* open: start of the open part */
 	struct mime_part **tail = &p->child;
-	while ((pos = dash_line(buf, pos, end)) < end) {
-		size_t next, len = line_at(buf, pos, end, &next);
-		int kind = delimiter(buf + pos, len, b, blen);
+	while ((pos = dash_line(m, pos, end)) < end) {
+		size_t next, len = line_at(m, pos, end, &next);
+		int kind = delimiter(m, pos, len, b, blen);
 		if (kind && open != NONE) {
 			if (m->nparts >= MIME_PARTS_MAX)
 				return 0;
 			if (add_child(m, p, &tail, open,
-				      before_delimiter(buf, open, pos)) < 0)
+				      before_delimiter(m, open, pos)) < 0)
 				return -1;
 		}
 		if (kind == 2)
@@ -280,7 +312,7 @@ static int split_multipart(struct mime_message *m, struct mime_part *p,
 			if (add_child(m, p, &tail, next, nested) < 0)
 				return -1;
 			open = NONE;
-			line_at(buf, nested, end, &next);       /* past the close line */
+			line_at(m, nested, end, &next);         /* past the close line */
 		}
 		pos = next;
 	}
@@ -381,8 +413,20 @@ static int parse_part(struct mime_message *m, struct mime_part *p,
 	} else if (default_text_charset(m, p) < 0) {
 		return -1;
 	}
-	p->size = mime_crlf_count(m->buf + p->body_off, p->body_len, &p->lines);
+	p->size = mime_text_crlf_count(m, p->body_off, p->body_len, &p->lines);
 	return parse_children(m, p);
+}
+
+/* Parse m's text (set up by the caller). m, or NULL (freed) on ENOMEM. */
+static struct mime_message *parse_message(struct mime_message *m)
+{
+	m->size = mime_text_crlf_count(m, 0, m->len, NULL);
+	m->root = part_new(m, NULL, 0, m->len);
+	if (!m->root || parse_part(m, m->root, 0) < 0 || m->arena.failed) {
+		mime_free(m);
+		return NULL;
+	}
+	return m;
 }
 
 struct mime_message *mime_parse(const char *buf, size_t len)
@@ -393,9 +437,26 @@ struct mime_message *mime_parse(const char *buf, size_t len)
 	mime_arena_init(&m->arena);
 	m->buf = buf ? buf : "";
 	m->len = buf ? len : 0;
-	m->size = mime_crlf_size(m->buf, m->len);
+	return parse_message(m);
+}
+
+struct mime_message *mime_parse_file(int fd, int header_only)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return NULL;
+	struct mime_message *m = calloc(1, sizeof *m);
+	if (!m || !(m->file = mime_window_new(fd))) {
+		free(m);
+		errno = ENOMEM;
+		return NULL;
+	}
+	mime_arena_init(&m->arena);
+	m->len = (size_t)st.st_size;
+	if (!header_only)
+		return parse_message(m);
 	m->root = part_new(m, NULL, 0, m->len);
-	if (!m->root || parse_part(m, m->root, 0) < 0 || m->arena.failed) {
+	if (!m->root || read_fields(m, m->root) < 0) {
 		mime_free(m);
 		return NULL;
 	}
@@ -407,6 +468,7 @@ void mime_free(struct mime_message *m)
 	if (!m)
 		return;
 	mime_arena_free(&m->arena);
+	mime_window_free(m->file);
 	free(m);
 }
 

@@ -79,19 +79,64 @@ struct mime_part {
 	int depth;                      /* 0 for the root */
 };
 
+/* lib/mime's own (mime_file.c): a file read through a window. */
+struct mime_window;
+struct mime_window *mime_window_new(int fd);
+void mime_window_free(struct mime_window *w);
+
 struct mime_message {
-	const char *buf;                /* the caller's buffer */
+	const char *buf;                /* the caller's buffer; NULL when the
+					 * message is read from a file */
 	size_t len;
 	size_t size;                    /* whole message in CRLF form: RFC822.SIZE */
 	struct mime_part *root;
 	size_t nparts;
 	struct mime_arena arena;
+	struct mime_window *file;       /* mime_parse_file's window, else NULL */
 };
 
 /* Parse buf[0..len). Returns the message, or NULL only on ENOMEM. */
 struct mime_message *mime_parse(const char *buf, size_t len);
+/* Parse the message file fd (its length from fstat) without holding it:
+ * the tree is the same as mime_parse's of its bytes, but the file is
+ * read through a window of MIME_WINDOW octets, and a header is seen only
+ * that far (mime_part_header). With header_only, only the root's header
+ * is located (no children, sizes 0): for SEARCH HEADER and its kin. fd
+ * must stay open and unchanged until mime_free, which does not close it.
+ * Returns the message, or NULL (ENOMEM, fstat failed: errno). */
+struct mime_message *mime_parse_file(int fd, int header_only);
 /* Free m and its tree; NULL is a no-op. */
 void mime_free(struct mime_message *m);
+
+/* Reading the octets of m, whether in memory or in a file. A pointer
+ * into m's text is valid until the next call of any of these on m. */
+
+/* The octets [off, off + n) of m, or their start: *got (<= n) of them
+ * are there, fewer only past the end of m, beyond MIME_WINDOW octets of
+ * a file, or when the file shrank or could not be read (0 then). */
+const char *mime_text(const struct mime_message *m, size_t off, size_t n,
+		      size_t *got);
+/* The first position of c in [pos, end), or end. */
+size_t mime_text_find(const struct mime_message *m, size_t pos, size_t end,
+		      char c);
+/* The octet at off (0-255), or -1 past the end. */
+int mime_text_byte(const struct mime_message *m, size_t off);
+/* mime_crlf_count (mime_encoding.h) of the octets [off, off + n). */
+size_t mime_text_crlf_count(const struct mime_message *m, size_t off,
+			    size_t n, size_t *lines);
+/* Called with successive pieces of a text: 0 goes on, anything else
+ * stops the walk and is its result. */
+typedef int mime_sink(void *ctx, const char *p, size_t n);
+/* Hand [off, off + n) of m to fn in pieces (one piece for a message in
+ * memory). fn's first non-zero result, 0 when all went, -1 when the
+ * file ended early or could not be read. */
+int mime_text_each(const struct mime_message *m, size_t off, size_t n,
+		   mime_sink *fn, void *ctx);
+
+/* The header of part p (*n octets; fewer than p->header_len when a
+ * file's header is longer than MIME_WINDOW). Valid as mime_text's. */
+const char *mime_part_header(const struct mime_message *m,
+			     const struct mime_part *p, size_t *n);
 
 /* 1 when part p is of type/subtype (case-insensitive; subtype NULL
  * matches any), else 0. */

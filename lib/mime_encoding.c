@@ -62,6 +62,17 @@ int mime_crlf_append(struct bytes *out, const char *p, size_t n)
 	return bytes_append(out, p + start, n - start);
 }
 
+size_t mime_crlf_piece(char *prev, const char *p, size_t n, char *out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '\n' && *prev != '\r')
+			out[k++] = '\r';
+		out[k++] = *prev = p[i];
+	}
+	return k;
+}
+
 int mime_crlf_slice(struct bytes *out, const char *p, size_t n, size_t start,
 		    size_t len)
 {

@@ -27,6 +27,11 @@ size_t mime_crlf_count(const char *p, size_t n, size_t *lines);
  * possibly holding part of it. */
 int mime_crlf_append(struct bytes *out, const char *p, size_t n);
 
+/* p[0..n) in CRLF form into out (room for 2n octets), for a text
+ * converted a piece at a time: *prev is the octet before p (0 before the
+ * first piece) and is left at p's last. Returns the octets written. */
+size_t mime_crlf_piece(char *prev, const char *p, size_t n, char *out);
+
 /* Append to out the octets [start, start + len) of p[0..n)'s CRLF form,
  * for BODY[...]<start.len> partial fetches (RFC 3501 §6.4.5): a range
  * may begin or end between the CR and LF made from a bare LF. A range

@@ -2,7 +2,6 @@
 #include "mime_search.h"
 #include <string.h>
 #include <strings.h>
-#include "base64.h"
 #include "limits.h"
 #include "mime_address.h"
 #include "mime_encoding.h"
@@ -62,47 +61,6 @@ int mime_fold(const char *p, size_t n, struct bytes *out)
 		i += len;
 	}
 	return 0;
-}
-
-int mime_part_unencode(const struct mime_message *m, const struct mime_part *p,
-		       struct bytes *raw)
-{
-	const char *body = m->buf + p->body_off, *e = p->encoding;
-	if (e && strcasecmp(e, "base64") == 0)
-		return base64_decode_lenient(body, p->body_len, raw);
-	if (e && strcasecmp(e, "quoted-printable") == 0)
-		return mime_qp_decode(body, p->body_len, 0, raw);
-	return bytes_append(raw, body, p->body_len);
-}
-
-/* CRLF to LF in place, so that LF and CRLF messages decode alike. */
-static void crlf_to_lf(struct bytes *b)
-{
-	size_t j = 0;
-	for (size_t i = 0; i < b->len; i++)
-		if (!(b->data[i] == '\r' && i + 1 < b->len && b->data[i + 1] == '\n'))
-			b->data[j++] = b->data[i];
-	if (b->len)
-		bytes_truncate(b, j);
-}
-
-int mime_part_decode(const struct mime_message *m, const struct mime_part *p,
-		     struct bytes *out)
-{
-	const struct mime_param *cs = mime_param_find(&p->ctype, "charset");
-	struct bytes raw, charset;
-	bytes_init(&raw, MIME_DECODED_MAX);
-	bytes_init(&charset, MIME_CHARSET_MAX);
-	if (cs && mime_param_decode(cs, &charset) < 0)
-		bytes_clear(&charset);          /* too long: unknown charset */
-	int r = mime_part_unencode(m, p, &raw);
-	crlf_to_lf(&raw);
-	if (r == 0)
-		r = mime_charset_to_utf8(charset.len ? bytes_str(&charset) : NULL,
-					 bytes_str(&raw), raw.len, out);
-	bytes_free(&raw);
-	bytes_free(&charset);
-	return r;
 }
 
 const char *mime_find(const char *s, size_t n, const char *w, size_t wn)
@@ -168,8 +126,10 @@ int mime_search_header(const struct mime_message *m, const struct mime_part *msg
 {
 	struct bytes f;
 	int r = fold_needle(needle, &f);
+	size_t n;
+	const char *h = mime_part_header(m, msg, &n);
 	if (r == 0)
-		r = header_contains(m->buf + msg->header_off, msg->header_len, name, &f);
+		r = header_contains(h, n, name, &f);
 	bytes_free(&f);
 	return r;
 }
@@ -207,11 +167,11 @@ int mime_search_address(const struct mime_message *m, const struct mime_part *ms
 {
 	struct mime_field f;
 	struct bytes folded, text;
-	size_t pos = 0, len = strlen(name);
-	const char *h = m->buf + msg->header_off;
+	size_t pos = 0, len = strlen(name), n;
+	const char *h = mime_part_header(m, msg, &n);
 	int r = fold_needle(needle, &folded);
 	bytes_init(&text, MIME_DECODED_MAX);
-	while (r == 0 && mime_header_next(h, msg->header_len, &pos, &f)) {
+	while (r == 0 && mime_header_next(h, n, &pos, &f)) {
 		if (f.name_len != len || strncasecmp(f.name, name, len) != 0)
 			continue;
 		bytes_clear(&text);
@@ -224,14 +184,40 @@ int mime_search_address(const struct mime_message *m, const struct mime_part *ms
 	return r;
 }
 
+/* The decoded text of a part, folded, searched a piece at a time: the
+ * last needle length less one octets of a piece are kept in front of
+ * the next, so that a match across two pieces is found. */
+struct finder {
+	const struct bytes *needle;
+	struct bytes folded;
+};
+
+static int find_piece(void *ctx, const char *p, size_t n)
+{
+	struct finder *f = ctx;
+	size_t keep = f->needle->len - 1;
+	if (mime_fold(p, n, &f->folded) < 0)
+		return -1;
+	if (mime_find(f->folded.data, f->folded.len, f->needle->data,
+		      f->needle->len))
+		return 1;
+	if (f->folded.len > keep) {
+		memmove(f->folded.data, f->folded.data + f->folded.len - keep,
+			keep);
+		bytes_truncate(&f->folded, keep);
+	}
+	return 0;
+}
+
 /* Depth-first over the tree from p. */
 static int text_contains(const struct mime_message *m, const struct mime_part *p,
 			 const struct bytes *needle)
 {
 	const struct mime_part *msg = mime_part_message(p);
 	if (msg) {
-		int r = header_contains(m->buf + msg->header_off, msg->header_len,
-					NULL, needle);
+		size_t n;
+		const char *h = mime_part_header(m, msg, &n);
+		int r = header_contains(h, n, NULL, needle);
 		return r != 0 ? r : text_contains(m, msg, needle);
 	}
 	if (p->child) {
@@ -242,14 +228,12 @@ static int text_contains(const struct mime_message *m, const struct mime_part *p
 		}
 		return 0;
 	}
-	if (!mime_is(p, "text", NULL))
+	if (!mime_is(p, "text", NULL) || needle->len == 0)
 		return 0;
-	struct bytes d;
-	bytes_init(&d, MIME_DECODED_MAX);
-	int r = mime_part_decode(m, p, &d);
-	if (r == 0)
-		r = contains(bytes_str(&d), d.len, needle);
-	bytes_free(&d);
+	struct finder f = { .needle = needle };
+	bytes_init(&f.folded, MIME_DECODED_MAX);
+	int r = mime_part_decode_each(m, p, find_piece, &f);
+	bytes_free(&f.folded);
 	return r;
 }
 
@@ -258,9 +242,10 @@ int mime_search_text(const struct mime_message *m, const char *needle,
 {
 	struct bytes f;
 	int r = fold_needle(needle, &f);
+	size_t n;
+	const char *h = mime_part_header(m, m->root, &n);
 	if (r == 0 && with_header)
-		r = header_contains(m->buf + m->root->header_off,
-				    m->root->header_len, NULL, &f);
+		r = header_contains(h, n, NULL, &f);
 	if (r == 0)
 		r = text_contains(m, m->root, &f);
 	if (f.len == 0 && r >= 0)

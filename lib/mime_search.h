@@ -33,6 +33,18 @@ int mime_part_unencode(const struct mime_message *m, const struct mime_part *p,
 int mime_part_decode(const struct mime_message *m, const struct mime_part *p,
 		     struct bytes *out);
 
+/* mime_part_unencode a piece at a time: fn gets the octets in pieces of
+ * about MIME_DECODE_PIECE (cut at line ends of the encoded text), never
+ * the whole body. fn's first non-zero result, or 0, or -1 (ENOMEM, the
+ * file shrank). */
+int mime_part_unencode_each(const struct mime_message *m,
+			    const struct mime_part *p, mime_sink *fn, void *ctx);
+/* mime_part_decode a piece at a time: fn gets UTF-8 text in pieces cut
+ * at line ends (a line longer than MIME_DECODE_PIECE at a character's
+ * start). Results as mime_part_unencode_each's. */
+int mime_part_decode_each(const struct mime_message *m,
+			  const struct mime_part *p, mime_sink *fn, void *ctx);
+
 /* SEARCH HEADER/FROM/TO/CC/BCC/SUBJECT: 1 when a field named name
  * (case-insensitive; NULL: any field) in the header of message msg
  * (m->root or an encapsulated message) contains needle, its value

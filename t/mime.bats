@@ -194,6 +194,12 @@ setup() { export MIME_CORPUS="$TOP/t/mime-corpus"; }
 	[ "$status" -eq 0 ]
 }
 
+@test "mime_search: a file parsed and searched through a window, base64 and quoted-printable, a needle across pieces" {
+	run "$TOP/t/unit/test_mime_search" file_search
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
 @test "mime_search: decode parts" {
 	run "$TOP/t/unit/test_mime_search" decode_parts
 	echo "$output"

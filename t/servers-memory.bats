@@ -7,6 +7,7 @@
 # checked by `make test-release` (.ci/run names this file).
 
 load imapd-helpers
+load httpd-helpers
 
 RSS_BOUND_KB=8192
 
@@ -21,6 +22,19 @@ n = (50 * 1024 * 1024 - len(hdr)) // len(line)
 msg = hdr + line * n + b"the last line\r\n"
 open(d + "/msg", "wb").write(msg)
 open(d + "/msg.lf", "wb").write(msg.replace(b"\r\n", b"\n"))
+# a multipart: a short text, then 37 MiB of octets (NULs among them) in
+# base64 (50 MB of 76-octet lines), LF line ends as stored
+import base64
+data = bytes(range(256)) * (37 * 4096)
+b64 = base64.encodebytes(data)
+mp = (b"From: a@example.test\nSubject: parts\nMIME-Version: 1.0\n"
+      b"Content-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\n"
+      b"Content-Type: text/plain\n\nhello\n--b1\n"
+      b"Content-Type: application/octet-stream\n"
+      b"Content-Transfer-Encoding: base64\n\n" + b64 + b"--b1--\n")
+open(d + "/mp", "wb").write(mp)
+open(d + "/mp.bin", "wb").write(data)
+open(d + "/mp.part2", "wb").write(b64[:-1].replace(b"\n", b"\r\n"))
 PY
 }
 
@@ -51,12 +65,13 @@ imap_rss() {
 stored_file() { find "$MAILDIR/new" "$MAILDIR/cur" -type f; }
 
 # literal_after TEXT LEN: the LEN octets after the first "TEXT {LEN}\r\n"
-# in the reply.
+# in the reply (TEXT may end in " ~" for a literal8: "TEXT ~{LEN}").
 literal_after() {
 	python3 - "$BATS_TEST_TMPDIR/out" "$1" "$2" <<'PY'
 import sys
 d = open(sys.argv[1], "rb").read()
-mark = ("%s {%s}\r\n" % (sys.argv[2], sys.argv[3])).encode()
+t = sys.argv[2]
+mark = ("%s%s{%s}\r\n" % (t, "" if t.endswith("~") else " ", sys.argv[3])).encode()
 i = d.index(mark) + len(mark)
 sys.stdout.buffer.write(d[i:i + int(sys.argv[3])])
 PY
@@ -107,10 +122,10 @@ append_input() {
 	within_bound "$rss"
 }
 
-@test "pop3d RETR of a 50 MB message: exact (dot-stuffed), RSS bounded" {
+@test "pop3d RETR and TOP of a 50 MB message: exact (dot-stuffed), RSS bounded" {
 	MB="$MAILROOT/example.test/bob"
 	cp "$BATS_FILE_TMPDIR/msg.lf" "$MB/new/1000000001.M1P1.test"
-	printf 'USER bob@example.test\r\nPASS secret\r\nRETR 1\r\nNOOP\r\n' \
+	printf 'USER bob@example.test\r\nPASS secret\r\nTOP 1 800000\r\nRETR 1\r\nNOOP\r\n' \
 		> "$BATS_TEST_TMPDIR/in"
 	# NOOP's reply is the first bare "+OK" line after the message
 	rss=$(python3 "$TOP/t/rss.py" "$BATS_TEST_TMPDIR/in" \
@@ -123,6 +138,128 @@ msg = open(sys.argv[2], "rb").read()
 mark = b"+OK %d octets\r\n" % len(msg)
 i = d.index(mark) + len(mark)
 assert d[i:i + len(msg) + 4] == msg + b".\r\n+", "RETR differs"
+# TOP 1 800000 (the reply before RETR's): the header, the empty line
+# and the first 800000 lines of the body (64 octets each)
+top = msg[:msg.index(b"\r\n\r\n") + 4 + 800000 * 64]
+j = d.index(b"\r\n", d.rindex(b"+OK", 0, d.index(top))) + 2
+assert d[j:j + len(top) + 3] == top + b".\r\n" and j + len(top) + 3 < i, \
+    "TOP differs"
+PY
+	within_bound "$rss"
+}
+
+@test "SEARCH TEXT and BODY in a 50 MB message: found at its end, not found elsewhere, RSS bounded" {
+	cp "$BATS_FILE_TMPDIR/msg.lf" "$MAILDIR/new/1000000001.M1P1.test"
+	printf '%s\r\nS SELECT INBOX\r\nA SEARCH TEXT "THE LAST line"\r\nB SEARCH BODY "not in it"\r\nC SEARCH BODY "fox jumps"\r\nZ NOOP\r\n' \
+		"$LOGIN" > "$BATS_TEST_TMPDIR/in"
+	imap_rss "$BATS_TEST_TMPDIR/in"
+	diff - <(tr -d '\r' < "$BATS_TEST_TMPDIR/out" | grep '^\* SEARCH\|^[ABC] ') <<'OUT'
+* SEARCH 1
+A OK SEARCH completed
+* SEARCH
+B OK SEARCH completed
+* SEARCH 1
+C OK SEARCH completed
+OUT
+	within_bound "$rss"
+}
+
+@test "BODYSTRUCTURE, BODY[2], BINARY[2] and BINARY.SIZE[2] of a 50 MB multipart: exact, RSS bounded" {
+	cp "$BATS_FILE_TMPDIR/mp" "$MAILDIR/new/1000000001.M1P1.test"
+	printf '%s\r\nS SELECT INBOX\r\nA FETCH 1 (BODYSTRUCTURE BINARY.SIZE[2])\r\nB FETCH 1 BODY.PEEK[2]\r\nC FETCH 1 BINARY.PEEK[2]\r\nD FETCH 1 BINARY.PEEK[2]<38797000.100>\r\nZ NOOP\r\n' \
+		"$LOGIN" > "$BATS_TEST_TMPDIR/in"
+	imap_rss "$BATS_TEST_TMPDIR/in"
+	part=$(stat -c %s "$BATS_FILE_TMPDIR/mp.part2")
+	bin=$(stat -c %s "$BATS_FILE_TMPDIR/mp.bin")
+	grep -q "^\* 1 FETCH (BODYSTRUCTURE ((\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 5 0 NIL NIL NIL NIL)(\"application\" \"octet-stream\" NIL NIL NIL \"base64\" $part NIL NIL NIL NIL) \"mixed\" (\"boundary\" \"b1\") NIL NIL NIL) BINARY.SIZE\[2\] $bin)" \
+		"$BATS_TEST_TMPDIR/out"
+	literal_after 'BODY[2]' "$part" | cmp - "$BATS_FILE_TMPDIR/mp.part2"
+	literal_after 'BINARY[2] ~' "$bin" | cmp - "$BATS_FILE_TMPDIR/mp.bin"
+	literal_after 'BINARY[2]<38797000> ~' 100 |
+		cmp - <(tail -c +38797001 "$BATS_FILE_TMPDIR/mp.bin" | head -c 100)
+	for t in A B C D; do
+		grep -q "^$t OK FETCH completed" "$BATS_TEST_TMPDIR/out"
+	done
+	within_bound "$rss"
+}
+
+# http_download BLOB...: GET each blob of joe's account from httpd on
+# stdin, then one that is not there (its 404 ends the measure: the
+# connection stays open, as the process must be alive to be measured);
+# replies in $BATS_TEST_TMPDIR/out.
+http_download() {
+	local acc in="$BATS_TEST_TMPDIR/in"
+	acc=a$(printf 'joe@example.test' | sha256sum | cut -c1-16)
+	: > "$in"
+	for b in "$@"; do
+		printf 'GET /jmap/download/%s/%s/x HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\n\r\n' \
+			"$acc" "$b" "$JOE" >> "$in"
+	done
+	printf 'GET /jmap/download/%s/Bnone/x HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\n\r\n' \
+		"$acc" "$JOE" >> "$in"
+	rss=$(python3 "$TOP/t/rss.py" "$in" "$BATS_TEST_TMPDIR/out" \
+		'.*HTTP/1.1 404 ' "$TOP/httpd/httpd" 2>>"$BATS_TEST_TMPDIR/httpd.log")
+}
+
+# body_after N LEN: the LEN octets of the Nth response's body.
+body_after() {
+	python3 - "$BATS_TEST_TMPDIR/out" "$1" "$2" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+at = 0
+for _ in range(int(sys.argv[2])):
+    at = d.index(b"\r\n\r\n", d.index(b"HTTP/1.1 ", at)) + 4
+head = d[d.rindex(b"HTTP/1.1 ", 0, at):at]
+assert b"Content-Length: %s\r\n" % sys.argv[3].encode() in head, head
+sys.stdout.buffer.write(d[at:at + int(sys.argv[3])])
+PY
+}
+
+@test "httpd: download of a 50 MB message and of a 37 MiB part, decoded: exact, RSS bounded" {
+	httpd_setup
+	mkdir -p "$MAILROOT/example.test/joe/new"
+	cp "$BATS_FILE_TMPDIR/msg.lf" "$MAILROOT/example.test/joe/new/1000000001.M1P1.test"
+	cp "$BATS_FILE_TMPDIR/mp" "$MAILROOT/example.test/joe/new/1000000002.M1P1.test"
+	http_download B1000000001_2eM1P1_2etest P2-1000000002_2eM1P1_2etest
+	body_after 1 "$MSGLEN" | cmp - "$MSG"
+	body_after 2 "$(stat -c %s "$BATS_FILE_TMPDIR/mp.bin")" |
+		cmp - "$BATS_FILE_TMPDIR/mp.bin"
+	[ "$(grep -ac '^HTTP/1.1 200 OK' "$BATS_TEST_TMPDIR/out")" -eq 2 ]
+	within_bound "$rss"
+}
+
+@test "httpd: Email/get of a 50 MB message and a 37 MiB attachment: sizes, preview, body values cut, RSS bounded" {
+	httpd_setup
+	mkdir -p "$MAILROOT/example.test/joe/new"
+	cp "$BATS_FILE_TMPDIR/msg.lf" "$MAILROOT/example.test/joe/new/1000000001.M1P1.test"
+	cp "$BATS_FILE_TMPDIR/mp" "$MAILROOT/example.test/joe/new/1000000002.M1P1.test"
+	acc=a$(printf 'joe@example.test' | sha256sum | cut -c1-16)
+	in="$BATS_TEST_TMPDIR/in"
+	for max in 100 0; do
+		body='{"using":["urn:ietf:params:jmap:core","urn:ietf:params:jmap:mail"],"methodCalls":[["Email/get",{"accountId":"'$acc'","ids":["M1000000001_2eM1P1_2etest","M1000000002_2eM1P1_2etest"],"properties":["size","preview","bodyValues","attachments"],"fetchTextBodyValues":true,"maxBodyValueBytes":'$max'},"g"]]}'
+		printf 'POST /jmap/api HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
+			"$JOE" ${#body} "$body" >> "$in"
+	done
+	printf 'GET /jmap/download/%s/Bnone/x HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\n\r\n' \
+		"$acc" "$JOE" >> "$in"
+	rss=$(python3 "$TOP/t/rss.py" "$in" "$BATS_TEST_TMPDIR/out" \
+		'.*HTTP/1.1 404 ' "$TOP/httpd/httpd" 2>>"$BATS_TEST_TMPDIR/httpd.log")
+	python3 - "$BATS_TEST_TMPDIR/out" "$MSGLEN" "$BATS_FILE_TMPDIR/msg.lf" <<'PY'
+import json, sys
+d = open(sys.argv[1], "rb").read()
+text = open(sys.argv[3], "rb").read().split(b"\n\n", 1)[1].decode()
+replies = [json.loads(p.split(b"\r\n\r\n", 1)[1].split(b"HTTP/1.1")[0])
+           for p in d.split(b"HTTP/1.1 200 OK")[1:]]
+assert len(replies) == 2, len(replies)
+for r, cut in zip(replies, (100, 1024 * 1024)):
+    a, b = r["methodResponses"][0][1]["list"]
+    assert a["size"] == int(sys.argv[2]), a["size"]
+    p = a["preview"]
+    assert len(p) == 256 and " ".join(text.split()).startswith(p), p
+    v = a["bodyValues"]["1"]
+    assert v["isTruncated"] is True and v["value"] == text[:cut], (len(v["value"]), cut)
+    assert b["attachments"][0]["size"] == 37 * 4096 * 256, b["attachments"]
+    assert b["size"] > 50 * 1000 * 1000
 PY
 	within_bound "$rss"
 }

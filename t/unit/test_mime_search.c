@@ -1,8 +1,14 @@
 /* test_mime_search.c - lib/mime_search: folding, decoded header and body
  * search as SEARCH HEADER/FROM/SUBJECT/BODY/TEXT use them. */
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include "base64.h"
 #include "bytes.h"
 #include "check.h"
+#include "imap_struct.h"
+#include "limits.h"
 #include "mime.h"
 #include "mime_search.h"
 
@@ -121,11 +127,96 @@ static void decode_parts(void)
 	mime_free(m);
 }
 
+/* A body of n octets of lines "line NNNNNN of filler text\n" with the
+ * word "needle" put so that it starts 3 octets before offset at. */
+static void filler(struct bytes *b, size_t n, size_t at)
+{
+	for (size_t i = 0; b->len < n; i++)
+		CHECK(bytes_appendf(b, "line %06zu of filler text\n", i) == 0);
+	bytes_truncate(b, n);
+	memcpy(b->data + at - 3, "NeEdLe", 6);
+}
+
+/* path holds msg; parse it from the file and from memory. */
+static struct mime_message *from_file(const struct bytes *msg, int *fd)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/msg", check_tmpdir());
+	int w = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CHECK(w >= 0 && write(w, msg->data, msg->len) == (ssize_t)msg->len);
+	close(w);
+	*fd = open(path, O_RDONLY);
+	CHECK(*fd >= 0);
+	return mime_parse_file(*fd, 0);
+}
+
+/* A multipart with a base64 and a quoted-printable text part far bigger
+ * than the window, each with a needle across a piece boundary: found
+ * from the file as from memory, with the same structure. */
+static void file_search(void)
+{
+	struct bytes msg, body, b64, a, b;
+	bytes_init(&msg, 1 << 24);
+	bytes_init(&body, 1 << 24);
+	bytes_init(&b64, 1 << 24);
+	bytes_init(&a, 1 << 20);
+	bytes_init(&b, 1 << 20);
+	filler(&body, 3 * MIME_WINDOW, 2 * MIME_DECODE_PIECE);
+	CHECK(base64_encode(body.data, body.len, &b64) == 0);
+	CHECK(bytes_append_str(&msg, "Subject: big\nContent-Type: multipart/"
+		"mixed; boundary=zz\n\n--zz\nContent-Type: text/plain\n"
+		"Content-Transfer-Encoding: base64\n\n") == 0);
+	for (size_t i = 0; i < b64.len; i += 76)        /* 76-octet lines */
+		CHECK(bytes_append(&msg, b64.data + i, b64.len - i < 76 ?
+				   b64.len - i : 76) == 0 &&
+		      bytes_append_char(&msg, '\n') == 0);
+	CHECK(bytes_append_str(&msg, "--zz\nContent-Type: text/plain\n"
+		"Content-Transfer-Encoding: quoted-printable\n\n") == 0);
+	bytes_clear(&body);
+	filler(&body, 2 * MIME_WINDOW, MIME_WINDOW + 1);
+	memcpy(body.data + MIME_WINDOW + 4, "=4C=65", 6);       /* "Le" */
+	CHECK(bytes_append(&msg, body.data, body.len) == 0);
+	/* a line longer than a piece: cut, the match found across the cut */
+	CHECK(bytes_append_str(&msg, "\n--zz\n\n") == 0);
+	bytes_clear(&body);
+	for (size_t i = 0; i < 2 * MIME_DECODE_PIECE; i++)
+		CHECK(bytes_append_char(&body, 'x') == 0);
+	memcpy(body.data + MIME_DECODE_PIECE - 4, "HayStack", 8);
+	CHECK(bytes_append(&msg, body.data, body.len) == 0);
+	CHECK(bytes_append_str(&msg, "\n--zz--\n") == 0);
+	int fd;
+	struct mime_message *f = from_file(&msg, &fd), *m = mime_parse(msg.data,
+								      msg.len);
+	CHECK(f && m && f->size == m->size && f->nparts == m->nparts);
+	CHECK(imap_bodystructure(f, IMAP_BODY_EXTENDED, &a) == 0);
+	CHECK(imap_bodystructure(m, IMAP_BODY_EXTENDED, &b) == 0);
+	CHECK(a.len > 0 && a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
+	CHECK(mime_search_text(f, "needle", 0) == 1);
+	CHECK(mime_search_text(f, "needlE of", 0) == 0);
+	CHECK(mime_search_text(f, "line 002000 of", 0) == 1);
+	CHECK(mime_search_text(f, "haystack", 0) == 1);
+	CHECK(mime_search_text(m, "needle", 0) == 1);
+	/* only the quoted-printable part, whose needle straddles =4C=65 */
+	const struct mime_part *qp = f->root->child->next;
+	bytes_clear(&a);
+	CHECK(mime_part_decode(f, qp, &a) == 0);
+	CHECK(memcmp(a.data + MIME_WINDOW - 2, "NeEdLe", 6) == 0);
+	mime_free(f);
+	mime_free(m);
+	close(fd);
+	bytes_free(&msg);
+	bytes_free(&body);
+	bytes_free(&b64);
+	bytes_free(&a);
+	bytes_free(&b);
+}
+
 static const struct check_case cases[] = {
 	{ "case_folding", case_folding },
 	{ "header_search", header_search },
 	{ "body_search", body_search },
 	{ "decode_parts", decode_parts },
+	{ "file_search", file_search },
 	{ NULL, NULL }
 };
 
