@@ -15,6 +15,7 @@ static const struct jmap_method_entry methods[] = {
 	{ "Mailbox/get", CAP_MAIL, method_mailbox_get },    /* 8621 §2.1 */
 	{ "Mailbox/changes", CAP_MAIL, method_mailbox_changes }, /* §2.2 */
 	{ "Mailbox/query", CAP_MAIL, method_mailbox_query },/* §2.3 */
+	{ "Mailbox/queryChanges", CAP_MAIL, method_mailbox_query_changes }, /* §2.4 */
 	{ "Mailbox/set", CAP_MAIL, method_mailbox_set },    /* §2.5 */
 	{ "Thread/get", CAP_MAIL, method_thread_get },      /* §3.1 */
 	{ "Thread/changes", CAP_MAIL, method_thread_changes },   /* §3.2 */

@@ -219,6 +219,14 @@ unsigned mail_flag_of_keyword(const char *keyword);
  * 0, or -1 with the error set. */
 int mail_query_run(struct jmap_call *c, struct mail_account *a,
 		   const char ***out, size_t *count);
+/* mail_query_changes.c: the /query answer (RFC 8620 §5.5: limit,
+ * position, anchor, anchorOffset, calculateTotal) over the results
+ * r[0..n) of a query of account a: Email unique names made ids when kind
+ * is 'M', ids as they are when 0. The error instead when an argument is
+ * wrong. */
+void mail_query_answer(struct jmap_call *c, struct mail_account *a,
+		       const char *const *r, size_t n, char kind,
+		       int can_calculate);
 /* Where Email id id is in r[0..n), or SIZE_MAX. */
 size_t mail_query_index(const char *const *r, size_t n, const char *id);
 /* Can queryChanges tell this query's changes (no collapseThreads, no
@@ -244,6 +252,11 @@ int mail_ids_arg(struct jmap_call *c, const struct json **ids);
 /* The Mailbox object of b with the properties asked (NULL: all). */
 void mail_box_write(struct json_writer *w, struct mail_account *a,
 		    struct mail_box *b, const struct json *props);
+/* b's name as JMAP shows it (RFC 8621 §2: the last part, Unicode;
+ * INBOX is "Inbox"), in u or a constant. Its sortOrder (0 for a folder
+ * with a role, else 10: not stored). */
+const char *mail_box_name(const struct mail_box *b, struct bytes *u);
+int mail_box_sort_order(const struct mail_box *b);
 /* The folder that is b's parent in JMAP (the name before b's last '.'),
  * or NULL (top level, or a parent only implied by Maildir++). */
 struct mail_box *mail_box_parent(struct mail_account *a,
@@ -260,6 +273,7 @@ void mail_type_states(struct server *s, struct json_writer *w);
  * mail_submit.c: the methods. */
 void method_mailbox_get(struct jmap_call *c);
 void method_mailbox_changes(struct jmap_call *c);
+void method_mailbox_query_changes(struct jmap_call *c);
 void method_email_changes(struct jmap_call *c);
 void method_email_query_changes(struct jmap_call *c);
 void method_thread_changes(struct jmap_call *c);

@@ -1,4 +1,4 @@
-/* mail_mailbox.c - Mailbox/get and Mailbox/query (RFC 8621 §2). */
+/* mail_mailbox.c - Mailbox/get (RFC 8621 §2.1). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,22 +79,33 @@ struct mail_box *mail_box_parent(struct mail_account *a,
 	return NULL;
 }
 
+const char *mail_box_name(const struct mail_box *b, struct bytes *u)
+{
+	/* RFC 8621 §2: a Unicode name; the folder's is modified UTF-7
+	 * (RFC 3501 §5.1.3), or shown as it is when not */
+	const char *dot = strrchr(b->name, '.');
+	const char *leaf = !strcmp(b->name, "INBOX") ? "Inbox" :
+			   dot ? dot + 1 : b->name;
+	return mutf7_decode(leaf, u) == 0 ? bytes_str(u) : leaf;
+}
+
+int mail_box_sort_order(const struct mail_box *b)
+{
+	return b->role ? 0 : 10;
+}
+
 void mail_box_write(struct json_writer *w, struct mail_account *a,
 		    struct mail_box *b, const struct json *props)
 {
-	const char *dot = strrchr(b->name, '.');
 	int inbox = !strcmp(b->name, "INBOX");
 	json_object_begin(w);
 	json_key(w, "id");
 	json_str(w, b->status.mailboxid);
 	if (mail_wants(props, "name")) {
-		/* RFC 8621 §2: a Unicode name; the folder's is modified
-		 * UTF-7 (RFC 3501 §5.1.3), or shown as it is when not */
 		struct bytes u;
-		const char *leaf = inbox ? "Inbox" : dot ? dot + 1 : b->name;
 		bytes_init(&u, IMAP_MAILBOX_NAME_MAX * 4);
 		json_key(w, "name");
-		json_str(w, mutf7_decode(leaf, &u) == 0 ? bytes_str(&u) : leaf);
+		json_str(w, mail_box_name(b, &u));
 		bytes_free(&u);
 	}
 	if (mail_wants(props, "parentId")) {
@@ -113,7 +124,7 @@ void mail_box_write(struct json_writer *w, struct mail_account *a,
 			json_null(w);
 	}
 	struct { const char *name; int64_t v; } counts[] = {
-		{ "sortOrder", b->role ? 0 : 10 },
+		{ "sortOrder", mail_box_sort_order(b) },
 		{ "totalEmails", b->status.messages },
 		{ "unreadEmails", b->status.unseen },
 		{ "totalThreads", b->threads },
@@ -187,47 +198,6 @@ void method_mailbox_get(struct jmap_call *c)
 		if (!mail_box_by_id(&a, json_string(id)))
 			json_value(&c->w, id);
 	json_end(&c->w);
-	json_end(&c->w);
-	mail_close(&a);
-}
-
-/* All folders, INBOX first then by name; filters and sorts are not
- * taken (unsupportedFilter / unsupportedSort). */
-void method_mailbox_query(struct jmap_call *c)
-{
-	struct mail_account a;
-	char state[JMAP_STATE_MAX + 1];
-	const struct json *filter = json_get(c->args, "filter");
-	const struct json *sort = json_get(c->args, "sort");
-	if (!jmap_account(c))
-		return;
-	if (filter && filter->type != JSON_NULL && filter->len) {
-		jmap_error(c, "unsupportedFilter", NULL);
-		return;
-	}
-	if (sort && sort->type != JSON_NULL && sort->len) {
-		jmap_error(c, "unsupportedSort", NULL);
-		return;
-	}
-	if (mail_open(c, &a) < 0)
-		return;
-	mail_state(&a, state, sizeof state);
-	json_object_begin(&c->w);
-	json_key(&c->w, "accountId");
-	json_str(&c->w, c->s->account);
-	json_key(&c->w, "queryState");
-	json_str(&c->w, state);
-	json_key(&c->w, "canCalculateChanges");
-	json_bool(&c->w, 0);
-	json_key(&c->w, "position");
-	json_int64(&c->w, 0);
-	json_key(&c->w, "ids");
-	json_array_begin(&c->w);
-	for (size_t i = 0; i < a.count; i++)
-		json_str(&c->w, a.box[i].status.mailboxid);
-	json_end(&c->w);
-	json_key(&c->w, "total");
-	json_int64(&c->w, (int64_t)a.count);
 	json_end(&c->w);
 	mail_close(&a);
 }

@@ -16,10 +16,23 @@
 #include <string.h>
 #include "mail.h"
 
+/* Where id is in r[0..n): Email ids (kind 'M') name unique names,
+ * other ids are as they are. SIZE_MAX when absent. */
+static size_t result_index(const char *const *r, size_t n, char kind,
+			   const char *id)
+{
+	if (kind == 'M')
+		return mail_query_index(r, n, id);
+	for (size_t i = 0; id && i < n; i++)
+		if (!strcmp(r[i], id))
+			return i;
+	return SIZE_MAX;
+}
+
 /* Where the page starts (§5.5 position, anchor, anchorOffset) in the
- * results r[0..n) (unique names); -1 with the error set. */
+ * results r[0..n); -1 with the error set. */
 static long long page_start(struct jmap_call *c, const char *const *r,
-			    size_t n)
+			    size_t n, char kind)
 {
 	int64_t pos = 0, off = 0;
 	const struct json *p = json_get(c->args, "position");
@@ -38,7 +51,7 @@ static long long page_start(struct jmap_call *c, const char *const *r,
 		jmap_invalid(c, "anchorOffset", "not an Int");
 		return -1;
 	}
-	size_t i = mail_query_index(r, n, anchor);
+	size_t i = result_index(r, n, kind, anchor);
 	if (i != SIZE_MAX) {
 		long long s = (long long)i + off;
 		return s < 0 ? 0 : s;
@@ -47,59 +60,75 @@ static long long page_start(struct jmap_call *c, const char *const *r,
 	return -1;
 }
 
+/* The "limit" argument, capped at JMAP_OBJECTS_MAX (*capped then 1):
+ * 0, or -1 with the error set. */
+static int page_limit(struct jmap_call *c, int64_t *limit, int *capped)
+{
+	const struct json *lim = json_get(c->args, "limit");
+	*limit = JMAP_OBJECTS_MAX;
+	if (lim && lim->type != JSON_NULL && (!json_int(lim, limit) ||
+					      *limit < 0)) {
+		jmap_invalid(c, "limit", "not an UnsignedInt");
+		return -1;
+	}
+	*capped = *limit > JMAP_OBJECTS_MAX;
+	if (*capped)
+		*limit = JMAP_OBJECTS_MAX;
+	return 0;
+}
+
+void mail_query_answer(struct jmap_call *c, struct mail_account *a,
+		       const char *const *r, size_t n, char kind,
+		       int can_calculate)
+{
+	char state[JMAP_STATE_MAX + 1], id[600];
+	int64_t limit;
+	int capped;
+	long long start;
+	if (page_limit(c, &limit, &capped) < 0 ||
+	    (start = page_start(c, r, n, kind)) < 0)
+		return;
+	mail_state(a, state, sizeof state);
+	json_object_begin(&c->w);
+	json_key(&c->w, "accountId");
+	json_str(&c->w, c->s->account);
+	json_key(&c->w, "queryState");
+	json_str(&c->w, state);
+	json_key(&c->w, "canCalculateChanges");
+	json_bool(&c->w, state[0] == 's' && can_calculate);
+	json_key(&c->w, "position");
+	json_int64(&c->w, start);
+	json_key(&c->w, "ids");
+	json_array_begin(&c->w);
+	for (size_t i = (size_t)start; i < n && i < (size_t)start + (size_t)limit; i++)
+		if (!kind)
+			json_str(&c->w, r[i]);
+		else if (mail_id(kind, r[i], id, sizeof id) == 0)
+			json_str(&c->w, id);
+	json_end(&c->w);
+	const struct json *total = json_get(c->args, "calculateTotal");
+	if (total && total->type == JSON_TRUE) {
+		json_key(&c->w, "total");
+		json_int64(&c->w, (int64_t)n);
+	}
+	if (capped) {
+		json_key(&c->w, "limit");
+		json_int64(&c->w, limit);
+	}
+	json_end(&c->w);
+}
+
 void method_email_query(struct jmap_call *c)
 {
 	struct mail_account a;
-	char state[JMAP_STATE_MAX + 1], id[600];
-	int64_t limit = JMAP_OBJECTS_MAX;
-	const struct json *lim = json_get(c->args, "limit");
 	const char **r;
 	size_t n;
-	if (!jmap_account(c))
+	if (!jmap_account(c) || mail_open(c, &a) < 0)
 		return;
-	if (lim && lim->type != JSON_NULL && (!json_int(lim, &limit) || limit < 0)) {
-		jmap_invalid(c, "limit", "not an UnsignedInt");
-		return;
+	if (mail_query_run(c, &a, &r, &n) == 0) {
+		mail_query_answer(c, &a, r, n, 'M', mail_query_can_calculate(c));
+		free(r);
 	}
-	if (mail_open(c, &a) < 0)
-		return;
-	if (mail_query_run(c, &a, &r, &n) < 0) {
-		mail_close(&a);
-		return;
-	}
-	long long start = page_start(c, r, n);
-	if (start >= 0) {
-		int capped = limit > JMAP_OBJECTS_MAX;
-		if (capped)
-			limit = JMAP_OBJECTS_MAX;
-		mail_state(&a, state, sizeof state);
-		json_object_begin(&c->w);
-		json_key(&c->w, "accountId");
-		json_str(&c->w, c->s->account);
-		json_key(&c->w, "queryState");
-		json_str(&c->w, state);
-		json_key(&c->w, "canCalculateChanges");
-		json_bool(&c->w, state[0] == 's' && mail_query_can_calculate(c));
-		json_key(&c->w, "position");
-		json_int64(&c->w, start);
-		json_key(&c->w, "ids");
-		json_array_begin(&c->w);
-		for (size_t i = (size_t)start; i < n && i < (size_t)start + (size_t)limit; i++)
-			if (mail_id('M', r[i], id, sizeof id) == 0)
-				json_str(&c->w, id);
-		json_end(&c->w);
-		const struct json *total = json_get(c->args, "calculateTotal");
-		if (total && total->type == JSON_TRUE) {
-			json_key(&c->w, "total");
-			json_int64(&c->w, (int64_t)n);
-		}
-		if (capped) {
-			json_key(&c->w, "limit");
-			json_int64(&c->w, limit);
-		}
-		json_end(&c->w);
-	}
-	free(r);
 	mail_close(&a);
 }
 
