@@ -1,7 +1,8 @@
 /* fuzz_jmap_state.c - libFuzzer target: what a JMAP client hands httpd
  * that is not JSON: a /changes sinceState (httpd/mail_state.c), which
  * must survive a write and a re-read unchanged, and a modified UTF-7
- * folder name (lib/mutf7), decoded to UTF-8. */
+ * folder name (lib/mutf7), decoded to UTF-8; the input as a UTF-8 name
+ * (Mailbox/set), encoded, must decode back to itself. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	bytes_init(&u, 4 * size + 16);
 	mutf7_decode(s, &u);
+	bytes_clear(&u);
+	if (mutf7_encode((const char *)data, size, &u) == 0) {
+		struct bytes back;
+		bytes_init(&back, 4 * size + 16);
+		if (mutf7_decode(bytes_str(&u), &back) < 0 || back.len != size ||
+		    memcmp(back.data ? back.data : "", data, size))
+			abort();
+		bytes_free(&back);
+	}
 	bytes_free(&u);
 	free(v);
 	free(w);

@@ -51,6 +51,7 @@ $(eval $(call fuzz_target,json,))
 $(eval $(call fuzz_target,mail_thread,))
 $(eval $(call fuzz_target,jmap_state,httpd))
 $(eval $(call fuzz_target,mutf7,))
+$(eval $(call fuzz_target,identities,httpd))
 
 fuzz-build: $(FUZZ_TARGETS)
 

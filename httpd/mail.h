@@ -61,9 +61,12 @@ int mail_open(struct jmap_call *c, struct mail_account *a);
 void mail_close(struct mail_account *a);
 /* The folder's view (opened, synced, on first use). NULL on error. */
 struct store_folder *mail_view(struct mail_account *a, struct mail_box *b);
-/* The RFC 8621 role of folder (its SPECIAL-USE attribute, RFC 6154,
- * lower case) into out: 1, or 0 when it has none. */
-int mail_role_of(const char *folder, char *out, size_t size);
+/* The RFC 8621 role of folder: its SPECIAL-USE attribute (RFC 6154: the
+ * one recorded by CREATE-SPECIAL-USE or Mailbox/set, else the one its
+ * name gives; lib/folder.h) in lower case, into out: 1, or 0 when it
+ * has none. */
+int mail_role_of(struct store *st, const char *folder, char *out,
+		 size_t size);
 /* The folder with Mailbox id id, or NULL. */
 struct mail_box *mail_box_by_id(struct mail_account *a, const char *id);
 /* The folder of a role ("sent", "drafts"...), or NULL. */

@@ -16,19 +16,22 @@
 #include "mail.h"
 #include "mime_encoding.h"
 
-int mail_role_of(const char *folder, char *out, size_t size)
+int mail_role_of(struct store *st, const char *folder, char *out,
+		 size_t size)
 {
-	/* RFC 8621 §2: the SPECIAL-USE attribute in lower case, without
-	 * its backslash (RFC 6154's "\\Sent" is "sent") */
-	const char *attr = folder_is_inbox(folder) ? "\\Inbox"
-			   : special_use_attr(folder);
+	char attrs[128];
 	size_t n = 0;
-	if (!attr || size == 0)
+	if (folder_is_inbox(folder))
+		snprintf(attrs, sizeof attrs, "\\Inbox");
+	else if (!special_use_attrs(st, folder, attrs, sizeof attrs))
 		return 0;
-	for (const char *p = attr + 1; *p && n + 1 < size; p++)
+	/* RFC 8621 §2: one role, the SPECIAL-USE attribute in lower case
+	 * without its backslash ("\\Sent" is "sent"); of several, the
+	 * first */
+	for (const char *p = attrs + 1; *p && *p != ' ' && n + 1 < size; p++)
 		out[n++] = (char)tolower((unsigned char)*p);
 	out[n] = '\0';
-	return 1;
+	return n > 0 && size > 0;
 }
 
 static int by_name(const void *x, const void *y)
@@ -52,7 +55,7 @@ static int add_box(struct mail_account *a, const char *name)
 		free(b->name);
 		return -1;
 	}
-	mail_role_of(name, b->role_text, sizeof b->role_text);
+	mail_role_of(&a->st, name, b->role_text, sizeof b->role_text);
 	b->maxsize = a->maxsize;
 	a->count++;
 	return 0;

@@ -7,12 +7,14 @@
  *
  * A JMAP name is one level: the folder is the parent's folder name, '.'
  * and the name in modified UTF-7 (RFC 3501 §5.1.3). A role is the
- * folder's SPECIAL-USE (RFC 6154), which postern gives by name to the
- * top-level Sent, Drafts, Trash, Junk and Archive; so a role given must
- * be the one the name carries, and a rename can change it (then
- * "updated" tells the new role). sortOrder is not stored: it is 0 for a
- * folder with a role, else 10, and can only be given as that. INBOX
- * cannot be renamed, moved or destroyed (forbidden). */
+ * folder's SPECIAL-USE (RFC 6154): a role given (or null) is recorded
+ * as IMAP's CREATE-SPECIAL-USE records it (store.h), so IMAP LIST shows
+ * it; without a record the top-level Sent, Drafts, Trash, Junk and
+ * Archive have theirs by name, and a rename can change that (then
+ * "updated" tells the new role). No two Mailboxes get one role. sortOrder
+ * is not stored: it is 0 for a folder with a role, else 10, and can only
+ * be given as that. INBOX cannot be renamed, moved or destroyed
+ * (forbidden). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,25 +110,6 @@ static enum outcome parent_arg(struct box_set *m, const struct json *v,
 	return DONE;
 }
 
-/* role and sortOrder as given (absent: NULL) against those the folder
- * will have. DONE or FAILED. */
-static enum outcome role_check(const char *folder, const struct json *role,
-			       const struct json *sort, struct box_error *e)
-{
-	char has[16];
-	int64_t n;
-	int any = mail_role_of(folder, has, sizeof has);
-	if (role && !(role->type == JSON_NULL ? !any :
-		      json_string(role) && any && !strcmp(role->str, has)))
-		return box_fail(e, "invalidProperties", "role", "a role is the "
-				"SPECIAL-USE of the top-level folder of its name "
-				"(Sent, Drafts, Trash, Junk, Archive)");
-	if (sort && (!json_int(sort, &n) || n != (any ? 0 : 10)))
-		return box_fail(e, "invalidProperties", "sortOrder", "not stored: "
-				"0 for a folder with a role, else 10");
-	return DONE;
-}
-
 /* Write "key": the new Mailbox of folder (all its properties). */
 static void write_created(struct box_set *m, const char *key,
 			  const char *folder)
@@ -144,6 +127,7 @@ static enum outcome create_one(struct box_set *m, const char *key,
 {
 	char folder[IMAP_MAILBOX_NAME_MAX + 2];
 	struct mail_box *parent;
+	struct role_plan plan;
 	const struct json *sub = json_get(o, "isSubscribed");
 	if (o->type != JSON_OBJECT)
 		return box_fail(e, "invalidProperties", NULL, "not an object");
@@ -159,8 +143,8 @@ static enum outcome create_one(struct box_set *m, const char *key,
 		return r;
 	if (folder_name(json_get(o, "name"), parent ? parent->name : "",
 			folder, sizeof folder, e) != DONE ||
-	    role_check(folder, json_get(o, "role"), json_get(o, "sortOrder"),
-		       e) != DONE)
+	    box_role_check(m, NULL, folder, json_get(o, "role"),
+			   json_get(o, "sortOrder"), &plan, e) != DONE)
 		return FAILED;
 	if (sub && sub->type != JSON_TRUE && sub->type != JSON_FALSE)
 		return box_fail(e, "invalidProperties", "isSubscribed", "not a Boolean");
@@ -173,6 +157,10 @@ static enum outcome create_one(struct box_set *m, const char *key,
 			return box_fail(e, "invalidProperties", "name", "a Mailbox "
 					"of this name and parent exists");
 		return box_fail(e, "serverFail", NULL, NULL);
+	}
+	if (box_role_record(m, folder, &plan, e) != DONE) {
+		store_folder_delete(&m->a.st, folder);
+		return FAILED;
 	}
 	/* RFC 8621 §2: true by default for the user's own new Mailboxes */
 	if ((!sub || sub->type == JSON_TRUE) &&
@@ -368,6 +356,7 @@ static enum outcome update_one(struct box_set *m, const char *key,
 	char folder[IMAP_MAILBOX_NAME_MAX + 2], from[IMAP_MAILBOX_NAME_MAX + 2];
 	char was[16], is[16];
 	struct box_patch p;
+	struct role_plan plan;
 	const char *id = jmap_id(m->c, key);
 	struct mail_box *b = id ? mail_box_by_id(&m->a, id) : NULL;
 	if (!b)
@@ -381,20 +370,23 @@ static enum outcome update_one(struct box_set *m, const char *key,
 		return FAILED;
 	if (folder_is_inbox(b->name))
 		snprintf(folder, sizeof folder, "INBOX");
-	if (role_check(folder, p.role, p.sort, e) != DONE)
+	if (box_role_check(m, b, folder, p.role, p.sort, &plan, e) != DONE)
 		return FAILED;
 	snprintf(from, sizeof from, "%s", b->name);
-	int had = mail_role_of(from, was, sizeof was);
-	int has = mail_role_of(folder, is, sizeof is);
+	int had = mail_role_of(&m->a.st, from, was, sizeof was);
 	if (strcmp(folder, from) && rename_folder(m, from, folder, e) != DONE)
 		return FAILED;
+	if (box_role_record(m, folder, &plan, e) != DONE)
+		return FAILED;
+	int has = mail_role_of(&m->a.st, folder, is, sizeof is);
 	if (p.subscribed && !folder_is_inbox(folder) &&
 	    subscriptions_change(m->a.st.root, folder,
 				 p.subscribed->type == JSON_TRUE) < 0) {
 		log_event("event=subscriptions-error errno=%d", errno);
 		return box_fail(e, "serverFail", NULL, NULL);
 	}
-	if ((strcmp(folder, from) || p.subscribed) && box_reopen(m) < 0)
+	if ((strcmp(folder, from) || p.subscribed || plan.record) &&
+	    box_reopen(m) < 0)
 		return FAILED;
 	/* §5.3 "updated": what changed that the patch did not ask */
 	struct json_writer *w = &m->r.w[SET_UPDATED];

@@ -39,3 +39,4 @@ fuzz_run() {
 @test "fuzz: the JSON parser, its writer and JSON Pointer" { fuzz_run json; }
 @test "fuzz: JMAP state strings and modified UTF-7 folder names" { fuzz_run jmap_state; }
 @test "fuzz: modified UTF-7 names, UTF-8 to and fro" { fuzz_run mutf7; }
+@test "fuzz: the identities file in a Maildir (httpd)" { fuzz_run identities; }

@@ -211,7 +211,7 @@ assert serr(r, "notUpdated", "Fnope") == ("notFound", None) and serr(r, "notUpda
 r = set({"update": {sent: {"totalEmails": 5}, trash: {"myRights/mayDelete": False}}})
 assert serr(r, "notUpdated", sent) == ("invalidProperties", ["totalEmails"]), r
 assert serr(r, "notUpdated", trash) == ("invalidProperties", ["myRights/mayDelete"]), r
-r = set({"update": {sent: {"role": None}, trash: {"role": "junk"}}})
+r = set({"update": {sent: {"role": "inbox"}, trash: {"role": "sent"}}})
 assert serr(r, "notUpdated", sent) == ("invalidProperties", ["role"]), r
 assert serr(r, "notUpdated", trash) == ("invalidProperties", ["role"]), r
 r = set({"update": {sent: {"sortOrder": 10}, trash: "x"}})
@@ -237,7 +237,7 @@ EOF
 	diff -r "$MB" "$BATS_TEST_TMPDIR/before"
 }
 
-@test "jmap Mailbox/set: roles follow SPECIAL-USE names; a rename that changes the role says so; ifInState that matches" {
+@test "jmap Mailbox/set: roles are SPECIAL-USE, recorded as IMAP's CREATE-SPECIAL-USE does; one Mailbox a role; ifInState that matches" {
 	py <<EOF
 $PYHELP
 s = one("Mailbox/get", {"ids": []})["state"]
@@ -246,13 +246,31 @@ r = set({"ifInState": s, "create": {"a": {"name": "Archive", "role": "archive"},
 assert r["created"]["a"]["role"] == "archive" and r["created"]["a"]["sortOrder"] == 0, r
 assert r["created"]["d"]["role"] == "drafts", r
 sent = boxes()["sent"]["id"]
+# without a record, a rename away from the name loses the role: "updated" says so
 r = set({"update": {sent: {"name": "Outbox"}}})
 assert r["updated"] == {sent: {"role": None, "sortOrder": 10}}, r
-r = set({"update": {sent: {"name": "Sent", "role": "sent"}}})
-assert r["updated"] == {sent: None}, r
-assert boxes()["sent"]["id"] == sent
+# a role given is recorded: IMAP LIST shows it, and it moves with a rename
+r = set({"create": {"s": {"name": "Sent Items", "role": "sent"}}})
+items = r["created"]["s"]["id"]
+assert r["created"]["s"]["role"] == "sent", r
 out = imap('A LIST "" "*" RETURN (SPECIAL-USE)')
+assert re.search(r'^\* LIST \([^)]*\\\\Sent[^)]*\) "\." "?Sent Items', out, re.M), out
 assert re.search(r'^\* LIST \([^)]*\\\\Archive[^)]*\) "\." "?Archive', out, re.M), out
+r = set({"update": {items: {"name": "Mail I sent"}}})
+assert r["updated"] == {items: None} and boxes()["sent"]["id"] == items, r
+# one Mailbox a role; a role taken away is recorded as none, name or not
+r = set({"update": {sent: {"name": "Sent", "role": "sent"}}})
+assert r["notUpdated"][sent]["type"] == "invalidProperties", r
+r = set({"update": {items: {"role": None}, sent: {"name": "Sent", "role": None}}})
+assert r["updated"] == {items: None, sent: None}, r
+b = one("Mailbox/get", {"ids": [items, sent], "properties": ["role", "sortOrder"]})["list"]
+assert [x["role"] for x in b] == [None, None] and [x["sortOrder"] for x in b] == [10, 10], b
+assert "\\\\Sent" not in imap('A LIST "" "*" RETURN (SPECIAL-USE)')
+r = set({"update": {sent: {"role": "sent"}}})
+assert r["updated"] == {sent: None} and boxes()["sent"]["id"] == sent, r
+# IMAP's CREATE (USE) is JMAP's role
+assert "C OK" in imap("C CREATE Bin (USE (\\\\Junk))")
+assert boxes()["junk"]["name"] == "Bin"
 EOF
 }
 

@@ -190,3 +190,18 @@ two_big() {
 	[ "$(usage)" = "1000 1" ]
 	[ "$(tail -1 "$MAILDIR/maildirsize")" = "-1000 -1" ]
 }
+
+@test "concurrent sessions appending and expunging keep maildirsize equal to a recount" {
+	control quota "bob@example.test: 1000"
+	for s in 1 2 3; do
+		(printf '%s\r\n' "$LOGIN"
+		 for i in 1 2 3 4 5 6; do printf 'a%s APPEND INBOX %s\r\n' "$i" "$(msg "s$s-$i")"; done
+		 printf 's SELECT INBOX\r\nd STORE 1 +FLAGS.SILENT (\\Deleted)\r\ne EXPUNGE\r\n') |
+			sed 's/\\r\\n/\r\n/g' | "$IMAPD" 2>>"$BATS_TEST_TMPDIR/imapd.log" >/dev/null &
+	done
+	wait
+	n=$(message_files)       # 18 appended, 1 to 3 expunged (sessions
+	[ "$n" -ge 15 ] && [ "$n" -le 17 ]      # may flag the same message)
+	octets=$(find "$MAILDIR/cur" "$MAILDIR/new" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
+	[ "$(usage)" = "$octets $n" ]
+}
