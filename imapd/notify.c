@@ -1,6 +1,7 @@
 /* notify.c - NOTIFY (RFC 5465): watching what a NOTIFY SET asked for.
  * See notify.h; the command is parsed in notify_parse.c. */
 #include "notify.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,6 +317,8 @@ int notify_watch(struct session *s, int fd)
 	struct folder_list l;
 	char dir[PATH_MAX_POSTERN];
 	int root = inotify_add_watch(fd, s->maildir, WATCH_EVENTS);
+	if (root < 0)
+		log_event("event=inotify-error errno=%d", errno);
 	if (root < 0 || folder_list_read(s->maildir, NULL, 0, &l) < 0)
 		return -1;
 	char **old = n->subs;           /* SUBSCRIBED covers by them now */
