@@ -38,7 +38,7 @@ assert b["inbox"]["unreadEmails"] == 2 and b["inbox"]["myRights"]["mayDelete"] i
 assert b["sent"]["totalEmails"] == 0 and b["sent"]["parentId"] is None
 r = one("Mailbox/get", {"ids": [b["sent"]["id"], "nope"], "properties": ["name"]})
 assert r["list"] == [{"id": b["sent"]["id"], "name": "Sent"}] and r["notFound"] == ["nope"], r
-q = one("Mailbox/query", {})
+q = one("Mailbox/query", {"calculateTotal": True})
 assert q["ids"][0] == b["inbox"]["id"] and q["total"] == 4
 EOF
 }
