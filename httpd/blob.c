@@ -1,6 +1,6 @@
-/* blob.c - binary data (RFC 8620 §6): upload (POST /jmap/upload/ACCOUNT/)
- * and download (GET /jmap/download/ACCOUNT/BLOB/NAME?accept=TYPE).
- * An upload is kept in MAILDIR/postern-blobs/ under the SHA-256 of its
+/* blob.c - binary data (RFC 8620 §6): download (GET
+ * /jmap/download/ACCOUNT/BLOB/NAME?accept=TYPE) and reading blobs; the
+ * upload is upload.c's. An upload is kept in MAILDIR/postern-blobs/ under the SHA-256 of its
  * content, so its blobId is "U" and that hash; the same bytes uploaded
  * twice are one blob. Blobs of messages and their parts come from the
  * mail store (mail_blob_read). */
@@ -18,8 +18,6 @@
 #include "mail.h"
 #include "mime.h"
 
-#define BLOB_DIR "postern-blobs"
-
 int blob_path(struct server *s, const char *id, char *path, size_t size)
 {
 	if (id[0] != 'U' || strlen(id) != 65 ||
@@ -36,47 +34,6 @@ int blob_read(struct server *s, const char *id, struct bytes *out)
 		return file_read_all(path, out) == 0 ? 1
 		       : errno == ENOENT ? 0 : -1;
 	return mail_blob_read(s, id, out);
-}
-
-/* /jmap/upload/ACCOUNT/ names the user's account? */
-static int upload_account_ok(struct server *s)
-{
-	const char *p = s->req.path + strlen("/jmap/upload/");
-	size_t n = strlen(s->account);
-	return !strncmp(p, s->account, n) && (!p[n] || !strcmp(p + n, "/"));
-}
-
-void route_upload(struct server *s)
-{
-	char hash[2 * SHA256_SIZE + 1], id[68], path[PATH_MAX_POSTERN];
-	if (!upload_account_ok(s)) {
-		response_problem(s, 404, "about:blank", "No such account.");
-		return;
-	}
-	const char *type = http_field(&s->req, "Content-Type");
-	const char *data = s->req.body.data ? s->req.body.data : "";
-	sha256_hex(data, s->req.body.len, hash);
-	snprintf(id, sizeof id, "U%s", hash);
-	int n = snprintf(path, sizeof path, "%s/%s", s->maildir, BLOB_DIR);
-	if (n < 0 || (size_t)n >= sizeof path || mkdir_p(path, 0700) < 0 || blob_path(s, id, path, sizeof path) < 0 ||
-	    file_write_atomic(path, data, s->req.body.len, 0600) < 0) {
-		log_event("event=blob-write-error");
-		response_problem(s, 500, "about:blank", "The blob was not kept.");
-		return;
-	}
-	struct json_writer w;
-	response_start(s, 201, "application/json");
-	json_writer_init(&w, &s->resp.body);
-	json_object_begin(&w);
-	json_key(&w, "accountId");
-	json_str(&w, s->account);
-	json_key(&w, "blobId");
-	json_str(&w, id);
-	json_key(&w, "type");
-	json_str(&w, type ? type : "application/octet-stream");
-	json_key(&w, "size");
-	json_int64(&w, (int64_t)s->req.body.len);
-	json_end(&w);
 }
 
 /* A media type safe to send back: "type/subtype" of token characters. */
