@@ -109,9 +109,21 @@ static int upload_each(struct server *s, const char *id, mime_sink *fn,
 	return rc < 0 ? -1 : 1;
 }
 
+int blob_each(struct server *s, const char *id, mime_sink *fn, void *ctx)
+{
+	if (id[0] == 'U')
+		return upload_each(s, id, fn, ctx);
+	struct mail_blob b;
+	int found = mail_blob_open(s, id, &b);
+	if (found == 1 && mail_blob_each(&b, fn, ctx) < 0)
+		found = -1;
+	mail_blob_close(&b);
+	return found;
+}
+
 /* The blob's octets to d: a counting pass, then a sending one. */
-static int blob_each(struct server *s, const char *id, struct mail_blob *b,
-		     struct download *d)
+static int download_each(struct server *s, const char *id,
+			 struct mail_blob *b, struct download *d)
 {
 	if (id[0] == 'U')
 		return upload_each(s, id, download_piece, d);
@@ -124,7 +136,7 @@ static void send_blob(struct server *s, const char *id, struct mail_blob *b,
 		      const char *type, const char *name)
 {
 	struct download d = { s, 0, 0 };
-	int found = blob_each(s, id, b, &d);
+	int found = download_each(s, id, b, &d);
 	if (found <= 0) {
 		response_problem(s, found < 0 ? 500 : 404, "about:blank",
 				 found < 0 ? "The blob could not be read."
@@ -140,7 +152,7 @@ static void send_blob(struct server *s, const char *id, struct mail_blob *b,
 		return;
 	d.count = 0;
 	d.send = 1;
-	if (blob_each(s, id, b, &d) <= 0 || d.count != length) {
+	if (download_each(s, id, b, &d) <= 0 || d.count != length) {
 		log_event("event=blob-read-error");
 		s->close = 1;   /* the length promised was not kept */
 	}

@@ -135,6 +135,11 @@ void route_download(struct server *s);
 /* The file of an uploaded blob id into path: 0, or -1 when id is not an
  * upload's. */
 int blob_path(struct server *s, const char *id, char *path, size_t size);
+/* The bytes of blob id (an upload's or a message's), in pieces to fn
+ * (lib/mime's mime_sink): never held whole. 1 found, 0 no such blob,
+ * -1 error (fn's or reading). */
+int blob_each(struct server *s, const char *id,
+	      int (*fn)(void *ctx, const char *p, size_t n), void *ctx);
 /* Append the bytes of blob id to out: 1 found, 0 no such blob, -1 error. */
 int blob_read(struct server *s, const char *id, struct bytes *out);
 void route_eventsource(struct server *s);

@@ -350,3 +350,52 @@ PY
 	grep -q 'No such account' "$BATS_TEST_TMPDIR/out"
 	[ -z "$(ls -A "$BLOBS")" ]
 }
+
+# api_request BODY: a POST of the JMAP request BODY, to stdout.
+api_request() {
+	printf 'POST /jmap/api HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
+		"$JOE" ${#1} "$1"
+}
+
+USING='"using":["urn:ietf:params:jmap:core","urn:ietf:params:jmap:mail"]'
+
+@test "httpd: Email/import of a 50 MB uploaded blob: streamed into the Maildir, stored exactly, RSS bounded" {
+	httpd_setup
+	ACC=a$(printf 'joe@example.test' | sha256sum | cut -c1-16)
+	mkdir -p "$MB/new" "$MB/cur" "$MB/tmp"
+	inbox=$(api_request "{$USING,\"methodCalls\":[[\"Mailbox/get\",{\"accountId\":\"$ACC\"},\"m\"]]}" |
+		"$TOP/httpd/httpd" 2>>"$LOG" | sed -n 's/.*"id":"\([^"]*\)","name":"Inbox".*/\1/p')
+	[ -n "$inbox" ]
+	id=U$(sha256sum < "$MSG" | cut -c1-64)
+	in="$BATS_TEST_TMPDIR/in"
+	{
+		upload_request "$MSG"
+		api_request "{$USING,\"methodCalls\":[[\"Email/import\",{\"accountId\":\"$ACC\",\"emails\":{\"i1\":{\"blobId\":\"$id\",\"mailboxIds\":{\"$inbox\":true}}}},\"i\"]]}"
+		end_request
+	} > "$in"
+	rss=$(python3 "$TOP/t/rss.py" "$in" "$BATS_TEST_TMPDIR/out" \
+		'.*HTTP/1.1 404 ' "$TOP/httpd/httpd" 2>>"$LOG")
+	grep -aq "\"created\":{\"i1\":{\"id\":\"M[^\"]*\",\"blobId\":\"B[^\"]*\",\"threadId\":\"[^\"]*\",\"size\":$MSGLEN}}" \
+		"$BATS_TEST_TMPDIR/out"
+	f=$(find "$MB/new" "$MB/cur" -type f)
+	cmp "$BATS_FILE_TMPDIR/msg.lf" "$f"
+	[ -z "$(ls -A "$MB/tmp")" ]
+	within_bound "$rss"
+}
+
+@test "httpd: Email/import of a blob over maxsize: tooLarge, nothing stored, nothing left in tmp/" {
+	httpd_setup
+	ACC=a$(printf 'joe@example.test' | sha256sum | cut -c1-16)
+	mkdir -p "$MB/new" "$MB/cur" "$MB/tmp"
+	head -c 3000000 "$MSG" > "$BATS_TEST_TMPDIR/3mb"
+	id=U$(sha256sum < "$BATS_TEST_TMPDIR/3mb" | cut -c1-64)
+	inbox=$(api_request "{$USING,\"methodCalls\":[[\"Mailbox/get\",{\"accountId\":\"$ACC\"},\"m\"]]}" |
+		"$TOP/httpd/httpd" 2>>"$LOG" | sed -n 's/.*"id":"\([^"]*\)","name":"Inbox".*/\1/p')
+	upload_request "$BATS_TEST_TMPDIR/3mb" | "$TOP/httpd/httpd" 2>>"$LOG" |
+		grep -aq '^HTTP/1.1 201 Created'
+	control maxsize 2000000
+	api_request "{$USING,\"methodCalls\":[[\"Email/import\",{\"accountId\":\"$ACC\",\"emails\":{\"i1\":{\"blobId\":\"$id\",\"mailboxIds\":{\"$inbox\":true}}}},\"i\"]]}" |
+		"$TOP/httpd/httpd" > "$BATS_TEST_TMPDIR/out" 2>>"$LOG"
+	grep -aq '"notCreated":{"i1":{"type":"tooLarge"}}' "$BATS_TEST_TMPDIR/out"
+	[ -z "$(find "$MB/new" "$MB/cur" "$MB/tmp" -type f)" ]
+}
