@@ -339,6 +339,14 @@ int mail_store_new(struct jmap_call *c, struct mail_account *a,
 		   struct store_upload *upload, time_t date, char *id,
 		   size_t size, struct set_error *e);
 
+/* mail_import.c: blob id (upload or message) streamed into u (begun by
+ * store_upload_begin; ended here), its line ends made LF, at most
+ * maxsize octets as CRLF: what Email/import and Email/parse read
+ * instead of the blob in memory. 0, or -1 with e set (blobNotFound,
+ * tooLarge, serverFail); u is the caller's to abort. */
+int mail_blob_to_tmp(struct jmap_call *c, const char *id,
+		     struct store_upload *u, struct set_error *e);
+
 /* mail_set_frame.c: what every Foo/set shares (RFC 8620 §5.3). */
 /* The create, update and destroy arguments (each NULL when absent or
  * null), their types and count checked, and ifInState's type. 0, or -1

@@ -2,7 +2,8 @@
  * other messages' blobs) stored as Emails, with their Mailbox,
  * keywords and receivedAt. A blob is streamed from its file into the
  * Maildir's tmp/ (lib/store store_upload) and committed there: memory
- * does not grow with the message. */
+ * does not grow with the message. Email/parse reads its blob the same
+ * way (mail_blob_to_tmp), then parses the file in tmp/. */
 #include <string.h>
 #include "mail.h"
 
@@ -27,17 +28,16 @@ static int import_piece(void *ctx, const char *p, size_t n)
 	return 0;
 }
 
-/* Blob id streamed into u (begun): 0, or -1 with e set. */
-static int import_blob(struct jmap_call *c, const char *id,
-		       struct store_upload *u, struct set_error *e)
+int mail_blob_to_tmp(struct jmap_call *c, const char *id,
+		     struct store_upload *u, struct set_error *e)
 {
 	struct import_feed f = { u, c->s->maxsize, 0 };
 	int rc = blob_each(c->s, id, import_piece, &f);
 	e->description = NULL;
-	if (rc == 1 && store_upload_end(u) == 0 && u->crlf > 0)
+	if (rc == 1 && store_upload_end(u) == 0)
 		return 0;
 	e->type = f.too_large ? "tooLarge" : rc == 0 ? "blobNotFound"
-		  : rc == 1 && u->crlf == 0 ? "invalidEmail" : "serverFail";
+		  : "serverFail";
 	return -1;
 }
 
@@ -62,8 +62,12 @@ static int import_one(struct jmap_call *c, struct mail_account *a,
 		e->description = NULL;
 		return -1;
 	}
-	int rc = import_blob(c, jmap_id(c, blob) ? jmap_id(c, blob) : blob,
-			     &u, e);
+	int rc = mail_blob_to_tmp(c, jmap_id(c, blob) ? jmap_id(c, blob)
+				  : blob, &u, e);
+	if (rc == 0 && u.crlf == 0) {
+		e->type = "invalidEmail";
+		rc = -1;
+	}
 	if (rc == 0) {
 		*octets = (long long)u.crlf;
 		rc = mail_store_new(c, a, obj, NULL, 0, &u, date, id, size, e);

@@ -359,7 +359,7 @@ api_request() {
 
 USING='"using":["urn:ietf:params:jmap:core","urn:ietf:params:jmap:mail"]'
 
-@test "httpd: Email/import of a 50 MB uploaded blob: streamed into the Maildir, stored exactly, RSS bounded" {
+@test "httpd: Email/parse and Email/import of a 50 MB uploaded blob: streamed into the Maildir, parsed from there, stored exactly, RSS bounded" {
 	httpd_setup
 	ACC=a$(printf 'joe@example.test' | sha256sum | cut -c1-16)
 	mkdir -p "$MB/new" "$MB/cur" "$MB/tmp"
@@ -370,11 +370,14 @@ USING='"using":["urn:ietf:params:jmap:core","urn:ietf:params:jmap:mail"]'
 	in="$BATS_TEST_TMPDIR/in"
 	{
 		upload_request "$MSG"
+		api_request "{$USING,\"methodCalls\":[[\"Email/parse\",{\"accountId\":\"$ACC\",\"blobIds\":[\"$id\"],\"properties\":[\"subject\",\"size\",\"preview\"]},\"p\"]]}"
 		api_request "{$USING,\"methodCalls\":[[\"Email/import\",{\"accountId\":\"$ACC\",\"emails\":{\"i1\":{\"blobId\":\"$id\",\"mailboxIds\":{\"$inbox\":true}}}},\"i\"]]}"
 		end_request
 	} > "$in"
 	rss=$(python3 "$TOP/t/rss.py" "$in" "$BATS_TEST_TMPDIR/out" \
 		'.*HTTP/1.1 404 ' "$TOP/httpd/httpd" 2>>"$LOG")
+	grep -aq "\"parsed\":{\"$id\":{\"size\":$MSGLEN,\"subject\":\"big\",\"preview\":\"abcdefghijklmnopqrstuvwxyz0123456789 the quick brown fox jumps abcdef" \
+		"$BATS_TEST_TMPDIR/out"
 	grep -aq "\"created\":{\"i1\":{\"id\":\"M[^\"]*\",\"blobId\":\"B[^\"]*\",\"threadId\":\"[^\"]*\",\"size\":$MSGLEN}}" \
 		"$BATS_TEST_TMPDIR/out"
 	f=$(find "$MB/new" "$MB/cur" -type f)
