@@ -1,9 +1,9 @@
 /* blob.c - binary data (RFC 8620 §6): download (GET
  * /jmap/download/ACCOUNT/BLOB/NAME?accept=TYPE) and reading blobs; the
- * upload is upload.c's. An upload is kept in MAILDIR/postern-blobs/ under the SHA-256 of its
- * content, so its blobId is "U" and that hash; the same bytes uploaded
- * twice are one blob. Blobs of messages and their parts come from the
- * mail store (mail_blob_read). */
+ * upload is upload.c's. An upload is kept in MAILDIR/postern-blobs/
+ * under the SHA-256 of its content, so its blobId is "U" and that hash;
+ * the same bytes uploaded twice are one blob. Blobs of messages and
+ * their parts come from the mail store (mail_blob_read). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
