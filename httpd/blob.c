@@ -1,9 +1,9 @@
-/* blob.c - binary data (RFC 8620 §6): upload (POST /jmap/upload/ACCOUNT/)
- * and download (GET /jmap/download/ACCOUNT/BLOB/NAME?accept=TYPE).
- * An upload is kept in MAILDIR/postern-blobs/ under the SHA-256 of its
- * content, so its blobId is "U" and that hash; the same bytes uploaded
- * twice are one blob. Blobs of messages and their parts come from the
- * mail store (mail_blob_read). */
+/* blob.c - binary data (RFC 8620 §6): download (GET
+ * /jmap/download/ACCOUNT/BLOB/NAME?accept=TYPE) and reading blobs; the
+ * upload is upload.c's. An upload is kept in MAILDIR/postern-blobs/
+ * under the SHA-256 of its content, so its blobId is "U" and that hash;
+ * the same bytes uploaded twice are one blob. Blobs of messages and
+ * their parts come from the mail store (mail_blob_read). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,8 +17,6 @@
 #include "log.h"
 #include "mail.h"
 #include "mime.h"
-
-#define BLOB_DIR "postern-blobs"
 
 int blob_path(struct server *s, const char *id, char *path, size_t size)
 {
@@ -36,47 +34,6 @@ int blob_read(struct server *s, const char *id, struct bytes *out)
 		return file_read_all(path, out) == 0 ? 1
 		       : errno == ENOENT ? 0 : -1;
 	return mail_blob_read(s, id, out);
-}
-
-/* /jmap/upload/ACCOUNT/ names the user's account? */
-static int upload_account_ok(struct server *s)
-{
-	const char *p = s->req.path + strlen("/jmap/upload/");
-	size_t n = strlen(s->account);
-	return !strncmp(p, s->account, n) && (!p[n] || !strcmp(p + n, "/"));
-}
-
-void route_upload(struct server *s)
-{
-	char hash[2 * SHA256_SIZE + 1], id[68], path[PATH_MAX_POSTERN];
-	if (!upload_account_ok(s)) {
-		response_problem(s, 404, "about:blank", "No such account.");
-		return;
-	}
-	const char *type = http_field(&s->req, "Content-Type");
-	const char *data = s->req.body.data ? s->req.body.data : "";
-	sha256_hex(data, s->req.body.len, hash);
-	snprintf(id, sizeof id, "U%s", hash);
-	int n = snprintf(path, sizeof path, "%s/%s", s->maildir, BLOB_DIR);
-	if (n < 0 || (size_t)n >= sizeof path || mkdir_p(path, 0700) < 0 || blob_path(s, id, path, sizeof path) < 0 ||
-	    file_write_atomic(path, data, s->req.body.len, 0600) < 0) {
-		log_event("event=blob-write-error");
-		response_problem(s, 500, "about:blank", "The blob was not kept.");
-		return;
-	}
-	struct json_writer w;
-	response_start(s, 201, "application/json");
-	json_writer_init(&w, &s->resp.body);
-	json_object_begin(&w);
-	json_key(&w, "accountId");
-	json_str(&w, s->account);
-	json_key(&w, "blobId");
-	json_str(&w, id);
-	json_key(&w, "type");
-	json_str(&w, type ? type : "application/octet-stream");
-	json_key(&w, "size");
-	json_int64(&w, (int64_t)s->req.body.len);
-	json_end(&w);
 }
 
 /* A media type safe to send back: "type/subtype" of token characters. */
@@ -152,9 +109,21 @@ static int upload_each(struct server *s, const char *id, mime_sink *fn,
 	return rc < 0 ? -1 : 1;
 }
 
+int blob_each(struct server *s, const char *id, mime_sink *fn, void *ctx)
+{
+	if (id[0] == 'U')
+		return upload_each(s, id, fn, ctx);
+	struct mail_blob b;
+	int found = mail_blob_open(s, id, &b);
+	if (found == 1 && mail_blob_each(&b, fn, ctx) < 0)
+		found = -1;
+	mail_blob_close(&b);
+	return found;
+}
+
 /* The blob's octets to d: a counting pass, then a sending one. */
-static int blob_each(struct server *s, const char *id, struct mail_blob *b,
-		     struct download *d)
+static int download_each(struct server *s, const char *id,
+			 struct mail_blob *b, struct download *d)
 {
 	if (id[0] == 'U')
 		return upload_each(s, id, download_piece, d);
@@ -167,7 +136,7 @@ static void send_blob(struct server *s, const char *id, struct mail_blob *b,
 		      const char *type, const char *name)
 {
 	struct download d = { s, 0, 0 };
-	int found = blob_each(s, id, b, &d);
+	int found = download_each(s, id, b, &d);
 	if (found <= 0) {
 		response_problem(s, found < 0 ? 500 : 404, "about:blank",
 				 found < 0 ? "The blob could not be read."
@@ -183,7 +152,7 @@ static void send_blob(struct server *s, const char *id, struct mail_blob *b,
 		return;
 	d.count = 0;
 	d.send = 1;
-	if (blob_each(s, id, b, &d) <= 0 || d.count != length) {
+	if (download_each(s, id, b, &d) <= 0 || d.count != length) {
 		log_event("event=blob-read-error");
 		s->close = 1;   /* the length promised was not kept */
 	}

@@ -35,6 +35,18 @@ struct response {
 					 * head, the handler the body */
 };
 
+/* The directory of uploaded blobs in a user's Maildir. */
+#define BLOB_DIR "postern-blobs"
+
+/* An upload being received (upload.c): its temporary file and hash. */
+struct upload {
+	int active;                     /* fd, dir and tmp are open/made */
+	int fd;                         /* the temporary file */
+	int dir;                        /* MAILDIR/postern-blobs/ */
+	char tmp[64];                   /* its name in dir */
+	struct sha256 hash;             /* of what was written */
+};
+
 struct server {
 	struct input in;
 	struct output out;
@@ -55,6 +67,7 @@ struct server {
 	int timeout;                    /* seconds ("timeout") */
 	int broken;                     /* a control file is broken: 503 */
 	char webroot[PATH_MAX_POSTERN];
+	struct upload upload;
 };
 
 typedef void (*route_handler)(struct server *s);
@@ -109,11 +122,24 @@ void static_find_root(struct server *s);
 /* jmap.c, jmap_core.c, blob.c, eventsource.c -------------------------- */
 void route_session(struct server *s);
 void route_api(struct server *s);
+/* Before an upload's body is read: stream it (s->req.sink) into a new
+ * temporary file in the user's blob directory, or drop it when the path
+ * names another account. 0, or -1 (the file could not be made). */
+int upload_begin(struct server *s);
+/* After a body that was not read whole: remove the temporary file. */
+void upload_abort(struct server *s);
+/* Commit the streamed body as a blob and answer 201 with its id (404 for
+ * another account's path, 500 when it could not be kept). */
 void route_upload(struct server *s);
 void route_download(struct server *s);
 /* The file of an uploaded blob id into path: 0, or -1 when id is not an
  * upload's. */
 int blob_path(struct server *s, const char *id, char *path, size_t size);
+/* The bytes of blob id (an upload's or a message's), in pieces to fn
+ * (lib/mime's mime_sink): never held whole. 1 found, 0 no such blob,
+ * -1 error (fn's or reading). */
+int blob_each(struct server *s, const char *id,
+	      int (*fn)(void *ctx, const char *p, size_t n), void *ctx);
 /* Append the bytes of blob id to out: 1 found, 0 no such blob, -1 error. */
 int blob_read(struct server *s, const char *id, struct bytes *out);
 void route_eventsource(struct server *s);

@@ -331,6 +331,21 @@ struct set_error {
 int mail_store_one(struct jmap_call *c, struct mail_account *a,
 		   const struct json *obj, const struct bytes *msg, time_t date,
 		   char *id, size_t size, struct set_error *e);
+/* The same for data[0..len), or for upload (lib/store: a message
+ * already streamed into tmp/, committed by this or left for
+ * store_upload_abort) when it is not NULL. */
+int mail_store_new(struct jmap_call *c, struct mail_account *a,
+		   const struct json *obj, const char *data, size_t len,
+		   struct store_upload *upload, time_t date, char *id,
+		   size_t size, struct set_error *e);
+
+/* mail_import.c: blob id (upload or message) streamed into u (begun by
+ * store_upload_begin; ended here), its line ends made LF, at most
+ * maxsize octets as CRLF: what Email/import and Email/parse read
+ * instead of the blob in memory. 0, or -1 with e set (blobNotFound,
+ * tooLarge, serverFail); u is the caller's to abort. */
+int mail_blob_to_tmp(struct jmap_call *c, const char *id,
+		     struct store_upload *u, struct set_error *e);
 
 /* mail_set_frame.c: what every Foo/set shares (RFC 8620 §5.3). */
 /* The create, update and destroy arguments (each NULL when absent or

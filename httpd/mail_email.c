@@ -1,4 +1,5 @@
 /* mail_email.c - Email/get (RFC 8621 §4.2) and Thread/get (§3.1). */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -416,22 +417,47 @@ void method_thread_get(struct jmap_call *c)
 	mail_close(&a);
 }
 
+/* Blob id streamed into a file in tmp/ and parsed from there (never
+ * held whole): the message, with its file in *fd and its size (CRLF)
+ * in *size; NULL with *found 0 (no such blob) or 1 (not parsable). */
+static struct mime_message *parse_blob(struct jmap_call *c,
+				       struct mail_account *a, const char *blob,
+				       struct store_upload *u, int *fd,
+				       size_t *size, int *found)
+{
+	struct set_error e = { NULL, NULL };
+	struct mime_message *m = NULL;
+	*found = 1;
+	*fd = -1;
+	if (store_upload_begin(&a->st, u) < 0)
+		return NULL;
+	if (mail_blob_to_tmp(c, blob, u, &e) < 0) {
+		*found = strcmp(e.type, "blobNotFound") != 0;
+		return NULL;
+	}
+	*size = u->crlf;
+	*fd = openat(u->rootfd, u->tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (*fd >= 0 && !(m = mime_parse_file(*fd, 0))) {
+		close(*fd);
+		*fd = -1;
+	}
+	return m;
+}
+
 /* One blob parsed as an Email (RFC 8621 §4.9): 1 written, 0 not
  * found, -1 not parsable. */
-static int parse_one(struct jmap_call *c, const char *blob,
-		     const struct json *props, const struct mail_body_options *o)
+static int parse_one(struct jmap_call *c, struct mail_account *a,
+		     const char *blob, const struct json *props,
+		     const struct mail_body_options *o)
 {
 	static const char *const absent[] = { "id", "threadId", "mailboxIds",
 					      "keywords", "receivedAt" };
-	struct bytes raw, crlf;
-	struct mime_message *m = NULL;
-	bytes_init(&raw, (size_t)c->s->maxsize);
-	bytes_init(&crlf, (size_t)c->s->maxsize * 2 + 65536);
-	int rc = blob_read(c->s, blob, &raw);
-	if (rc == 1 && (mime_crlf_append(&crlf, raw.data ? raw.data : "", raw.len) < 0 ||
-			!(m = mime_parse(crlf.data ? crlf.data : "", crlf.len))))
-		rc = -1;
-	if (rc == 1) {
+	struct store_upload u;
+	int fd, found;
+	size_t size = 0;
+	struct mime_message *m = parse_blob(c, a, blob, &u, &fd, &size,
+					    &found);
+	if (m) {
 		json_key(&c->w, blob);
 		json_object_begin(&c->w);
 		for (size_t i = 0; i < sizeof absent / sizeof *absent; i++)
@@ -443,13 +469,14 @@ static int parse_one(struct jmap_call *c, const char *blob,
 			json_key(&c->w, "blobId");
 			json_str(&c->w, blob);
 		}
-		write_content(&c->w, m, crlf.len, props, o, NULL);
+		write_content(&c->w, m, size, props, o, NULL);
 		json_end(&c->w);
 	}
 	mime_free(m);
-	bytes_free(&raw);
-	bytes_free(&crlf);
-	return rc;
+	if (fd >= 0)
+		close(fd);
+	store_upload_abort(&u);
+	return m ? 1 : found ? -1 : 0;
 }
 
 void method_email_parse(struct jmap_call *c)
@@ -458,6 +485,7 @@ void method_email_parse(struct jmap_call *c)
 	struct mail_body_options o;
 	struct bytes lists[2];
 	struct json_writer lw[2];
+	struct mail_account a;
 	if (!jmap_account(c) || email_options(c, &props, &o) < 0)
 		return;
 	if (!ids || ids->type != JSON_ARRAY) {
@@ -468,6 +496,8 @@ void method_email_parse(struct jmap_call *c)
 		jmap_error(c, "requestTooLarge", NULL);
 		return;
 	}
+	if (mail_open(c, &a) < 0)
+		return;
 	json_object_begin(&c->w);
 	json_key(&c->w, "accountId");
 	json_str(&c->w, c->s->account);
@@ -480,7 +510,7 @@ void method_email_parse(struct jmap_call *c)
 	}
 	for (const struct json *id = ids->child; id; id = id->next) {
 		const char *blob = json_string(id);
-		int rc = blob ? parse_one(c, blob, props, &o) : 0;
+		int rc = blob ? parse_one(c, &a, blob, props, &o) : 0;
 		if (rc <= 0)
 			json_value(&lw[rc < 0 ? 0 : 1], id);
 	}
@@ -493,4 +523,5 @@ void method_email_parse(struct jmap_call *c)
 		bytes_free(&lists[i]);
 	}
 	json_end(&c->w);
+	mail_close(&a);
 }

@@ -1,11 +1,48 @@
 /* mail_import.c - Email/import (RFC 8621 §4.8): uploaded blobs (or
  * other messages' blobs) stored as Emails, with their Mailbox,
- * keywords and receivedAt. */
+ * keywords and receivedAt. A blob is streamed from its file into the
+ * Maildir's tmp/ (lib/store store_upload) and committed there: memory
+ * does not grow with the message. Email/parse reads its blob the same
+ * way (mail_blob_to_tmp), then parses the file in tmp/. */
 #include <string.h>
 #include "mail.h"
-#include "mime_encoding.h"
 
-/* One EmailImport object. 0 with id and *size, or -1 with e set. */
+/* An imported blob streaming into the Maildir's tmp/. */
+struct import_feed {
+	struct store_upload *u;
+	long maxsize;
+	int too_large;
+};
+
+/* A piece of the blob: stored (its line ends made LF, counted as CRLF
+ * as store_append does) until the message passes maxsize. */
+static int import_piece(void *ctx, const char *p, size_t n)
+{
+	struct import_feed *f = ctx;
+	if (store_upload_write(f->u, p, n) < 0)
+		return -1;
+	if (f->u->crlf > (size_t)f->maxsize) {
+		f->too_large = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int mail_blob_to_tmp(struct jmap_call *c, const char *id,
+		     struct store_upload *u, struct set_error *e)
+{
+	struct import_feed f = { u, c->s->maxsize, 0 };
+	int rc = blob_each(c->s, id, import_piece, &f);
+	e->description = NULL;
+	if (rc == 1 && store_upload_end(u) == 0)
+		return 0;
+	e->type = f.too_large ? "tooLarge" : rc == 0 ? "blobNotFound"
+		  : "serverFail";
+	return -1;
+}
+
+/* One EmailImport object: the blob streamed into tmp/, then committed
+ * (never held whole). 0 with id and *octets, or -1 with e set. */
 static int import_one(struct jmap_call *c, struct mail_account *a,
 		      const struct json *obj, char *id, size_t size,
 		      long long *octets, struct set_error *e)
@@ -13,32 +50,29 @@ static int import_one(struct jmap_call *c, struct mail_account *a,
 	const char *blob = json_string(json_get(obj, "blobId"));
 	const struct json *at = json_get(obj, "receivedAt");
 	time_t date = 0;
-	struct bytes raw, msg;
+	struct store_upload u;
 	if (obj->type != JSON_OBJECT || !blob ||
 	    (at && at->type != JSON_NULL && mail_parse_date(json_string(at), &date) < 0)) {
 		e->type = "invalidProperties";
 		e->description = "blobId, receivedAt";
 		return -1;
 	}
-	bytes_init(&raw, (size_t)c->s->maxsize);
-	bytes_init(&msg, (size_t)c->s->maxsize * 2 + 65536);
-	int rc = blob_read(c->s, jmap_id(c, blob) ? jmap_id(c, blob) : blob, &raw);
-	if (rc != 1) {
-		e->type = rc == 0 ? "blobNotFound" : "serverFail";
+	if (store_upload_begin(&a->st, &u) < 0) {
+		e->type = "serverFail";
 		e->description = NULL;
-		rc = -1;
-	} else if (raw.len == 0 ||
-		   mime_crlf_append(&msg, raw.data, raw.len) < 0 ||
-		   msg.len > (size_t)c->s->maxsize) {
-		e->type = raw.len ? "tooLarge" : "invalidEmail";
-		e->description = NULL;
-		rc = -1;
-	} else {
-		*octets = (long long)msg.len;
-		rc = mail_store_one(c, a, obj, &msg, date, id, size, e);
+		return -1;
 	}
-	bytes_free(&raw);
-	bytes_free(&msg);
+	int rc = mail_blob_to_tmp(c, jmap_id(c, blob) ? jmap_id(c, blob)
+				  : blob, &u, e);
+	if (rc == 0 && u.crlf == 0) {
+		e->type = "invalidEmail";
+		rc = -1;
+	}
+	if (rc == 0) {
+		*octets = (long long)u.crlf;
+		rc = mail_store_new(c, a, obj, NULL, 0, &u, date, id, size, e);
+	}
+	store_upload_abort(&u);
 	return rc;
 }
 

@@ -184,6 +184,15 @@ int mail_store_one(struct jmap_call *c, struct mail_account *a,
 		   const struct json *obj, const struct bytes *msg, time_t date,
 		   char *id, size_t size, struct set_error *e)
 {
+	return mail_store_new(c, a, obj, msg->data, msg->len, NULL, date, id,
+			      size, e);
+}
+
+int mail_store_new(struct jmap_call *c, struct mail_account *a,
+		   const struct json *obj, const char *data, size_t len,
+		   struct store_upload *upload, time_t date, char *id,
+		   size_t size, struct set_error *e)
+{
 	struct keyword_change k;
 	struct store_added added;
 	struct mail_box *box = one_box(c, a, json_get(obj, "mailboxIds"), e);
@@ -199,8 +208,8 @@ int mail_store_one(struct jmap_call *c, struct mail_account *a,
 			return -1;
 		}
 	memset(&added, 0, sizeof added);
-	struct store_new m = { msg->data, msg->len, k.add, k.add_names, k.nadd,
-			       date, NULL };
+	struct store_new m = { data, len, k.add, k.add_names, k.nadd, date,
+			       upload };
 	int rc = store_append(&a->st, box->name, &m, 1, &added);
 	if (rc < 0 || mail_id('M', added.uniques[0], id, size) < 0) {
 		store_added_free(&added);

@@ -134,7 +134,13 @@ static void dispatch(struct server *s)
 		output_str(&s->out, "HTTP/1.1 100 Continue\r\n\r\n");
 		output_flush(&s->out);
 	}
+	if (rt->body == BODY_UPLOAD && upload_begin(s) < 0) {
+		response_problem(s, 500, "about:blank", "The blob was not kept.");
+		s->close = 1;
+		return;
+	}
 	if (http_read_body(&s->in, &s->req, cap, &code) != HTTP_OK) {
+		upload_abort(s);
 		if (code == 413)
 			too_large(s, rt->body);
 		else

@@ -214,8 +214,11 @@ static enum http_status read_bytes(struct input *in, struct http_request *r,
 		enum input_status st = input_bytes(in, buf, take);
 		if (st != INPUT_OK)
 			return refuse(code, read_failure(st));
-		if (bytes_append(&r->body, buf, take) < 0)
-			return refuse(code, errno == E2BIG ? 413 : 500);
+		if (r->sink ? r->sink(r->sink_ctx, buf, take) < 0
+			    : bytes_append(&r->body, buf, take) < 0)
+			return refuse(code, !r->sink && errno == E2BIG ? 413
+					    : 500);
+		r->received += (long long)take;
 		n -= (long long)take;
 	}
 	return HTTP_OK;
@@ -240,7 +243,7 @@ static enum http_status read_chunked(struct input *in, struct http_request *r,
 		    line[0] == '+' || line[0] == ' ' ||
 		    (*end && *end != ';' && *end != ' ' && *end != '\t'))
 			return refuse(code, 400);
-		if (n > (long long)(r->body.max - r->body.len))
+		if (n > r->max - r->received)
 			return refuse(code, 413);
 		if (n == 0)
 			break;
@@ -265,7 +268,9 @@ enum http_status http_read_body(struct input *in, struct http_request *r,
 				long long max, int *code)
 {
 	bytes_free(&r->body);
-	bytes_init(&r->body, max < 0 ? 0 : (size_t)max);
+	bytes_init(&r->body, r->sink || max < 0 ? 0 : (size_t)max);
+	r->max = max < 0 ? 0 : max;
+	r->received = 0;
 	if (r->chunked)
 		return read_chunked(in, r, code);
 	if (r->length > max)

@@ -22,6 +22,10 @@ struct http_field {
 	const char *value;      /* leading and trailing white space removed */
 };
 
+/* Where a body goes instead of into memory: each piece in order. 0, or
+ * -1 to refuse the body (500). */
+typedef int http_sink(void *ctx, const char *p, size_t n);
+
 struct http_request {
 	struct mime_arena arena;        /* the strings below */
 	const char *method;             /* "GET", ... (case-sensitive, §3.1.1) */
@@ -34,7 +38,12 @@ struct http_request {
 	long long length;               /* Content-Length, -1 when none */
 	int keep_alive;                 /* the connection may carry another */
 	int expect_continue;            /* Expect: 100-continue */
-	struct bytes body;
+	struct bytes body;              /* the body, unless sink is set */
+	http_sink *sink;                /* set before http_read_body: the
+					 * body streams there, never held */
+	void *sink_ctx;
+	long long received;             /* body octets read so far */
+	long long max;                  /* http_read_body's cap */
 };
 
 enum http_status {
@@ -59,9 +68,10 @@ void http_request_free(struct http_request *r);
 enum http_status http_read_head(struct input *in, struct http_request *r,
 				int *code);
 
-/* Read the body into r->body, at most max bytes: 413 when it is longer
- * (Content-Length says so before anything is read), 400 for a bad chunk,
- * 408 when too slow. */
+/* Read the body into r->body (or, piece by piece, into r->sink), at most
+ * max bytes: 413 when it is longer (Content-Length says so before
+ * anything is read; a chunk that would pass it before it is read), 400
+ * for a bad chunk, 408 when too slow, 500 when the sink fails. */
 enum http_status http_read_body(struct input *in, struct http_request *r,
 				long long max, int *code);
 

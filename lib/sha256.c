@@ -20,7 +20,7 @@ static const uint32_t k[64] = {
 
 static void compress(struct sha256 *c, const unsigned char *b)
 {
-	uint32_t w[64], v[8];
+	uint32_t w[64];
 	for (int i = 0; i < 16; i++)
 		w[i] = (uint32_t)b[4 * i] << 24 | (uint32_t)b[4 * i + 1] << 16 |
 		       (uint32_t)b[4 * i + 2] << 8 | b[4 * i + 3];
@@ -31,19 +31,19 @@ static void compress(struct sha256 *c, const unsigned char *b)
 			      w[i - 2] >> 10;
 		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
 	}
-	memcpy(v, c->h, sizeof v);
-	for (int i = 0; i < 64; i++) {
-		uint32_t s1 = ROR(v[4], 6) ^ ROR(v[4], 11) ^ ROR(v[4], 25);
-		uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
-		uint32_t t1 = v[7] + s1 + ch + k[i] + w[i];
-		uint32_t s0 = ROR(v[0], 2) ^ ROR(v[0], 13) ^ ROR(v[0], 22);
-		uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-		memmove(v + 1, v, 7 * sizeof v[0]);
-		v[4] += t1;
-		v[0] = t1 + s0 + maj;
+	uint32_t a = c->h[0], b1 = c->h[1], c1 = c->h[2], d = c->h[3],
+		 e = c->h[4], f = c->h[5], g = c->h[6], h = c->h[7];
+	for (int i = 0; i < 64; i++) {  /* FIPS 180-4 §6.2.2 step 3 */
+		uint32_t s1 = ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25);
+		uint32_t ch = (e & f) ^ (~e & g);
+		uint32_t t1 = h + s1 + ch + k[i] + w[i];
+		uint32_t s0 = ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22);
+		uint32_t maj = (a & b1) ^ (a & c1) ^ (b1 & c1);
+		h = g, g = f, f = e, e = d + t1;
+		d = c1, c1 = b1, b1 = a, a = t1 + s0 + maj;
 	}
-	for (int i = 0; i < 8; i++)
-		c->h[i] += v[i];
+	c->h[0] += a, c->h[1] += b1, c->h[2] += c1, c->h[3] += d;
+	c->h[4] += e, c->h[5] += f, c->h[6] += g, c->h[7] += h;
 }
 
 void sha256_init(struct sha256 *c)
@@ -90,17 +90,22 @@ void sha256_final(struct sha256 *c, unsigned char digest[SHA256_SIZE])
 	}
 }
 
-void sha256_hex(const void *p, size_t n, char hex[2 * SHA256_SIZE + 1])
+void sha256_final_hex(struct sha256 *c, char hex[2 * SHA256_SIZE + 1])
 {
 	static const char digits[] = "0123456789abcdef";
 	unsigned char d[SHA256_SIZE];
-	struct sha256 c;
-	sha256_init(&c);
-	sha256_update(&c, p, n);
-	sha256_final(&c, d);
+	sha256_final(c, d);
 	for (int i = 0; i < SHA256_SIZE; i++) {
 		hex[2 * i] = digits[d[i] >> 4];
 		hex[2 * i + 1] = digits[d[i] & 15];
 	}
 	hex[2 * SHA256_SIZE] = '\0';
+}
+
+void sha256_hex(const void *p, size_t n, char hex[2 * SHA256_SIZE + 1])
+{
+	struct sha256 c;
+	sha256_init(&c);
+	sha256_update(&c, p, n);
+	sha256_final_hex(&c, hex);
 }

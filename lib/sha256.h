@@ -17,6 +17,8 @@ struct sha256 {
 void sha256_init(struct sha256 *c);
 void sha256_update(struct sha256 *c, const void *p, size_t n);
 void sha256_final(struct sha256 *c, unsigned char digest[SHA256_SIZE]);
+/* sha256_final, as 64 lowercase hex digits and a NUL. */
+void sha256_final_hex(struct sha256 *c, char hex[2 * SHA256_SIZE + 1]);
 /* The digest of p[0..n) as 64 lowercase hex digits and a NUL. */
 void sha256_hex(const void *p, size_t n, char hex[2 * SHA256_SIZE + 1]);
 

@@ -263,3 +263,142 @@ for r, cut in zip(replies, (100, 1024 * 1024)):
 PY
 	within_bound "$rss"
 }
+
+# upload_request FILE [chunked]: a POST of FILE to joe's upload URL,
+# by Content-Length or in 1 MiB chunks, to stdout.
+upload_request() {
+	python3 - "$1" "$ACC" "$JOE" "${2:-}" <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+out = sys.stdout.buffer
+head = ("POST /jmap/upload/%s/ HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\n"
+        "Content-Type: message/rfc822\r\n" % (sys.argv[2], sys.argv[3])).encode()
+if sys.argv[4] == "chunked":
+    out.write(head + b"Transfer-Encoding: chunked\r\n\r\n")
+    for i in range(0, len(data), 1 << 20):
+        c = data[i:i + (1 << 20)]
+        out.write(b"%x\r\n%s\r\n" % (len(c), c))
+    out.write(b"0\r\n\r\n")
+else:
+    out.write(head + b"Content-Length: %d\r\n\r\n" % len(data) + data)
+PY
+}
+
+# The 404 that ends a measure (see http_download).
+end_request() {
+	printf 'GET /jmap/download/%s/Bnone/x HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\n\r\n' \
+		"$ACC" "$JOE"
+}
+
+# Only the blob named $1 in joe's blob directory: no temporary left.
+only_blob() {
+	[ "$(ls -A "$MAILROOT/example.test/joe/postern-blobs")" = "$1" ]
+}
+
+@test "httpd: upload of a 50 MB blob, by Content-Length and chunked: streamed to one blob, exact, RSS bounded" {
+	httpd_setup
+	ACC=a$(printf 'joe@example.test' | sha256sum | cut -c1-16)
+	in="$BATS_TEST_TMPDIR/in"
+	{ upload_request "$MSG"; upload_request "$MSG" chunked; end_request; } > "$in"
+	rss=$(python3 "$TOP/t/rss.py" "$in" "$BATS_TEST_TMPDIR/out" \
+		'.*HTTP/1.1 404 ' "$TOP/httpd/httpd" 2>>"$BATS_TEST_TMPDIR/httpd.log")
+	id=U$(sha256sum < "$MSG" | cut -c1-64)
+	python3 - "$BATS_TEST_TMPDIR/out" "$ACC" "$id" "$MSGLEN" <<'PY'
+import json, sys
+d = open(sys.argv[1], "rb").read()
+parts = d.split(b"HTTP/1.1 201 Created\r\n")[1:]
+assert len(parts) == 2, d[:2000]
+for p in parts:
+    j = json.loads(p.split(b"\r\n\r\n", 1)[1].split(b"HTTP/1.1")[0])
+    assert j == {"accountId": sys.argv[2], "blobId": sys.argv[3],
+                 "type": "message/rfc822", "size": int(sys.argv[4])}, j
+PY
+	only_blob "$id"
+	cmp "$MSG" "$MAILROOT/example.test/joe/postern-blobs/$id"
+	within_bound "$rss"
+}
+
+@test "httpd: upload over maxsize (Content-Length, chunked), cut short, or to another account: refused, nothing left behind" {
+	httpd_setup
+	ACC=a$(printf 'joe@example.test' | sha256sum | cut -c1-16)
+	BLOBS="$MAILROOT/example.test/joe/postern-blobs"
+	head -c 3000000 "$MSG" > "$BATS_TEST_TMPDIR/3mb"
+	control maxsize 2000000
+	for how in "" chunked; do
+		upload_request "$BATS_TEST_TMPDIR/3mb" $how 2>/dev/null |
+			"$TOP/httpd/httpd" > "$BATS_TEST_TMPDIR/out" 2>>"$LOG"
+		head -1 "$BATS_TEST_TMPDIR/out" | grep -qx $'HTTP/1.1 413 Payload Too Large\r'
+		grep -q '"limit":"maxSizeUpload"' "$BATS_TEST_TMPDIR/out"
+		grep -qx $'Connection: close\r' "$BATS_TEST_TMPDIR/out"
+		[ -z "$(ls -A "$BLOBS" 2>/dev/null)" ]
+	done
+	# the chunked one was refused at its second chunk, after 1 MiB written
+	# to a temporary file, which is gone
+	[ -d "$BLOBS" ]
+	# cut short: the peer goes away in the middle of the first chunk,
+	# after 900 kB written to a temporary file
+	upload_request "$BATS_TEST_TMPDIR/3mb" chunked 2>/dev/null | head -c 900000 |
+		"$TOP/httpd/httpd" > "$BATS_TEST_TMPDIR/out" 2>>"$LOG"
+	head -1 "$BATS_TEST_TMPDIR/out" | grep -qx $'HTTP/1.1 400 Bad Request\r'
+	[ -z "$(ls -A "$BLOBS")" ]
+	# another account's path: the body is read and dropped, 404, and the
+	# connection goes on
+	head -c 1000000 "$MSG" > "$BATS_TEST_TMPDIR/1mb"
+	{ ACC=aother upload_request "$BATS_TEST_TMPDIR/1mb"; end_request; } |
+		"$TOP/httpd/httpd" > "$BATS_TEST_TMPDIR/out" 2>>"$LOG"
+	[ "$(grep -ao 'HTTP/1.1 [0-9]* [A-Za-z ]*' "$BATS_TEST_TMPDIR/out" | sort | uniq -c | tr -s ' ')" = " 2 HTTP/1.1 404 Not Found" ]
+	grep -q 'No such account' "$BATS_TEST_TMPDIR/out"
+	[ -z "$(ls -A "$BLOBS")" ]
+}
+
+# api_request BODY: a POST of the JMAP request BODY, to stdout.
+api_request() {
+	printf 'POST /jmap/api HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
+		"$JOE" ${#1} "$1"
+}
+
+USING='"using":["urn:ietf:params:jmap:core","urn:ietf:params:jmap:mail"]'
+
+@test "httpd: Email/parse and Email/import of a 50 MB uploaded blob: streamed into the Maildir, parsed from there, stored exactly, RSS bounded" {
+	httpd_setup
+	ACC=a$(printf 'joe@example.test' | sha256sum | cut -c1-16)
+	mkdir -p "$MB/new" "$MB/cur" "$MB/tmp"
+	inbox=$(api_request "{$USING,\"methodCalls\":[[\"Mailbox/get\",{\"accountId\":\"$ACC\"},\"m\"]]}" |
+		"$TOP/httpd/httpd" 2>>"$LOG" | sed -n 's/.*"id":"\([^"]*\)","name":"Inbox".*/\1/p')
+	[ -n "$inbox" ]
+	id=U$(sha256sum < "$MSG" | cut -c1-64)
+	in="$BATS_TEST_TMPDIR/in"
+	{
+		upload_request "$MSG"
+		api_request "{$USING,\"methodCalls\":[[\"Email/parse\",{\"accountId\":\"$ACC\",\"blobIds\":[\"$id\"],\"properties\":[\"subject\",\"size\",\"preview\"]},\"p\"]]}"
+		api_request "{$USING,\"methodCalls\":[[\"Email/import\",{\"accountId\":\"$ACC\",\"emails\":{\"i1\":{\"blobId\":\"$id\",\"mailboxIds\":{\"$inbox\":true}}}},\"i\"]]}"
+		end_request
+	} > "$in"
+	rss=$(python3 "$TOP/t/rss.py" "$in" "$BATS_TEST_TMPDIR/out" \
+		'.*HTTP/1.1 404 ' "$TOP/httpd/httpd" 2>>"$LOG")
+	grep -aq "\"parsed\":{\"$id\":{\"size\":$MSGLEN,\"subject\":\"big\",\"preview\":\"abcdefghijklmnopqrstuvwxyz0123456789 the quick brown fox jumps abcdef" \
+		"$BATS_TEST_TMPDIR/out"
+	grep -aq "\"created\":{\"i1\":{\"id\":\"M[^\"]*\",\"blobId\":\"B[^\"]*\",\"threadId\":\"[^\"]*\",\"size\":$MSGLEN}}" \
+		"$BATS_TEST_TMPDIR/out"
+	f=$(find "$MB/new" "$MB/cur" -type f)
+	cmp "$BATS_FILE_TMPDIR/msg.lf" "$f"
+	[ -z "$(ls -A "$MB/tmp")" ]
+	within_bound "$rss"
+}
+
+@test "httpd: Email/import of a blob over maxsize: tooLarge, nothing stored, nothing left in tmp/" {
+	httpd_setup
+	ACC=a$(printf 'joe@example.test' | sha256sum | cut -c1-16)
+	mkdir -p "$MB/new" "$MB/cur" "$MB/tmp"
+	head -c 3000000 "$MSG" > "$BATS_TEST_TMPDIR/3mb"
+	id=U$(sha256sum < "$BATS_TEST_TMPDIR/3mb" | cut -c1-64)
+	inbox=$(api_request "{$USING,\"methodCalls\":[[\"Mailbox/get\",{\"accountId\":\"$ACC\"},\"m\"]]}" |
+		"$TOP/httpd/httpd" 2>>"$LOG" | sed -n 's/.*"id":"\([^"]*\)","name":"Inbox".*/\1/p')
+	upload_request "$BATS_TEST_TMPDIR/3mb" | "$TOP/httpd/httpd" 2>>"$LOG" |
+		grep -aq '^HTTP/1.1 201 Created'
+	control maxsize 2000000
+	api_request "{$USING,\"methodCalls\":[[\"Email/import\",{\"accountId\":\"$ACC\",\"emails\":{\"i1\":{\"blobId\":\"$id\",\"mailboxIds\":{\"$inbox\":true}}}},\"i\"]]}" |
+		"$TOP/httpd/httpd" > "$BATS_TEST_TMPDIR/out" 2>>"$LOG"
+	grep -aq '"notCreated":{"i1":{"type":"tooLarge"}}' "$BATS_TEST_TMPDIR/out"
+	[ -z "$(find "$MB/new" "$MB/cur" "$MB/tmp" -type f)" ]
+}
