@@ -38,8 +38,15 @@ static void compress(struct sha256 *c, const unsigned char *b)
 		uint32_t t1 = v[7] + s1 + ch + k[i] + w[i];
 		uint32_t s0 = ROR(v[0], 2) ^ ROR(v[0], 13) ^ ROR(v[0], 22);
 		uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-		memmove(v + 1, v, 7 * sizeof v[0]);
-		v[4] += t1;
+		/* a..h shift down one (written out: a memmove per round
+		 * cost a call each, 64 per block) */
+		v[7] = v[6];
+		v[6] = v[5];
+		v[5] = v[4];
+		v[4] = v[3] + t1;
+		v[3] = v[2];
+		v[2] = v[1];
+		v[1] = v[0];
 		v[0] = t1 + s0 + maj;
 	}
 	for (int i = 0; i < 8; i++)
