@@ -54,7 +54,12 @@ static void grammar(const char *buf, size_t len, int which)
 	switch (which) {
 	case 0: (void)(parse_seqset(&p, &set) == 0 && parse_sp(&p) == 0 &&
 		       fetch_parse(&p, &fr) == 0 && parse_end(&p) == 0); break;
-	case 1: (void)search_parse(&p, &k, &needs); break;
+	case 1: {
+		struct search_return r;
+		(void)(search_return_parse(&p, &r) == 0 &&
+		       search_parse(&p, &k, &needs) == 0);
+		break;
+	}
 	case 2: (void)(parse_seqset(&p, &set) == 0 && parse_sp(&p) == 0 &&
 		       parse_atom(&p, &s) == 0 && parse_sp(&p) == 0 &&
 		       flag_list_parse(&p, &f) == 0); break;

@@ -37,6 +37,7 @@ enum reply {
 };
 
 struct mailbox;
+struct session_watch;
 
 struct session {
 	enum imap_state state;
@@ -56,6 +57,7 @@ struct session {
 	int bad_commands;               /* BAD replies in a row */
 	struct mailbox *box;            /* in STATE_SELECTED */
 	struct notify *notify;          /* NOTIFY SET in effect (notify.h) */
+	struct session_watch *watch;    /* what wakes IDLE, NOTIFY (watch.h) */
 	unsigned enabled;               /* ENABLED_* (mailbox.h): CONDSTORE,
 					 * QRESYNC (RFC 7162) */
 	int search_modseq;              /* the last search had a MODSEQ key */

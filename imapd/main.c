@@ -20,6 +20,7 @@
 #include "log.h"
 #include "mailbox.h"
 #include "notify.h"
+#include "watch.h"
 #include "password.h"
 #include "peer.h"
 #include "starttls.h"
@@ -253,6 +254,7 @@ static int session_loop(struct session *s)
 	command_uploads_clear(s);
 	free(s->uploads);
 	notify_free(s);
+	watch_free(s);
 	return code;
 }
 

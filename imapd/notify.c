@@ -1,6 +1,7 @@
 /* notify.c - NOTIFY (RFC 5465): watching what a NOTIFY SET asked for.
  * See notify.h; the command is parsed in notify_parse.c. */
 #include "notify.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "log.h"
 #include "mailbox.h"
 #include "notify_impl.h"
+#include "watch.h"
 
 static void names_free(char **v, size_t n)
 {
@@ -37,6 +39,7 @@ void notify_free(struct session *s)
 	notify_state_free(s->notify);
 	free(s->notify);
 	s->notify = NULL;
+	watch_invalidate(s);    /* another SET watches other folders */
 }
 
 int notify_active(const struct session *s)
@@ -308,6 +311,39 @@ static int look(struct session *s, int tell, int status)
 	return rc;
 }
 
+int notify_watch(struct session *s, int fd)
+{
+	struct notify *n = s->notify;
+	struct folder_list l;
+	char dir[PATH_MAX_POSTERN];
+	int root = inotify_add_watch(fd, s->maildir, WATCH_EVENTS);
+	if (root < 0)
+		log_event("event=inotify-error errno=%d", errno);
+	if (root < 0 || folder_list_read(s->maildir, NULL, 0, &l) < 0)
+		return -1;
+	char **old = n->subs;           /* SUBSCRIBED covers by them now */
+	size_t nold = n->nsubs, added = 0;
+	if (subscriptions_read(s->maildir, &n->subs, &n->nsubs) < 0) {
+		n->subs = NULL;
+		n->nsubs = 0;
+	}
+	for (size_t i = 0; i < l.count && root >= 0; i++) {
+		if (!l.v[i].exists ||
+		    !(events_of(s, l.v[i].name) & EVENTS_MESSAGE))
+			continue;
+		if (++added > IMAP_NOTIFY_FOLDERS_MAX)
+			break;          /* the look tells the overflow */
+		if (folder_dir(s->maildir, l.v[i].name, dir, sizeof dir) < 0 ||
+		    watch_folder_dirs(fd, dir) < 0)
+			root = -1;
+	}
+	subscriptions_free(n->subs, n->nsubs);
+	n->subs = old;
+	n->nsubs = nold;
+	folder_list_free(&l);
+	return root;
+}
+
 /* §5.8: too much to watch: say so and behave as after NOTIFY NONE. */
 static void overflow(struct session *s)
 {
@@ -344,20 +380,37 @@ void notify_own_change(struct session *s)
 		overflow(s);
 }
 
+/* The ms since start on the monotonic clock. */
+static long ms_since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(now.tv_sec - start->tv_sec) * 1000 +
+	       (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
 int notify_wait(struct session *s)
 {
 	if (!s->notify)
 		return 0;
-	long waited = 0;
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		if (output_flush(&s->out) < 0)
 			return -1;
-		int ready = input_wait(&s->in, IMAP_NOTIFY_POLL_MS);
-		if (ready != 0)
+		int fd = watch_fd(s);
+		long ms = fd >= 0 ? IMAP_IDLE_WATCHED_POLL_MS : IMAP_NOTIFY_POLL_MS;
+		long left = s->in.timeout_ms - ms_since(&start);
+		if (s->in.timeout_ms > 0 && left <= 0)
+			return 1;       /* silent for its autologout time */
+		int ready = input_wait_also(&s->in, fd, (int)(s->in.timeout_ms > 0
+					    && left < ms ? left : ms));
+		if (ready == 1 || ready < 0)
 			return ready < 0 ? -1 : 0;
-		waited += IMAP_NOTIFY_POLL_MS;
-		if (s->in.timeout_ms > 0 && waited >= s->in.timeout_ms)
-			return 1;
+		if (ready == 2) {
+			watch_drain(s);
+			watch_fd(s);    /* rebuilt before the look: nothing lost */
+		}
 		notify_poll(s, 1);      /* no command in progress */
 		if (!s->notify)         /* overflow: told, then as before */
 			return output_flush(&s->out) < 0 ? -1 : 0;

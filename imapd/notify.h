@@ -1,6 +1,6 @@
 /* notify.h - NOTIFY (RFC 5465): the events a session asked for, watched
- * between commands and during IDLE by looking again every
- * IMAP_NOTIFY_POLL_MS; changes to other folders go out as STATUS, new,
+ * between commands and during IDLE, woken by inotify (watch.h) where the
+ * kernel has it, else looking again every IMAP_NOTIFY_POLL_MS; changes to other folders go out as STATUS, new,
  * deleted and (un)subscribed folders as LIST, the selected folder's as
  * its usual EXISTS / EXPUNGE / FETCH (with UID). */
 #ifndef IMAPD_NOTIFY_H
@@ -24,6 +24,13 @@ void notify_poll(struct session *s, int allow_expunge);
  * there (or no NOTIFY is in effect), 1 when the client stayed silent for
  * its autologout time, -1 when the link failed. */
 int notify_wait(struct session *s);
+
+/* Add to the inotify fd the directories whose changes NOTIFY tells
+ * (watch.c builds the watch with it): the Maildir root (folders made,
+ * removed, renamed; the subscriptions) and each folder watched for
+ * message events, at most IMAP_NOTIFY_FOLDERS_MAX. The root's watch
+ * descriptor, or -1 when the kernel refused (the waiters then poll). */
+int notify_watch(struct session *s, int fd);
 
 /* Forget the session's NOTIFY state (LOGOUT, NOTIFY NONE). */
 void notify_free(struct session *s);

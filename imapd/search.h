@@ -61,13 +61,16 @@ enum reply search_matches(struct session *s, struct parse *p,
 #define RETURN_ALL   0x04
 #define RETURN_COUNT 0x08
 #define RETURN_SAVE  0x10
+#define RETURN_PARTIAL 0x20     /* RFC 5267 §4.4 */
 struct search_return {
 	int extended;           /* RETURN was given: answer with ESEARCH */
 	unsigned opts;          /* RETURN_* ("RETURN ()" is ALL) */
+	uint32_t partial_lo, partial_hi;        /* PARTIAL lo:hi, lo <= hi */
 };
 
 /* searchres.c: an optional "RETURN (opts) SP" at p into r (nothing
- * consumed when absent). 0, or -1 with p->error. */
+ * consumed when absent; PARTIAL with ALL, or twice, is refused). 0, or
+ * -1 with p->error. */
 int search_return_parse(struct parse *p, struct search_return *r);
 /* Answer a SEARCH or SORT (verb) whose matches are msgs[idx[0..n)], in
  * the order given: "* SEARCH ..." / "* SORT ...", or the ESEARCH

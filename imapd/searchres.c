@@ -2,6 +2,7 @@
  * "* SORT" lists, the ESEARCH response with RETURN options (RFC 4731 §3,
  * ESORT: RFC 5267 §3), and the saved result "$" (SEARCHRES, RFC 5182).
  * See search.h. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -12,8 +13,24 @@
 static const struct { const char *name; unsigned bit; } return_options[] = {
 	{ "MIN", RETURN_MIN }, { "MAX", RETURN_MAX }, { "ALL", RETURN_ALL },
 	{ "COUNT", RETURN_COUNT }, { "SAVE", RETURN_SAVE },
+	{ "PARTIAL", RETURN_PARTIAL },
 };
 #define NRETURN (sizeof return_options / sizeof return_options[0])
+
+/* " lo:hi" after PARTIAL (RFC 5267 §5: partial-range, nz-numbers, "a
+ * range 500:400 is the same as 400:500"). 0 or -1. */
+static int partial_parse(struct parse *p, struct search_return *r)
+{
+	uint32_t a, b;
+	if (parse_sp(p) < 0 || parse_nz_number(p, &a) < 0 ||
+	    parse_char(p, ':') < 0 || parse_nz_number(p, &b) < 0) {
+		p->error = "Expected PARTIAL n:m";
+		return -1;
+	}
+	r->partial_lo = a < b ? a : b;
+	r->partial_hi = a < b ? b : a;
+	return 0;
+}
 
 int search_return_parse(struct parse *p, struct search_return *r)
 {
@@ -38,7 +55,16 @@ int search_return_parse(struct parse *p, struct search_return *r)
 			p->error = "Unknown RETURN option";
 			return -1;
 		}
-		r->opts |= return_options[i].bit;
+		/* §4.4: "either one PARTIAL, one ALL, or neither" */
+		unsigned bit = return_options[i].bit;
+		if ((bit & (RETURN_ALL | RETURN_PARTIAL)) &&
+		    (r->opts & (RETURN_ALL | RETURN_PARTIAL))) {
+			p->error = "One PARTIAL or one ALL at most";
+			return -1;
+		}
+		if (bit == RETURN_PARTIAL && partial_parse(p, r) < 0)
+			return -1;
+		r->opts |= bit;
 	}
 	/* RFC 4731 §3.1: "RETURN ()" means "RETURN (ALL)" */
 	if (!r->opts)
@@ -54,11 +80,29 @@ static int compare_uids(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* RFC 5182 §2.1: SAVE keeps all the matches, or with MIN and/or MAX
- * only those (without COUNT or ALL). The UIDs are kept, ascending. */
-static void save_result(struct session *s, unsigned opts, const size_t *idx,
-			size_t n)
+/* The matches PARTIAL lo:hi returns: [*from, *to) of the n (§4.4:
+ * the part of the range past the end is not there). */
+static void partial_slice(const struct search_return *r, size_t n,
+			  size_t *from, size_t *to)
 {
+	*from = r->partial_lo - 1 < n ? r->partial_lo - 1 : n;
+	*to = r->partial_hi < n ? r->partial_hi : n;
+}
+
+/* RFC 5182 §2.1: SAVE keeps all the matches, or with MIN and/or MAX
+ * only those (without COUNT or ALL), or with PARTIAL those it returns.
+ * The UIDs are kept, ascending. */
+static void save_result(struct session *s, const struct search_return *r,
+			const size_t *idx, size_t n)
+{
+	unsigned opts = r->opts;
+	if (opts & RETURN_PARTIAL) {
+		size_t from, to;
+		partial_slice(r, n, &from, &to);
+		idx += from;
+		n = to - from;
+		opts = RETURN_ALL;
+	}
 	uint32_t *v = malloc((n ? n : 1) * sizeof *v);
 	size_t k = 0;
 	search_saved_clear(s);
@@ -81,18 +125,37 @@ static uint32_t number_of(const struct session *s, size_t idx)
 	return s->uid ? s->box->msgs[idx].uid : (uint32_t)(idx + 1);
 }
 
-/* " ALL set" of the matches. */
-static void write_all(struct session *s, const size_t *idx, size_t n)
+/* The numbers of the n matches at idx as a sequence-set (in the order
+ * given) after the text "before": " ALL set", " PARTIAL (1:5 set". */
+static void write_set(struct session *s, const char *before,
+		      const size_t *idx, size_t n)
 {
 	struct bytes set;
-	uint32_t *v = malloc(n * sizeof *v);
+	uint32_t *v = malloc((n ? n : 1) * sizeof *v);
 	bytes_init(&set, n * 24 + 16);       /* ",4294967295:4294967295" */
 	for (size_t i = 0; v && i < n; i++)
 		v[i] = number_of(s, idx[i]);
 	if (v && uid_set_format(&set, v, n) == 0)
-		output_printf(&s->out, " ALL %s", bytes_str(&set));
+		output_printf(&s->out, "%s%s", before, bytes_str(&set));
 	bytes_free(&set);
 	free(v);
+}
+
+/* " PARTIAL (lo:hi set)", NIL for the set when none is in the range
+ * (RFC 5267 §4.4, §5 ret-data-partial). */
+static void write_partial(struct session *s, const struct search_return *r,
+			  const size_t *idx, size_t n)
+{
+	char before[48];
+	size_t from, to;
+	partial_slice(r, n, &from, &to);
+	snprintf(before, sizeof before, " PARTIAL (%lu:%lu ",
+		 (unsigned long)r->partial_lo, (unsigned long)r->partial_hi);
+	if (from == to)
+		output_printf(&s->out, "%sNIL", before);
+	else
+		write_set(s, before, idx + from, to - from);
+	output_str(&s->out, ")");
 }
 
 /* The highest MODSEQ among the matches (RFC 7162 §3.1.5). */
@@ -106,9 +169,10 @@ static uint64_t highest_modseq(const struct session *s, const size_t *idx,
 	return high;
 }
 
-static void write_esearch(struct session *s, unsigned opts, const size_t *idx,
-			  size_t n)
+static void write_esearch(struct session *s, const struct search_return *r,
+			  const size_t *idx, size_t n)
 {
+	unsigned opts = r->opts;
 	output_str(&s->out, "* ESEARCH (TAG ");
 	write_string(&s->out, s->tag, strlen(s->tag));
 	output_str(&s->out, s->uid ? ") UID" : ")");
@@ -122,7 +186,9 @@ static void write_esearch(struct session *s, unsigned opts, const size_t *idx,
 	if (opts & RETURN_COUNT)
 		output_printf(&s->out, " COUNT %zu", n);
 	if (n && (opts & RETURN_ALL))
-		write_all(s, idx, n);
+		write_set(s, " ALL ", idx, n);
+	if (opts & RETURN_PARTIAL)
+		write_partial(s, r, idx, n);
 	if (n && s->search_modseq)      /* RFC 7162 §3.1.10 */
 		output_printf(&s->out, " MODSEQ %llu",
 			      (unsigned long long)highest_modseq(s, idx, n));
@@ -133,7 +199,7 @@ void search_result_write(struct session *s, const struct search_return *r,
 			 const char *verb, const size_t *idx, size_t n)
 {
 	if (r->opts & RETURN_SAVE)
-		save_result(s, r->opts, idx, n);
+		save_result(s, r, idx, n);
 	if (!r->extended) {
 		output_printf(&s->out, "* %s", verb);
 		for (size_t i = 0; i < n; i++)
@@ -148,7 +214,7 @@ void search_result_write(struct session *s, const struct search_return *r,
 	}
 	/* RFC 5182 §2.1: SAVE alone gets no ESEARCH response */
 	if (r->opts & ~RETURN_SAVE)
-		write_esearch(s, r->opts, idx, n);
+		write_esearch(s, r, idx, n);
 }
 
 void search_saved_clear(struct session *s)

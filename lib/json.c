@@ -1,7 +1,7 @@
 /* json.c - the bounded JSON parser (RFC 8259, I-JSON RFC 7493). */
 #include "json.h"
 #include <errno.h>
-#include <math.h>
+#include <math.h>          /* isfinite: a macro, no libm */
 #include <stdlib.h>
 #include <string.h>
 #include "limits.h"
@@ -293,8 +293,11 @@ const struct json *json_get(const struct json *o, const char *key)
 int json_int(const struct json *j, int64_t *out)
 {
 	const double max = 9007199254740991.0;  /* 2^53 - 1 */
-	if (!j || j->type != JSON_NUMBER || j->number != floor(j->number) ||
-	    j->number > max || j->number < -max)
+	/* in range first: then the cast is defined, and a fraction (or
+	 * NaN) does not survive the round trip (no libm: libc only) */
+	if (!j || j->type != JSON_NUMBER || !(j->number <= max &&
+					      j->number >= -max) ||
+	    (double)(int64_t)j->number != j->number)
 		return 0;
 	*out = (int64_t)j->number;
 	return 1;

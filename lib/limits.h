@@ -177,16 +177,19 @@
  * bound), and the longest line the client may send instead of DONE. */
 #define IMAP_IDLE_TIMEOUT 1860
 #define IMAP_IDLE_POLL_MS 1000
-/* With inotify watching the folder (imapd/cmd_idle.c) a change wakes
+/* With inotify watching the folder (imapd/watch.c) a change wakes
  * IDLE at once; the poll stays as the fallback for what inotify does not
  * see (a Maildir on NFS changed by another host), less often. */
 #define IMAP_IDLE_WATCHED_POLL_MS 5000
 #define IMAP_IDLE_LINE_MAX 1024
 /* NOTIFY (RFC 5465): what a session looks at once a NOTIFY SET is in
- * effect, every this many ms between commands and during IDLE; at most
+ * effect, every this many ms between commands and during IDLE where
+ * inotify cannot be had (with it, on every change and every
+ * IMAP_IDLE_WATCHED_POLL_MS, imapd/watch.c); at most
  * this many event groups, names in one group, and folders watched for
  * message events (each costs a look at its index and directories per
- * poll, some 100 us when nothing moved): past that the session gets
+ * poll, some 100 us when nothing moved, and 3 inotify watches): past
+ * that the session gets
  * [NOTIFICATIONOVERFLOW] (§5.8). */
 #define IMAP_NOTIFY_POLL_MS 1000
 #define IMAP_NOTIFY_GROUPS_MAX 16

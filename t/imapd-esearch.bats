@@ -142,3 +142,40 @@ teardown() { server_stop_all; no_sanitizer_reports "$BATS_TEST_TMPDIR/imapd.log"
 	lacks_line "* ESEARCH"
 	[ "$(ls "$MAILDIR/cur" "$MAILDIR/new")" = "$before" ]
 }
+
+@test "RFC 5267 §4.4 PARTIAL: the range's part of the results, beyond the end NIL, reversed range, with COUNT and SAVE" {
+	run imap "$LOGIN" "s SELECT INBOX" \
+		'A02 UID SEARCH RETURN (PARTIAL 8:20) UNDELETED UNKEYWORD $Junk' \
+		'A03 UID SEARCH RETURN (PARTIAL 1:3) UNDELETED UNKEYWORD $Junk' \
+		'A04 UID SEARCH RETURN (PARTIAL 24000:24500) UNDELETED UNKEYWORD $Junk' \
+		'b SEARCH RETURN (PARTIAL 3:2 COUNT) UNDELETED' 'c SEARCH RETURN (COUNT PARTIAL 2:2 MIN) FLAGGED' \
+		'd SEARCH RETURN (PARTIAL 1:1) KEYWORD nothing' \
+		'e SEARCH RETURN (PARTIAL 2:3 SAVE) UNDELETED' 'f SEARCH $'
+	has_line '* ESEARCH (TAG "A02") UID PARTIAL (8:20 10:12)'
+	has_line '* ESEARCH (TAG "A03") UID PARTIAL (1:3 1:3)'
+	has_line '* ESEARCH (TAG "A04") UID PARTIAL (24000:24500 NIL)'
+	has_line '* ESEARCH (TAG "b") COUNT 10 PARTIAL (2:3 2:3)'
+	has_line '* ESEARCH (TAG "c") MIN 2 COUNT 3 PARTIAL (2:2 10)'
+	has_line '* ESEARCH (TAG "d") PARTIAL (1:1 NIL)'
+	has_line '* ESEARCH (TAG "e") PARTIAL (2:3 2:3)'
+	has_line '* SEARCH 2 3'
+}
+
+@test "RFC 5267 §4.4, §5: PARTIAL with ALL, twice, with 0, *, or no range is BAD, nothing saved" {
+	run imap "$LOGIN" "s SELECT INBOX" "k SEARCH RETURN (SAVE) FLAGGED" \
+		'a SEARCH RETURN (PARTIAL 1:5 ALL) ALL' 'b SEARCH RETURN (ALL PARTIAL 1:5) ALL' \
+		'c SEARCH RETURN (PARTIAL 1:2 PARTIAL 3:4) ALL' 'd SEARCH RETURN (PARTIAL 0:5) ALL' \
+		'e SEARCH RETURN (PARTIAL 1:*) ALL' 'f SEARCH RETURN (PARTIAL) ALL' \
+		'g SEARCH RETURN (PARTIAL 5) ALL' 'h UID SORT RETURN (PARTIAL 1:2 SAVE ALL) (SIZE) UTF-8 ALL' \
+		'm SEARCH $'
+	has_line "a BAD One PARTIAL or one ALL at most"
+	has_line "b BAD One PARTIAL or one ALL at most"
+	has_line "c BAD One PARTIAL or one ALL at most"
+	has_line "d BAD Expected PARTIAL n:m"
+	has_line "e BAD Expected PARTIAL n:m"
+	has_line "f BAD Expected PARTIAL n:m"
+	has_line "g BAD Expected PARTIAL n:m"
+	has_line "h BAD One PARTIAL or one ALL at most"
+	lacks_line "* ESEARCH"
+	has_line "* SEARCH 2 10 11"
+}

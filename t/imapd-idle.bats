@@ -138,22 +138,12 @@ EOF
 }
 
 @test "IDLE announces a delivery in well under a second (inotify; the poll fallback is 5 s)" {
-	run timeout 30 python3 - "$IMAPD" "$MAILDIR" "$BATS_TEST_TMPDIR/imapd.log" <<'PY'
-import os, select, subprocess, sys, time
-imapd, maildir, log = sys.argv[1], sys.argv[2], open(sys.argv[3], "a")
-p = subprocess.Popen([imapd], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log)
-buf = b""
-def until(word, limit=5.0):
-    global buf
-    end = time.time() + limit
-    while word not in buf:
-        left = end - time.time()
-        if left <= 0 or not select.select([p.stdout], [], [], left)[0]:
-            sys.exit("timeout waiting for %r; got %r" % (word, buf))
-        buf += os.read(p.stdout.fileno(), 65536)
-    buf = buf.split(word, 1)[1]
-def send(line):
-    p.stdin.write(line.encode() + b"\r\n"); p.stdin.flush()
+	run env PYTHONPATH="$BATS_TEST_DIRNAME" timeout 30 python3 - "$IMAPD" "$MAILDIR" "$BATS_TEST_TMPDIR/imapd.log" <<'PY'
+import os, sys, time
+from imapd_pipe import Imapd
+imapd, maildir = sys.argv[1], sys.argv[2]
+i = Imapd(imapd, sys.argv[3])
+until, send, p = i.until, i.send, i.p
 send("L LOGIN bob@example.test secret"); until(b"L OK")
 send("s SELECT INBOX"); until(b"s OK")
 send("i IDLE"); until(b"+ idling")
@@ -170,7 +160,7 @@ for n in range(4, 7):
     worst = max(worst, took)
     print("delivery %d announced after %.3f s" % (n, took))
 send("DONE"); until(b"i OK")
-p.stdin.close(); p.wait(timeout=10)
+i.close()
 sys.exit(0 if worst < 0.5 else "too slow: %.3f s" % worst)
 PY
 	echo "$output"

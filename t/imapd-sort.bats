@@ -90,6 +90,15 @@ sort_is() {
 	[ "$(grep -c 'FETCH (UID' <<<"$output")" -eq 1 ]
 }
 
+@test "RFC 5267 §4.4: SORT RETURN (PARTIAL) is a part of the results in sort order" {
+	run imap "$LOGIN" "a EXAMINE INBOX" "P1 UID SORT RETURN (PARTIAL 2:3) (REVERSE DATE) UTF-8 ALL" \
+		"P2 SORT RETURN (PARTIAL 4:9 COUNT) (REVERSE DATE) UTF-8 ALL" \
+		"P3 SORT RETURN (PARTIAL 6:7) (DATE) UTF-8 ALL"
+	has_line '* ESEARCH (TAG "P1") UID PARTIAL (2:3 1,3)'
+	has_line '* ESEARCH (TAG "P2") COUNT 5 PARTIAL (4:9 2,5)'
+	has_line '* ESEARCH (TAG "P3") PARTIAL (6:7 NIL)'
+}
+
 @test "THREAD ORDEREDSUBJECT, REFERENCES and REFS; UID THREAD; empty result" {
 	# ORDEREDSUBJECT: by base subject then date, threads by first date
 	sort_is 'THREAD ORDEREDSUBJECT UTF-8 ALL' '(5)(2 4)(1 3)' THREAD
