@@ -56,7 +56,13 @@ struct request {
 	struct done done[JMAP_CALLS_MAX];
 	size_t ndone;
 	struct json_writer out;         /* the whole response */
+	struct mail_account *account;   /* shared by reading calls (mail.h) */
 };
+
+struct mail_account **jmap_shared_account(struct jmap_call *c)
+{
+	return c->request ? &c->request->account : NULL;
+}
 
 void jmap_error(struct jmap_call *c, const char *type, const char *fmt, ...)
 {
@@ -346,5 +352,6 @@ void route_api(struct server *s)
 			response_problem(s, 500, "about:blank",
 					 "The response is too large.");
 	}
+	mail_shared_close(&rq.account);
 	mime_arena_free(&rq.arena);
 }

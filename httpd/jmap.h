@@ -17,6 +17,7 @@ enum jmap_capability {
 };
 
 struct request;
+struct mail_account;
 
 /* One method call being run. */
 struct jmap_call {
@@ -55,6 +56,9 @@ void jmap_invalid(struct jmap_call *c, const char *argument,
 /* The call's accountId, checked against the user's: 1 when it is the
  * user's, else 0 with the error set (accountNotFound §3.6.2). */
 int jmap_account(struct jmap_call *c);
+/* Where the request keeps the account its reading calls share
+ * (mail_open), or NULL for a call made outside a request. */
+struct mail_account **jmap_shared_account(struct jmap_call *c);
 
 /* Remember that creation id cid made the record id (RFC 8620 §5.3);
  * later "#cid" references resolve to it. 0 or -1. */

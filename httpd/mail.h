@@ -59,6 +59,17 @@ struct mail_ref {
  * 0, or -1 (the call's error set to serverFail). */
 int mail_open(struct jmap_call *c, struct mail_account *a);
 void mail_close(struct mail_account *a);
+/* The account for a call that only reads (Email/query, Email/get,
+ * Mailbox/get, Thread/get): opened once per JMAP request and shared by
+ * the reading calls that follow, so its indexes and folder caches are
+ * read once (a call that may write opens its own with mail_open, which
+ * first closes the shared one: the calls after it see its changes).
+ * NULL with the call's error set. Give it back with mail_done. */
+struct mail_account *mail_use(struct jmap_call *c);
+/* The end of a call's use of a (closed unless the request keeps it). */
+void mail_done(struct jmap_call *c, struct mail_account *a);
+/* Close the request's shared account, if any (*shared NULL after). */
+void mail_shared_close(struct mail_account **shared);
 /* The folder's view (opened, synced, on first use). NULL on error. */
 struct store_folder *mail_view(struct mail_account *a, struct mail_box *b);
 /* The RFC 8621 role of folder: its SPECIAL-USE attribute (RFC 6154: the

@@ -76,7 +76,8 @@ static void read_subscriptions(struct mail_account *a)
 	a->box[0].subscribed = 1;       /* INBOX always */
 }
 
-int mail_open(struct jmap_call *c, struct mail_account *a)
+/* Open the account into a (mail_open without the sharing). */
+static int open_account(struct jmap_call *c, struct mail_account *a)
 {
 	struct maildir_quota quota;     /* the store refuses what exceeds it */
 	memset(a, 0, sizeof *a);
@@ -110,6 +111,51 @@ fail:
 	jmap_error(c, "serverFail", "the mail store is unavailable");
 	mail_close(a);
 	return -1;
+}
+
+int mail_open(struct jmap_call *c, struct mail_account *a)
+{
+	struct mail_account **shared = jmap_shared_account(c);
+	if (shared)     /* this call may write: later ones see it afresh */
+		mail_shared_close(shared);
+	return open_account(c, a);
+}
+
+struct mail_account *mail_use(struct jmap_call *c)
+{
+	struct mail_account **shared = jmap_shared_account(c);
+	if (shared && *shared)
+		return *shared;
+	struct mail_account *a = malloc(sizeof *a);
+	if (!a) {
+		jmap_error(c, "serverFail", "out of memory");
+		return NULL;
+	}
+	if (open_account(c, a) < 0) {
+		free(a);
+		return NULL;
+	}
+	if (shared)
+		*shared = a;
+	return a;
+}
+
+void mail_done(struct jmap_call *c, struct mail_account *a)
+{
+	struct mail_account **shared = jmap_shared_account(c);
+	if (a && (!shared || *shared != a)) {
+		mail_close(a);
+		free(a);
+	}
+}
+
+void mail_shared_close(struct mail_account **shared)
+{
+	if (*shared) {
+		mail_close(*shared);
+		free(*shared);
+		*shared = NULL;
+	}
 }
 
 void mail_close(struct mail_account *a)

@@ -283,7 +283,7 @@ static int email_options(struct jmap_call *c, const struct json **props,
 
 void method_email_get(struct jmap_call *c)
 {
-	struct mail_account a;
+	struct mail_account *a;
 	struct mail_body_options o;
 	const struct json *ids, *props;
 	char state[JMAP_STATE_MAX + 1];
@@ -295,18 +295,18 @@ void method_email_get(struct jmap_call *c)
 	}
 	if (email_options(c, &props, &o) < 0)
 		return;
-	if (mail_open(c, &a) < 0)
+	if (!(a = mail_use(c)))
 		return;
 	struct mail_threads th, *thp = NULL;
 	if (!props || mail_wants(props, "threadId")) {
-		if (mail_threads_build(&a, &th) < 0) {
+		if (mail_threads_build(a, &th) < 0) {
 			jmap_error(c, "serverFail", "the mail store failed");
-			mail_close(&a);
+			mail_done(c, a);
 			return;
 		}
 		thp = &th;
 	}
-	mail_state(&a, state, sizeof state);
+	mail_state(a, state, sizeof state);
 	json_object_begin(&c->w);
 	json_key(&c->w, "accountId");
 	json_str(&c->w, c->s->account);
@@ -321,7 +321,7 @@ void method_email_get(struct jmap_call *c)
 	json_array_begin(&mw);
 	for (const struct json *id = ids->child; id; id = id->next) {
 		struct mail_ref ref;
-		if (mail_find(&a, json_string(id), &ref) == 1)
+		if (mail_find(a, json_string(id), &ref) == 1)
 			write_email(c, &ref, thp, props, &o);
 		else
 			json_value(&mw, id);
@@ -334,7 +334,7 @@ void method_email_get(struct jmap_call *c)
 	bytes_free(&missing);
 	if (thp)
 		mail_threads_free(thp);
-	mail_close(&a);
+	mail_done(c, a);
 }
 
 /* A Thread's emailIds: oldest receivedAt first (RFC 8621 §3). */
@@ -374,21 +374,21 @@ static int write_thread(struct json_writer *w, const struct mail_threads *th,
 
 void method_thread_get(struct jmap_call *c)
 {
-	struct mail_account a;
+	struct mail_account *a;
 	struct mail_threads th;
 	const struct json *ids;
 	char state[JMAP_STATE_MAX + 1];
-	if (!jmap_account(c) || !mail_ids_arg(c, &ids) || mail_open(c, &a) < 0)
+	if (!jmap_account(c) || !mail_ids_arg(c, &ids) || !(a = mail_use(c)))
 		return;
 	const struct mail_thread_msg **v = NULL;
-	if (mail_threads_build(&a, &th) < 0 ||
+	if (mail_threads_build(a, &th) < 0 ||
 	    !(v = calloc(th.n + 1, sizeof *v))) {
 		jmap_error(c, "serverFail", "the mail store failed");
 		mail_threads_free(&th);
-		mail_close(&a);
+		mail_done(c, a);
 		return;
 	}
-	mail_state(&a, state, sizeof state);
+	mail_state(a, state, sizeof state);
 	json_object_begin(&c->w);
 	json_key(&c->w, "accountId");
 	json_str(&c->w, c->s->account);
@@ -414,7 +414,7 @@ void method_thread_get(struct jmap_call *c)
 	bytes_free(&missing);
 	free(v);
 	mail_threads_free(&th);
-	mail_close(&a);
+	mail_done(c, a);
 }
 
 /* Blob id streamed into a file in tmp/ and parsed from there (never

@@ -165,18 +165,18 @@ int mail_ids_arg(struct jmap_call *c, const struct json **ids)
 
 void method_mailbox_get(struct jmap_call *c)
 {
-	struct mail_account a;
+	struct mail_account *a;
 	const struct json *ids, *props = json_get(c->args, "properties");
 	char state[JMAP_STATE_MAX + 1];
-	if (!jmap_account(c) || !mail_ids_arg(c, &ids) || mail_open(c, &a) < 0)
+	if (!jmap_account(c) || !mail_ids_arg(c, &ids) || !(a = mail_use(c)))
 		return;
 	if ((mail_wants(props, "totalThreads") ||
-	     mail_wants(props, "unreadThreads")) && mail_thread_counts(&a) < 0) {
+	     mail_wants(props, "unreadThreads")) && mail_thread_counts(a) < 0) {
 		jmap_error(c, "serverFail", "the mail store failed");
-		mail_close(&a);
+		mail_done(c, a);
 		return;
 	}
-	mail_state(&a, state, sizeof state);
+	mail_state(a, state, sizeof state);
 	json_object_begin(&c->w);
 	json_key(&c->w, "accountId");
 	json_str(&c->w, c->s->account);
@@ -184,22 +184,22 @@ void method_mailbox_get(struct jmap_call *c)
 	json_str(&c->w, state);
 	json_key(&c->w, "list");
 	json_array_begin(&c->w);
-	for (size_t i = 0; !ids && i < a.count; i++)
-		mail_box_write(&c->w, &a, &a.box[i], props);
+	for (size_t i = 0; !ids && i < a->count; i++)
+		mail_box_write(&c->w, a, &a->box[i], props);
 	for (const struct json *id = ids ? ids->child : NULL; id; id = id->next) {
-		struct mail_box *b = mail_box_by_id(&a, json_string(id));
+		struct mail_box *b = mail_box_by_id(a, json_string(id));
 		if (b)
-			mail_box_write(&c->w, &a, b, props);
+			mail_box_write(&c->w, a, b, props);
 	}
 	json_end(&c->w);
 	json_key(&c->w, "notFound");
 	json_array_begin(&c->w);
 	for (const struct json *id = ids ? ids->child : NULL; id; id = id->next)
-		if (!mail_box_by_id(&a, json_string(id)))
+		if (!mail_box_by_id(a, json_string(id)))
 			json_value(&c->w, id);
 	json_end(&c->w);
 	json_end(&c->w);
-	mail_close(&a);
+	mail_done(c, a);
 }
 
 void mail_account_capabilities(struct server *s, struct json_writer *w)

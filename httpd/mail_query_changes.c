@@ -120,16 +120,16 @@ void mail_query_answer(struct jmap_call *c, struct mail_account *a,
 
 void method_email_query(struct jmap_call *c)
 {
-	struct mail_account a;
+	struct mail_account *a;
 	const char **r;
 	size_t n;
-	if (!jmap_account(c) || mail_open(c, &a) < 0)
+	if (!jmap_account(c) || !(a = mail_use(c)))
 		return;
-	if (mail_query_run(c, &a, &r, &n) == 0) {
-		mail_query_answer(c, &a, r, n, 'M', mail_query_can_calculate(c));
+	if (mail_query_run(c, a, &r, &n) == 0) {
+		mail_query_answer(c, a, r, n, 'M', mail_query_can_calculate(c));
 		free(r);
 	}
-	mail_close(&a);
+	mail_done(c, a);
 }
 
 /* The queryChanges arguments besides filter and sort: 0, or -1 with

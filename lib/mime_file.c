@@ -16,9 +16,16 @@ struct mime_window {
 	char buf[MIME_WINDOW];
 };
 
+/* One window kept for the next message: a window is larger than
+ * malloc's mmap threshold, so each new one was an mmap, page faults and
+ * a munmap (a TLB flush on every CPU); a folder's messages parsed one
+ * after another reuse this one (the programs are single-threaded). */
+static struct mime_window *spare;
+
 struct mime_window *mime_window_new(int fd)
 {
-	struct mime_window *w = malloc(sizeof *w);
+	struct mime_window *w = spare ? spare : malloc(sizeof *w);
+	spare = NULL;
 	if (!w)
 		return NULL;
 	w->fd = fd;
@@ -29,7 +36,10 @@ struct mime_window *mime_window_new(int fd)
 
 void mime_window_free(struct mime_window *w)
 {
-	free(w);
+	if (!spare)
+		spare = w;
+	else
+		free(w);
 }
 
 /* Fill the window from off: as much of MIME_WINDOW as the file has. */

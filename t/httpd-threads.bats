@@ -103,3 +103,26 @@ r = jmap([["Thread/changes", {"accountId": ACC, "sinceState": s0}, "c"]])
 assert r[0][0] == "error" and r[0][1]["type"] == "cannotCalculateChanges", r
 EOF
 }
+
+@test "jmap: reading calls of one request share the account; a write in between is seen by the calls after it" {
+	py <<'EOF'
+r = jmap([
+  ["Email/query", {"accountId": ACC, "sort": [{"property": "receivedAt", "isAscending": True}]}, "q1"],
+  ["Mailbox/get", {"accountId": ACC, "ids": None, "properties": ["totalEmails", "unreadEmails", "totalThreads"]}, "m1"],
+  ["Email/set", {"accountId": ACC, "destroy": ["M1700000001_2eM1P1_2ehost"]}, "s"],
+  ["Email/query", {"accountId": ACC, "sort": [{"property": "receivedAt", "isAscending": True}]}, "q2"],
+  ["Email/get", {"accountId": ACC, "#ids": {"resultOf": "q1", "name": "Email/query", "path": "/ids"}, "properties": ["threadId"]}, "g"],
+  ["Mailbox/get", {"accountId": ACC, "ids": None, "properties": ["totalEmails", "unreadEmails", "totalThreads"]}, "m2"],
+])
+names = [x[0] for x in r]
+assert names == ["Email/query", "Mailbox/get", "Email/set", "Email/query", "Email/get", "Mailbox/get"], r
+q1, m1, s, q2, g, m2 = (x[1] for x in r)
+assert len(q1["ids"]) == 5 and s["destroyed"] == [q1["ids"][0]], (q1, s)
+assert q2["ids"] == q1["ids"][1:], (q1, q2)
+assert g["notFound"] == [q1["ids"][0]] and len(g["list"]) == 4, g
+inbox = lambda m: [b for b in m["list"] if b["totalEmails"] or b["id"] == m["list"][0]["id"]][0]
+assert inbox(m1)["totalEmails"] == 5 and inbox(m2)["totalEmails"] == 4, (m1, m2)
+assert inbox(m1)["totalThreads"] == 2 and inbox(m2)["totalThreads"] == 2, (m1, m2)
+EOF
+	[ "$(ls "$MB/new" "$MB/cur" | grep -c M1P1)" = 0 ]
+}
