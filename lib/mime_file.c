@@ -13,22 +13,36 @@ struct mime_window {
 	int fd;
 	size_t off, len;        /* buf holds the file's [off, off + len) */
 	int failed;             /* a read failed: the text ends there */
-	size_t cap;             /* the size of buf: at most MIME_WINDOW */
+	size_t cap;             /* the window: min(file, MIME_WINDOW) */
+	size_t room;            /* what buf was allocated with: >= cap */
 	char buf[];
 };
 
-/* The window is no larger than the file: most messages are a few KB, and
- * a 256 KiB block per message is, with musl's malloc, an mmap and a
- * munmap per message, which made a FETCH of 50,000 envelopes, SORT and
- * SEARCH over headers several times slower (issue 11's benchmarks). */
+/* One window kept from the last message for the next. Messages are read
+ * one after another (FETCH, SEARCH, SORT over a folder), and with musl's
+ * malloc a block of a few KB or more freed and asked for again is an mmap
+ * and a munmap each time: that made a FETCH of 50,000 envelopes several
+ * times slower (issue 11's benchmarks). The servers are single-threaded;
+ * the spare is at most MIME_WINDOW. */
+static struct mime_window *spare_window;
+#define WINDOW_ROOM_MIN (16 * 1024)
+
 struct mime_window *mime_window_new(int fd, size_t file_len)
 {
 	size_t cap = file_len < MIME_WINDOW ? file_len : MIME_WINDOW;
 	if (cap == 0)
 		cap = 1;
-	struct mime_window *w = malloc(sizeof *w + cap);
-	if (!w)
-		return NULL;
+	struct mime_window *w = spare_window;
+	if (w && w->room >= cap) {
+		spare_window = NULL;
+	} else {
+		/* at least WINDOW_ROOM_MIN, so small messages share one */
+		size_t room = cap < WINDOW_ROOM_MIN ? WINDOW_ROOM_MIN : cap;
+		w = malloc(sizeof *w + room);
+		if (!w)
+			return NULL;
+		w->room = room;
+	}
 	w->cap = cap;
 	w->fd = fd;
 	w->off = w->len = 0;
@@ -38,7 +52,14 @@ struct mime_window *mime_window_new(int fd, size_t file_len)
 
 void mime_window_free(struct mime_window *w)
 {
-	free(w);
+	if (!w)
+		return;
+	if (spare_window && spare_window->room >= w->room) {
+		free(w);
+		return;
+	}
+	free(spare_window);
+	spare_window = w;
 }
 
 /* Fill the window from off: as much of its size as the file has. */
