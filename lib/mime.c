@@ -446,7 +446,7 @@ struct mime_message *mime_parse_file(int fd, int header_only)
 	if (fstat(fd, &st) < 0)
 		return NULL;
 	struct mime_message *m = calloc(1, sizeof *m);
-	if (!m || !(m->file = mime_window_new(fd))) {
+	if (!m || !(m->file = mime_window_new(fd, (size_t)st.st_size))) {
 		free(m);
 		errno = ENOMEM;
 		return NULL;

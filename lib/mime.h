@@ -79,9 +79,10 @@ struct mime_part {
 	int depth;                      /* 0 for the root */
 };
 
-/* lib/mime's own (mime_file.c): a file read through a window. */
+/* lib/mime's own (mime_file.c): a file read through a window of
+ * min(file_len, MIME_WINDOW) octets; NULL when out of memory. */
 struct mime_window;
-struct mime_window *mime_window_new(int fd);
+struct mime_window *mime_window_new(int fd, size_t file_len);
 void mime_window_free(struct mime_window *w);
 
 struct mime_message {

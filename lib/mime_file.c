@@ -13,21 +13,37 @@ struct mime_window {
 	int fd;
 	size_t off, len;        /* buf holds the file's [off, off + len) */
 	int failed;             /* a read failed: the text ends there */
-	char buf[MIME_WINDOW];
+	size_t cap;             /* the window: min(file, MIME_WINDOW) */
+	size_t room;            /* what buf was allocated with: >= cap */
+	char buf[];
 };
 
-/* One window kept for the next message: a window is larger than
- * malloc's mmap threshold, so each new one was an mmap, page faults and
- * a munmap (a TLB flush on every CPU); a folder's messages parsed one
- * after another reuse this one (the programs are single-threaded). */
-static struct mime_window *spare;
+/* One window kept from the last message for the next. Messages are read
+ * one after another (FETCH, SEARCH, SORT over a folder), and with musl's
+ * malloc a block of a few KB or more freed and asked for again is an mmap
+ * and a munmap each time: that made a FETCH of 50,000 envelopes several
+ * times slower (issue 11's benchmarks). The servers are single-threaded;
+ * the spare is at most MIME_WINDOW. */
+static struct mime_window *spare_window;
+#define WINDOW_ROOM_MIN (16 * 1024)
 
-struct mime_window *mime_window_new(int fd)
+struct mime_window *mime_window_new(int fd, size_t file_len)
 {
-	struct mime_window *w = spare ? spare : malloc(sizeof *w);
-	spare = NULL;
-	if (!w)
-		return NULL;
+	size_t cap = file_len < MIME_WINDOW ? file_len : MIME_WINDOW;
+	if (cap == 0)
+		cap = 1;
+	struct mime_window *w = spare_window;
+	if (w && w->room >= cap) {
+		spare_window = NULL;
+	} else {
+		/* at least WINDOW_ROOM_MIN, so small messages share one */
+		size_t room = cap < WINDOW_ROOM_MIN ? WINDOW_ROOM_MIN : cap;
+		w = malloc(sizeof *w + room);
+		if (!w)
+			return NULL;
+		w->room = room;
+	}
+	w->cap = cap;
 	w->fd = fd;
 	w->off = w->len = 0;
 	w->failed = 0;
@@ -36,19 +52,23 @@ struct mime_window *mime_window_new(int fd)
 
 void mime_window_free(struct mime_window *w)
 {
-	if (!spare)
-		spare = w;
-	else
+	if (!w)
+		return;
+	if (spare_window && spare_window->room >= w->room) {
 		free(w);
+		return;
+	}
+	free(spare_window);
+	spare_window = w;
 }
 
-/* Fill the window from off: as much of MIME_WINDOW as the file has. */
+/* Fill the window from off: as much of its size as the file has. */
 static void window_fill(struct mime_window *w, size_t off)
 {
 	w->off = off;
 	w->len = 0;
-	while (w->len < sizeof w->buf) {
-		ssize_t r = pread(w->fd, w->buf + w->len, sizeof w->buf - w->len,
+	while (w->len < w->cap) {
+		ssize_t r = pread(w->fd, w->buf + w->len, w->cap - w->len,
 				  (off_t)(off + w->len));
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -72,8 +92,8 @@ const char *mime_text(const struct mime_message *m, size_t off, size_t n,
 		return m->buf + off;
 	}
 	struct mime_window *w = m->file;
-	if (n > sizeof w->buf)
-		n = sizeof w->buf;
+	if (n > w->cap)
+		n = w->cap;
 	if (off < w->off || off + n > w->off + w->len)
 		window_fill(w, off);
 	size_t have = w->len - (off - w->off);
