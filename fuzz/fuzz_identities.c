@@ -44,10 +44,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mime_arena a;
 	struct bytes one, two;
 	if (!s.maildir[0]) {
-		char tmpl[] = "/tmp/fuzz-identities-XXXXXX";
-		if (!mkdtemp(tmpl))
+		/* a private directory for the run (mkdtemp fills the Xs) */
+		char dir[] = "/tmp/fuzz-identities-XXXXXX";
+		if (!mkdtemp(dir))
 			abort();
-		snprintf(s.maildir, sizeof s.maildir, "%s", tmpl);
+		snprintf(s.maildir, sizeof s.maildir, "%s", dir);
 		atexit(cleanup);
 	}
 	snprintf(path, sizeof path, "%s/postern-identities", s.maildir);

@@ -101,7 +101,7 @@ static void part_close(struct part *p)
 int main(int argc, char **argv)
 {
 	static struct part part[JOB_BATCH_MAX];
-	struct delivery *todo[JOB_BATCH_MAX];
+	struct delivery *open_parts[JOB_BATCH_MAX];   /* those with a file */
 	struct jobspec js;
 	struct bytes text;
 	struct spool sp;
@@ -120,13 +120,13 @@ int main(int argc, char **argv)
 		if (part_open(&sp, &js, k, &part[k]) < 0)
 			log_fatal(111, "out of memory");
 		if (part[k].d.fd >= 0)
-			todo[n++] = &part[k].d;
+			open_parts[n++] = &part[k].d;
 	}
 	if (js.local)
 		for (size_t i = 0; i < n; i++)
-			local_deliver(todo[i]);
+			local_deliver(open_parts[i]);
 	else if (n > 0)
-		smtp_deliver(todo, n, js.domain);
+		smtp_deliver(open_parts, n, js.domain);
 	for (size_t k = 0; k < js.parts; k++) {
 		rc |= delivery_record(&part[k].d);     /* what is left: queue file gone */
 		part_close(&part[k]);
