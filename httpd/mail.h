@@ -260,6 +260,13 @@ int mail_changed_since(struct jmap_call *c, struct mail_account *a,
  * the error set. */
 int mail_wants(const struct json *properties, const char *name);
 int mail_ids_arg(struct jmap_call *c, const struct json **ids);
+/* The "list" and "notFound" of a /get answer (RFC 8620 §5.1) into the
+ * response object the caller has begun: one(c, arg, id) writes the
+ * object of each id and returns 1, or 0 when there is none (the id then
+ * goes to notFound, as does an id that is not a string). */
+typedef int mail_get_one(struct jmap_call *c, void *arg, const char *id);
+void mail_get_list(struct jmap_call *c, const struct json *ids,
+		   mail_get_one *one, void *arg);
 /* The Mailbox object of b with the properties asked (NULL: all). */
 void mail_box_write(struct json_writer *w, struct mail_account *a,
 		    struct mail_box *b, const struct json *props);

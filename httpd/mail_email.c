@@ -281,6 +281,24 @@ static int email_options(struct jmap_call *c, const struct json **props,
 	return 0;
 }
 
+/* What Email/get writes each Email with (mail_get_list). */
+struct email_get {
+	struct mail_account *a;
+	const struct mail_threads *threads;     /* NULL: no threadId */
+	const struct json *props;
+	const struct mail_body_options *o;
+};
+
+static int get_email(struct jmap_call *c, void *arg, const char *id)
+{
+	struct email_get *g = arg;
+	struct mail_ref ref;
+	if (mail_find(g->a, id, &ref) != 1)
+		return 0;
+	write_email(c, &ref, g->threads, g->props, g->o);
+	return 1;
+}
+
 void method_email_get(struct jmap_call *c)
 {
 	struct mail_account *a;
@@ -312,26 +330,9 @@ void method_email_get(struct jmap_call *c)
 	json_str(&c->w, c->s->account);
 	json_key(&c->w, "state");
 	json_str(&c->w, state);
-	json_key(&c->w, "list");
-	json_array_begin(&c->w);
-	struct bytes missing;
-	struct json_writer mw;
-	bytes_init(&missing, JMAP_REQUEST_MAX);
-	json_writer_init(&mw, &missing);
-	json_array_begin(&mw);
-	for (const struct json *id = ids->child; id; id = id->next) {
-		struct mail_ref ref;
-		if (mail_find(a, json_string(id), &ref) == 1)
-			write_email(c, &ref, thp, props, &o);
-		else
-			json_value(&mw, id);
-	}
-	json_end(&mw);
+	struct email_get g = { a, thp, props, &o };
+	mail_get_list(c, ids, get_email, &g);
 	json_end(&c->w);
-	json_key(&c->w, "notFound");
-	json_raw(&c->w, missing.data, missing.len);
-	json_end(&c->w);
-	bytes_free(&missing);
 	if (thp)
 		mail_threads_free(thp);
 	mail_done(c, a);
@@ -372,6 +373,18 @@ static int write_thread(struct json_writer *w, const struct mail_threads *th,
 	return 1;
 }
 
+/* What Thread/get writes each Thread with (mail_get_list). */
+struct thread_get {
+	const struct mail_threads *th;
+	const struct mail_thread_msg **v;       /* room for a Thread's */
+};
+
+static int get_thread(struct jmap_call *c, void *arg, const char *id)
+{
+	struct thread_get *g = arg;
+	return write_thread(&c->w, g->th, id, g->v);
+}
+
 void method_thread_get(struct jmap_call *c)
 {
 	struct mail_account *a;
@@ -394,24 +407,9 @@ void method_thread_get(struct jmap_call *c)
 	json_str(&c->w, c->s->account);
 	json_key(&c->w, "state");
 	json_str(&c->w, state);
-	json_key(&c->w, "list");
-	json_array_begin(&c->w);
-	struct bytes missing;
-	struct json_writer mw;
-	bytes_init(&missing, JMAP_REQUEST_MAX);
-	json_writer_init(&mw, &missing);
-	json_array_begin(&mw);
-	for (const struct json *id = ids ? ids->child : NULL; id; id = id->next) {
-		const char *t = json_string(id);
-		if (!t || !write_thread(&c->w, &th, t, v))
-			json_value(&mw, id);
-	}
-	json_end(&mw);
+	struct thread_get g = { &th, v };
+	mail_get_list(c, ids, get_thread, &g);
 	json_end(&c->w);
-	json_key(&c->w, "notFound");
-	json_raw(&c->w, missing.data, missing.len);
-	json_end(&c->w);
-	bytes_free(&missing);
 	free(v);
 	mail_threads_free(&th);
 	mail_done(c, a);

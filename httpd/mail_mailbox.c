@@ -163,6 +163,28 @@ int mail_ids_arg(struct jmap_call *c, const struct json **ids)
 	return 1;
 }
 
+void mail_get_list(struct jmap_call *c, const struct json *ids,
+		   mail_get_one *one, void *arg)
+{
+	struct bytes missing;
+	struct json_writer mw;
+	bytes_init(&missing, JMAP_REQUEST_MAX);
+	json_writer_init(&mw, &missing);
+	json_array_begin(&mw);
+	json_key(&c->w, "list");
+	json_array_begin(&c->w);
+	for (const struct json *id = ids ? ids->child : NULL; id; id = id->next) {
+		const char *t = json_string(id);
+		if (!t || !one(c, arg, t))
+			json_value(&mw, id);
+	}
+	json_end(&c->w);
+	json_end(&mw);
+	json_key(&c->w, "notFound");
+	json_raw(&c->w, missing.data, missing.len);
+	bytes_free(&missing);
+}
+
 void method_mailbox_get(struct jmap_call *c)
 {
 	struct mail_account *a;

@@ -171,6 +171,22 @@ static void write_snippet(struct jmap_call *c, struct mail_ref *ref,
 	bytes_free(&b);
 }
 
+/* What SearchSnippet/get writes each snippet with (mail_get_list). */
+struct snippet_get {
+	struct mail_account *a;
+	const struct terms *t;
+};
+
+static int get_snippet(struct jmap_call *c, void *arg, const char *id)
+{
+	struct snippet_get *g = arg;
+	struct mail_ref ref;
+	if (mail_find(g->a, id, &ref) != 1)
+		return 0;
+	write_snippet(c, &ref, id, g->t);
+	return 1;
+}
+
 void method_snippet_get(struct jmap_call *c)
 {
 	struct mail_account a;
@@ -198,25 +214,8 @@ void method_snippet_get(struct jmap_call *c)
 	json_object_begin(&c->w);
 	json_key(&c->w, "accountId");
 	json_str(&c->w, c->s->account);
-	json_key(&c->w, "list");
-	json_array_begin(&c->w);
-	struct bytes missing;
-	struct json_writer mw;
-	bytes_init(&missing, JMAP_REQUEST_MAX);
-	json_writer_init(&mw, &missing);
-	json_array_begin(&mw);
-	for (const struct json *id = ids->child; id; id = id->next) {
-		struct mail_ref ref;
-		if (json_string(id) && mail_find(&a, id->str, &ref) == 1)
-			write_snippet(c, &ref, id->str, &t);
-		else
-			json_value(&mw, id);
-	}
-	json_end(&mw);
+	struct snippet_get g = { &a, &t };
+	mail_get_list(c, ids, get_snippet, &g);
 	json_end(&c->w);
-	json_key(&c->w, "notFound");
-	json_raw(&c->w, missing.data, missing.len);
-	json_end(&c->w);
-	bytes_free(&missing);
 	mail_close(&a);
 }
