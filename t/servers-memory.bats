@@ -402,3 +402,177 @@ USING='"using":["urn:ietf:params:jmap:core","urn:ietf:params:jmap:mail"]'
 	grep -aq '"notCreated":{"i1":{"type":"tooLarge"}}' "$BATS_TEST_TMPDIR/out"
 	[ -z "$(find "$MB/new" "$MB/cur" "$MB/tmp" -type f)" ]
 }
+
+# http_rss: run httpd on $BATS_TEST_TMPDIR/in (ending with end_request),
+# the replies in $BATS_TEST_TMPDIR/out, the peak RSS in $rss.
+http_rss() {
+	rss=$(python3 "$TOP/t/rss.py" "$BATS_TEST_TMPDIR/in" "$BATS_TEST_TMPDIR/out" \
+		'.*HTTP/1.1 404 ' "$TOP/httpd/httpd" 2>>"$LOG")
+}
+
+# The 50 MB message (A) and the 50 MB multipart (B) in joe's INBOX.
+joe_big_messages() {
+	mkdir -p "$MB/new" "$MB/cur" "$MB/tmp"
+	cp "$BATS_FILE_TMPDIR/msg.lf" "$MB/new/1000000001.M1P1.test"
+	cp "$BATS_FILE_TMPDIR/mp" "$MB/new/1000000002.M1P1.test"
+	A=M1000000001_2eM1P1_2etest
+	B=M1000000002_2eM1P1_2etest
+}
+
+# The JSON of each API reply in $BATS_TEST_TMPDIR/out, one per line.
+api_replies() {
+	python3 - "$BATS_TEST_TMPDIR/out" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+for p in d.split(b"HTTP/1.1 200 OK\r\n")[1:]:
+    print(p.split(b"\r\n\r\n", 1)[1].split(b"HTTP/1.1")[0].decode())
+PY
+}
+
+@test "httpd: Email/query text, body, header filters over a 50 MB message and a 50 MB multipart: as IMAP SEARCH finds, RSS bounded" {
+	httpd_setup
+	ACC=a$(printf 'joe@example.test' | sha256sum | cut -c1-16)
+	joe_big_messages
+	calls=
+	for f in '{"text":"THE LAST line"}' '{"body":"not in it"}' \
+		'{"body":"fox jumps"}' '{"subject":"big"}' \
+		'{"from":"a@example.test"}' '{"header":["Subject","parts"]}' \
+		'{"text":"hello"}' '{"hasAttachment":true}' \
+		'{"operator":"OR","conditions":[{"body":"last line"},{"text":"hello"}]}'; do
+		calls="$calls[\"Email/query\",{\"accountId\":\"$ACC\",\"filter\":$f},\"q\"],"
+	done
+	calls="$calls[\"Email/query\",{\"accountId\":\"$ACC\",\"filter\":{\"from\":\"a@example.test\"},\"sort\":[{\"property\":\"subject\"}]},\"s\"]"
+	{ api_request "{$USING,\"methodCalls\":[$calls]}"; end_request; } > "$BATS_TEST_TMPDIR/in"
+	http_rss
+	api_replies | python3 -c '
+import json, sys
+A, B = sys.argv[1:]
+r = json.loads(sys.stdin.readline())["methodResponses"]
+got = [sorted(x[1]["ids"]) for x in r[:-1]]
+assert got == [[A], [], [A], [A], sorted([A, B]), [B], [B], [B], sorted([A, B])], got
+assert r[-1][1]["ids"] == [A, B], r[-1]' "$A" "$B"
+	within_bound "$rss"
+}
+
+@test "httpd: SearchSnippet/get of a 50 MB message and a 50 MB multipart: marks as before, RSS bounded" {
+	httpd_setup
+	ACC=a$(printf 'joe@example.test' | sha256sum | cut -c1-16)
+	joe_big_messages
+	calls="[\"SearchSnippet/get\",{\"accountId\":\"$ACC\",\"emailIds\":[\"$A\",\"$B\"],\"filter\":{\"text\":\"last line\"}},\"a\"],"
+	calls="$calls[\"SearchSnippet/get\",{\"accountId\":\"$ACC\",\"emailIds\":[\"$A\"],\"filter\":{\"operator\":\"AND\",\"conditions\":[{\"body\":\"FOX\"},{\"body\":\"brown fox\"},{\"subject\":\"bi\"}]}},\"b\"],"
+	calls="$calls[\"SearchSnippet/get\",{\"accountId\":\"$ACC\",\"emailIds\":[\"$B\"],\"filter\":{\"text\":\"hello\"}},\"c\"]"
+	{ api_request "{$USING,\"methodCalls\":[$calls]}"; end_request; } > "$BATS_TEST_TMPDIR/in"
+	http_rss
+	api_replies | python3 -c '
+import json, sys
+A, B, path = sys.argv[1:]
+text = open(path, "rb").read().split(b"\n\n", 1)[1].decode().replace("\n", " ")
+def marked(s, words, before, most):
+    f, mark, first = s.lower(), bytearray(len(s)), len(s)
+    for w in words:
+        i = f.find(w.lower())
+        first = min(first, i) if i >= 0 else first
+        while i >= 0:
+            mark[i:i + len(w)] = b"\1" * len(w)
+            i = f.find(w.lower(), i + len(w), first + 4096)
+    if first == len(s):
+        return None
+    start = max(0, first - before)
+    end = min(len(s), start + most)
+    out = ""
+    for i in range(start, end):
+        if mark[i] and (i == start or not mark[i - 1]): out += "<mark>"
+        out += s[i]
+        if mark[i] and (i + 1 == end or not mark[i + 1]): out += "</mark>"
+    return out
+r = json.loads(sys.stdin.readline())["methodResponses"]
+assert r[0][1]["list"] == [
+    {"emailId": A, "subject": None, "preview": marked(text, ["last line"], 40, 256)},
+    {"emailId": B, "subject": None, "preview": None}], r[0]
+assert r[1][1]["list"] == [{"emailId": A, "subject": "<mark>bi</mark>g",
+    "preview": marked(text, ["FOX", "brown fox"], 40, 256)}], r[1]
+assert r[2][1]["list"] == [{"emailId": B, "subject": None,
+    "preview": "<mark>hello</mark>"}], r[2]' "$A" "$B" "$BATS_FILE_TMPDIR/msg.lf"
+	within_bound "$rss"
+}
+
+@test "httpd: Email/set create with a 50 MB blob attached: copied in pieces, base64 exact, RSS bounded" {
+	httpd_setup
+	ACC=a$(printf 'joe@example.test' | sha256sum | cut -c1-16)
+	mkdir -p "$MB/new" "$MB/cur" "$MB/tmp"
+	inbox=$(api_request "{$USING,\"methodCalls\":[[\"Mailbox/get\",{\"accountId\":\"$ACC\"},\"m\"]]}" |
+		"$TOP/httpd/httpd" 2>>"$LOG" | sed -n 's/.*"id":"\([^"]*\)","name":"Inbox".*/\1/p')
+	[ -n "$inbox" ]
+	id=U$(sha256sum < "$MSG" | cut -c1-64)
+	email="{\"mailboxIds\":{\"$inbox\":true},\"from\":[{\"email\":\"joe@example.test\"}],\"subject\":\"att\",\"textBody\":[{\"partId\":\"t\",\"type\":\"text/plain\"}],\"bodyValues\":{\"t\":{\"value\":\"see attached\\n\"}},\"attachments\":[{\"blobId\":\"$id\",\"type\":\"application/octet-stream\",\"name\":\"big.bin\"},{\"blobId\":\"$id\",\"type\":\"text/plain\",\"name\":\"again.txt\"}]}"
+	{
+		upload_request "$MSG"
+		api_request "{$USING,\"methodCalls\":[[\"Email/set\",{\"accountId\":\"$ACC\",\"create\":{\"e1\":$email}},\"c\"]]}"
+		end_request
+	} > "$BATS_TEST_TMPDIR/in"
+	control maxsize 150000000       # two 50 MB blobs in base64
+	http_rss
+	f=$(find "$MB/new" "$MB/cur" -type f)
+	api_replies | python3 -c '
+import base64, json, sys
+r = json.loads(sys.stdin.readline())["methodResponses"][0][1]
+c = r["created"]["e1"]
+stored = open(sys.argv[1], "rb").read()
+assert c["size"] == len(stored.replace(b"\n", b"\r\n")), (c, len(stored))
+data = open(sys.argv[2], "rb").read()
+b64 = base64.encodebytes(data)        # lines of 76, as postern writes
+names, at = [], 0
+while True:
+    at = stored.find(b"filename=\"", at)
+    if at < 0:
+        break
+    names.append(stored[at + 10:stored.index(b"\"", at + 10)])
+    start = stored.index(b"\n\n", at) + 2
+    assert stored[start:start + len(b64)] == b64, names
+    assert stored[start + len(b64):].startswith(b"--=_postern"), names
+    at = start + len(b64)
+assert names == [b"big.bin", b"again.txt"], names
+assert b"\nsee attached\n" in stored' "$f" "$MSG"
+	[ -z "$(ls -A "$MB/tmp")" ]
+	within_bound "$rss"
+}
+
+@test "httpd: EmailSubmission/set of a 50 MB draft: spooled in pieces without its Bcc, exact; a header over 256 KiB is refused; RSS bounded" {
+	httpd_setup
+	ACC=a$(printf 'joe@example.test' | sha256sum | cut -c1-16)
+	mkdir -p "$MB/new" "$MB/cur" "$MB/tmp"
+	python3 - "$MSG" "$MB/new" <<'PY'
+import sys
+body = open(sys.argv[1], "rb").read().split(b"\r\n\r\n", 1)[1].replace(b"\r\n", b"\n")
+head = (b"From: Joe <joe@example.test>\nTo: bob@example.test\n"
+        b"Bcc: hidden@example.org,\n  other@example.org\nSubject: big draft\r\n\n")
+open(sys.argv[2] + "/1000000001.M1P1.test", "wb").write(head + body)
+pad = b"".join(b"X-Pad-%d: %s\n" % (i, b"p" * 70) for i in range(4000))
+open(sys.argv[2] + "/1000000002.M1P1.test", "wb").write(
+    b"From: joe@example.test\nTo: bob@example.test\n" + pad + b"\nshort\n")
+PY
+	sub="{\"accountId\":\"$ACC\",\"create\":{\"s1\":{\"identityId\":\"I1\",\"emailId\":\"M1000000001_2eM1P1_2etest\"},\"s2\":{\"identityId\":\"I1\",\"emailId\":\"M1000000002_2eM1P1_2etest\"}}}"
+	{
+		api_request "{\"using\":[\"urn:ietf:params:jmap:core\",\"urn:ietf:params:jmap:mail\",\"urn:ietf:params:jmap:submission\"],\"methodCalls\":[[\"EmailSubmission/set\",$sub,\"c\"]]}"
+		end_request
+	} > "$BATS_TEST_TMPDIR/in"
+	http_rss
+	api_replies | python3 -c '
+import json, sys
+r = json.loads(sys.stdin.readline())["methodResponses"][0][1]
+assert list(r["created"]) == ["s1"], r
+assert r["notCreated"] == {"s2": {"type": "invalidEmail"}}, r' 
+	[ "$(queue_count)" -eq 1 ]
+	q=$(find "$SPOOL/queue" -type f)
+	python3 - "$q" "$MB/new/1000000001.M1P1.test" <<'PY'
+import sys
+q = open(sys.argv[1], "rb").read()
+env, msg = q.split(b"\n\n", 1)
+assert b"\nhidden@example.org" in env or b" hidden@example.org" in env, env
+assert b"other@example.org" in env and b"bob@example.test" in env, env
+draft = open(sys.argv[2], "rb").read()
+want = draft.replace(b"Bcc: hidden@example.org,\n  other@example.org\n", b"").replace(b"\r\n", b"\n")
+assert msg == want, (len(msg), len(want), msg[:300])
+PY
+	within_bound "$rss"
+}
