@@ -2,8 +2,9 @@
  * sorts, position and anchor, over every folder of the account. The
  * cheap conditions (folder, keywords, dates, sizes) come from the index
  * and the folder cache (mail_cache.c), header sort keys from the cached
- * summaries; content conditions parse the message with lib/mime and
- * search it as IMAP SEARCH does (lib/mime_search). */
+ * summaries; content conditions parse the message file with lib/mime
+ * (through its window: never held whole) and search it as IMAP SEARCH
+ * does (lib/mime_search, decoding in pieces). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -19,8 +20,8 @@ struct candidate {
 	struct mail_ref ref;
 	time_t received;
 	long long size;
-	struct bytes raw;               /* read when a condition needs it */
-	struct mime_message *m;
+	int fd;                         /* the file of m, or -1 */
+	struct mime_message *m;         /* parsed when a condition needs it */
 	int unreadable;
 	char *key;                      /* sort key text (from, subject...) */
 	time_t sent;
@@ -56,15 +57,21 @@ static long long candidate_size(struct candidate *k)
 	return k->size;
 }
 
-static struct mime_message *parsed(struct candidate *k, long maxsize)
+static struct mime_message *parsed(struct candidate *k)
 {
-	if (!k->m && !k->unreadable) {
-		bytes_init(&k->raw, (size_t)maxsize * 2 + 65536);
-		if (mail_read(&k->ref, &k->raw, NULL) < 0 ||
-		    !(k->m = mime_parse(k->raw.data ? k->raw.data : "", k->raw.len)))
-			k->unreadable = 1;
-	}
+	if (!k->m && !k->unreadable && !(k->m = mail_parse(&k->ref, &k->fd, NULL)))
+		k->unreadable = 1;
 	return k->m;
+}
+
+/* Let the parse go (memory stays flat: it is not needed again). */
+static void unparse(struct candidate *k)
+{
+	mime_free(k->m);
+	k->m = NULL;
+	if (k->fd >= 0)
+		close(k->fd);
+	k->fd = -1;
 }
 
 static int has_attachment(const struct mime_part *p)
@@ -102,14 +109,13 @@ static int keyword_set(const struct candidate *k, const char *kw)
 }
 
 /* A content condition: 1 match, 0 not. */
-static int content(struct query *q, const char *key, const struct json *v,
-		   struct candidate *k)
+static int content(const char *key, const struct json *v, struct candidate *k)
 {
 	static const struct { const char *key, *field; } fields[] = {
 		{ "from", "From" }, { "to", "To" }, { "cc", "Cc" },
 		{ "bcc", "Bcc" }, { "subject", "Subject" },
 	};
-	struct mime_message *m = parsed(k, q->c->s->maxsize);
+	struct mime_message *m = parsed(k);
 	const char *s = json_string(v);
 	if (!m)
 		return 0;
@@ -166,7 +172,7 @@ static int condition(struct query *q, const struct json *f, struct candidate *k)
 			 !strcmp(c->key, "bcc") || !strcmp(c->key, "subject") ||
 			 !strcmp(c->key, "body") || !strcmp(c->key, "header") ||
 			 !strcmp(c->key, "hasAttachment"))
-			ok = content(q, c->key, c, k);
+			ok = content(c->key, c, k);
 		else
 			return q->bad = c->key, 0;
 		if (!ok)
@@ -206,7 +212,7 @@ static int eval(struct query *q, const struct json *f, struct candidate *k,
 /* The sort key of a size sort, or the text of a header sort (lower
  * case, decoded), the header from the message's summary in the folder
  * cache when it has one. */
-static void sort_key(struct query *q, struct candidate *k, enum sort_property p)
+static void sort_key(struct candidate *k, enum sort_property p)
 {
 	static const char *const fields[] = { NULL, NULL, "From", "To",
 					      "Subject", "Date" };
@@ -221,8 +227,8 @@ static void sort_key(struct query *q, struct candidate *k, enum sort_property p)
 	}
 	if (mail_summary(&k->ref, &sum) == 0)
 		h = sum.header, hn = sum.header_len;
-	else if ((m = parsed(k, q->c->s->maxsize)) != NULL)
-		h = m->buf + m->root->header_off, hn = m->root->header_len;
+	else if ((m = parsed(k)) != NULL)
+		h = mime_part_header(m, m->root, &hn);
 	if (!h || !mime_header_find(h, hn, fields[p], &f))
 		return;
 	if (p == SORT_SENT) {
@@ -294,8 +300,7 @@ static int read_sort(struct jmap_call *c)
 static void free_candidates(struct candidate *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		mime_free(v[i].m);
-		bytes_free(&v[i].raw);
+		unparse(&v[i]);
 		free(v[i].key);
 	}
 	free(v);
@@ -327,6 +332,7 @@ static struct candidate *select_messages(struct query *q,
 			}
 			struct candidate *k = &v[count];
 			memset(k, 0, sizeof *k);
+			k->fd = -1;
 			k->ref.box = box;
 			k->ref.index = i;
 			stat_candidate(k);
@@ -338,17 +344,13 @@ static struct candidate *select_messages(struct query *q,
 				return NULL;
 			}
 			if (!ok) {
-				mime_free(k->m);
-				bytes_free(&k->raw);
+				unparse(k);
 				continue;
 			}
 			for (size_t s = 0; s < nsorts; s++)
 				if (sorts[s].property != SORT_RECEIVED)
-					sort_key(q, k, sorts[s].property);
-			/* keep memory flat: the parse is not needed again */
-			mime_free(k->m);
-			k->m = NULL;
-			bytes_free(&k->raw);
+					sort_key(k, sorts[s].property);
+			unparse(k);
 			count++;
 		}
 	}
