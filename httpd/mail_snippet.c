@@ -3,11 +3,13 @@
  * "subject" and "body" conditions in <mark></mark>, HTML-escaped; null
  * where no word is found. Matching folds case as Email/query's does
  * (lib/mime_search); a text whose folding changes its length (a few
- * scripts) gets no marks. */
+ * scripts) gets no marks. The message is parsed from its file and its
+ * text decoded a piece at a time (lib/mime): never held whole. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include "mail.h"
 #include "mime_encoding.h"
 #include "mime_search.h"
@@ -114,6 +116,112 @@ static void write_marked(struct json_writer *w, const char *s, size_t n,
 	bytes_free(&out);
 }
 
+/* The preview's text, found a piece at a time in the decoded text: the
+ * words are searched in what came since the last piece and the tail
+ * before it (SNIPPET_BEFORE, the longest word and a character more), so
+ * that the first match and the SNIPPET_BEFORE octets before it are seen
+ * as in the whole text; from there SNIPPET_OCTETS octets and the longest
+ * word more are kept (text), which is what write_marked shows of the
+ * whole text. Every piece is folded to tell whether folding changes the
+ * text's length (then there are no marks). */
+struct preview_scan {
+	size_t nwords, longest;
+	struct bytes folded_words[SNIPPET_TERMS];
+	struct bytes held, folded;      /* the tail and the new piece */
+	struct bytes text;              /* from the snippet's start */
+	int found, shrinks;
+};
+
+/* The first word in x->folded, or SIZE_MAX. */
+static size_t first_word(struct preview_scan *x)
+{
+	size_t first = SIZE_MAX;
+	for (size_t k = 0; k < x->nwords; k++) {
+		const struct bytes *fw = &x->folded_words[k];
+		const char *at = fw->len ? mime_find(x->folded.data, x->folded.len,
+						     fw->data, fw->len) : NULL;
+		if (at && (size_t)(at - x->folded.data) < first)
+			first = (size_t)(at - x->folded.data);
+	}
+	return first;
+}
+
+/* Keep text[from..] of held, up to what the snippet shows. */
+static int keep_text(struct preview_scan *x, const char *p, size_t n)
+{
+	size_t room = SNIPPET_OCTETS + x->longest + 1 - x->text.len;
+	return bytes_append(&x->text, p, n < room ? n : room);
+}
+
+static int preview_piece(void *ctx, const char *p, size_t n)
+{
+	struct preview_scan *x = ctx;
+	size_t at = x->held.len, tail = SNIPPET_BEFORE + x->longest + 3;
+	if (bytes_append(&x->held, p, n) < 0)
+		return -1;
+	for (char *c = x->held.data + at; c < x->held.data + at + n; c++)
+		if (*c == '\n' || *c == '\r' || *c == '\t')  /* one line */
+			*c = ' ';
+	if (mime_fold(x->held.data + at, n, &x->folded) < 0)
+		return -1;
+	if (x->folded.len != x->held.len)
+		return x->shrinks = 1;          /* no marks: done */
+	if (x->found) {
+		if (keep_text(x, x->held.data + at, n) < 0)
+			return -1;
+	} else if ((x->found = (at = first_word(x)) != SIZE_MAX)) {
+		size_t from = at > SNIPPET_BEFORE ? at - SNIPPET_BEFORE : 0;
+		while (from > 0 && ((unsigned char)x->held.data[from] & 0xc0) == 0x80)
+			from--;
+		if (keep_text(x, x->held.data + from, x->held.len - from) < 0)
+			return -1;
+	} else if (x->held.len > tail) {
+		memmove(x->held.data, x->held.data + x->held.len - tail, tail);
+		memmove(x->folded.data, x->folded.data + x->folded.len - tail, tail);
+		bytes_truncate(&x->held, tail);
+		bytes_truncate(&x->folded, tail);
+	}
+	if (x->found) {
+		bytes_clear(&x->held);
+		bytes_clear(&x->folded);
+	}
+	return 0;
+}
+
+/* "preview": the text of part p with the words words[0..n) marked (or
+ * null), as write_marked would write it of the whole text. */
+static void write_preview(struct json_writer *w, const struct mime_message *m,
+			  const struct mime_part *p, const char *const *words,
+			  size_t n)
+{
+	struct preview_scan x = { .nwords = 0 };
+	bytes_init(&x.held, MIME_DECODED_MAX);
+	bytes_init(&x.folded, MIME_DECODED_MAX);
+	bytes_init(&x.text, MIME_DECODED_MAX);
+	for (size_t k = 0; k < n; k++) {
+		struct bytes *fw = &x.folded_words[x.nwords];
+		bytes_init(fw, 4096);
+		if (mime_fold(words[k], strlen(words[k]), fw) < 0 || !fw->len) {
+			bytes_free(fw);
+			continue;
+		}
+		x.longest = fw->len > x.longest ? fw->len : x.longest;
+		x.nwords++;
+	}
+	if (p && x.nwords)
+		mime_part_decode_each(m, p, preview_piece, &x);
+	if (x.found && !x.shrinks)
+		write_marked(w, x.text.data, x.text.len, words, n,
+			     SNIPPET_BEFORE, SNIPPET_OCTETS);
+	else
+		json_null(w);
+	for (size_t k = 0; k < x.nwords; k++)
+		bytes_free(&x.folded_words[k]);
+	bytes_free(&x.held);
+	bytes_free(&x.folded);
+	bytes_free(&x.text);
+}
+
 /* The first text/plain part under p (or any text/ part), or NULL. */
 static const struct mime_part *first_text(const struct mime_part *p, int plain)
 {
@@ -132,41 +240,33 @@ static const struct mime_part *first_text(const struct mime_part *p, int plain)
 static void write_snippet(struct jmap_call *c, struct mail_ref *ref,
 			  const char *id, const struct terms *t)
 {
-	struct bytes raw, a, b;
-	struct mime_message *m = NULL;
+	struct bytes a, b;
 	struct mime_field f;
-	bytes_init(&raw, (size_t)c->s->maxsize * 2 + 65536);
+	int fd;
+	size_t hn;
+	struct mime_message *m = mail_parse(ref, &fd, NULL);
+	if (!m)
+		return;
 	bytes_init(&a, MIME_DECODED_MAX);
 	bytes_init(&b, MIME_DECODED_MAX);
-	if (mail_read(ref, &raw, NULL) == 0 &&
-	    (m = mime_parse(raw.data ? raw.data : "", raw.len))) {
-		json_object_begin(&c->w);
-		json_key(&c->w, "emailId");
-		json_str(&c->w, id);
-		json_key(&c->w, "subject");
-		if (mime_header_find(m->buf + m->root->header_off,
-				     m->root->header_len, "Subject", &f)) {
-			mime_unfold(f.value, f.value_len, &a);
-			mime_rfc2047_decode(bytes_str(&a), a.len, &b);
-		}
-		write_marked(&c->w, bytes_str(&b), b.len, t->subject,
-			     t->nsubject, SIZE_MAX, 0);       /* all of it */
-		bytes_clear(&a);
-		const struct mime_part *p = first_text(m->root, 1);
-		if (!p)
-			p = first_text(m->root, 0);
-		if (p)
-			mime_part_decode(m, p, &a);
-		for (size_t i = 0; i < a.len; i++)      /* one line */
-			if (a.data[i] == '\n' || a.data[i] == '\r' || a.data[i] == '\t')
-				a.data[i] = ' ';
-		json_key(&c->w, "preview");
-		write_marked(&c->w, bytes_str(&a), a.len, t->body, t->nbody,
-			     SNIPPET_BEFORE, SNIPPET_OCTETS);
-		json_end(&c->w);
+	json_object_begin(&c->w);
+	json_key(&c->w, "emailId");
+	json_str(&c->w, id);
+	json_key(&c->w, "subject");
+	const char *h = mime_part_header(m, m->root, &hn);
+	if (mime_header_find(h, hn, "Subject", &f)) {
+		mime_unfold(f.value, f.value_len, &a);
+		mime_rfc2047_decode(bytes_str(&a), a.len, &b);
 	}
+	write_marked(&c->w, bytes_str(&b), b.len, t->subject, t->nsubject,
+		     SIZE_MAX, 0);                      /* all of it */
+	const struct mime_part *p = first_text(m->root, 1);
+	json_key(&c->w, "preview");
+	write_preview(&c->w, m, p ? p : first_text(m->root, 0), t->body,
+		      t->nbody);
+	json_end(&c->w);
 	mime_free(m);
-	bytes_free(&raw);
+	close(fd);
 	bytes_free(&a);
 	bytes_free(&b);
 }

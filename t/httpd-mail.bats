@@ -301,3 +301,37 @@ r = jmap([["SearchSnippet/get", {"accountId": ACC, "filter": {"text": "x"}}, "c"
 assert r[0][1]["type"] == "invalidArguments" and r[1][1]["type"] == "invalidArguments", r
 EOF
 }
+
+@test "jmap mail: SearchSnippet/get of a long text decoded in pieces: a word across two pieces, the start moved to a character's, as in the whole text" {
+	# 100-octet lines; the text is decoded in pieces of about 64 KiB cut
+	# at line ends (lib/mime_decode.c): "x y" spans the end of the first
+	# (at 65500), and 40 octets before it falls inside an "é"
+	python3 - "$MB/new" <<'PY'
+import sys
+lines = [b"b" * 99] * 654 + [b"c" + "\u00e9".encode() * 48 + b"xx"]
+lines += [b"y" + b"b" * 98] * 40 + [b"zz" + b"b" * 97] + [b"b" * 99] * 600
+body = b"\n".join(lines) + b"\n"
+head = (b"From: a@example.org\nSubject: long\nContent-Type: text/plain; charset=utf-8\n"
+        b"Content-Transfer-Encoding: 8bit\n\n")
+open(sys.argv[1] + "/1700000400.M6P1.host", "wb").write(head + body)
+# the same with a capital dotted I (its folding is shorter) at its end
+open(sys.argv[1] + "/1700000500.M7P1.host", "wb").write(head + body + "\u0130\n".encode())
+PY
+	py <<'EOF'
+s = b"\n".join([b"b" * 99] * 654 + [b"c" + "\u00e9".encode() * 48 + b"xx"] +
+               [b"y" + b"b" * 98] * 40 + [b"zz" + b"b" * 97] + [b"b" * 99] * 600) + b"\n"
+s = s.replace(b"\n", b" ")
+first = s.index(b"x y")
+assert first == 65498 and s.index(b"zz") > first
+start = first - 40
+while s[start] & 0xc0 == 0x80:
+    start -= 1
+assert start == 65457
+want = (s[start:first] + b"<mark>x y</mark>" + s[first + 3:start + 256]).decode()
+r = one("SearchSnippet/get", {"emailIds": ["M1700000400_2eM6P1_2ehost", "M1700000500_2eM7P1_2ehost"],
+        "filter": {"operator": "OR", "conditions": [{"body": "ZZ"}, {"body": "X Y"}]}})
+a, b = r["list"]
+assert a == {"emailId": "M1700000400_2eM6P1_2ehost", "subject": None, "preview": want}, a
+assert b == {"emailId": "M1700000500_2eM7P1_2ehost", "subject": None, "preview": None}, b
+EOF
+}
