@@ -3,11 +3,14 @@
  * puts it, with the logged-in user as envelope sender (the From header
  * must be the user too: forbiddenFrom), recipients from the envelope or
  * from To, Cc and Bcc; Bcc is not sent. onSuccessUpdateEmail and
- * onSuccessDestroyEmail follow as an implicit Email/set response. */
+ * onSuccessDestroyEmail follow as an implicit Email/set response. The
+ * Email is parsed from its file and copied into the spool a piece at a
+ * time (lib/mime's window): never held whole. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include "log.h"
 #include "mail.h"
 #include "mime_address.h"
@@ -42,12 +45,10 @@ static int check_from(void *ctx, const struct mime_address *a)
 	return 0;
 }
 
-/* The recipients of the message's header fields. */
-static void header_rcpts(const struct mime_message *m, struct envelope *env)
+/* The recipients of the header fields h[0..n). */
+static void header_rcpts(const char *h, size_t n, struct envelope *env)
 {
 	static const char *const fields[] = { "To", "Cc", "Bcc" };
-	const char *h = m->buf + m->root->header_off;
-	size_t n = m->root->header_len;
 	for (size_t i = 0; i < 3; i++) {
 		size_t pos = 0;
 		struct mime_field f;
@@ -64,35 +65,63 @@ static void header_rcpts(const struct mime_message *m, struct envelope *env)
 	}
 }
 
-/* Spool the message m (CRLF in raw) without its Bcc fields, LF ends. */
+/* The message on its way into the spool with LF line ends: the CR of
+ * each CR LF is dropped (a CR is held back until the next octet shows
+ * whether an LF follows it, across pieces); a lone CR stays. */
+struct spool_feed {
+	struct spool_writer *w;
+	int cr;
+};
+
+static int spool_piece(void *ctx, const char *p, size_t n)
+{
+	struct spool_feed *f = ctx;
+	size_t start = 0;
+	if (n == 0)
+		return 0;
+	if (f->cr && p[0] != '\n')
+		spool_put(f->w, "\r", 1);
+	f->cr = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] != '\r' || (i + 1 < n && p[i + 1] != '\n'))
+			continue;
+		spool_put(f->w, p + start, i - start);  /* the CR dropped */
+		start = i + 1;
+		f->cr = i + 1 == n;     /* held back: is an LF next? */
+	}
+	return spool_put(f->w, p + start, n - start) < 0 ? -1 : 0;
+}
+
+/* Spool message m (its header h[0..n), all of it) without its Bcc
+ * fields, with LF line ends, copied from its file in pieces. */
 static int spool_message(struct jmap_call *c, struct envelope *env,
 			 const struct mime_message *m, char *qid, size_t size)
 {
 	struct spool sp;
 	struct spool_writer *w = calloc(1, sizeof *w);
-	const char *h = m->buf + m->root->header_off;
-	size_t n = m->root->header_len, pos = 0, prev = 0;
+	struct spool_feed feed = { w, 0 };
+	size_t n, pos = 0, prev = 0;
 	struct mime_field f;
 	if (!w || spool_open(&sp, NULL) < 0 || spool_begin(&sp, w) < 0) {
 		free(w);
 		return -1;
 	}
 	spool_put_envelope(w, env);
-	struct bytes lf;
-	bytes_init(&lf, m->len + 1);
+	const char *h = mime_part_header(m, m->root, &n);
 	while (mime_header_next(h, n, &pos, &f)) {
 		int bcc = f.name_len == 3 && !strncasecmp(f.name, "Bcc", 3);
 		if (!bcc)
-			bytes_append(&lf, h + prev, pos - prev);
+			spool_piece(&feed, h + prev, pos - prev);
 		prev = pos;
 	}
-	bytes_append(&lf, h + prev, m->len - (size_t)(h - m->buf) - prev);
-	size_t out = 0;
-	for (size_t i = 0; i < lf.len; i++)     /* CRLF -> LF for the spool */
-		if (!(lf.data[i] == '\r' && i + 1 < lf.len && lf.data[i + 1] == '\n'))
-			lf.data[out++] = lf.data[i];
-	spool_put(w, lf.data ? lf.data : "", out);
-	bytes_free(&lf);
+	/* the rest of the header (its empty line) and the body */
+	size_t rest = m->root->header_off + prev;
+	if (mime_text_each(m, rest, m->len - rest, spool_piece, &feed) < 0 ||
+	    (feed.cr && spool_put(w, "\r", 1) < 0)) {
+		spool_abort(w);
+		free(w);
+		return -1;
+	}
 	int rc = spool_commit(w);
 	if (rc == 0) {
 		snprintf(qid, size, "%s", w->id);
@@ -130,11 +159,29 @@ static int make_envelope(struct jmap_call *c, const struct json *obj,
 				return *err = "invalidProperties", -1;
 		}
 	} else {
-		header_rcpts(m, env);
+		size_t n;
+		const char *h = mime_part_header(m, m->root, &n);
+		header_rcpts(h, n, env);
 	}
 	if (env->rcpt_count == 0)
 		return *err = "noRecipients", -1;
 	return 0;
+}
+
+/* 1 when the first address of the From field of header h[0..n) is
+ * the user's and there is no other. */
+static int from_is_user(struct jmap_call *c, const char *h, size_t n)
+{
+	struct from_check fc = { c->s->user, 0, 0 };
+	struct mime_field f;
+	if (mime_header_find(h, n, "From", &f)) {
+		struct bytes u;
+		bytes_init(&u, 65536);
+		mime_unfold(f.value, f.value_len, &u);
+		mime_address_parse(bytes_str(&u), check_from, &fc);
+		bytes_free(&u);
+	}
+	return fc.ok;
 }
 
 static int submit_one(struct jmap_call *c, struct mail_account *a,
@@ -142,46 +189,35 @@ static int submit_one(struct jmap_call *c, struct mail_account *a,
 		      const char **email_id, const char **err)
 {
 	struct mail_ref ref;
-	struct bytes raw;
 	struct envelope env;
-	struct from_check fc = { c->s->user, 0, 0 };
 	const char *identity = json_string(json_get(obj, "identityId"));
+	int fd, rc = -1;
+	size_t n;
 	*email_id = jmap_id(c, json_string(json_get(obj, "emailId")));
 	if (!identity || !mail_identity_exists(c, identity))
 		return *err = "invalidProperties", -1;
 	if (!*email_id || mail_find(a, *email_id, &ref) != 1)
 		return *err = "invalidProperties", -1;
-	bytes_init(&raw, (size_t)c->s->maxsize * 2);
-	struct mime_message *m = NULL;
-	int rc = -1;
-	*err = "serverFail";
-	if (mail_read(&ref, &raw, NULL) < 0 ||
-	    !(m = mime_parse(raw.data ? raw.data : "", raw.len)))
-		goto done;
-	struct mime_field f;
-	if (mime_header_find(m->buf, m->root->header_len, "From", &f)) {
-		struct bytes u;
-		bytes_init(&u, 65536);
-		mime_unfold(f.value, f.value_len, &u);
-		mime_address_parse(bytes_str(&u), check_from, &fc);
-		bytes_free(&u);
-	}
-	if (!fc.ok) {
+	struct mime_message *m = mail_parse(&ref, &fd, NULL);
+	if (!m)
+		return *err = "serverFail", -1;
+	const char *h = mime_part_header(m, m->root, &n);
+	if (n < m->root->header_len)
+		*err = "invalidEmail";  /* its Bcc fields could not all be seen */
+	else if (!from_is_user(c, h, n))
 		*err = "forbiddenFrom";
-		goto done;
-	}
-	if ((long)raw.len > c->s->maxsize) {
+	else if ((long long)m->size > c->s->maxsize)
 		*err = "tooLarge";
-		goto done;
+	else
+		rc = 0;
+	if (rc == 0) {
+		rc = make_envelope(c, obj, m, &env, err);
+		if (rc == 0 && (rc = spool_message(c, &env, m, qid, size)) < 0)
+			*err = "serverFail";
+		envelope_free(&env);
 	}
-	envelope_init(&env);
-	rc = make_envelope(c, obj, m, &env, err);
-	if (rc == 0 && (rc = spool_message(c, &env, m, qid, size)) < 0)
-		*err = "serverFail";
-	envelope_free(&env);
-done:
 	mime_free(m);
-	bytes_free(&raw);
+	close(fd);
 	return rc;
 }
 

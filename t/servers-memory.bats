@@ -546,6 +546,11 @@ import sys
 body = open(sys.argv[1], "rb").read().split(b"\r\n\r\n", 1)[1].replace(b"\r\n", b"\n")
 head = (b"From: Joe <joe@example.test>\nTo: bob@example.test\n"
         b"Bcc: hidden@example.org,\n  other@example.org\nSubject: big draft\r\n\n")
+# the body is copied in pieces of 256 KiB from the header's empty line:
+# a CR LF cut between the first two, a lone CR ending the second
+body = bytearray(body)
+body[262142] = ord("\r")
+body[524286:524288] = b"\rZ"
 open(sys.argv[2] + "/1000000001.M1P1.test", "wb").write(head + body)
 pad = b"".join(b"X-Pad-%d: %s\n" % (i, b"p" * 70) for i in range(4000))
 open(sys.argv[2] + "/1000000002.M1P1.test", "wb").write(
@@ -562,7 +567,7 @@ import json, sys
 r = json.loads(sys.stdin.readline())["methodResponses"][0][1]
 assert list(r["created"]) == ["s1"], r
 assert r["notCreated"] == {"s2": {"type": "invalidEmail"}}, r' 
-	[ "$(queue_count)" -eq 1 ]
+	[ "$(queue_count)" -eq 1 ] && [ "$(tmp_count)" -eq 0 ]
 	q=$(find "$SPOOL/queue" -type f)
 	python3 - "$q" "$MB/new/1000000001.M1P1.test" <<'PY'
 import sys
