@@ -3,7 +3,7 @@
  * upload is upload.c's. An upload is kept in MAILDIR/postern-blobs/
  * under the SHA-256 of its content, so its blobId is "U" and that hash;
  * the same bytes uploaded twice are one blob. Blobs of messages and
- * their parts come from the mail store (mail_blob_read). */
+ * their parts come from the mail store (mail_blob_open). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -25,15 +25,6 @@ int blob_path(struct server *s, const char *id, char *path, size_t size)
 		return -1;
 	int n = snprintf(path, size, "%s/%s/%s", s->maildir, BLOB_DIR, id);
 	return n < 0 || (size_t)n >= size ? -1 : 0;
-}
-
-int blob_read(struct server *s, const char *id, struct bytes *out)
-{
-	char path[PATH_MAX_POSTERN];
-	if (blob_path(s, id, path, sizeof path) == 0)
-		return file_read_all(path, out) == 0 ? 1
-		       : errno == ENOENT ? 0 : -1;
-	return mail_blob_read(s, id, out);
 }
 
 /* A media type safe to send back: "type/subtype" of token characters. */

@@ -140,8 +140,6 @@ int blob_path(struct server *s, const char *id, char *path, size_t size);
  * -1 error (fn's or reading). */
 int blob_each(struct server *s, const char *id,
 	      int (*fn)(void *ctx, const char *p, size_t n), void *ctx);
-/* Append the bytes of blob id to out: 1 found, 0 no such blob, -1 error. */
-int blob_read(struct server *s, const char *id, struct bytes *out);
 void route_eventsource(struct server *s);
 /* The account's data-type states as a JSON object {"Type": "state"}
  * into out (jmap_core.c): what push compares. */

@@ -189,10 +189,8 @@ void mail_threads_free(struct mail_threads *t);
 int mail_thread_id(struct mail_account *a, const char *unique, char *out,
 		   size_t size);
 
-/* mail_blob.c: a message's or a part's blob (see above): 1 with its
- * bytes appended to out, 0 no such blob, -1 error. */
-int mail_blob_read(struct server *s, const char *id, struct bytes *out);
-/* The same a piece at a time, never the whole blob in memory. */
+/* mail_blob.c: a message's or a part's blob (see above), a piece at a
+ * time, never the whole blob in memory. */
 struct mail_blob {
 	struct jmap_call c;
 	struct mail_account a;
@@ -343,15 +341,11 @@ struct set_error {
 	const char *type;
 	const char *description;
 };
-/* Store message msg (CRLF) as the Email/set create or Email/import
- * object obj says (mailboxIds, keywords), with date as its receivedAt
- * (0: now); its Email id into id. 0, or -1 with e set. */
-int mail_store_one(struct jmap_call *c, struct mail_account *a,
-		   const struct json *obj, const struct bytes *msg, time_t date,
-		   char *id, size_t size, struct set_error *e);
-/* The same for data[0..len), or for upload (lib/store: a message
+/* Store message data[0..len) (CRLF), or upload (lib/store: a message
  * already streamed into tmp/, committed by this or left for
- * store_upload_abort) when it is not NULL. */
+ * store_upload_abort) when it is not NULL, as the Email/set create or
+ * Email/import object obj says (mailboxIds, keywords), with date as its
+ * receivedAt (0: now); its Email id into id. 0, or -1 with e set. */
 int mail_store_new(struct jmap_call *c, struct mail_account *a,
 		   const struct json *obj, const char *data, size_t len,
 		   struct store_upload *upload, time_t date, char *id,
@@ -411,9 +405,14 @@ int mail_email_update(struct jmap_call *c, struct mail_account *a,
 		      const char **error);
 
 /* mail_compose.c: the message (CRLF) an Email/set create object
- * describes, into out. 0, or -1 when the object is not one postern can
- * write (a bad address, a missing body value or blob). */
-int mail_compose(struct server *s, const struct json *e, struct bytes *out);
+ * describes, written into u (begun by store_upload_begin; ended here)
+ * as it is made, its attachments copied from their blobs a piece at a
+ * time. 0, or -1 with errno: EINVAL when the object is not one postern
+ * can write (a bad address, a missing body value or blob), E2BIG when
+ * the message passes maxsize, else the write's; u is the caller's to
+ * abort. */
+int mail_compose(struct server *s, const struct json *e,
+		 struct store_upload *u);
 
 /* mail_header.c: header values in their JMAP forms (RFC 8621 §4.1.2). */
 void mail_header_value(struct json_writer *w, const struct mime_message *m,

@@ -96,18 +96,3 @@ void mail_blob_close(struct mail_blob *b)
 		mail_close(&b->a);
 	bytes_free(&b->c.error_text);
 }
-
-static int append_piece(void *ctx, const char *p, size_t n)
-{
-	return bytes_append(ctx, p, n) < 0 ? -1 : 0;
-}
-
-int mail_blob_read(struct server *s, const char *id, struct bytes *out)
-{
-	struct mail_blob b;
-	int rc = mail_blob_open(s, id, &b);
-	if (rc == 1 && mail_blob_each(&b, append_piece, out) < 0)
-		rc = -1;
-	mail_blob_close(&b);
-	return rc;
-}

@@ -3,7 +3,11 @@
  * replyTo, subject, sentAt, inReplyTo, references, textBody/htmlBody
  * with bodyValues, attachments from blobs. Text goes as UTF-8, base64
  * when it is not 7-bit ASCII with short lines; attachments as base64;
- * non-ASCII header text as RFC 2047 encoded words. CRLF line ends. */
+ * non-ASCII header text as RFC 2047 encoded words. CRLF line ends.
+ * The message is written into the Maildir's tmp/ as it is made (lib/store
+ * store_upload), an attachment copied from its blob a piece at a time:
+ * never held whole. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -136,20 +140,65 @@ static int text_part(struct bytes *out, const struct json *part,
 	return 0;
 }
 
-static int attachment(struct server *s, struct bytes *out, const struct json *a)
+/* The message being made: text gathered in buf, written to the upload
+ * u at each part's end and every COMPOSE_PIECE octets of an attachment;
+ * failed with errno E2BIG past maxsize, else the write's. */
+struct composer {
+	struct server *s;
+	struct bytes buf;
+	struct store_upload *u;
+	int error;                      /* errno of the first failure, or 0 */
+};
+
+/* Write out what buf holds. 0, or -1 with c->error set. */
+static int flush(struct composer *c)
+{
+	if (c->error)
+		return -1;
+	if (c->buf.len > (size_t)c->s->maxsize - c->u->crlf)
+		c->error = E2BIG;
+	else if (store_upload_write(c->u, c->buf.data, c->buf.len) < 0)
+		c->error = errno ? errno : EIO;
+	bytes_clear(&c->buf);
+	return c->error ? -1 : 0;
+}
+
+/* An attachment's octets on their way to base64 lines of 76 (57 octets
+ * each, as base64_lines cuts them, across pieces). */
+struct base64_feed {
+	struct composer *c;
+	char carry[57];
+	size_t n;
+};
+
+static int base64_piece(void *ctx, const char *p, size_t n)
+{
+	struct base64_feed *f = ctx;
+	while (n > 0) {
+		size_t take = sizeof f->carry - f->n < n ? sizeof f->carry - f->n : n;
+		memcpy(f->carry + f->n, p, take);
+		f->n += take;
+		p += take;
+		n -= take;
+		if (f->n == sizeof f->carry) {
+			base64_lines(&f->c->buf, f->carry, f->n);
+			f->n = 0;
+		}
+	}
+	return f->c->buf.len >= COMPOSE_PIECE ? flush(f->c) : 0;
+}
+
+static int attachment(struct composer *c, const struct json *a)
 {
 	const char *blob = json_string(json_get(a, "blobId"));
 	const char *type = json_string(json_get(a, "type"));
 	const char *name = json_string(json_get(a, "name"));
 	const char *cid = json_string(json_get(a, "cid"));
 	const char *disp = json_string(json_get(a, "disposition"));
-	struct bytes data;
-	bytes_init(&data, (size_t)s->maxsize * 2);
-	if (!blob || blob_read(s, blob, &data) != 1 ||
-	    (type && strpbrk(type, "\r\n\";")) || (cid && strpbrk(cid, "<>\r\n"))) {
-		bytes_free(&data);
+	struct bytes *out = &c->buf;
+	if (!blob || (type && strpbrk(type, "\r\n\";")) ||
+	    (cid && strpbrk(cid, "<>\r\n")))
 		return -1;
-	}
 	bytes_appendf(out, "Content-Type: %s\r\n", type ? type :
 		      "application/octet-stream");
 	bytes_appendf(out, "Content-Disposition: %s",
@@ -158,9 +207,9 @@ static int attachment(struct server *s, struct bytes *out, const struct json *a)
 		bytes_append_str(out, ";\r\n filename=\"");
 		struct bytes enc;
 		bytes_init(&enc, 4096);
-		for (const char *c = name; *c; c++)
-			if (*c != '"' && *c != '\\' && *c != '\r' && *c != '\n')
-				bytes_append_char(&enc, *c);
+		for (const char *ch = name; *ch; ch++)
+			if (*ch != '"' && *ch != '\\' && *ch != '\r' && *ch != '\n')
+				bytes_append_char(&enc, *ch);
 		header_text(out, bytes_str(&enc));
 		bytes_free(&enc);
 		bytes_append_char(out, '"');
@@ -169,9 +218,12 @@ static int attachment(struct server *s, struct bytes *out, const struct json *a)
 	if (cid)
 		bytes_appendf(out, "Content-ID: <%s>\r\n", cid);
 	bytes_append_str(out, "Content-Transfer-Encoding: base64\r\n\r\n");
-	base64_lines(out, data.data ? data.data : "", data.len);
-	bytes_free(&data);
-	return 0;
+	struct base64_feed f = { c, { 0 }, 0 };
+	if (blob_each(c->s, blob, base64_piece, &f) != 1)
+		return -1;
+	if (f.n)
+		base64_lines(out, f.carry, f.n);
+	return flush(c);
 }
 
 static void boundary(char *b, size_t size)
@@ -185,8 +237,9 @@ static void boundary(char *b, size_t size)
 }
 
 /* The body: text, html, both (alternative), and attachments (mixed). */
-static int body(struct server *s, struct bytes *out, const struct json *e)
+static int body(struct composer *c, const struct json *e)
 {
+	struct bytes *out = &c->buf;
 	const struct json *values = json_get(e, "bodyValues");
 	const struct json *text = json_get(e, "textBody");
 	const struct json *html = json_get(e, "htmlBody");
@@ -215,16 +268,18 @@ static int body(struct server *s, struct bytes *out, const struct json *e)
 	if (!t && !h)
 		bytes_append_str(out, "Content-Type: text/plain; charset=utf-8\r\n"
 				 "Content-Transfer-Encoding: 7bit\r\n\r\n");
-	for (const struct json *a = natt ? att->child : NULL; a; a = a->next) {
+	rc |= flush(c);
+	for (const struct json *a = natt ? att->child : NULL; a && !rc; a = a->next) {
 		bytes_appendf(out, "--%s\r\n", mixed);
-		rc |= attachment(s, out, a);
+		rc |= flush(c) | attachment(c, a);
 	}
 	if (natt)
 		bytes_appendf(out, "--%s--\r\n", mixed);
 	return rc;
 }
 
-int mail_compose(struct server *s, const struct json *e, struct bytes *out)
+/* The header fields, into out. 0, or -1 when one cannot be written. */
+static int header(const struct json *e, struct bytes *out)
 {
 	char date[64], me[256];
 	time_t now = time(NULL);
@@ -254,5 +309,23 @@ int mail_compose(struct server *s, const struct json *e, struct bytes *out)
 	ids_header(out, "In-Reply-To", json_get(e, "inReplyTo"));
 	ids_header(out, "References", json_get(e, "references"));
 	bytes_append_str(out, "MIME-Version: 1.0\r\n");
-	return body(s, out, e);
+	return 0;
+}
+
+int mail_compose(struct server *s, const struct json *e,
+		 struct store_upload *u)
+{
+	struct composer c = { .s = s, .u = u };
+	/* what buf holds at once: the header and a text part, which come
+	 * from the request (JMAP_REQUEST_MAX), or COMPOSE_PIECE octets of
+	 * an attachment; maxsize is checked as it is written out */
+	bytes_init(&c.buf, 2 * JMAP_REQUEST_MAX + COMPOSE_PIECE);
+	int rc = header(e, &c.buf) < 0 || body(&c, e) < 0 ? -1 : 0;
+	if (rc == 0 && flush(&c) == 0 && store_upload_end(u) < 0)
+		c.error = errno ? errno : EIO;
+	bytes_free(&c.buf);
+	if (rc == 0 && !c.error)
+		return 0;
+	errno = c.error ? c.error : EINVAL;
+	return -1;
 }

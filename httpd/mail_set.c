@@ -180,14 +180,6 @@ int mail_email_update(struct jmap_call *c, struct mail_account *a,
 	return 0;
 }
 
-int mail_store_one(struct jmap_call *c, struct mail_account *a,
-		   const struct json *obj, const struct bytes *msg, time_t date,
-		   char *id, size_t size, struct set_error *e)
-{
-	return mail_store_new(c, a, obj, msg->data, msg->len, NULL, date, id,
-			      size, e);
-}
-
 int mail_store_new(struct jmap_call *c, struct mail_account *a,
 		   const struct json *obj, const char *data, size_t len,
 		   struct store_upload *upload, time_t date, char *id,
@@ -224,23 +216,30 @@ int mail_store_new(struct jmap_call *c, struct mail_account *a,
 	return 0;
 }
 
-/* create: one message into its folder. 0 with id, or -1 with e set. */
+/* create: one message made into tmp/ (never held whole), then into its
+ * folder. 0 with id, or -1 with e set. */
 static int create_one(struct jmap_call *c, struct mail_account *a,
 		      const struct json *obj, char *id, size_t size,
 		      long long *bytes, struct set_error *e)
 {
-	struct bytes msg;
-	bytes_init(&msg, (size_t)c->s->maxsize);
-	if (mail_compose(c->s, obj, &msg) < 0 || msg.len == 0) {
-		bytes_free(&msg);
-		e->type = errno == E2BIG ? "tooLarge" : "invalidProperties";
-		e->description = "the Email cannot be written as a message";
+	struct store_upload u;
+	e->description = NULL;
+	if (store_upload_begin(&a->st, &u) < 0) {
+		e->type = "serverFail";
 		return -1;
 	}
-	*bytes = (long long)msg.len;
-	int rc = mail_store_one(c, a, obj, &msg, 0, id, size, e);
-	bytes_free(&msg);
-	return rc;
+	int rc = mail_compose(c->s, obj, &u);
+	if (rc < 0 || u.crlf == 0) {
+		e->type = rc == 0 || errno == EINVAL ? "invalidProperties" :
+			  errno == E2BIG ? "tooLarge" : "serverFail";
+		if (strcmp(e->type, "serverFail"))
+			e->description = "the Email cannot be written as a message";
+	} else {
+		*bytes = (long long)u.crlf;
+		rc = mail_store_new(c, a, obj, NULL, 0, &u, 0, id, size, e);
+	}
+	store_upload_abort(&u);
+	return rc < 0 || u.crlf == 0 ? -1 : 0;
 }
 
 void mail_created_write(struct json_writer *w, struct mail_account *a,

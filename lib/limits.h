@@ -277,6 +277,10 @@
  * set (maxObjectsInGet/Set): Fastmail's values. */
 #define JMAP_CALLS_MAX 64
 #define JMAP_OBJECTS_MAX 1024
+/* An attachment of Email/set create in base64, gathered before it is
+ * written into tmp/: one write(2) per piece, memory flat whatever the
+ * blob's size. */
+#define COMPOSE_PIECE (64 * 1024)
 /* Concurrent uploads and requests are one per process (per connection),
  * so maxConcurrentUpload/Request say what a client may open at once. */
 #define JMAP_CONCURRENT_MAX 4

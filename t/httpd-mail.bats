@@ -208,6 +208,31 @@ EOF
 	[ "$(ls "$MB/.Drafts/cur" "$MB/.Drafts/new" | grep -c ',S=')" -eq 1 ]
 }
 
+@test "jmap mail: Email/set create whose attachment passes maxsize is tooLarge, with a missing blob invalidProperties; nothing written" {
+	py <<'EOF'
+up = urllib.request.Request(URL + "/jmap/upload/" + ACC + "/", data=b"0123456789" * 400,
+    headers={"Content-Type": "application/octet-stream", "Authorization": "Basic " +
+             base64.b64encode(b"joe@example.test:secret").decode()})
+blob = json.load(urllib.request.urlopen(up))["blobId"]
+open(os.environ["CONF"] + "/maxsize", "w").write("5000\n")
+b = boxes()
+email = {"mailboxIds": {b["drafts"]["id"]: True}, "from": [{"email": "joe@example.test"}],
+         "subject": "big", "textBody": [{"partId": "t", "type": "text/plain"}],
+         "bodyValues": {"t": {"value": "x\n"}},
+         "attachments": [{"blobId": blob, "type": "application/octet-stream"}]}
+missing = dict(email, attachments=[{"blobId": "U" + "0" * 64}])
+r = one("Email/set", {"create": {"d1": email, "d2": missing}})
+assert r["created"] is None or r["created"] == {}, r
+assert r["notCreated"]["d1"]["type"] == "tooLarge", r
+assert r["notCreated"]["d2"]["type"] == "invalidProperties", r
+# 4000 octets are 5400 in base64 lines: the same under a larger maxsize goes
+open(os.environ["CONF"] + "/maxsize", "w").write("7000\n")
+r = one("Email/set", {"create": {"d3": email}})
+assert 5400 < r["created"]["d3"]["size"] <= 7000, r
+EOF
+	[ "$(find "$MB/.Drafts/cur" "$MB/.Drafts/new" "$MB/tmp" -type f | wc -l)" -eq 1 ]
+}
+
 @test "jmap mail: Thread/get; ann sees none of joe's mail" {
 	py <<'EOF'
 new, old = query()
