@@ -277,6 +277,10 @@
  * set (maxObjectsInGet/Set): Fastmail's values. */
 #define JMAP_CALLS_MAX 64
 #define JMAP_OBJECTS_MAX 1024
+/* Seconds a crashed upload's temporary file in postern-blobs/ stays
+ * before an upload removes it (httpd/upload.c; its pid must be dead and
+ * the file unlocked too): a day, as the spool's tmp/ debris (DESIGN.md). */
+#define BLOB_TMP_STALE 86400
 /* An attachment of Email/set create in base64, gathered before it is
  * written into tmp/: one write(2) per piece, memory flat whatever the
  * blob's size. */

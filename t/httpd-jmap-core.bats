@@ -136,6 +136,43 @@ PY
 	[ "$(code -u joe@example.test:secret --data-binary @"$BATS_TEST_TMPDIR/data" "$URL/jmap/upload/$acc/")" = 413 ]
 }
 
+@test "jmap core: an upload removes crashed uploads' temporary files: a day old, pid dead, unlocked; nothing else" {
+	acc=$(account)
+	blobs="$MB/postern-blobs"
+	mkdir -p "$blobs"
+	sleep 0 & dead=$!
+	wait "$dead"
+	kill -0 "$dead" 2>/dev/null && skip "pid $dead reused at once"
+	old='2 days ago'
+	for n in stale:$dead.0 young:$dead.1 alive:$$.2 locked:$dead.3 bad:x$dead.4; do
+		printf 'partial' > "$blobs/.tmp.${n#*:}"
+	done
+	printf 'partial' > "$blobs/.tmpx"
+	printf 'keep me' > "$BATS_TEST_TMPDIR/target"
+	ln -s "$BATS_TEST_TMPDIR/target" "$blobs/.tmp.$dead.5"
+	for f in "$blobs"/.tmp*; do
+		[ "$f" = "$blobs/.tmp.$dead.1" ] || touch -h -d "$old" "$f"
+	done
+	# a live upload holds its lock (from another pid namespace, say)
+	python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1])
+fcntl.flock(f, fcntl.LOCK_EX)
+time.sleep(60)' "$blobs/.tmp.$dead.3" & holder=$!
+	SERVER_PIDS+=("$holder")
+	for _ in $(seq 50); do
+		flock -n -x "$blobs/.tmp.$dead.3" true || break
+		sleep 0.1
+	done
+	run curl -sS -u joe@example.test:secret --data-binary 'new' "$URL/jmap/upload/$acc/"
+	blob=$(json_get 'j["blobId"]' <<<"$output")
+	kill "$holder"
+	diff <(ls -A "$blobs" | sort) <(printf '%s\n' ".tmp.$dead.1" ".tmp.$dead.3" ".tmp.$dead.5" \
+		".tmp.$$.2" ".tmp.x$dead.4" .tmpx "$blob" | sort)
+	[ "$(cat "$BATS_TEST_TMPDIR/target")" = 'keep me' ]
+	grep -q "event=blob-tmp-removed name=.tmp.$dead.0\$" "$BATS_TEST_TMPDIR/server.log"
+	[ "$(grep -c 'event=blob-tmp-removed' "$BATS_TEST_TMPDIR/server.log")" -eq 1 ]
+}
+
 @test "jmap core: EventSource answers text/event-stream with pings" {
 	run curl -sS -N --max-time 3 -D - -u joe@example.test:secret \
 		"$URL/jmap/eventsource?types=*&closeafter=no&ping=1"
