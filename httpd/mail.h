@@ -84,9 +84,6 @@ struct mail_box *mail_box_by_id(struct mail_account *a, const char *id);
 struct mail_box *mail_box_by_role(struct mail_account *a, const char *role);
 /* Find the message with Email id id: 1 with *ref set, 0 none, -1 error. */
 int mail_find(struct mail_account *a, const char *id, struct mail_ref *ref);
-/* Read a message into out (CRLF form: what its blob and size are).
- * 0, or -1. *received gets the file's mtime. */
-int mail_read(struct mail_ref *ref, struct bytes *out, time_t *received);
 /* Parse a message from its file, never held whole (lib/mime reads it
  * through a window; sizes are those of the CRLF form): the message, with
  * the file open in *fd until after mime_free (close it then), *received

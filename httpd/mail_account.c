@@ -215,29 +215,6 @@ int mail_find(struct mail_account *a, const char *id, struct mail_ref *ref)
 	return 0;
 }
 
-int mail_read(struct mail_ref *ref, struct bytes *out, time_t *received)
-{
-	struct stat st;
-	struct bytes raw;
-	int fd = store_message_open(ref->box->view, ref->index);
-	if (fd < 0)
-		return -1;
-	bytes_init(&raw, out->max);
-	char buf[65536];
-	ssize_t n;
-	int rc = fstat(fd, &st);
-	while (rc == 0 && (n = read(fd, buf, sizeof buf)) != 0)
-		if (n < 0 || bytes_append(&raw, buf, (size_t)n) < 0)
-			rc = -1;
-	close(fd);
-	if (rc == 0 && received)
-		*received = st.st_mtime;
-	if (rc == 0)
-		rc = mime_crlf_append(out, raw.data ? raw.data : "", raw.len);
-	bytes_free(&raw);
-	return rc;
-}
-
 struct mime_message *mail_parse(struct mail_ref *ref, int *fd, time_t *received)
 {
 	struct stat st;
