@@ -271,7 +271,7 @@ static int body(struct composer *c, const struct json *e)
 	rc |= flush(c);
 	for (const struct json *a = natt ? att->child : NULL; a && !rc; a = a->next) {
 		bytes_appendf(out, "--%s\r\n", mixed);
-		rc |= flush(c) | attachment(c, a);
+		rc = flush(c) < 0 || attachment(c, a) < 0 ? -1 : 0;
 	}
 	if (natt)
 		bytes_appendf(out, "--%s--\r\n", mixed);

@@ -92,7 +92,7 @@ static int spool_piece(void *ctx, const char *p, size_t n)
 	return spool_put(f->w, p + start, n - start) < 0 ? -1 : 0;
 }
 
-/* Spool message m (its header h[0..n), all of it) without its Bcc
+/* Spool message m (its header seen whole: submit_one) without its Bcc
  * fields, with LF line ends, copied from its file in pieces. */
 static int spool_message(struct jmap_call *c, struct envelope *env,
 			 const struct mime_message *m, char *qid, size_t size)
