@@ -359,13 +359,18 @@ api_request() {
 
 USING='"using":["urn:ietf:params:jmap:core","urn:ietf:params:jmap:mail"]'
 
-@test "httpd: Email/parse and Email/import of a 50 MB uploaded blob: streamed into the Maildir, parsed from there, stored exactly, RSS bounded" {
-	httpd_setup
+# joe's account ($ACC), his Maildir made, his INBOX's Mailbox id ($inbox).
+joe_inbox() {
 	ACC=a$(printf 'joe@example.test' | sha256sum | cut -c1-16)
 	mkdir -p "$MB/new" "$MB/cur" "$MB/tmp"
 	inbox=$(api_request "{$USING,\"methodCalls\":[[\"Mailbox/get\",{\"accountId\":\"$ACC\"},\"m\"]]}" |
 		"$TOP/httpd/httpd" 2>>"$LOG" | sed -n 's/.*"id":"\([^"]*\)","name":"Inbox".*/\1/p')
 	[ -n "$inbox" ]
+}
+
+@test "httpd: Email/parse and Email/import of a 50 MB uploaded blob: streamed into the Maildir, parsed from there, stored exactly, RSS bounded" {
+	httpd_setup
+	joe_inbox
 	id=U$(sha256sum < "$MSG" | cut -c1-64)
 	in="$BATS_TEST_TMPDIR/in"
 	{
@@ -388,12 +393,9 @@ USING='"using":["urn:ietf:params:jmap:core","urn:ietf:params:jmap:mail"]'
 
 @test "httpd: Email/import of a blob over maxsize: tooLarge, nothing stored, nothing left in tmp/" {
 	httpd_setup
-	ACC=a$(printf 'joe@example.test' | sha256sum | cut -c1-16)
-	mkdir -p "$MB/new" "$MB/cur" "$MB/tmp"
+	joe_inbox
 	head -c 3000000 "$MSG" > "$BATS_TEST_TMPDIR/3mb"
 	id=U$(sha256sum < "$BATS_TEST_TMPDIR/3mb" | cut -c1-64)
-	inbox=$(api_request "{$USING,\"methodCalls\":[[\"Mailbox/get\",{\"accountId\":\"$ACC\"},\"m\"]]}" |
-		"$TOP/httpd/httpd" 2>>"$LOG" | sed -n 's/.*"id":"\([^"]*\)","name":"Inbox".*/\1/p')
 	upload_request "$BATS_TEST_TMPDIR/3mb" | "$TOP/httpd/httpd" 2>>"$LOG" |
 		grep -aq '^HTTP/1.1 201 Created'
 	control maxsize 2000000
@@ -498,11 +500,7 @@ assert r[2][1]["list"] == [{"emailId": B, "subject": None,
 
 @test "httpd: Email/set create with a 50 MB blob attached: copied in pieces, base64 exact, RSS bounded" {
 	httpd_setup
-	ACC=a$(printf 'joe@example.test' | sha256sum | cut -c1-16)
-	mkdir -p "$MB/new" "$MB/cur" "$MB/tmp"
-	inbox=$(api_request "{$USING,\"methodCalls\":[[\"Mailbox/get\",{\"accountId\":\"$ACC\"},\"m\"]]}" |
-		"$TOP/httpd/httpd" 2>>"$LOG" | sed -n 's/.*"id":"\([^"]*\)","name":"Inbox".*/\1/p')
-	[ -n "$inbox" ]
+	joe_inbox
 	id=U$(sha256sum < "$MSG" | cut -c1-64)
 	email="{\"mailboxIds\":{\"$inbox\":true},\"from\":[{\"email\":\"joe@example.test\"}],\"subject\":\"att\",\"textBody\":[{\"partId\":\"t\",\"type\":\"text/plain\"}],\"bodyValues\":{\"t\":{\"value\":\"see attached\\n\"}},\"attachments\":[{\"blobId\":\"$id\",\"type\":\"application/octet-stream\",\"name\":\"big.bin\"},{\"blobId\":\"$id\",\"type\":\"text/plain\",\"name\":\"again.txt\"}]}"
 	{
