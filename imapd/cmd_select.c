@@ -9,10 +9,12 @@
 #include "log.h"
 #include "mailbox.h"
 #include "search.h"
+#include "search_context.h"
 
 void session_unselect(struct session *s)
 {
 	search_saved_clear(s);
+	search_contexts_free(s);        /* RFC 5267 §4.3 */
 	mailbox_free(s->box);
 	s->box = NULL;
 	if (s->state == STATE_SELECTED)
@@ -23,6 +25,7 @@ void session_refresh(struct session *s, int allow_expunge)
 {
 	if (s->box && mailbox_refresh(s->box, allow_expunge, 0, &s->out) < 0)
 		log_event("event=refresh-error folder=%s", s->box->dir);
+	search_contexts_update(s);      /* after EXISTS (RFC 5267 §4.3.3) */
 }
 
 static void select_report(struct session *s)

@@ -37,6 +37,7 @@ enum reply {
 };
 
 struct mailbox;
+struct search_context;
 struct session_watch;
 
 struct session {
@@ -63,6 +64,9 @@ struct session {
 	int search_modseq;              /* the last search had a MODSEQ key */
 	uint32_t *saved;                /* "$" (RFC 5182): UIDs, ascending */
 	size_t nsaved;
+	struct search_context *contexts[IMAP_CONTEXTS_MAX];
+	size_t ncontexts;               /* updating searches (RFC 5267 §4.3,
+					 * search_context.h) */
 	long maxsize;                   /* control "maxsize", read when needed */
 	int plaintext;                  /* -1 unknown, else plaintext_ok */
 	struct parse_upload *uploads;   /* the command's streamed literals */
@@ -129,6 +133,7 @@ enum reply cmd_search(struct session *s, struct parse *p);
 enum reply cmd_sort(struct session *s, struct parse *p);
 enum reply cmd_thread(struct session *s, struct parse *p);
 enum reply cmd_idle(struct session *s, struct parse *p);
+enum reply cmd_cancelupdate(struct session *s, struct parse *p); /* RFC 5267 */
 
 /* cmd_select.c: leave the selected folder (no expunge); state AUTH. */
 void session_unselect(struct session *s);

@@ -217,6 +217,9 @@ static void report(struct mailbox *box, struct store_changes *ch,
 		write_flag_list(out, box->kw, 0);
 		output_str(out, "\r\n");
 	}
+	if (ch->nexpunged && box->expunging)
+		box->expunging(box->expunging_arg, ch->expunged_uids,
+			       ch->expunged, ch->nexpunged);
 	if (box->enabled & ENABLED_QRESYNC)
 		write_vanished(out, 0, ch->expunged_uids, ch->nexpunged);
 	else

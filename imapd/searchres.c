@@ -13,7 +13,8 @@
 static const struct { const char *name; unsigned bit; } return_options[] = {
 	{ "MIN", RETURN_MIN }, { "MAX", RETURN_MAX }, { "ALL", RETURN_ALL },
 	{ "COUNT", RETURN_COUNT }, { "SAVE", RETURN_SAVE },
-	{ "PARTIAL", RETURN_PARTIAL },
+	{ "PARTIAL", RETURN_PARTIAL }, { "UPDATE", RETURN_UPDATE },
+	{ "CONTEXT", RETURN_CONTEXT },
 };
 #define NRETURN (sizeof return_options / sizeof return_options[0])
 

@@ -1,0 +1,532 @@
+/* search_context.c - updating searches, CONTEXT=SEARCH and CONTEXT=SORT
+ * (RFC 5267 §4.3), and CANCELUPDATE (§4.3.5). See search_context.h.
+ *
+ * A context's result is kept as UIDs in the requested order (ascending
+ * for SEARCH); what the client is shown are UIDs or, for SEARCH and SORT
+ * without UID, the sequence numbers of the moment the update is sent.
+ * Expunged members leave before the EXPUNGE responses (mailbox.h's
+ * expunging hook); new and changed messages (MODSEQ above the context's)
+ * are checked after the EXISTS and FETCH responses. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "imapd.h"
+#include "log.h"
+#include "mailbox.h"
+#include "search_context.h"
+
+struct search_context {
+	char tag[IMAP_TAG_MAX + 1];
+	int uid;                /* UID SEARCH / UID SORT: UIDs are shown */
+	struct mail_sort_criterion crit[IMAP_SORT_CRITERIA_MAX];
+	size_t ncrit;           /* 0: a SEARCH (mailbox order, position 0) */
+	char *keys;             /* the search keys as the command gave them */
+	size_t keys_len;
+	unsigned needs;         /* their SEARCH_NEEDS_* */
+	uint32_t *uids;         /* the result in the requested order */
+	size_t n;
+	uint64_t modseq;        /* every message up to this MODSEQ is checked */
+};
+
+/* One entry of ADDTO or REMOVEFROM: the number shown, its position. */
+struct change {
+	uint32_t number;
+	size_t pos;             /* 1 is the first; 0 for SEARCH (§4.3.3) */
+};
+
+static int compare_uids(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+struct search_context *search_context_find(const struct session *s,
+					   const char *tag)
+{
+	for (size_t i = 0; i < s->ncontexts; i++)
+		if (!strcmp(s->contexts[i]->tag, tag))
+			return s->contexts[i];
+	return NULL;
+}
+
+static void context_free(struct search_context *c)
+{
+	if (!c)
+		return;
+	free(c->keys);
+	free(c->uids);
+	free(c);
+}
+
+/* "* NO [NOUPDATE "tag"] why" (§4.3.1). */
+static void noupdate(struct session *s, const char *tag, const char *why)
+{
+	output_str(&s->out, "* NO [NOUPDATE ");
+	write_string(&s->out, tag, strlen(tag));
+	output_printf(&s->out, "] %s\r\n", why);
+}
+
+/* End the i-th context, telling the client when why is set. */
+static void context_end(struct session *s, size_t i, const char *why)
+{
+	struct search_context *c = s->contexts[i];
+	if (why) {
+		noupdate(s, c->tag, why);
+		log_event("event=context-ended reason=\"%s\"", why);
+	}
+	context_free(c);
+	memmove(&s->contexts[i], &s->contexts[i + 1],
+		(s->ncontexts - i - 1) * sizeof *s->contexts);
+	if (--s->ncontexts == 0 && s->box)
+		s->box->expunging = NULL;
+}
+
+void search_contexts_free(struct session *s)
+{
+	while (s->ncontexts)
+		context_end(s, s->ncontexts - 1, NULL);
+}
+
+static uint64_t highest_modseq(const struct mailbox *b)
+{
+	uint64_t high = 0;
+	for (size_t i = 0; i < b->count; i++)
+		if (b->msgs[i].modseq > high)
+			high = b->msgs[i].modseq;
+	return high;
+}
+
+static struct search_context *context_new(struct session *s,
+					  const struct parse *p,
+					  const struct search_program *prog,
+					  const struct mail_sort_criterion *crit,
+					  size_t nc, const size_t *idx, size_t n)
+{
+	struct search_context *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	snprintf(c->tag, sizeof c->tag, "%s", s->tag);
+	c->uid = s->uid;
+	if (nc)
+		memcpy(c->crit, crit, nc * sizeof *crit);
+	c->ncrit = nc;
+	c->needs = prog->needs;
+	c->keys_len = p->len - prog->keys_at;
+	c->keys = malloc(c->keys_len + 1);
+	c->uids = malloc((n ? n : 1) * sizeof *c->uids);
+	if (!c->keys || !c->uids) {
+		context_free(c);
+		return NULL;
+	}
+	memcpy(c->keys, p->buf + prog->keys_at, c->keys_len);
+	for (size_t i = 0; i < n; i++)
+		c->uids[i] = s->box->msgs[idx[i]].uid;
+	c->n = n;
+	c->modseq = highest_modseq(s->box);
+	return c;
+}
+
+static void contexts_expunging(void *arg, const uint32_t *uids,
+			       const size_t *seqs, size_t n);
+
+void search_context_add(struct session *s, const struct parse *p,
+			const struct search_program *prog,
+			const struct mail_sort_criterion *crit, size_t nc,
+			const size_t *idx, size_t n)
+{
+	struct search_context *c = NULL;
+	const char *why = NULL;
+	if (prog->needs & SEARCH_USES_NUMBERS)
+		why = "Sequence numbers and $ are fixed when the search runs";
+	else if (prog->needs & SEARCH_USES_CLOCK)
+		why = "OLDER and YOUNGER move with time";
+	else if (s->ncontexts == IMAP_CONTEXTS_MAX)
+		why = "Too many contexts";
+	else if (!(c = context_new(s, p, prog, crit, nc, idx, n)))
+		why = "Out of memory";
+	if (why) {
+		noupdate(s, s->tag, why);
+		return;
+	}
+	s->contexts[s->ncontexts++] = c;
+	s->box->expunging = contexts_expunging;
+	s->box->expunging_arg = s;
+}
+
+/* " REMOVEFROM (" or " ADDTO (" and the pairs of v[0..n) (§5): for a
+ * SEARCH (positions 0) "0 set", the numbers ascending; for a SORT one
+ * pair for each run of numbers going up by one at the positions they
+ * take (removing: each at the run's first; adding: one after another). */
+static void write_pairs(struct output *out, const char *item,
+			const struct change *v, size_t n, int removing)
+{
+	int search = v[0].pos == 0;
+	output_str(out, item);
+	if (search)
+		output_str(out, "0 ");
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j + 1 < n && v[j + 1].number == v[j].number + 1 &&
+		       (search || v[j + 1].pos == v[j].pos + !removing))
+			j++;
+		if (search)
+			output_printf(out, i ? ",%lu" : "%lu",
+				      (unsigned long)v[i].number);
+		else
+			output_printf(out, i ? " %zu %lu" : "%zu %lu", v[i].pos,
+				      (unsigned long)v[i].number);
+		if (j > i)
+			output_printf(out, ":%lu", (unsigned long)v[j].number);
+		i = j + 1;
+	}
+	output_str(out, ")");
+}
+
+/* "* ESEARCH (TAG "t") [UID] REMOVEFROM (...) ADDTO (...)": removals
+ * first, each list processed in order by the client (§4.3.2). */
+static void write_update(struct session *s, const struct search_context *c,
+			 const struct change *removed, size_t nremoved,
+			 const struct change *added, size_t nadded)
+{
+	if (!nremoved && !nadded)
+		return;
+	output_str(&s->out, "* ESEARCH (TAG ");
+	write_string(&s->out, c->tag, strlen(c->tag));
+	output_str(&s->out, c->uid ? ") UID" : ")");
+	if (nremoved)
+		write_pairs(&s->out, " REMOVEFROM (", removed, nremoved, 1);
+	if (nadded)
+		write_pairs(&s->out, " ADDTO (", added, nadded, 0);
+	output_str(&s->out, "\r\n");
+}
+
+/* The expunged members of c leave (uids ascending, seqs as mailbox.h's
+ * hook gives them); their REMOVEFROM is sent. 0, or -1 (ENOMEM). */
+static int context_expunge(struct session *s, struct search_context *c,
+			   const uint32_t *uids, const size_t *seqs, size_t n)
+{
+	struct change *v = malloc((c->n < n ? c->n : n) * sizeof *v + 1);
+	size_t kept = 0, k = 0;
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < c->n; i++) {
+		const uint32_t *hit = bsearch(&c->uids[i], uids, n, sizeof *uids,
+					      compare_uids);
+		if (!hit) {
+			c->uids[kept++] = c->uids[i];
+			continue;
+		}
+		size_t e = (size_t)(hit - uids);
+		/* §4.3.4: the number it has before its EXPUNGE; the
+		 * position once the members before it that left are gone */
+		v[k].number = c->uid ? *hit : (uint32_t)(seqs[e] + e);
+		v[k++].pos = c->ncrit ? kept + 1 : 0;
+	}
+	c->n = kept;
+	write_update(s, c, v, k, NULL, 0);
+	free(v);
+	return 0;
+}
+
+static void contexts_expunging(void *arg, const uint32_t *uids,
+			       const size_t *seqs, size_t n)
+{
+	struct session *s = arg;
+	for (size_t i = 0; i < s->ncontexts;)
+		if (context_expunge(s, s->contexts[i], uids, seqs, n) < 0)
+			context_end(s, i, "Out of memory");
+		else
+			i++;
+}
+
+/* Which of msgs[among[0..n)] (ascending) match c's keys, into hit
+ * (room for n; the same order). 0, or -1 (ENOMEM, or keys that no
+ * longer parse). */
+static int context_match(struct session *s, const struct search_context *c,
+			 const size_t *among, size_t n, size_t *hit,
+			 size_t *nhit)
+{
+	struct parse q;
+	struct key k;
+	unsigned needs = 0;
+	char *buf = malloc(c->keys_len + 1);
+	if (!buf)
+		return -1;
+	memcpy(buf, c->keys, c->keys_len);
+	buf[c->keys_len] = '\0';
+	parse_init(&q, buf, c->keys_len);
+	int rc = search_parse(&q, &k, &needs) < 0 || parse_end(&q) < 0 ?
+		 -1 : search_run(s, &k, c->needs, among, n, hit, nhit);
+	parse_free(&q);
+	free(buf);
+	return rc;
+}
+
+/* The number msgs[i] shows in c's updates. */
+static uint32_t number_of(const struct session *s,
+			  const struct search_context *c, size_t i)
+{
+	return c->uid ? s->box->msgs[i].uid : (uint32_t)(i + 1);
+}
+
+/* Does c's result hold uid? (sorted: c's UIDs ascending.) */
+static int is_member(const struct search_context *c, const uint32_t *sorted,
+		     uint32_t uid)
+{
+	return bsearch(&uid, sorted, c->n, sizeof *sorted, compare_uids) != 0;
+}
+
+/* A SEARCH's result (ascending) without removed[0..nr) and with
+ * msgs[added[0..na)] (both ascending), the changes into rv and av. */
+static int merge_search(struct session *s, struct search_context *c,
+			const uint32_t *removed, size_t nr,
+			const size_t *added, size_t na,
+			struct change *rv, struct change *av)
+{
+	uint32_t *v = malloc((c->n + na + 1) * sizeof *v);
+	size_t w = 0, r = 0, a = 0;
+	if (!v)
+		return -1;
+	for (size_t i = 0; i <= c->n; i++) {
+		uint32_t u = i < c->n ? c->uids[i] : UINT32_MAX;
+		while (a < na && s->box->msgs[added[a]].uid < u) {
+			av[a] = (struct change){ number_of(s, c, added[a]), 0 };
+			v[w++] = s->box->msgs[added[a++]].uid;
+		}
+		if (i == c->n)
+			break;
+		if (r < nr && removed[r] == u) {
+			long at = mailbox_find_uid(s->box, u);
+			rv[r++] = (struct change){ c->uid ? u : (uint32_t)at + 1,
+						   0 };
+		} else {
+			v[w++] = u;
+		}
+	}
+	free(c->uids);
+	c->uids = v;
+	c->n = w;
+	return 0;
+}
+
+/* The first q in [lo, hi) of c's result v whose message sorts after f
+ * (§4.3.3: where an added message goes), reading each member looked at.
+ * 0, or -1 (ENOMEM). */
+static int sort_position(struct session *s, const struct search_context *c,
+			 const uint32_t *v, size_t lo, size_t hi,
+			 const struct mail_fields *f, size_t *q)
+{
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		long at = mailbox_find_uid(s->box, v[mid]);
+		struct mail_fields m;
+		int after = 0;
+		if (at >= 0) {
+			if (sort_fields_read(s, (size_t)at, c->crit, c->ncrit,
+					     &m) < 0)
+				return -1;
+			after = mail_sort_compare(&m, f, c->crit, c->ncrit) > 0;
+			mail_fields_free(&m);
+		}
+		if (after)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*q = lo;
+	return 0;
+}
+
+/* The sort values of msgs[added[0..na)] in sort order into *ptrs (the
+ * values in *store). 0, or -1 (ENOMEM). */
+static int added_sorted(struct session *s, const struct search_context *c,
+			const size_t *added, size_t na,
+			struct mail_fields **store, struct mail_fields ***ptrs)
+{
+	*store = calloc(na, sizeof **store);
+	*ptrs = calloc(na, sizeof **ptrs);
+	if (!*store || !*ptrs)
+		return -1;
+	for (size_t j = 0; j < na; j++) {
+		if (sort_fields_read(s, added[j], c->crit, c->ncrit,
+				     &(*store)[j]) < 0)
+			return -1;
+		(*ptrs)[j] = &(*store)[j];
+	}
+	return mail_sort(*ptrs, na, c->crit, c->ncrit);
+}
+
+/* Insert msgs[added[0..na)] into a SORT's result at their places; the
+ * changes, in the order of their final positions, into av. */
+static int insert_sorted(struct session *s, struct search_context *c,
+			 const size_t *added, size_t na, struct change *av)
+{
+	struct mail_fields *store = NULL, **ptrs = NULL;
+	uint32_t *v = malloc((c->n + na + 1) * sizeof *v);
+	size_t w = 0, lo = 0, q;
+	int rc = v ? added_sorted(s, c, added, na, &store, &ptrs) : -1;
+	for (size_t j = 0; rc == 0 && j < na; j++) {
+		rc = sort_position(s, c, c->uids, lo, c->n, ptrs[j], &q);
+		while (rc == 0 && lo < q)
+			v[w++] = c->uids[lo++];
+		uint32_t uid = ptrs[j]->order;
+		av[j] = (struct change){ c->uid ? uid :
+				 (uint32_t)mailbox_find_uid(s->box, uid) + 1,
+				 w + 1 };
+		v[w++] = uid;
+	}
+	while (rc == 0 && lo < c->n)
+		v[w++] = c->uids[lo++];
+	for (size_t j = 0; store && j < na; j++)
+		mail_fields_free(&store[j]);
+	free(store);
+	free(ptrs);
+	if (rc < 0) {
+		free(v);
+		return -1;
+	}
+	free(c->uids);
+	c->uids = v;
+	c->n = w;
+	return 0;
+}
+
+/* A SORT's result without removed[0..nr) (ascending; their changes in
+ * the order of their positions into rv) and with msgs[added[0..na)]. */
+static int merge_sort(struct session *s, struct search_context *c,
+		      const uint32_t *removed, size_t nr,
+		      const size_t *added, size_t na,
+		      struct change *rv, struct change *av)
+{
+	size_t kept = 0, k = 0;
+	for (size_t i = 0; nr && i < c->n; i++) {
+		uint32_t u = c->uids[i];
+		if (!bsearch(&u, removed, nr, sizeof *removed, compare_uids)) {
+			c->uids[kept++] = u;
+			continue;
+		}
+		long at = mailbox_find_uid(s->box, u);
+		rv[k++] = (struct change){ c->uid ? u : (uint32_t)at + 1,
+					   kept + 1 };
+	}
+	if (nr)
+		c->n = kept;
+	return na ? insert_sorted(s, c, added, na, av) : 0;
+}
+
+/* Buffers of context_update, n entries each. */
+struct update_work {
+	size_t *hit, *added;
+	uint32_t *removed, *sorted;
+	struct change *rv, *av;
+};
+
+static int work_alloc(struct update_work *w, size_t n, size_t members)
+{
+	w->hit = malloc(n * sizeof *w->hit);
+	w->added = malloc(n * sizeof *w->added);
+	w->removed = malloc(n * sizeof *w->removed);
+	w->sorted = malloc((members ? members : 1) * sizeof *w->sorted);
+	w->rv = malloc(n * sizeof *w->rv);
+	w->av = malloc(n * sizeof *w->av);
+	return w->hit && w->added && w->removed && w->sorted && w->rv &&
+	       w->av ? 0 : -1;
+}
+
+static void work_free(struct update_work *w)
+{
+	free(w->hit);
+	free(w->added);
+	free(w->removed);
+	free(w->sorted);
+	free(w->rv);
+	free(w->av);
+}
+
+/* Check msgs[among[0..n)] (ascending, n > 0) against c's keys: members
+ * that no longer match leave, others that now match join; the
+ * difference is sent. 0, or -1 (ENOMEM). */
+static int context_update(struct session *s, struct search_context *c,
+			  const size_t *among, size_t n)
+{
+	struct update_work w;
+	size_t nhit = 0, na = 0, nr = 0;
+	int rc = work_alloc(&w, n, c->n);
+	if (rc == 0)
+		rc = context_match(s, c, among, n, w.hit, &nhit);
+	if (rc == 0) {
+		memcpy(w.sorted, c->uids, c->n * sizeof *w.sorted);
+		if (c->ncrit)
+			qsort(w.sorted, c->n, sizeof *w.sorted, compare_uids);
+		for (size_t j = 0, h = 0; j < n; j++) {
+			uint32_t uid = s->box->msgs[among[j]].uid;
+			int match = h < nhit && w.hit[h] == among[j];
+			h += match;
+			int member = is_member(c, w.sorted, uid);
+			if (member && !match)
+				w.removed[nr++] = uid;
+			else if (!member && match)
+				w.added[na++] = among[j];
+		}
+		rc = c->ncrit ?
+		     merge_sort(s, c, w.removed, nr, w.added, na, w.rv, w.av) :
+		     merge_search(s, c, w.removed, nr, w.added, na, w.rv, w.av);
+	}
+	if (rc == 0)
+		write_update(s, c, w.rv, nr, w.av, na);
+	work_free(&w);
+	return rc;
+}
+
+void search_contexts_update(struct session *s)
+{
+	if (!s->ncontexts || !s->box)
+		return;
+	struct mailbox *b = s->box;
+	uint64_t high = highest_modseq(b), low = UINT64_MAX;
+	for (size_t i = 0; i < s->ncontexts; i++)
+		if (s->contexts[i]->modseq < low)
+			low = s->contexts[i]->modseq;
+	if (high <= low)
+		return;         /* nothing new or changed since the last look */
+	size_t *among = malloc((b->count ? b->count : 1) * sizeof *among);
+	for (size_t i = 0; i < s->ncontexts;) {
+		struct search_context *c = s->contexts[i];
+		size_t n = 0;
+		for (size_t m = 0; among && m < b->count; m++)
+			if (b->msgs[m].modseq > c->modseq && !b->msgs[m].gone)
+				among[n++] = m;
+		if (!among || (n && context_update(s, c, among, n) < 0)) {
+			context_end(s, i, "Out of memory");
+			continue;
+		}
+		c->modseq = high;
+		i++;
+	}
+	free(among);
+}
+
+/* CANCELUPDATE 1*(SP quoted) (§4.3.5): every tag must name a context
+ * (else NO, and none ends). */
+enum reply cmd_cancelupdate(struct session *s, struct parse *p)
+{
+	int end[IMAP_CONTEXTS_MAX] = { 0 };
+	struct string t;
+	do {
+		if (parse_sp(p) < 0 || parse_string(p, &t) < 0)
+			return REPLY_BAD;
+		if (t.literal)
+			return reply_set(s, REPLY_BAD, NULL,
+					 "Expected a quoted tag");
+		struct search_context *c = search_context_find(s, t.s);
+		if (!c)
+			return reply_set(s, REPLY_NO, NULL,
+					 "No updating search has that tag");
+		for (size_t i = 0; i < s->ncontexts; i++)
+			end[i] |= s->contexts[i] == c;
+	} while (!parse_at_end(p));
+	for (size_t i = s->ncontexts; i-- > 0;)
+		if (end[i])
+			context_end(s, i, NULL);
+	return REPLY_OK;
+}
