@@ -14,27 +14,9 @@
 #include "log.h"
 #include "mailbox.h"
 #include "search_context.h"
+#include "search_context_impl.h"
 
-struct search_context {
-	char tag[IMAP_TAG_MAX + 1];
-	int uid;                /* UID SEARCH / UID SORT: UIDs are shown */
-	struct mail_sort_criterion crit[IMAP_SORT_CRITERIA_MAX];
-	size_t ncrit;           /* 0: a SEARCH (mailbox order, position 0) */
-	char *keys;             /* the search keys as the command gave them */
-	size_t keys_len;
-	unsigned needs;         /* their SEARCH_NEEDS_* */
-	uint32_t *uids;         /* the result in the requested order */
-	size_t n;
-	uint64_t modseq;        /* every message up to this MODSEQ is checked */
-};
-
-/* One entry of ADDTO or REMOVEFROM: the number shown, its position. */
-struct change {
-	uint32_t number;
-	size_t pos;             /* 1 is the first; 0 for SEARCH (§4.3.3) */
-};
-
-static int compare_uids(const void *a, const void *b)
+int search_context_compare_uids(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 	return x < y ? -1 : x > y;
@@ -211,7 +193,7 @@ static int context_expunge(struct session *s, struct search_context *c,
 		return -1;
 	for (size_t i = 0; i < c->n; i++) {
 		const uint32_t *hit = bsearch(&c->uids[i], uids, n, sizeof *uids,
-					      compare_uids);
+					      search_context_compare_uids);
 		if (!hit) {
 			c->uids[kept++] = c->uids[i];
 			continue;
@@ -273,7 +255,8 @@ static uint32_t number_of(const struct session *s,
 static int is_member(const struct search_context *c, const uint32_t *sorted,
 		     uint32_t uid)
 {
-	return bsearch(&uid, sorted, c->n, sizeof *sorted, compare_uids) != 0;
+	return bsearch(&uid, sorted, c->n, sizeof *sorted,
+		       search_context_compare_uids) != NULL;
 }
 
 /* A SEARCH's result (ascending) without removed[0..nr) and with
@@ -307,111 +290,6 @@ static int merge_search(struct session *s, struct search_context *c,
 	c->uids = v;
 	c->n = w;
 	return 0;
-}
-
-/* The first q in [lo, hi) of c's result v whose message sorts after f
- * (§4.3.3: where an added message goes), reading each member looked at.
- * 0, or -1 (ENOMEM). */
-static int sort_position(struct session *s, const struct search_context *c,
-			 const uint32_t *v, size_t lo, size_t hi,
-			 const struct mail_fields *f, size_t *q)
-{
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		long at = mailbox_find_uid(s->box, v[mid]);
-		struct mail_fields m;
-		int after = 0;
-		if (at >= 0) {
-			if (sort_fields_read(s, (size_t)at, c->crit, c->ncrit,
-					     &m) < 0)
-				return -1;
-			after = mail_sort_compare(&m, f, c->crit, c->ncrit) > 0;
-			mail_fields_free(&m);
-		}
-		if (after)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	*q = lo;
-	return 0;
-}
-
-/* The sort values of msgs[added[0..na)] in sort order into *ptrs (the
- * values in *store). 0, or -1 (ENOMEM). */
-static int added_sorted(struct session *s, const struct search_context *c,
-			const size_t *added, size_t na,
-			struct mail_fields **store, struct mail_fields ***ptrs)
-{
-	*store = calloc(na, sizeof **store);
-	*ptrs = calloc(na, sizeof **ptrs);
-	if (!*store || !*ptrs)
-		return -1;
-	for (size_t j = 0; j < na; j++) {
-		if (sort_fields_read(s, added[j], c->crit, c->ncrit,
-				     &(*store)[j]) < 0)
-			return -1;
-		(*ptrs)[j] = &(*store)[j];
-	}
-	return mail_sort(*ptrs, na, c->crit, c->ncrit);
-}
-
-/* Insert msgs[added[0..na)] into a SORT's result at their places; the
- * changes, in the order of their final positions, into av. */
-static int insert_sorted(struct session *s, struct search_context *c,
-			 const size_t *added, size_t na, struct change *av)
-{
-	struct mail_fields *store = NULL, **ptrs = NULL;
-	uint32_t *v = malloc((c->n + na + 1) * sizeof *v);
-	size_t w = 0, lo = 0, q;
-	int rc = v ? added_sorted(s, c, added, na, &store, &ptrs) : -1;
-	for (size_t j = 0; rc == 0 && j < na; j++) {
-		rc = sort_position(s, c, c->uids, lo, c->n, ptrs[j], &q);
-		while (rc == 0 && lo < q)
-			v[w++] = c->uids[lo++];
-		uint32_t uid = ptrs[j]->order;
-		av[j] = (struct change){ c->uid ? uid :
-				 (uint32_t)mailbox_find_uid(s->box, uid) + 1,
-				 w + 1 };
-		v[w++] = uid;
-	}
-	while (rc == 0 && lo < c->n)
-		v[w++] = c->uids[lo++];
-	for (size_t j = 0; store && j < na; j++)
-		mail_fields_free(&store[j]);
-	free(store);
-	free(ptrs);
-	if (rc < 0) {
-		free(v);
-		return -1;
-	}
-	free(c->uids);
-	c->uids = v;
-	c->n = w;
-	return 0;
-}
-
-/* A SORT's result without removed[0..nr) (ascending; their changes in
- * the order of their positions into rv) and with msgs[added[0..na)]. */
-static int merge_sort(struct session *s, struct search_context *c,
-		      const uint32_t *removed, size_t nr,
-		      const size_t *added, size_t na,
-		      struct change *rv, struct change *av)
-{
-	size_t kept = 0, k = 0;
-	for (size_t i = 0; nr && i < c->n; i++) {
-		uint32_t u = c->uids[i];
-		if (!bsearch(&u, removed, nr, sizeof *removed, compare_uids)) {
-			c->uids[kept++] = u;
-			continue;
-		}
-		long at = mailbox_find_uid(s->box, u);
-		rv[k++] = (struct change){ c->uid ? u : (uint32_t)at + 1,
-					   kept + 1 };
-	}
-	if (nr)
-		c->n = kept;
-	return na ? insert_sorted(s, c, added, na, av) : 0;
 }
 
 /* Buffers of context_update, n entries each. */
@@ -457,7 +335,8 @@ static int context_update(struct session *s, struct search_context *c,
 	if (rc == 0) {
 		memcpy(w.sorted, c->uids, c->n * sizeof *w.sorted);
 		if (c->ncrit)
-			qsort(w.sorted, c->n, sizeof *w.sorted, compare_uids);
+			qsort(w.sorted, c->n, sizeof *w.sorted,
+			      search_context_compare_uids);
 		for (size_t j = 0, h = 0; j < n; j++) {
 			uint32_t uid = s->box->msgs[among[j]].uid;
 			int match = h < nhit && w.hit[h] == among[j];
@@ -468,9 +347,8 @@ static int context_update(struct session *s, struct search_context *c,
 			else if (!member && match)
 				w.added[na++] = among[j];
 		}
-		rc = c->ncrit ?
-		     merge_sort(s, c, w.removed, nr, w.added, na, w.rv, w.av) :
-		     merge_search(s, c, w.removed, nr, w.added, na, w.rv, w.av);
+		rc = (c->ncrit ? search_context_merge_sort : merge_search)
+			(s, c, w.removed, nr, w.added, na, w.rv, w.av);
 	}
 	if (rc == 0)
 		write_update(s, c, w.rv, nr, w.av, na);

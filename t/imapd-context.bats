@@ -133,3 +133,126 @@ e OK [HIGHESTMODSEQ 20] EXPUNGE completed' ] || { echo "$output"; false; }
 y OK [APPENDUID $(uidvalidity) 9] APPEND completed" ] || { echo "$output"; false; }
 	lacks_line '* ESEARCH (TAG "c9") UID ADDTO (0 9)'
 }
+
+@test "CANCELUPDATE (§4.3.5) ends the named contexts; unknown tag NO, unquoted BAD, none ended; contexts end with the folder" {
+	run imap "$LOGIN" "s SELECT INBOX" 'B01 UID SEARCH RETURN (UPDATE) FLAGGED' \
+		'B02 UID SEARCH RETURN (UPDATE) SEEN' 'C01 UID SEARCH RETURN (UPDATE) DRAFT' \
+		'x1 CANCELUPDATE "B01" "nope"' 'x2 CANCELUPDATE B01' 'x3 CANCELUPDATE' \
+		'a UID STORE 1 +FLAGS.SILENT (\Flagged \Seen \Draft)' \
+		'B04 CANCELUPDATE "B01" "B02"' 'b UID STORE 2 +FLAGS.SILENT (\Flagged \Seen \Draft)' \
+		'x4 CANCELUPDATE "B01"' 'u UNSELECT' 'x5 CANCELUPDATE "C01"' 's2 SELECT INBOX' \
+		'x6 CANCELUPDATE "C01"' 'c UID STORE 3 +FLAGS.SILENT (\Flagged \Seen \Draft)' \
+		'D UID SEARCH RETURN (UPDATE) DRAFT' 'x8 CANCELUPDATE {1+}' 'D' \
+		'e UID STORE 4 +FLAGS.SILENT (\Draft)' 's3 EXAMINE INBOX' 'd NOOP' \
+		'E UID SEARCH RETURN (UPDATE) ALL' 'f CLOSE' 'x7 CANCELUPDATE "E"'
+	has_line 'x1 NO No updating search has that tag'
+	has_line 'x2 BAD Expected a string'
+	has_line 'x8 BAD Expected a quoted tag'
+	[[ "$output" == *$'\nx3 BAD '* ]]
+	[ "$(between x3 a)" = '* ESEARCH (TAG "B01") UID ADDTO (0 1)
+* ESEARCH (TAG "B02") UID ADDTO (0 1)
+* ESEARCH (TAG "C01") UID ADDTO (0 1)
+a OK UID STORE completed' ]
+	has_line "B04 OK CANCELUPDATE completed"
+	[ "$(between B04 b)" = '* ESEARCH (TAG "C01") UID ADDTO (0 2)
+b OK UID STORE completed' ]
+	has_line 'x4 NO No updating search has that tag'
+	has_line 'x5 BAD Command not valid in this state'
+	has_line 'x6 NO No updating search has that tag'
+	[ "$(between x6 c)" = 'c OK UID STORE completed' ]
+	has_line 'x7 BAD Command not valid in this state'
+	has_line '* ESEARCH (TAG "D") UID ADDTO (0 4)'
+	[ "$(grep -c '^\* ESEARCH' <<<"$output")" -eq 10 ]
+}
+
+# with_other SCRIPT: run the Python SCRIPT with session A on pipes
+# (send, until) and other(lines...) running a second session to its end;
+# $output is A's whole output.
+with_other() {
+	run env timeout 60 python3 - "$IMAPD" "$BATS_TEST_TMPDIR/imapd.log" "$1" <<'PY'
+import os, select, subprocess, sys, time
+imapd, log, script = sys.argv[1:4]
+a = subprocess.Popen([imapd], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                     stderr=open(log, "a"))
+out, at = b"", 0
+def send(line):
+    a.stdin.write(line.encode() + b"\r\n")
+    a.stdin.flush()
+def until(word, limit=8.0):
+    global out, at
+    end = time.time() + limit
+    while out.find(word.encode(), at) < 0:
+        left = end - time.time()
+        if left <= 0 or not select.select([a.stdout], [], [], left)[0]:
+            sys.exit("timeout waiting for %r; got %r" % (word, out[at:]))
+        out += os.read(a.stdout.fileno(), 65536)
+    at = out.find(word.encode(), at) + len(word)
+def other(*lines):
+    data = "".join(l + "\r\n" for l in ("L LOGIN bob@example.test secret",
+                   "s SELECT INBOX") + lines + ("z LOGOUT",))
+    subprocess.run([imapd], input=data.encode(), stdout=subprocess.DEVNULL,
+                   stderr=open(log, "a"), timeout=20, check=True)
+exec(script)
+send("Z LOGOUT")
+a.stdin.close()
+out += a.stdout.read()
+a.wait(timeout=10)
+sys.stdout.write(out.decode().replace("\r", ""))
+PY
+}
+
+@test "Another session's APPEND, STORE and EXPUNGE: REMOVEFROM before the EXPUNGEs (numbers as before them), the rest after EXISTS" {
+	with_other '
+send("L LOGIN bob@example.test secret"); until("L OK")
+send("s SELECT INBOX"); until("s OK")
+send("U1 UID SEARCH RETURN (UPDATE ALL) UNDELETED UNSEEN"); until("U1 OK")
+send("U2 SEARCH RETURN (UPDATE) SUBJECT s"); until("U2 OK")
+send("U3 UID SORT RETURN (UPDATE ALL) (SUBJECT) UTF-8 UNSEEN"); until("U3 OK")
+other("a APPEND INBOX {20+}\r\nSubject: s45\r\n\r\nbody", "b UID STORE 4 +FLAGS (\\Seen)",
+      "c UID STORE 5 +FLAGS (\\Deleted)", "d EXPUNGE")
+send("n NOOP"); until("n OK")
+'
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	has_line '* ESEARCH (TAG "U1") UID ALL 1:2,4:8'
+	has_line '* ESEARCH (TAG "U3") UID ALL 8,7,6,5,4,3,2,1'
+	[ "$(between U3 n)" = '* ESEARCH (TAG "U1") UID REMOVEFROM (0 5)
+* ESEARCH (TAG "U2") REMOVEFROM (0 3,5)
+* ESEARCH (TAG "U3") UID REMOVEFROM (4 5 5 3)
+* 3 EXPUNGE
+* 4 EXPUNGE
+* 3 FETCH (FLAGS (\Seen))
+* 7 EXISTS
+* 0 RECENT
+* ESEARCH (TAG "U1") UID REMOVEFROM (0 4) ADDTO (0 9)
+* ESEARCH (TAG "U2") ADDTO (0 7)
+* ESEARCH (TAG "U3") UID REMOVEFROM (4 4) ADDTO (4 9)
+n OK NOOP completed' ] || { echo "$output"; false; }
+}
+
+@test "During IDLE: another session's STORE and APPEND come as ADDTO / REMOVEFROM at once" {
+	with_other '
+send("L LOGIN bob@example.test secret"); until("L OK")
+send("s SELECT INBOX"); until("s OK")
+send("U1 UID SEARCH RETURN (UPDATE) UNSEEN"); until("U1 OK")
+send("U3 UID SORT RETURN (UPDATE) (SUBJECT) UTF-8 UNSEEN"); until("U3 OK")
+send("i IDLE"); until("+ idling")
+t0 = time.time()
+other("b UID STORE 6 +FLAGS (\\Seen)")
+until("* ESEARCH (TAG \"U3\") UID REMOVEFROM (3 6)", 3)
+other("a APPEND INBOX {19+}\r\nSubject: s0\r\n\r\nbody")
+until("* ESEARCH (TAG \"U3\") UID ADDTO (1 9)", 3)
+took = time.time() - t0
+send("DONE"); until("i OK")
+if took > 2.5: sys.exit("too slow: %.2f s" % took)
+'
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[ "$(between U3 i)" = '+ idling
+* 6 FETCH (FLAGS (\Seen))
+* ESEARCH (TAG "U1") UID REMOVEFROM (0 6)
+* ESEARCH (TAG "U3") UID REMOVEFROM (3 6)
+* 9 EXISTS
+* 1 RECENT
+* ESEARCH (TAG "U1") UID ADDTO (0 9)
+* ESEARCH (TAG "U3") UID ADDTO (1 9)
+i OK IDLE completed' ] || { echo "$output"; false; }
+}
