@@ -8,6 +8,7 @@
 #include "imapd.h"
 #include "log.h"
 #include "mailbox.h"
+#include "notify.h"
 #include "search.h"
 #include "search_context.h"
 
@@ -26,6 +27,7 @@ void session_refresh(struct session *s, int allow_expunge)
 	if (s->box && mailbox_refresh(s->box, allow_expunge, 0, &s->out) < 0)
 		log_event("event=refresh-error folder=%s", s->box->dir);
 	search_contexts_update(s);      /* after EXISTS (RFC 5267 §4.3.3) */
+	notify_new_messages(s);         /* after ADDTO (RFC 5465 §5.2) */
 }
 
 static void select_report(struct session *s)
@@ -97,8 +99,11 @@ static enum reply open_folder(struct session *s, struct parse *p,
 	    s->box->readonly == readonly && folder_exists(s->maildir, name)) {
 		/* the same folder again (clients do it often): catch up
 		 * quietly instead of reading it anew; \Recent stays */
-		if (mailbox_refresh(s->box, 1, 1, NULL) == 0)
+		search_contexts_free(s);        /* RFC 5267 §4.3 */
+		if (mailbox_refresh(s->box, 1, 1, NULL) == 0) {
+			s->box->new_from = 0;   /* SELECT tells them */
 			return selected(s, &q);
+		}
 	}
 	/* §6.3.1: a SELECT leaves the selected state first, even when it
 	 * then fails */

@@ -64,6 +64,10 @@ struct session {
 	int search_modseq;              /* the last search had a MODSEQ key */
 	uint32_t *saved;                /* "$" (RFC 5182): UIDs, ascending */
 	size_t nsaved;
+	const struct store_added *own_added;    /* during the catch-up after
+					 * its own APPEND or COPY into the
+					 * selected folder: those messages
+					 * (no NOTIFY FETCH, RFC 5465 §5.2) */
 	struct search_context *contexts[IMAP_CONTEXTS_MAX];
 	size_t ncontexts;               /* updating searches (RFC 5267 §4.3,
 					 * search_context.h) */

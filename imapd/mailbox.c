@@ -248,6 +248,8 @@ int mailbox_refresh(struct mailbox *box, int allow_expunge, int force,
 	if (store_folder_sync(box->f, allow_expunge, &ch) < 0)
 		return -1;
 	int rc = mirror(box);
+	if (rc == 0 && ch.added && !box->new_from)
+		box->new_from = box->msgs[box->count - ch.added].uid;
 	if (rc == 0 && out)
 		report(box, &ch, out);
 	if (rc == 0 && !mailbox_gone_pending(box))

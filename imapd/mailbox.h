@@ -85,6 +85,9 @@ struct mailbox {
 	 * numbers (the k-th's once the k before it left, so k less than
 	 * before any left: lib/store_view.c removes in ascending order);
 	 * may be NULL */
+	uint32_t new_from;      /* the lowest UID of the messages catch-ups
+				 * found new since NOTIFY last looked
+				 * (notify_new_messages), 0: none */
 	void (*expunging)(void *arg, const uint32_t *uids,
 			  const size_t *seqs, size_t n);
 	void *expunging_arg;
