@@ -134,7 +134,7 @@ y OK [APPENDUID $(uidvalidity) 9] APPEND completed" ] || { echo "$output"; false
 	lacks_line '* ESEARCH (TAG "c9") UID ADDTO (0 9)'
 }
 
-@test "CANCELUPDATE (§4.3.5) ends the named contexts; unknown tag NO, unquoted BAD, none ended; contexts end with the folder" {
+@test "CANCELUPDATE (§4.3.5) ends the named contexts; unknown tag NO, unquoted BAD, none ended; contexts end with the folder (also a SELECT of the same one)" {
 	run imap "$LOGIN" "s SELECT INBOX" 'B01 UID SEARCH RETURN (UPDATE) FLAGGED' \
 		'B02 UID SEARCH RETURN (UPDATE) SEEN' 'C01 UID SEARCH RETURN (UPDATE) DRAFT' \
 		'x1 CANCELUPDATE "B01" "nope"' 'x2 CANCELUPDATE B01' 'x3 CANCELUPDATE' \
@@ -144,7 +144,9 @@ y OK [APPENDUID $(uidvalidity) 9] APPEND completed" ] || { echo "$output"; false
 		'x6 CANCELUPDATE "C01"' 'c UID STORE 3 +FLAGS.SILENT (\Flagged \Seen \Draft)' \
 		'D UID SEARCH RETURN (UPDATE) DRAFT' 'x8 CANCELUPDATE {1+}' 'D' \
 		'e UID STORE 4 +FLAGS.SILENT (\Draft)' 's3 EXAMINE INBOX' 'd NOOP' \
-		'E UID SEARCH RETURN (UPDATE) ALL' 'f CLOSE' 'x7 CANCELUPDATE "E"'
+		'E UID SEARCH RETURN (UPDATE) ALL' 'f CLOSE' 'x7 CANCELUPDATE "E"' 's5 SELECT INBOX' \
+		'G UID SEARCH RETURN (UPDATE) ALL' 's6 SELECT INBOX' 'x9 CANCELUPDATE "G"' \
+		'g UID STORE 5 +FLAGS.SILENT (\Draft)'
 	has_line 'x1 NO No updating search has that tag'
 	has_line 'x2 BAD Expected a string'
 	has_line 'x8 BAD Expected a quoted tag'
@@ -162,7 +164,8 @@ b OK UID STORE completed' ]
 	[ "$(between x6 c)" = 'c OK UID STORE completed' ]
 	has_line 'x7 BAD Command not valid in this state'
 	has_line '* ESEARCH (TAG "D") UID ADDTO (0 4)'
-	[ "$(grep -c '^\* ESEARCH' <<<"$output")" -eq 10 ]
+	has_line 'x9 NO No updating search has that tag'
+	[ "$(grep -c '^\* ESEARCH' <<<"$output")" -eq 11 ]
 }
 
 # with_other SCRIPT: run the Python SCRIPT with session A on pipes
