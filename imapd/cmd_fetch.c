@@ -291,13 +291,7 @@ void fetch_unsolicited(struct session *s, const char *atts, size_t len,
 {
 	struct parse q;
 	struct fetch_request r;
-	char *buf = malloc(len + 1);
-	if (!buf)
-		return;
-	memcpy(buf, atts, len);
-	buf[len] = '\0';
-	parse_init(&q, buf, len);
-	if (fetch_parse(&q, &r) == 0) {
+	if (parse_init_copy(&q, atts, len) == 0 && fetch_parse(&q, &r) == 0) {
 		int uid = s->uid;
 		struct fetch_data d = { .unknown_cte = 0 };
 		s->uid = 1;     /* RFC 5465 §5.1: the UID in every FETCH */
@@ -313,7 +307,6 @@ void fetch_unsolicited(struct session *s, const char *atts, size_t len,
 		s->uid = uid;
 	}
 	parse_free(&q);
-	free(buf);
 }
 
 /* The request's messages: those of set, less the ones unchanged since

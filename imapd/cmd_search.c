@@ -338,7 +338,7 @@ enum reply cmd_search(struct session *s, struct parse *p)
 	if (rc == REPLY_OK) {
 		search_result_write(s, &r, "SEARCH", idx, n);
 		if (r.opts & RETURN_UPDATE)
-			search_context_add(s, p, &prog, NULL, 0, idx, n);
+			search_context_add(s, p, &r, &prog, NULL, 0, idx, n);
 	} else if (r.opts & RETURN_SAVE) {      /* RFC 5182 §2.1 */
 		search_saved_clear(s);
 	}

@@ -22,6 +22,15 @@ void session_unselect(struct session *s)
 		s->state = STATE_AUTH;
 }
 
+int session_made(const struct session *s, uint32_t uid)
+{
+	const struct store_added *a = s->own_added;
+	for (size_t i = 0; a && i < a->n; i++)
+		if (a->uids[i] == uid)
+			return 1;
+	return 0;
+}
+
 void session_refresh(struct session *s, int allow_expunge)
 {
 	if (s->box && mailbox_refresh(s->box, allow_expunge, 0, &s->out) < 0)

@@ -206,7 +206,7 @@ enum reply cmd_sort(struct session *s, struct parse *p)
 					: v[i]->order - 1;
 		search_result_write(s, &r, "SORT", idx, n);
 		if (r.opts & RETURN_UPDATE)
-			search_context_add(s, p, &prog, c, nc, idx, n);
+			search_context_add(s, p, &r, &prog, c, nc, idx, n);
 	} else if (r.opts & RETURN_SAVE) {
 		search_saved_clear(s);
 	}

@@ -139,6 +139,9 @@ enum reply cmd_thread(struct session *s, struct parse *p);
 enum reply cmd_idle(struct session *s, struct parse *p);
 enum reply cmd_cancelupdate(struct session *s, struct parse *p); /* RFC 5267 */
 
+/* cmd_select.c: is uid one of s->own_added (made by this session's
+ * APPEND or COPY into the selected folder, being reported)? 1 / 0. */
+int session_made(const struct session *s, uint32_t uid);
 /* cmd_select.c: leave the selected folder (no expunge); state AUTH. */
 void session_unselect(struct session *s);
 /* cmd_select.c: report changes to the selected folder made elsewhere

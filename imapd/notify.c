@@ -419,16 +419,6 @@ int notify_wait(struct session *s)
 	}
 }
 
-/* Did this connection make the message uid (own APPEND or COPY)? */
-static int own_message(const struct session *s, uint32_t uid)
-{
-	const struct store_added *a = s->own_added;
-	for (size_t i = 0; a && i < a->n; i++)
-		if (a->uids[i] == uid)
-			return 1;
-	return 0;
-}
-
 void notify_new_messages(struct session *s)
 {
 	struct mailbox *b = s->box;
@@ -444,7 +434,7 @@ void notify_new_messages(struct session *s)
 		return;
 	for (size_t i = (size_t)mailbox_find_uid_at_least(b, from);
 	     i < b->count; i++)
-		if (!b->msgs[i].gone && !own_message(s, b->msgs[i].uid))
+		if (!b->msgs[i].gone && !session_made(s, b->msgs[i].uid))
 			idx[k++] = i;
 	if (k)
 		fetch_unsolicited(s, n->new_fetch, n->new_fetch_len, idx, k);

@@ -92,6 +92,8 @@ struct search_return {
 	int extended;           /* RETURN was given: answer with ESEARCH */
 	unsigned opts;          /* RETURN_* ("RETURN ()" is ALL) */
 	uint32_t partial_lo, partial_hi;        /* PARTIAL lo:hi, lo <= hi */
+	size_t fetch_at, fetch_len;     /* UPDATE (fetch-att ...) (RFC 5465
+					 * §7) in the command's buffer, or 0 */
 };
 
 /* searchres.c: an optional "RETURN (opts) SP" at p into r (nothing

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fetch.h"
 #include "imapd.h"
 #include "log.h"
 #include "mailbox.h"
@@ -36,6 +37,7 @@ static void context_free(struct search_context *c)
 	if (!c)
 		return;
 	free(c->keys);
+	free(c->fetch);
 	free(c->uids);
 	free(c);
 }
@@ -105,6 +107,7 @@ static struct search_context *context_new(struct session *s,
 		c->uids[i] = s->box->msgs[idx[i]].uid;
 	c->n = n;
 	c->modseq = highest_modseq(s->box);
+	c->uid_seen = s->box->count ? s->box->msgs[s->box->count - 1].uid : 0;
 	return c;
 }
 
@@ -112,6 +115,7 @@ static void contexts_expunging(void *arg, const uint32_t *uids,
 			       const size_t *seqs, size_t n);
 
 void search_context_add(struct session *s, const struct parse *p,
+			const struct search_return *r,
 			const struct search_program *prog,
 			const struct mail_sort_criterion *crit, size_t nc,
 			const size_t *idx, size_t n)
@@ -124,12 +128,17 @@ void search_context_add(struct session *s, const struct parse *p,
 		why = "OLDER and YOUNGER move with time";
 	else if (s->ncontexts == IMAP_CONTEXTS_MAX)
 		why = "Too many contexts";
-	else if (!(c = context_new(s, p, prog, crit, nc, idx, n)))
+	else if (!(c = context_new(s, p, prog, crit, nc, idx, n)) ||
+		 (r->fetch_len && !(c->fetch = malloc(r->fetch_len))))
 		why = "Out of memory";
 	if (why) {
+		context_free(c);
 		noupdate(s, s->tag, why);
 		return;
 	}
+	if (r->fetch_len)
+		memcpy(c->fetch, p->buf + r->fetch_at, r->fetch_len);
+	c->fetch_len = r->fetch_len;
 	s->contexts[s->ncontexts++] = c;
 	s->box->expunging = contexts_expunging;
 	s->box->expunging_arg = s;
@@ -231,16 +240,10 @@ static int context_match(struct session *s, const struct search_context *c,
 	struct parse q;
 	struct key k;
 	unsigned needs = 0;
-	char *buf = malloc(c->keys_len + 1);
-	if (!buf)
-		return -1;
-	memcpy(buf, c->keys, c->keys_len);
-	buf[c->keys_len] = '\0';
-	parse_init(&q, buf, c->keys_len);
-	int rc = search_parse(&q, &k, &needs) < 0 || parse_end(&q) < 0 ?
+	int rc = parse_init_copy(&q, c->keys, c->keys_len) < 0 ||
+		 search_parse(&q, &k, &needs) < 0 || parse_end(&q) < 0 ?
 		 -1 : search_run(s, &k, c->needs, among, n, hit, nhit);
 	parse_free(&q);
-	free(buf);
 	return rc;
 }
 
@@ -321,6 +324,23 @@ static void work_free(struct update_work *w)
 	free(w->av);
 }
 
+/* RFC 5465 §7: the FETCH c asks of each of msgs[added[0..na)] that is a
+ * new message (not one that joined by a flag change, nor one this
+ * session made), after EXISTS and before the ESEARCH. added is
+ * reordered. */
+static void fetch_new_members(struct session *s, const struct search_context *c,
+			      size_t *added, size_t na)
+{
+	size_t k = 0;
+	for (size_t j = 0; j < na; j++) {
+		uint32_t uid = s->box->msgs[added[j]].uid;
+		if (uid > c->uid_seen && !session_made(s, uid))
+			added[k++] = added[j];
+	}
+	if (k)
+		fetch_unsolicited(s, c->fetch, c->fetch_len, added, k);
+}
+
 /* Check msgs[among[0..n)] (ascending, n > 0) against c's keys: members
  * that no longer match leave, others that now match join; the
  * difference is sent. 0, or -1 (ENOMEM). */
@@ -350,6 +370,8 @@ static int context_update(struct session *s, struct search_context *c,
 		rc = (c->ncrit ? search_context_merge_sort : merge_search)
 			(s, c, w.removed, nr, w.added, na, w.rv, w.av);
 	}
+	if (rc == 0 && c->fetch)
+		fetch_new_members(s, c, w.added, na);
 	if (rc == 0)
 		write_update(s, c, w.rv, nr, w.av, na);
 	work_free(&w);
@@ -379,6 +401,7 @@ void search_contexts_update(struct session *s)
 			continue;
 		}
 		c->modseq = high;
+		c->uid_seen = b->count ? b->msgs[b->count - 1].uid : 0;
 		i++;
 	}
 	free(among);

@@ -22,14 +22,17 @@ struct search_context *search_context_find(const struct session *s,
 					   const char *tag);
 
 /* After a searching command with RETURN (UPDATE) answered: keep a
- * context for s->tag with the keys prog found in p's buffer, the sort
- * criteria c[0..nc) (nc 0: a SEARCH, in mailbox order) and the result
- * msgs[idx[0..n)] in the requested order. When the keys use sequence
+ * context for s->tag with the keys prog found in p's buffer, UPDATE's
+ * fetch attributes there (r, RFC 5465 §7: FETCH of each new message
+ * that joins, before the ADDTO), the sort criteria c[0..nc) (nc 0: a
+ * SEARCH, in mailbox order) and the result msgs[idx[0..n)] in the
+ * requested order. When the keys use sequence
  * numbers or "$" (RFC 5267 §4.3: evaluated when the command ran) or
  * OLDER/YOUNGER (the result moves with the clock), when the session has
  * IMAP_CONTEXTS_MAX, or memory is out, sends "* NO [NOUPDATE "tag"]"
  * instead (§4.3.1). */
 void search_context_add(struct session *s, const struct parse *p,
+			const struct search_return *r,
 			const struct search_program *prog,
 			const struct mail_sort_criterion *c, size_t nc,
 			const size_t *idx, size_t n);

@@ -18,6 +18,11 @@ struct search_context {
 	uint32_t *uids;         /* the result in the requested order */
 	size_t n;
 	uint64_t modseq;        /* every message up to this MODSEQ is checked */
+	uint32_t uid_seen;      /* the highest UID at the last look: those
+				 * above are new messages */
+	char *fetch;            /* UPDATE (fetch-att ...) (RFC 5465 §7), or
+				 * NULL */
+	size_t fetch_len;
 };
 
 /* One entry of ADDTO or REMOVEFROM: the number shown, its position. */

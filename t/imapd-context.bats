@@ -259,3 +259,37 @@ if took > 2.5: sys.exit("too slow: %.2f s" % took)
 * ESEARCH (TAG "U3") UID ADDTO (1 9)
 i OK IDLE completed' ] || { echo "$output"; false; }
 }
+
+@test "RFC 5465 §7 example: UPDATE (fetch-att ...) sends FETCH of a new message that joins, after EXISTS, before the ADDTO; none for a flag change or the session's own APPEND" {
+	with_other '
+send("L LOGIN bob@example.test secret"); until("L OK")
+send("s SELECT INBOX"); until("s OK")
+send("a00 SEARCH RETURN (COUNT UPDATE (UID BODY.PEEK[HEADER.FIELDS (TO FROM SUBJECT)])) FROM \"boss\""); until("a00 OK")
+send("b00 UID SEARCH RETURN (UPDATE (FLAGS)) FLAGGED"); until("b00 OK")
+other("a APPEND INBOX {78+}\r\nSubject: Re: good morning\r\nFrom: myboss@example.org\r\nTo: bob@example.org\r\n\r\nhi",
+      "b UID STORE 2 +FLAGS (\\Flagged)")
+send("n NOOP"); until("n OK")
+send("c APPEND INBOX {29+}\r\nFrom: boss@example.org\r\n\r\nhi"); until("c OK")
+'
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	has_line '* ESEARCH (TAG "a00") COUNT 0'
+	[ "$(between b00 n)" = '* 2 FETCH (FLAGS (\Flagged))
+* 9 EXISTS
+* 0 RECENT
+* 9 FETCH (UID 9 BODY[HEADER.FIELDS (TO FROM SUBJECT)] {76}
+Subject: Re: good morning
+From: myboss@example.org
+To: bob@example.org
+
+)
+* ESEARCH (TAG "a00") ADDTO (0 9)
+* ESEARCH (TAG "b00") UID ADDTO (0 2)
+n OK NOOP completed' ] || { echo "$output"; false; }
+	[ "$(between n c)" = "* 10 EXISTS
+* 1 RECENT
+* ESEARCH (TAG \"a00\") ADDTO (0 10)
+c OK [APPENDUID $(uidvalidity) 10] APPEND completed" ] || { echo "$output"; false; }
+	run imap "$LOGIN" "s SELECT INBOX" 'a SEARCH RETURN (UPDATE (BODY[NOPE])) ALL' 'b SEARCH RETURN (UPDATE ()) ALL'
+	has_line 'a BAD Bad section'
+	grep -q '^b BAD ' <<<"$output"
+}
