@@ -188,7 +188,7 @@ int status_write(struct session *s, const char *name, int items);
  * 9051 §6.3.2) and NOTIFY's MailboxName and SubscriptionChange (RFC
  * 5465 §5.4, §5.5). */
 void list_one(struct session *s, const char *name, int subscribed);
-/* main.c: the control file "maxsize", read once. */
+/* cmd_auth.c: the control file "maxsize", read once. */
 long session_maxsize(struct session *s);
 
 #endif

@@ -114,13 +114,6 @@ static enum reply cmd_uid(struct session *s, struct parse *p)
 	return c->handler(s, p);
 }
 
-long session_maxsize(struct session *s)
-{
-	if (s->maxsize <= 0)    /* checked at the greeting */
-		setting_value(SETTING_MAXSIZE, &s->maxsize, NULL);
-	return s->maxsize;
-}
-
 static void tagged(struct session *s, enum reply rc, const char *deftext)
 {
 	static const char *const words[] = { "OK", "NO", "BAD", "OK" };
