@@ -236,7 +236,8 @@ static enum reply cat_url(struct session *s, const struct string *url,
 	struct imap_url u;
 	struct store_folder *f = NULL;
 	int fd = imap_url_parse(url->s, &u) < 0 ? -1 : url_open(s, &u, &f);
-	enum reply rc = fd < 0 ? bad_url(s, url) : copy_url(s, url, &u, fd, out);
+	enum reply rc = fd < 0 ? bad_url(s, url) :
+			copy_url(s, url, &u, fd, out);
 	if (fd >= 0)
 		close(fd);
 	if (f)
