@@ -1,7 +1,8 @@
 /* catenate.c - APPEND ... CATENATE (RFC 4469, catenate.h). The message
  * is written into an upload (lib/store_upload) part by part, never held
- * whole; a URL's source message is read whole (it is within "maxsize")
- * to find its section with lib/mime. */
+ * whole; a URL's part is found as FETCH finds it (fetch_parse, lib/mime
+ * reading the source file through its window) and copied a piece at a
+ * time (message.h's wire writer). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,9 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "catenate.h"
+#include "fetch.h"
 #include "folder.h"
 #include "imap_url.h"
 #include "log.h"
+#include "message.h"
 #include "mime.h"
 
 /* text-literal = "TEXT" SP literal / url = "URL" SP astring */
@@ -108,45 +111,6 @@ static int copy_upload(struct store_upload *from, struct store_upload *out)
 	return r == 0 ? 0 : -1;
 }
 
-/* The whole file fd (at most max octets) into a malloc'd *buf. 0, 1
- * when bigger than max, -1 on error. */
-static int read_message(int fd, size_t max, char **buf, size_t *len)
-{
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return -1;
-	if ((unsigned long long)st.st_size > max)
-		return 1;
-	*len = 0;
-	*buf = malloc((size_t)st.st_size + 1);
-	while (*buf && *len < (size_t)st.st_size) {
-		ssize_t r = read(fd, *buf + *len, (size_t)st.st_size - *len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		*len += (size_t)r;
-	}
-	return *buf ? 0 : -1;
-}
-
-/* The section u names of message text t[0..n) into *off, *len. 0 or -1
- * (no such part, or a section a URL cannot name). */
-static int url_section(const char *t, size_t n, const struct imap_url *u,
-		       size_t *off, size_t *len)
-{
-	struct mime_section sec = { MIME_SECTION_ALL, 0, n, NULL };
-	struct mime_message *m = u->section[0] ? mime_parse(t, n) : NULL;
-	int rc = u->section[0] && (!m || mime_section_find(m, u->section,
-				   strlen(u->section), &sec) < 0 ||
-				   sec.kind == MIME_SECTION_FIELDS ||
-				   sec.kind == MIME_SECTION_FIELDS_NOT) ? -1 : 0;
-	mime_free(m);
-	*off = sec.off;
-	*len = sec.len;
-	return rc;
-}
-
 /* The message u names, opened: its view in *f (to close) and fd, or
  * -1 (no such folder, UIDVALIDITY or UID). */
 static int url_open(struct session *s, const struct imap_url *u,
@@ -175,29 +139,109 @@ static int url_open(struct session *s, const struct imap_url *u,
 	return store_message_open(*f, lo);
 }
 
-/* The octets a URL names into out (§3: as FETCH BODY[section] gives
- * them; the source's flags are not touched). */
+/* The FETCH attribute "BODY.PEEK[section]<offset.length>" the URL u
+ * names into r (fetch_parse checks the section as FETCH would; memory
+ * from q, whose text is buf). 0, or -1 when it is not one. */
+static int url_att(const struct imap_url *u, struct parse *q, char *buf,
+		   size_t size, struct fetch_request *r)
+{
+	int n = u->partial ?
+		snprintf(buf, size, "BODY.PEEK[%s]<%lu.%lu>", u->section,
+			 (unsigned long)u->offset, (unsigned long)u->length) :
+		snprintf(buf, size, "BODY.PEEK[%s]", u->section);
+	if (n < 0 || (size_t)n >= size)
+		return -1;
+	parse_init(q, buf, (size_t)n);
+	return fetch_parse(q, r) < 0 || !parse_at_end(q) || r->count != 1 ||
+	       r->v[0].kind != FETCH_SECTION ? -1 : 0;
+}
+
+/* HEADER.FIELDS[.NOT] of the header sec (as far as lib/mime's window
+ * reaches, as FETCH sends it), its <partial>, into out. */
+static enum reply copy_fields(struct session *s, struct mime_message *m,
+			      const struct fetch_att *a,
+			      const struct mime_section *sec,
+			      struct store_upload *out)
+{
+	struct bytes tmp;
+	size_t got, from, n;
+	const char *h = mime_text(m, sec->off, sec->len, &got);
+	bytes_init(&tmp, 2 * got + 2);          /* LF made CRLF */
+	enum reply rc = mime_header_filter(h, got, a->names, a->nfields,
+					   a->fields == 2, &tmp) < 0 ?
+			write_failed(s) : REPLY_OK;
+	if (rc == REPLY_OK) {
+		fetch_partial(a, tmp.len, &from, &n);
+		rc = room(s, out, n);
+	}
+	if (rc == REPLY_OK && store_upload_write(out, tmp.data + from, n) < 0)
+		rc = write_failed(s);
+	bytes_free(&tmp);
+	return rc;
+}
+
+/* The section sec in its CRLF form, its <partial>, into out: counted,
+ * then copied, a window of the file at a time (never held whole). */
+static enum reply copy_text(struct session *s, struct mime_message *m,
+			    const struct fetch_att *a,
+			    const struct mime_section *sec,
+			    struct store_upload *out)
+{
+	struct wire_writer w;
+	size_t from, n;
+	fetch_partial(a, mime_text_crlf_count(m, sec->off, sec->len, NULL),
+		      &from, &n);
+	enum reply rc = room(s, out, n);
+	if (rc != REPLY_OK || n == 0)
+		return rc;
+	wire_writer_init_upload(&w, out, 1, from, from + n);
+	if (mime_text_each(m, sec->off, sec->len, wire_piece, &w) < 0 ||
+	    w.at < from + n)
+		return write_failed(s);
+	return REPLY_OK;
+}
+
+/* The octets the URL u names in the message file fd into out (§3: as
+ * FETCH BODY[section]<partial> gives them). */
+static enum reply copy_url(struct session *s, const struct string *url,
+			   const struct imap_url *u, int fd,
+			   struct store_upload *out)
+{
+	struct parse q;
+	struct fetch_request r;
+	struct mime_section sec;
+	char buf[IMAP_URL_SECTION_MAX + 64];
+	struct mime_message *m = NULL;
+	enum reply rc = REPLY_OK;
+	if (url_att(u, &q, buf, sizeof buf, &r) < 0)
+		rc = bad_url(s, url);
+	else if (!(m = mime_parse_file(fd, !r.need_mime)))
+		rc = write_failed(s);
+	else if (mime_section_find(m, r.v[0].spec, strlen(r.v[0].spec),
+				   &sec) < 0)
+		rc = bad_url(s, url);   /* no such part */
+	else
+		rc = (r.v[0].fields ? copy_fields : copy_text)(s, m, &r.v[0],
+							       &sec, out);
+	mime_free(m);
+	parse_free(&q);
+	return rc;
+}
+
+/* The octets a URL names into out; the source's flags are not
+ * touched. */
 static enum reply cat_url(struct session *s, const struct string *url,
 			  struct store_upload *out)
 {
 	struct imap_url u;
 	struct store_folder *f = NULL;
-	char *text = NULL;
-	size_t len = 0, off = 0, n = 0;
 	int fd = imap_url_parse(url->s, &u) < 0 ? -1 : url_open(s, &u, &f);
-	int r = fd < 0 ? -1 : read_message(fd, (size_t)session_maxsize(s),
-					    &text, &len);
+	enum reply rc = fd < 0 ? bad_url(s, url) :
+			copy_url(s, url, &u, fd, out);
 	if (fd >= 0)
 		close(fd);
 	if (f)
 		store_folder_close(f);
-	enum reply rc = r < 0 ? bad_url(s, url) : r > 0 ?
-			room(s, out, (size_t)session_maxsize(s) + 1) :
-			url_section(text, len, &u, &off, &n) < 0 ?
-			bad_url(s, url) : room(s, out, n);
-	if (rc == REPLY_OK && store_upload_write(out, text + off, n) < 0)
-		rc = write_failed(s);
-	free(text);
 	return rc;
 }
 

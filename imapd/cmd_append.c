@@ -137,6 +137,11 @@ static enum reply append_store(struct session *s, const char *name,
 	    uid_set_format(&code, a.uids, a.n) == 0)
 		reply_set(s, REPLY_OK, bytes_str(&code), NULL);
 	bytes_free(&code);
+	if (s->box && !strcmp(s->box->name, name)) {
+		s->own_added = &a;
+		session_refresh(s, 1);
+		s->own_added = NULL;
+	}
 	store_added_free(&a);
 	return REPLY_OK;
 }
@@ -199,9 +204,5 @@ enum reply cmd_append(struct session *s, struct parse *p)
 	for (size_t i = 0; i < n; i++)  /* those made and not committed */
 		if (v[i].catenated && v[i].upload)
 			store_upload_abort(v[i].upload);
-	if (rc != REPLY_OK)
-		return rc;
-	if (s->box && !strcmp(s->box->name, name))
-		session_refresh(s, 1);
-	return REPLY_OK;
+	return rc;
 }

@@ -15,7 +15,15 @@
 #include "penalty.h"
 #include "quota.h"
 #include "sasl.h"
+#include "settings.h"
 #include "starttls.h"
+
+long session_maxsize(struct session *s)
+{
+	if (s->maxsize <= 0)    /* checked at the greeting */
+		setting_value(SETTING_MAXSIZE, &s->maxsize, NULL);
+	return s->maxsize;
+}
 
 int session_plaintext_ok(struct session *s)
 {

@@ -37,8 +37,11 @@ static enum reply transfer(struct session *s, const char *name,
 	int have_code = ok && a.uidvalidity && copyuid(src, &a, &code) == 0;
 	if (move && have_code)  /* RFC 6851 §4.3: before the EXPUNGEs */
 		untagged(s, "OK [%s] Moved", bytes_str(&code));
-	if (move || !strcmp(s->box->name, name))
+	int here = !strcmp(s->box->name, name);
+	s->own_added = ok && here ? &a : NULL;
+	if (move || here)
 		session_refresh(s, 1);
+	s->own_added = NULL;
 	enum reply rc = ok ? REPLY_OK : e == E2BIG ?
 		reply_set(s, REPLY_NO, "LIMIT", "A folder holds at most 26 keywords") :
 		e == EDQUOT ?   /* RFC 9208 §4.3.1 */

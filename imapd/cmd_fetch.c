@@ -286,6 +286,29 @@ static int fetch_one(struct session *s, const struct fetch_request *r,
 	return rc;
 }
 
+void fetch_unsolicited(struct session *s, const char *atts, size_t len,
+		       const size_t *idx, size_t n)
+{
+	struct parse q;
+	struct fetch_request r;
+	if (parse_init_copy(&q, atts, len) == 0 && fetch_parse(&q, &r) == 0) {
+		int uid = s->uid;
+		struct fetch_data d = { .unknown_cte = 0 };
+		s->uid = 1;     /* RFC 5465 §5.1: the UID in every FETCH */
+		if ((r.need_size || r.need_date || r.need_envelope ||
+		     r.need_structure || r.need_body) && cache_load(s->box) < 0)
+			log_event("event=cache-error folder=%s", s->box->dir);
+		bytes_init(&d.tmp, (size_t)session_maxsize(s) * 2);
+		for (size_t k = 0; k < n; k++)
+			fetch_one(s, &r, idx[k], 0, &d);
+		bytes_free(&d.tmp);
+		if (cache_save(s->box) < 0)
+			log_event("event=cache-error folder=%s", s->box->dir);
+		s->uid = uid;
+	}
+	parse_free(&q);
+}
+
 /* The request's messages: those of set, less the ones unchanged since
  * the CHANGEDSINCE modifier (RFC 7162 §3.1.4.1); VANISHED (EARLIER) for
  * the UIDs of set expunged since (§3.2.6), before any FETCH. */

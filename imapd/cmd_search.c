@@ -19,6 +19,7 @@
 #include "mime_date.h"
 #include "mime_search.h"
 #include "search.h"
+#include "search_context.h"
 #include "utf8.h"
 
 /* One message as the keys see it, loaded on demand: its structure
@@ -260,58 +261,87 @@ static enum reply charset(struct session *s, struct parse *p,
 	return REPLY_OK;
 }
 
-enum reply search_matches(struct session *s, struct parse *p,
-			  int with_charset, size_t **idx, size_t *n)
+enum reply search_program_parse(struct session *s, struct parse *p,
+				int with_charset, struct key *k,
+				unsigned *needs, size_t *keys_at)
 {
-	struct key k;
-	unsigned needs = 0;
-	*idx = NULL;
-	*n = 0;
+	*needs = 0;
 	enum reply rc = charset(s, p, with_charset);
 	if (rc != REPLY_OK)
 		return rc;
-	if (search_parse(p, &k, &needs) < 0 || parse_end(p) < 0)
+	*keys_at = p->pos;
+	if (search_parse(p, k, needs) < 0 || parse_end(p) < 0)
 		return REPLY_BAD;
-	if ((needs & SEARCH_USES_RECENT) && (s->enabled & ENABLED_IMAP4REV2))
+	if ((*needs & SEARCH_USES_RECENT) && (s->enabled & ENABLED_IMAP4REV2))
 		return reply_set(s, REPLY_BAD, NULL,   /* RFC 9051 §6.4.4 */
 				 "No NEW, OLD or RECENT in IMAP4rev2");
-	s->search_modseq = (needs & SEARCH_USES_MODSEQ) != 0;
-	if (s->search_modseq)   /* RFC 7162 §3.1 */
-		session_enable(s, ENABLED_CONDSTORE);
+	return REPLY_OK;
+}
+
+int search_run(struct session *s, const struct key *k, unsigned needs,
+	       const size_t *among, size_t namong, size_t *idx, size_t *n)
+{
+	size_t total = among ? namong : s->box->count;
+	*n = 0;
 	if ((needs & (SEARCH_NEEDS_SIZE | SEARCH_NEEDS_DATE)) &&
 	    cache_load(s->box) < 0)
 		log_event("event=cache-error folder=%s", s->box->dir);
-	size_t *v = malloc((s->box->count ? s->box->count : 1) * sizeof *v);
-	if (!v)
-		return reply_set(s, REPLY_NO, "SERVERBUG", "Out of memory");
-	for (size_t i = 0; i < s->box->count; i++) {
+	for (size_t j = 0; j < total; j++) {
+		size_t i = among ? among[j] : j;
 		struct candidate c = { .s = s, .i = i, .needs = needs, .fd = -1 };
-		if (match(&c, &k))
-			v[(*n)++] = i;
+		if (match(&c, k))
+			idx[(*n)++] = i;
 		unload(&c);
 	}
 	if (cache_save(s->box) < 0)
 		log_event("event=cache-error folder=%s", s->box->dir);
+	return 0;
+}
+
+enum reply search_matches(struct session *s, struct parse *p,
+			  int with_charset, size_t **idx, size_t *n,
+			  struct search_program *prog)
+{
+	struct key k;
+	*idx = NULL;
+	*n = 0;
+	enum reply rc = search_program_parse(s, p, with_charset, &k,
+					     &prog->needs, &prog->keys_at);
+	if (rc != REPLY_OK)
+		return rc;
+	s->search_modseq = (prog->needs & SEARCH_USES_MODSEQ) != 0;
+	if (s->search_modseq)   /* RFC 7162 §3.1 */
+		session_enable(s, ENABLED_CONDSTORE);
+	size_t *v = malloc((s->box->count ? s->box->count : 1) * sizeof *v);
+	if (!v)
+		return reply_set(s, REPLY_NO, "SERVERBUG", "Out of memory");
+	search_run(s, &k, prog->needs, NULL, 0, v, n);
 	*idx = v;
 	return REPLY_OK;
 }
 
 /* SEARCH [RETURN (...)] [CHARSET ...] keys (RFC 3501 §6.4.4, RFC 4731
- * ESEARCH, RFC 5182 SEARCHRES). */
+ * ESEARCH, RFC 5182 SEARCHRES, RFC 5267 §4 UPDATE). */
 enum reply cmd_search(struct session *s, struct parse *p)
 {
 	struct search_return r;
+	struct search_program prog;
 	size_t *idx, n;
 	if (parse_sp(p) < 0 || search_return_parse(p, &r) < 0)
 		return REPLY_BAD;
 	/* RFC 9051 §6.4.4: no RETURN is RETURN (ALL), answered by ESEARCH */
 	if ((s->enabled & ENABLED_IMAP4REV2) && !r.extended)
 		r = (struct search_return){ .extended = 1, .opts = RETURN_ALL };
-	enum reply rc = search_matches(s, p, 1, &idx, &n);
-	if (rc == REPLY_OK)
+	if ((r.opts & RETURN_UPDATE) && search_context_find(s, s->tag))
+		return reply_set(s, REPLY_BAD, NULL, "Tag reuse");   /* §4.3 */
+	enum reply rc = search_matches(s, p, 1, &idx, &n, &prog);
+	if (rc == REPLY_OK) {
 		search_result_write(s, &r, "SEARCH", idx, n);
-	else if (r.opts & RETURN_SAVE)  /* RFC 5182 §2.1 */
+		if (r.opts & RETURN_UPDATE)
+			search_context_add(s, p, &r, &prog, NULL, 0, idx, n);
+	} else if (r.opts & RETURN_SAVE) {      /* RFC 5182 §2.1 */
 		search_saved_clear(s);
+	}
 	free(idx);
 	return rc;
 }

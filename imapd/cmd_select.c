@@ -8,21 +8,35 @@
 #include "imapd.h"
 #include "log.h"
 #include "mailbox.h"
+#include "notify.h"
 #include "search.h"
+#include "search_context.h"
 
 void session_unselect(struct session *s)
 {
 	search_saved_clear(s);
+	search_contexts_free(s);        /* RFC 5267 §4.3 */
 	mailbox_free(s->box);
 	s->box = NULL;
 	if (s->state == STATE_SELECTED)
 		s->state = STATE_AUTH;
 }
 
+int session_made(const struct session *s, uint32_t uid)
+{
+	const struct store_added *a = s->own_added;
+	for (size_t i = 0; a && i < a->n; i++)
+		if (a->uids[i] == uid)
+			return 1;
+	return 0;
+}
+
 void session_refresh(struct session *s, int allow_expunge)
 {
 	if (s->box && mailbox_refresh(s->box, allow_expunge, 0, &s->out) < 0)
 		log_event("event=refresh-error folder=%s", s->box->dir);
+	search_contexts_update(s);      /* after EXISTS (RFC 5267 §4.3.3) */
+	notify_new_messages(s);         /* after ADDTO (RFC 5465 §5.2) */
 }
 
 static void select_report(struct session *s)
@@ -94,8 +108,11 @@ static enum reply open_folder(struct session *s, struct parse *p,
 	    s->box->readonly == readonly && folder_exists(s->maildir, name)) {
 		/* the same folder again (clients do it often): catch up
 		 * quietly instead of reading it anew; \Recent stays */
-		if (mailbox_refresh(s->box, 1, 1, NULL) == 0)
+		search_contexts_free(s);        /* RFC 5267 §4.3 */
+		if (mailbox_refresh(s->box, 1, 1, NULL) == 0) {
+			s->box->new_from = 0;   /* SELECT tells them */
 			return selected(s, &q);
+		}
 	}
 	/* §6.3.1: a SELECT leaves the selected state first, even when it
 	 * then fails */

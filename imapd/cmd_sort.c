@@ -1,4 +1,5 @@
-/* cmd_sort.c - SORT (RFC 5256 §3, DISPLAY: RFC 5957, ESORT: RFC 5267 §3)
+/* cmd_sort.c - SORT (RFC 5256 §3, DISPLAY: RFC 5957, ESORT: RFC 5267 §3,
+ * CONTEXT=SORT: §4)
  * and THREAD (RFC 5256 §3), UID forms included: the search of
  * cmd_search.c, then lib/mail_sort and lib/mail_thread over the values
  * read from each matching message's header. */
@@ -16,6 +17,7 @@
 #include "message.h"
 #include "mime.h"
 #include "search.h"
+#include "search_context.h"
 
 static const struct { const char *name; enum mail_sort_key key; } keys[] = {
 	{ "ARRIVAL", MAIL_SORT_ARRIVAL }, { "CC", MAIL_SORT_CC },
@@ -166,17 +168,31 @@ static int sort_by_size(const struct mail_sort_criterion *c, size_t nc)
 	return 0;
 }
 
+int sort_fields_read(struct session *s, size_t i,
+		     const struct mail_sort_criterion *c, size_t nc,
+		     struct mail_fields *f)
+{
+	if (read_fields(s, i, mail_sort_needs(c, nc) |
+			(sort_by_size(c, nc) ? WANT_SIZE : 0), f) < 0)
+		return -1;
+	f->order = s->box->msgs[i].uid;
+	return 0;
+}
+
 /* SORT [RETURN (...)] (criteria) charset search-key... */
 enum reply cmd_sort(struct session *s, struct parse *p)
 {
 	struct search_return r;
 	struct mail_sort_criterion c[IMAP_SORT_CRITERIA_MAX];
 	struct mail_fields *store = NULL, **v = NULL;
+	struct search_program prog;
 	size_t nc, *idx, n;
 	if (parse_sp(p) < 0 || search_return_parse(p, &r) < 0 ||
 	    sort_criteria(p, c, &nc) < 0)
 		return REPLY_BAD;
-	enum reply rc = search_matches(s, p, 2, &idx, &n);
+	if ((r.opts & RETURN_UPDATE) && search_context_find(s, s->tag))
+		return reply_set(s, REPLY_BAD, NULL, "Tag reuse");   /* §4.3 */
+	enum reply rc = search_matches(s, p, 2, &idx, &n, &prog);
 	if (rc == REPLY_OK)
 		rc = fields_of(s, idx, n, mail_sort_needs(c, nc) |
 			       (sort_by_size(c, nc) ? WANT_SIZE : 0), &store, &v);
@@ -189,6 +205,8 @@ enum reply cmd_sort(struct session *s, struct parse *p)
 								   v[i]->order)
 					: v[i]->order - 1;
 		search_result_write(s, &r, "SORT", idx, n);
+		if (r.opts & RETURN_UPDATE)
+			search_context_add(s, p, &r, &prog, c, nc, idx, n);
 	} else if (r.opts & RETURN_SAVE) {
 		search_saved_clear(s);
 	}
@@ -241,7 +259,8 @@ enum reply cmd_thread(struct session *s, struct parse *p)
 		a++;
 	if (a == 3)
 		return reply_set(s, REPLY_BAD, NULL, "Unknown threading algorithm");
-	enum reply rc = search_matches(s, p, 2, &idx, &n);
+	struct search_program prog;
+	enum reply rc = search_matches(s, p, 2, &idx, &n, &prog);
 	if (rc == REPLY_OK)
 		rc = fields_of(s, idx, n, MAIL_FIELDS_SUBJECT | MAIL_FIELDS_DATE |
 			       MAIL_FIELDS_THREAD, &store, &v);

@@ -72,6 +72,13 @@ struct session;
  * NIL and sets d->unknown_cte. */
 void write_binary(struct session *s, const struct fetch_att *a,
 		  struct fetch_data *d);
+/* cmd_fetch.c: unsolicited "* n FETCH (UID u ...)" responses of
+ * msgs[idx[0..n)] (ascending) for the attribute list atts[0..len) as
+ * fetch_parse takes it (checked before): NOTIFY's MessageNew (RFC 5465
+ * §5.2) and UPDATE's (§7). Nothing sets \Seen: a BODY[...] is answered
+ * as BODY.PEEK[...]. */
+void fetch_unsolicited(struct session *s, const char *atts, size_t len,
+		       const size_t *idx, size_t n);
 /* cmd_fetch.c: the window [*from, *from + *n) of a section of total
  * octets that a's <partial> (RFC 3501 §6.4.5) names, or all of it. */
 void fetch_partial(const struct fetch_att *a, size_t total, size_t *from,

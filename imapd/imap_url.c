@@ -58,18 +58,31 @@ static int key(const char **p, const char *k)
 	return 1;
 }
 
-/* ["/;SECTION=" enc-section] to the end. */
+/* ["/;SECTION=" enc-section] ["/;PARTIAL=" partial-range] to the end
+ * (RFC 5092 §11: partial-range = number ["." nz-number]; ";" is never
+ * in an enc-section, so the section ends before the next "/;"). */
 static int tail(const char *p, struct imap_url *u)
 {
 	if (key(&p, "/;SECTION=")) {
-		size_t n = strlen(p);
+		size_t n = strcspn(p, ";");
+		if (p[n] && (n == 0 || p[n - 1] != '/'))
+			return -1;
+		if (p[n])
+			n--;
 		if (decode(p, n, u->section, sizeof u->section) < 0 ||
-		    !u->section[0] || strchr(u->section, '(') ||
-		    strchr(u->section, ';'))
+		    !u->section[0] || strchr(u->section, ']') ||
+		    strchr(u->section, '\r') || strchr(u->section, '\n'))
 			return -1;
 		p += n;
 	}
-	return *p ? -1 : 0;     /* ;PARTIAL=, ;URLAUTH=: not taken */
+	if (key(&p, "/;PARTIAL=")) {
+		u->partial = 1;
+		u->length = UINT32_MAX;         /* to the end */
+		if (number(&p, 0, &u->offset) < 0 ||
+		    (*p == '.' && (++p, number(&p, 1, &u->length) < 0)))
+			return -1;
+	}
+	return *p ? -1 : 0;     /* ;URLAUTH=: not taken */
 }
 
 int imap_url_parse(const char *url, struct imap_url *u)

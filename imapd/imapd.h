@@ -37,6 +37,7 @@ enum reply {
 };
 
 struct mailbox;
+struct search_context;
 struct session_watch;
 
 struct session {
@@ -63,6 +64,13 @@ struct session {
 	int search_modseq;              /* the last search had a MODSEQ key */
 	uint32_t *saved;                /* "$" (RFC 5182): UIDs, ascending */
 	size_t nsaved;
+	const struct store_added *own_added;    /* during the catch-up after
+					 * its own APPEND or COPY into the
+					 * selected folder: those messages
+					 * (no NOTIFY FETCH, RFC 5465 §5.2) */
+	struct search_context *contexts[IMAP_CONTEXTS_MAX];
+	size_t ncontexts;               /* updating searches (RFC 5267 §4.3,
+					 * search_context.h) */
 	long maxsize;                   /* control "maxsize", read when needed */
 	int plaintext;                  /* -1 unknown, else plaintext_ok */
 	struct parse_upload *uploads;   /* the command's streamed literals */
@@ -129,7 +137,11 @@ enum reply cmd_search(struct session *s, struct parse *p);
 enum reply cmd_sort(struct session *s, struct parse *p);
 enum reply cmd_thread(struct session *s, struct parse *p);
 enum reply cmd_idle(struct session *s, struct parse *p);
+enum reply cmd_cancelupdate(struct session *s, struct parse *p); /* RFC 5267 */
 
+/* cmd_select.c: is uid one of s->own_added (made by this session's
+ * APPEND or COPY into the selected folder, being reported)? 1 / 0. */
+int session_made(const struct session *s, uint32_t uid);
 /* cmd_select.c: leave the selected folder (no expunge); state AUTH. */
 void session_unselect(struct session *s);
 /* cmd_select.c: report changes to the selected folder made elsewhere
@@ -176,7 +188,7 @@ int status_write(struct session *s, const char *name, int items);
  * 9051 §6.3.2) and NOTIFY's MailboxName and SubscriptionChange (RFC
  * 5465 §5.4, §5.5). */
 void list_one(struct session *s, const char *name, int subscribed);
-/* main.c: the control file "maxsize", read once. */
+/* cmd_auth.c: the control file "maxsize", read once. */
 long session_maxsize(struct session *s);
 
 #endif

@@ -217,6 +217,9 @@ static void report(struct mailbox *box, struct store_changes *ch,
 		write_flag_list(out, box->kw, 0);
 		output_str(out, "\r\n");
 	}
+	if (ch->nexpunged && box->expunging)
+		box->expunging(box->expunging_arg, ch->expunged_uids,
+			       ch->expunged, ch->nexpunged);
 	if (box->enabled & ENABLED_QRESYNC)
 		write_vanished(out, 0, ch->expunged_uids, ch->nexpunged);
 	else
@@ -245,6 +248,8 @@ int mailbox_refresh(struct mailbox *box, int allow_expunge, int force,
 	if (store_folder_sync(box->f, allow_expunge, &ch) < 0)
 		return -1;
 	int rc = mirror(box);
+	if (rc == 0 && ch.added && !box->new_from)
+		box->new_from = box->msgs[box->count - ch.added].uid;
 	if (rc == 0 && out)
 		report(box, &ch, out);
 	if (rc == 0 && !mailbox_gone_pending(box))

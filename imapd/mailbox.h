@@ -79,6 +79,18 @@ struct mailbox {
 	struct store_cache cache;       /* the cache mapped; strings point in */
 	int cache_loaded;               /* cache_load has run */
 	int cache_dirty;                /* messages learnt things to save */
+	/* told of the expunges about to be reported, before their EXPUNGE
+	 * or VANISHED responses (RFC 5267 §4.3.4 wants REMOVEFROM first,
+	 * search_context.c): store_changes' UIDs (ascending) and sequence
+	 * numbers (the k-th's once the k before it left, so k less than
+	 * before any left: lib/store_view.c removes in ascending order);
+	 * may be NULL */
+	uint32_t new_from;      /* the lowest UID of the messages catch-ups
+				 * found new since NOTIFY last looked
+				 * (notify_new_messages), 0: none */
+	void (*expunging)(void *arg, const uint32_t *uids,
+			  const size_t *seqs, size_t n);
+	void *expunging_arg;
 };
 
 /* Open the folder name of the Maildir st: unless readonly, move new/

@@ -23,6 +23,7 @@
 #include "watch.h"
 #include "password.h"
 #include "peer.h"
+#include "search_context.h"
 #include "starttls.h"
 
 /* What a command reports of changes made elsewhere before its tagged
@@ -78,6 +79,7 @@ static const struct command commands[] = {
 	{ "UNSELECT",     STATE_SELECTED, 0, AFTER_NONE,       cmd_unselect }, /* RFC 3691 */
 	{ "EXPUNGE",      STATE_SELECTED, 1, AFTER_NONE,       cmd_expunge }, /* UID: RFC 4315 */
 	{ "SEARCH",       STATE_SELECTED, 1, AFTER_NO_EXPUNGE, cmd_search },
+	{ "CANCELUPDATE", STATE_SELECTED, 0, AFTER_REPORT,     cmd_cancelupdate }, /* RFC 5267 */
 	{ "SORT",         STATE_SELECTED, 1, AFTER_NO_EXPUNGE, cmd_sort }, /* RFC 5256 */
 	{ "THREAD",       STATE_SELECTED, 1, AFTER_NO_EXPUNGE, cmd_thread }, /* RFC 5256 */
 	{ "FETCH",        STATE_SELECTED, 1, AFTER_NO_EXPUNGE, cmd_fetch },
@@ -110,13 +112,6 @@ static enum reply cmd_uid(struct session *s, struct parse *p)
 	s->name = c->name;
 	s->after = c->after;
 	return c->handler(s, p);
-}
-
-long session_maxsize(struct session *s)
-{
-	if (s->maxsize <= 0)    /* checked at the greeting */
-		setting_value(SETTING_MAXSIZE, &s->maxsize, NULL);
-	return s->maxsize;
 }
 
 static void tagged(struct session *s, enum reply rc, const char *deftext)
@@ -165,8 +160,11 @@ static int run(struct session *s, struct bytes *buf)
 		if (rc != REPLY_FATAL && s->state == STATE_SELECTED &&
 		    s->after != AFTER_NONE && time(NULL) != s->box->synced)
 			session_refresh(s, s->uid || s->after == AFTER_REPORT);
-		if (rc != REPLY_FATAL && s->state == STATE_SELECTED)
+		if (rc != REPLY_FATAL && s->state == STATE_SELECTED) {
+			/* RFC 5267 §4.3: the command's own changes too */
+			search_contexts_update(s);
 			condstore_after_command(s);
+		}
 		if (c->handler == cmd_create || c->handler == cmd_delete ||
 		    c->handler == cmd_rename || c->handler == cmd_subscribe ||
 		    c->handler == cmd_unsubscribe)      /* RFC 5465 §5 */

@@ -3,6 +3,7 @@
 #include "limits.h"
 #include "mime_encoding.h"
 #include "output.h"
+#include "store.h"
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -54,6 +55,13 @@ void wire_writer_init(struct wire_writer *w, struct output *out, int crlf,
 	w->end = end;
 }
 
+void wire_writer_init_upload(struct wire_writer *w, struct store_upload *up,
+			     int crlf, size_t from, size_t end)
+{
+	wire_writer_init(w, NULL, crlf, from, end);
+	w->up = up;
+}
+
 /* Send what of buf[0..k), the octets [at, at + k), lies in [from, end). */
 static int wire_send(struct wire_writer *w, const char *buf, size_t k)
 {
@@ -65,6 +73,8 @@ static int wire_send(struct wire_writer *w, const char *buf, size_t k)
 		w->nul = 1;
 	w->at += k;
 	if (lo < hi && w->out && output_write(w->out, buf + lo, hi - lo) < 0)
+		return -1;
+	if (lo < hi && w->up && store_upload_write(w->up, buf + lo, hi - lo) < 0)
 		return -1;
 	return 0;
 }
@@ -82,7 +92,7 @@ int wire_piece(void *ctx, const char *p, size_t n)
 		i += take;
 		if (r < 0)
 			return -1;
-		if (w->out && w->at >= w->end)
+		if ((w->out || w->up) && w->at >= w->end)
 			return 1;
 	}
 	return 0;

@@ -16,8 +16,10 @@ int message_wire_size(int fd, size_t *size);
  * lib/mime.h): with crlf, each bare LF is made CRLF (lib/mime_encoding.h's
  * rule, the octet before the first piece taken as none); of the octets
  * so made, those in [from, end) go to out (NULL: only counted). */
+struct store_upload;
 struct wire_writer {
 	struct output *out;
+	struct store_upload *up;        /* or there (CATENATE), when set */
 	int crlf;
 	size_t from, end;       /* the part sent, e.g. a <partial> */
 	size_t at;              /* octets made so far */
@@ -27,6 +29,9 @@ struct wire_writer {
 /* A writer of [from, end) to out (NULL: count), with or without CRLF. */
 void wire_writer_init(struct wire_writer *w, struct output *out, int crlf,
 		      size_t from, size_t end);
+/* The same writing into the upload up (store.h) instead of out. */
+void wire_writer_init_upload(struct wire_writer *w, struct store_upload *up,
+			     int crlf, size_t from, size_t end);
 /* Take the piece p[0..n): 0, 1 when [from, end) has all gone out (the
  * rest need not be read), -1 when out failed. */
 int wire_piece(void *w, const char *p, size_t n);

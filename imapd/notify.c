@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include "fetch.h"
 #include "folder.h"
 #include "log.h"
 #include "mailbox.h"
@@ -30,6 +31,7 @@ void notify_state_free(struct notify *n)
 	free(n->folders);
 	names_free(n->names, n->nnames);
 	subscriptions_free(n->subs, n->nsubs);
+	free(n->new_fetch);
 }
 
 void notify_free(struct session *s)
@@ -415,4 +417,26 @@ int notify_wait(struct session *s)
 		if (!s->notify)         /* overflow: told, then as before */
 			return output_flush(&s->out) < 0 ? -1 : 0;
 	}
+}
+
+void notify_new_messages(struct session *s)
+{
+	struct mailbox *b = s->box;
+	if (!b || !b->new_from)
+		return;
+	uint32_t from = b->new_from;
+	b->new_from = 0;
+	const struct notify *n = s->notify;
+	if (!n || !n->new_fetch || n->selected == SELECTED_NONE)
+		return;
+	size_t *idx = malloc(b->count * sizeof *idx + 1), k = 0;
+	if (!idx)
+		return;
+	for (size_t i = (size_t)mailbox_find_uid_at_least(b, from);
+	     i < b->count; i++)
+		if (!b->msgs[i].gone && !session_made(s, b->msgs[i].uid))
+			idx[k++] = i;
+	if (k)
+		fetch_unsolicited(s, n->new_fetch, n->new_fetch_len, idx, k);
+	free(idx);
 }

@@ -32,6 +32,12 @@ int notify_wait(struct session *s);
  * descriptor, or -1 when the kernel refused (the waiters then poll). */
 int notify_watch(struct session *s, int fd);
 
+/* After a catch-up with the selected folder (its EXISTS and ESEARCH
+ * ADDTO written): under NOTIFY SET with SELECTED or SELECTED-DELAYED
+ * MessageNew (fetch-att ...), the FETCH responses of the messages found
+ * new, but those of s->own_added (RFC 5465 §5.2). */
+void notify_new_messages(struct session *s);
+
 /* Forget the session's NOTIFY state (LOGOUT, NOTIFY NONE). */
 void notify_free(struct session *s);
 

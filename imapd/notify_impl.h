@@ -44,6 +44,10 @@ enum notify_selected { SELECTED_NONE, SELECTED_NOW, SELECTED_DELAYED };
 struct notify {
 	enum notify_selected selected;  /* §6.1 */
 	unsigned selected_events;
+	char *new_fetch;        /* MessageNew's "(fetch-att ...)" for the
+				 * selected folder (§5.2), as the client
+				 * wrote it (re-parsed when used), or NULL */
+	size_t new_fetch_len;
 	struct notify_group groups[IMAP_NOTIFY_GROUPS_MAX];
 	size_t ngroups;
 	struct notify_folder *folders;  /* message events: the last look */

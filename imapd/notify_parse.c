@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "fetch.h"
 #include "folder.h"
 #include "imapd.h"
 #include "mailbox.h"
@@ -33,7 +34,9 @@ static const struct { const char *name; int filter; } filters[] = {
 /* What parsing found beyond syntax errors. */
 struct notify_parse {
 	int unsupported;        /* an event we do not offer: NO [BADEVENT] */
-	int fetch_atts;         /* MessageNew (fetch-att...): NO */
+	size_t fetch_at, fetch_len;     /* MessageNew (fetch-att ...) in
+					 * the command's buffer, 0 if none */
+	int group_fetch;        /* the group being parsed has one */
 };
 
 static int fail(struct parse *p, const char *why)
@@ -84,17 +87,15 @@ static int one_event(struct parse *p, struct notify_parse *np, unsigned *bit)
 		np->unsupported = 1;
 	if (*bit == EVENT_NEW && p->pos + 1 < p->len &&
 	    !memcmp(p->buf + p->pos, " (", 2)) {
-		/* MessageNew (fetch-att ...): skip the list, refused below */
-		np->fetch_atts = 1;
-		p->pos++;
-		int depth = 0;
-		do {
-			int c = parse_peek(p);
-			if (c < 0)
-				return fail(p, "Unterminated fetch attributes");
-			depth += c == '(' ? 1 : c == ')' ? -1 : 0;
-			p->pos++;
-		} while (depth > 0);
+		/* MessageNew (fetch-att ...) (§5.2): checked, kept as text */
+		struct fetch_request r;
+		size_t at = ++p->pos;
+		if (np->group_fetch || fetch_parse(p, &r) < 0)
+			return np->group_fetch ?
+			       fail(p, "One list of fetch attributes") : -1;
+		np->fetch_at = at;
+		np->fetch_len = p->pos - at;
+		np->group_fetch = 1;
 	}
 	return 0;
 }
@@ -152,9 +153,15 @@ static enum reply event_group(struct session *s, struct parse *p,
 		    (parse_sp(p) < 0 || (rc = group_names(s, p, g)) != REPLY_OK))
 			return rc == REPLY_OK ? REPLY_BAD : rc;
 	}
+	np->group_fetch = 0;
 	if (parse_sp(p) < 0 || group_events(p, np, &ev) < 0 ||
 	    parse_close(p) < 0)
 		return REPLY_BAD;
+	/* §8: "The fetch-att list may only be present for the
+	 * SELECTED/SELECTED-DELAYED mailbox filter" */
+	if (np->group_fetch && filters[i].filter >= 0)
+		return reply_set(s, REPLY_BAD, NULL,
+				 "Fetch attributes only for SELECTED");
 	if (filters[i].filter >= 0) {
 		g->events = ev;
 		n->ngroups++;
@@ -216,9 +223,13 @@ enum reply notify_set_parse(struct session *s, struct parse *p,
 		rc = REPLY_BAD;
 	if (rc == REPLY_OK && np.unsupported)   /* §3.1: NO, not BAD */
 		rc = reply_set(s, REPLY_NO, BADEVENT, "Unsupported event");
-	if (rc == REPLY_OK && np.fetch_atts)
-		rc = reply_set(s, REPLY_NO, "CANNOT",
-			       "MessageNew takes no fetch attributes here");
+	if (rc == REPLY_OK && np.fetch_len &&
+	    !(n->new_fetch = malloc(np.fetch_len)))
+		rc = reply_set(s, REPLY_NO, "SERVERBUG", "Out of memory");
+	if (rc == REPLY_OK && np.fetch_len) {
+		memcpy(n->new_fetch, p->buf + np.fetch_at, np.fetch_len);
+		n->new_fetch_len = np.fetch_len;
+	}
 	if (rc == REPLY_OK && names_keep(n) < 0)
 		rc = reply_set(s, REPLY_NO, "SERVERBUG", "Out of memory");
 	if (rc != REPLY_OK) {

@@ -19,6 +19,19 @@ void parse_init(struct parse *p, char *buf, size_t len)
 	p->len = len;
 }
 
+int parse_init_copy(struct parse *p, const char *text, size_t len)
+{
+	parse_init(p, NULL, 0);
+	char *buf = parse_alloc(p, len + 1);
+	if (!buf)
+		return -1;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	p->buf = buf;
+	p->len = len;
+	return 0;
+}
+
 void parse_free(struct parse *p)
 {
 	for (size_t i = 0; i < p->npool; i++)

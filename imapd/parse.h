@@ -48,6 +48,10 @@ struct seqset {
 };
 
 void parse_init(struct parse *p, char *buf, size_t len);
+/* The same over a copy of text[0..len) that the parse owns (a command
+ * kept to be parsed again: search keys of RFC 5267 contexts, NOTIFY's
+ * fetch attributes). 0, or -1 (ENOMEM; parse_free it all the same). */
+int parse_init_copy(struct parse *p, const char *text, size_t len);
 /* Free what the parse allocated. */
 void parse_free(struct parse *p);
 /* Memory that lives as long as the parse. NULL (error set) when out. */

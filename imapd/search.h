@@ -27,6 +27,11 @@ enum key_kind {
 					 * the highest MODSEQ (RFC 7162) */
 #define SEARCH_USES_RECENT  0x20        /* NEW, OLD or RECENT: not in
 					 * IMAP4rev2 (RFC 9051 §6.4.4) */
+#define SEARCH_USES_NUMBERS 0x40        /* sequence numbers or "$": fixed
+					 * when the command ran (RFC 5267
+					 * §4.3), no UPDATE */
+#define SEARCH_USES_CLOCK   0x80        /* OLDER, YOUNGER: the result
+					 * moves with time alone, no UPDATE */
 
 struct key {
 	enum key_kind kind;
@@ -47,13 +52,32 @@ int search_parse(struct parse *p, struct key *k, unsigned *needs);
 
 struct session;
 
+/* What a search was: its SEARCH_NEEDS_* / SEARCH_USES_* bits and where
+ * its keys (after the charset) start in the command's buffer. */
+struct search_program {
+	unsigned needs;
+	size_t keys_at;
+};
+
 /* cmd_search.c: "[CHARSET SP astring SP] search-key..." to the end of the
  * command (with_charset 2: the charset is required, as in SORT and
- * THREAD), evaluated over the selected folder: the ascending indexes
- * into s->box->msgs of the matches in *idx (malloc'd, *n of them).
- * REPLY_OK, or BAD/NO with the reply set (*idx NULL). */
+ * THREAD) parsed into k (memory from p), with *needs and *keys_at as
+ * in struct search_program. REPLY_OK, or BAD/NO with the reply set. */
+enum reply search_program_parse(struct session *s, struct parse *p,
+				int with_charset, struct key *k,
+				unsigned *needs, size_t *keys_at);
+/* Evaluate k (needs: its bits) over msgs[i] for each i of among[0..namong)
+ * (ascending), or every message when among is NULL: the matches, in that
+ * order, into idx (room for as many) and their number into *n. 0. */
+int search_run(struct session *s, const struct key *k, unsigned needs,
+	       const size_t *among, size_t namong, size_t *idx, size_t *n);
+/* search_program_parse then search_run over the selected folder: the
+ * ascending indexes into s->box->msgs of the matches in *idx (malloc'd,
+ * *n of them), what the search was in *prog. REPLY_OK, or BAD/NO with
+ * the reply set (*idx NULL). */
 enum reply search_matches(struct session *s, struct parse *p,
-			  int with_charset, size_t **idx, size_t *n);
+			  int with_charset, size_t **idx, size_t *n,
+			  struct search_program *prog);
 
 /* RETURN options (RFC 4731 §3.1, RFC 5182 §2). */
 #define RETURN_MIN   0x01
@@ -62,10 +86,14 @@ enum reply search_matches(struct session *s, struct parse *p,
 #define RETURN_COUNT 0x08
 #define RETURN_SAVE  0x10
 #define RETURN_PARTIAL 0x20     /* RFC 5267 §4.4 */
+#define RETURN_UPDATE  0x40     /* RFC 5267 §4.3 */
+#define RETURN_CONTEXT 0x80     /* RFC 5267 §4.2: a hint, taken and ignored */
 struct search_return {
 	int extended;           /* RETURN was given: answer with ESEARCH */
 	unsigned opts;          /* RETURN_* ("RETURN ()" is ALL) */
 	uint32_t partial_lo, partial_hi;        /* PARTIAL lo:hi, lo <= hi */
+	size_t fetch_at, fetch_len;     /* UPDATE (fetch-att ...) (RFC 5465
+					 * §7) in the command's buffer, or 0 */
 };
 
 /* searchres.c: an optional "RETURN (opts) SP" at p into r (nothing

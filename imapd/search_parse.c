@@ -31,6 +31,8 @@ static const struct {
 /* Keys with one argument: what it is, and what the key needs. */
 enum arg { ARG_DATE, ARG_STRING, ARG_NUMBER, ARG_NZ_NUMBER, ARG_FLAG,
 	   ARG_FIELD };
+/* WITHIN (RFC 5032): the date, and a result that moves with time */
+#define NEEDS_CLOCK (SEARCH_NEEDS_DATE | SEARCH_USES_CLOCK)
 
 static const struct {
 	const char *name;
@@ -55,8 +57,8 @@ static const struct {
 	{ "TEXT", KEY_TEXT, ARG_STRING, SEARCH_NEEDS_TEXT, NULL },
 	{ "LARGER", KEY_LARGER, ARG_NUMBER, SEARCH_NEEDS_SIZE, NULL },
 	{ "SMALLER", KEY_SMALLER, ARG_NUMBER, SEARCH_NEEDS_SIZE, NULL },
-	{ "OLDER", KEY_OLDER, ARG_NZ_NUMBER, SEARCH_NEEDS_DATE, NULL },
-	{ "YOUNGER", KEY_YOUNGER, ARG_NZ_NUMBER, SEARCH_NEEDS_DATE, NULL },
+	{ "OLDER", KEY_OLDER, ARG_NZ_NUMBER, NEEDS_CLOCK, NULL },
+	{ "YOUNGER", KEY_YOUNGER, ARG_NZ_NUMBER, NEEDS_CLOCK, NULL },
 	{ "KEYWORD", KEY_KEYWORD, ARG_FLAG, 0, NULL },
 	{ "UNKEYWORD", KEY_UNKEYWORD, ARG_FLAG, 0, NULL },
 };
@@ -215,7 +217,11 @@ static int parse_word_key(struct parse *p, struct key *k, const char *w,
 		}
 	if (!strcasecmp(w, "UID")) {
 		k->kind = KEY_UID;
-		return parse_sp(p) < 0 ? -1 : parse_seqset(p, &k->set);
+		if (parse_sp(p) < 0 || parse_seqset(p, &k->set) < 0)
+			return -1;
+		if (k->set.saved)
+			*needs |= SEARCH_USES_NUMBERS;
+		return 0;
 	}
 	if (!strcasecmp(w, "MODSEQ")) {
 		*needs |= SEARCH_USES_MODSEQ;
@@ -238,6 +244,7 @@ static int parse_key(struct parse *p, struct key *k, unsigned *needs)
 	}
 	if ((c >= '0' && c <= '9') || c == '*' || c == '$') {
 		k->kind = KEY_SEQ;
+		*needs |= SEARCH_USES_NUMBERS;
 		return parse_seqset(p, &k->set);
 	}
 	if (parse_atom(p, &w) < 0)

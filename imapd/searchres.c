@@ -8,12 +8,14 @@
 #include <strings.h>
 #include "imapd.h"
 #include "mailbox.h"
+#include "fetch.h"
 #include "search.h"
 
 static const struct { const char *name; unsigned bit; } return_options[] = {
 	{ "MIN", RETURN_MIN }, { "MAX", RETURN_MAX }, { "ALL", RETURN_ALL },
 	{ "COUNT", RETURN_COUNT }, { "SAVE", RETURN_SAVE },
-	{ "PARTIAL", RETURN_PARTIAL },
+	{ "PARTIAL", RETURN_PARTIAL }, { "UPDATE", RETURN_UPDATE },
+	{ "CONTEXT", RETURN_CONTEXT },
 };
 #define NRETURN (sizeof return_options / sizeof return_options[0])
 
@@ -29,6 +31,21 @@ static int partial_parse(struct parse *p, struct search_return *r)
 	}
 	r->partial_lo = a < b ? a : b;
 	r->partial_hi = a < b ? b : a;
+	return 0;
+}
+
+/* [SP "(" fetch-att *(SP fetch-att) ")"] after UPDATE (RFC 5465 §7:
+ * what to FETCH of a new message the context gains), checked and
+ * located. 0 or -1. */
+static int update_fetch_parse(struct parse *p, struct search_return *r)
+{
+	struct fetch_request f;
+	if (p->pos + 1 >= p->len || memcmp(p->buf + p->pos, " (", 2))
+		return 0;
+	r->fetch_at = ++p->pos;
+	if (fetch_parse(p, &f) < 0)
+		return -1;
+	r->fetch_len = p->pos - r->fetch_at;
 	return 0;
 }
 
@@ -63,6 +80,8 @@ int search_return_parse(struct parse *p, struct search_return *r)
 			return -1;
 		}
 		if (bit == RETURN_PARTIAL && partial_parse(p, r) < 0)
+			return -1;
+		if (bit == RETURN_UPDATE && update_fetch_parse(p, r) < 0)
 			return -1;
 		r->opts |= bit;
 	}

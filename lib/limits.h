@@ -112,6 +112,11 @@
 /* A whole command, literals excepted: no client needs more; RFC 7888 §4
  * suggests a bound well above 8000 octets. */
 #define IMAP_COMMAND_MAX 65536
+/* Updating search contexts (RFC 5267 §4.3) a session keeps: each holds
+ * its search keys (at most a command and a literal, 128 KiB) and its
+ * result (4 octets a match), and every change to the folder is checked
+ * against each; §4.3.1 asks for at least one. Past this, NOUPDATE. */
+#define IMAP_CONTEXTS_MAX 8
 /* Parenthesis nesting in a command (search keys, fetch atts). */
 #define IMAP_NESTING_MAX 32
 /* A tag: clients use a letter and a counter; a longer one is not echoed. */

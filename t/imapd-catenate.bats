@@ -48,8 +48,10 @@ made() { find "$MAILDIR/.Drafts/cur" "$MAILDIR/.Drafts/new" -type f ! -name '100
 
 @test "BADURL (§4.1) names the first URL that fails; nothing is written" {
 	for url in "/Drafts;UIDVALIDITY=1/;UID=1" "/Drafts/;UID=9" "/Drafts/;UID=1/;SECTION=7" "/Nope/;UID=1" \
-		   "imap://bob@example.test/Drafts/;UID=1" "/Drafts/;UID=1/;PARTIAL=0.10" \
-		   "/Drafts/;UID=1/;SECTION=HEADER.FIELDS%20(FROM)" "/Drafts/;UID=1/;URLAUTH=anonymous" \
+		   "imap://bob@example.test/Drafts/;UID=1" "/Drafts/;UID=1/;PARTIAL=0.0" "/Drafts/;UID=1/;PARTIAL=x" \
+		   "/Drafts/;UID=1/;SECTION=HEADER.FIELDS%20(FROM" "/Drafts/;UID=1/;URLAUTH=anonymous" \
+		   "/Drafts/;UID=1/;SECTION=1;PARTIAL=0" "/Drafts/;UID=1/;SECTION=1/;PARTIAL=1/;URLAUTH=x" \
+		   "/Drafts/;UID=1/;SECTION=HEADER.FIELDS" "/Drafts/;UID=1/;SECTION=MIME" "/Drafts/;UID=1/;SECTION=1%5D" \
 		   "/Drafts/;UID=0" "/Dr%ZZafts/;UID=1" "/..x/;UID=1" "Drafts/;UID=1" "/Drafts/;UID=1/;SECTION=1.2.3" \
 		   ";UID=1"; do
 		run imap_raw "$LOGIN\r\na APPEND Drafts CATENATE (URL \"/Drafts/;UID=1/;SECTION=1\" URL \"$url\" URL \"/Nope/;UID=2\")\r\n"
@@ -58,6 +60,21 @@ made() { find "$MAILDIR/.Drafts/cur" "$MAILDIR/.Drafts/new" -type f ! -name '100
 	run imap_raw "$LOGIN\r\na APPEND Drafts CATENATE (URL \"/Drafts/;UID=1]x\" URL {9}\r\n/x/;UID=\x01)\r\n"
 	has_line "a NO [BADURL /Drafts/;UID=1%5Dx] Cannot use this URL"
 	[ -z "$(made)" ]
+	[ -z "$(ls "$MAILDIR/tmp")" ]
+}
+
+@test "URL sections as FETCH takes them (RFC 5092): HEADER.FIELDS[.NOT], N.MIME, N, TEXT, ;PARTIAL=, the same octets as FETCH" {
+	u="/Drafts;UIDVALIDITY=$V/;UID=1"
+	run imap_raw "$LOGIN\r\na APPEND Drafts CATENATE (URL \"$u/;SECTION=HEADER.FIELDS%20(SUBJECT%20FROM)\" URL \"$u/;SECTION=header.fields.not%20(From%20Subject%20Content-Type)\" URL \"$u/;SECTION=1.MIME\" URL \"$u/;SECTION=2/;PARTIAL=2.4\" TEXT $(lit '|') URL \"$u/;SECTION=TEXT/;PARTIAL=95\" TEXT $(lit '|') URL \"/Drafts/;UID=2/;PARTIAL=7.3\" URL \"/Drafts/;UID=2/;PARTIAL=99\")\r\ns EXAMINE Drafts\r\nf UID FETCH 1 (BODY.PEEK[HEADER.FIELDS (SUBJECT FROM)] BODY.PEEK[HEADER.FIELDS.NOT (From Subject Content-Type)] BODY.PEEK[1.MIME] BODY.PEEK[2]<2.4> BODY.PEEK[TEXT]<95.1000>)\r\n"
+	has_line "a OK [APPENDUID $V 3] APPEND completed"
+	[ "$(cat "$(made)")" = "$(printf 'From: Bob <bar@example.org>\nSubject: draft\n\nMIME-Version: 1.0\n\nContent-Type: text/plain\n\nsDBA|ent-Transfer-Encoding: base64\n\nUEsDBAo=\n--b1--\n|: o')" ] || { cat "$(made)"; false; }
+	# FETCH gives the same octets (CRLF: 44 + 3 lines, 18 + 2, 26 + 2, 4, 46 + 5)
+	has_line '* 1 FETCH (UID 1 BODY[HEADER.FIELDS (SUBJECT FROM)] {47}'
+	has_line ' BODY[HEADER.FIELDS.NOT (From Subject Content-Type)] {21}'
+	has_line ' BODY[1.MIME] {28}'
+	has_line ' BODY[2]<2> {4}'
+	has_line 'sDBA BODY[TEXT]<95> {51}'
+	has_line 'ent-Transfer-Encoding: base64'
 	[ -z "$(ls "$MAILDIR/tmp")" ]
 }
 

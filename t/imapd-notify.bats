@@ -27,7 +27,10 @@ deliver_run() {
 		"h NOTIFY SET (selected (MailboxName))" \
 		"i NOTIFY SET (selected (MessageNew MessageExpunge)) (selected-delayed (MessageNew MessageExpunge))" \
 		"j NOTIFY SET (personal (MessageNew MessageExpunge AnnotationChange))" \
-		"k NOTIFY SET (selected (MessageNew (UID) MessageExpunge))" "l NOTIFY NONE x" \
+		"k NOTIFY SET (personal (MessageNew (UID) MessageExpunge))" "l NOTIFY NONE x" \
+		"k2 NOTIFY SET (selected (MessageNew (UID BODY[NOPE]) MessageExpunge))" \
+		"k3 NOTIFY SET (selected (MessageNew (UID) MessageNew (FLAGS) MessageExpunge))" \
+		"k4 NOTIFY SET (selected (MessageNew (UID MessageExpunge))" \
 		"m NOTIFY SET (mailboxes (MessageNew MessageExpunge))" "n NOTIFY SET (personal ())" \
 		"o NOTIFY SET (personal NONE)" "p NOTIFY NONE"
 	has_line "a BAD Command not valid in this state"
@@ -40,7 +43,10 @@ deliver_run() {
 	has_line "h BAD Bad SELECTED or SELECTED-DELAYED group"
 	has_line "i BAD Bad SELECTED or SELECTED-DELAYED group"
 	has_line "j NO [BADEVENT (MessageNew MessageExpunge FlagChange MailboxName SubscriptionChange)] Unsupported event"
-	has_line "k NO [CANNOT] MessageNew takes no fetch attributes here"
+	has_line "k BAD Fetch attributes only for SELECTED"
+	grep -q '^k2 BAD' <<<"$output"
+	has_line "k3 BAD One list of fetch attributes"
+	grep -q '^k4 BAD' <<<"$output"
 	grep -q '^l BAD' <<<"$output"
 	grep -q '^m BAD' <<<"$output"
 	grep -q '^n BAD' <<<"$output"
@@ -103,6 +109,47 @@ expect z OK .*
 EOF
 	echo "$output"
 	[ "$status" -eq 0 ]
+}
+
+@test "RFC 5465 §5.2 example: MessageNew (fetch-att ...) for the selected folder: FETCH after EXISTS, not for the session's own APPEND, never \\Seen" {
+	run client <<EOF
+send $LOGIN
+send c select inbox
+expect c OK .*
+send b notify set status (selected (MessageNew (uid body.peek[header.fields (from to subject)]) MessageExpunge)) (subtree Lists (MessageNew MessageExpunge))
+expect b OK NOTIFY completed
+run printf 'Subject: Re: good morning\nFrom: alice@example.org\nX-Other: y\nTo: bob@example.org\n\nbody\n' > $MAILDIR/tmp/m4 && mv $MAILDIR/tmp/m4 $MAILDIR/new/m4
+expect \* 4 EXISTS @4
+expect \* 4 FETCH \(UID 4 BODY\[HEADER.FIELDS \(from to subject\)\] \{75\}
+expect Subject: Re: good morning
+expect From: alice@example.org
+expect To: bob@example.org
+expect
+expect \)
+send a APPEND INBOX {15+}
+send Subject: mine
+send 
+expect a OK \[APPENDUID [0-9]+ 5\] APPEND completed
+$(other 'o COPY 1 INBOX')
+expect \* 6 EXISTS @4
+expect \* 6 FETCH \(UID 6 BODY\[HEADER.FIELDS \(from to subject\)\] \{40\}
+send d notify set (selected-delayed (MessageNew (FLAGS BODY[TEXT] RFC822.SIZE) MessageExpunge))
+expect d OK NOTIFY completed
+$(deliver_run 1000000009.M9P9.test "$MAILDIR")
+expect \* 7 EXISTS @4
+expect \* 7 FETCH \(UID 7 FLAGS \(\\\\Recent\) BODY\[TEXT\] \{3\}
+expect x
+expect  RFC822.SIZE 36\)
+send f FETCH 4:7 (FLAGS)
+expect f OK .*
+send z LOGOUT
+expect z OK .*
+EOF
+	echo "$output"
+	[ "$status" -eq 0 ]
+	! grep -q '^\* 5 FETCH (UID 5 BODY' <<<"$output"
+	! grep -q 'FETCH.*Seen' <<<"$output"
+	[ "$(grep -c '^\* [0-9]* FETCH (UID' <<<"$output")" -eq 3 ]
 }
 
 @test "§5.4, §5.5: MailboxName and SubscriptionChange as LIST; the session's own changes are not told back" {

@@ -183,6 +183,24 @@ OUT
 	within_bound "$rss"
 }
 
+@test "APPEND CATENATE of URL parts of 50 MB messages (TEXT, a part, HEADER.FIELDS, PARTIAL): copied a window at a time, exact, RSS bounded" {
+	cp "$BATS_FILE_TMPDIR/msg.lf" "$MAILDIR/cur/1000000001.M1P1.test:2,"
+	cp "$BATS_FILE_TMPDIR/mp" "$MAILDIR/cur/1000000002.M2P2.test:2,"
+	printf '%s\r\nA APPEND INBOX CATENATE (TEXT {14}\r\nSubject: c\r\n\r\n URL "/INBOX/;UID=1/;SECTION=TEXT" URL "/INBOX/;UID=1/;SECTION=HEADER.FIELDS%%20(subject)" URL "/INBOX/;UID=1/;PARTIAL=52428700.100")\r\nB APPEND INBOX CATENATE (TEXT {14}\r\nSubject: p\r\n\r\n URL "/INBOX/;UID=2/;SECTION=2")\r\nZ NOOP\r\n' \
+		"$LOGIN" > "$BATS_TEST_TMPDIR/in"
+	imap_rss "$BATS_TEST_TMPDIR/in"
+	grep -q $'^A OK \\[APPENDUID [0-9]* 3\\] APPEND completed\r$' "$BATS_TEST_TMPDIR/out"
+	grep -q $'^B OK \\[APPENDUID [0-9]* 4\\] APPEND completed\r$' "$BATS_TEST_TMPDIR/out"
+	a=$(grep -l '^Subject: c$' "$MAILDIR"/new/* "$MAILDIR"/cur/*)
+	b=$(grep -l '^Subject: p$' "$MAILDIR"/new/* "$MAILDIR"/cur/*)
+	{ printf 'Subject: c\n\n'; tail -c +57 "$BATS_FILE_TMPDIR/msg.lf"
+	  printf 'Subject: big\n\n'; tail -c +$((52428700 + 1)) "$MSG" | head -c 100 | tr -d '\r'
+	} | cmp - "$a"
+	{ printf 'Subject: p\n\n'; tr -d '\r' < "$BATS_FILE_TMPDIR/mp.part2"; } | cmp - "$b"
+	[ -z "$(ls -A "$MAILDIR/tmp")" ]
+	within_bound "$rss"
+}
+
 # http_download BLOB...: GET each blob of joe's account from httpd on
 # stdin, then one that is not there (its 404 ends the measure: the
 # connection stays open, as the process must be alive to be measured);
