@@ -17,7 +17,13 @@
 struct view_priv {
 	struct timespec seen[5];        /* cur/ new/ index keywords log */
 	int pop3_lock;                  /* -1 or the POP3 session lock */
+	struct store_mark mark;         /* what the view last caught up with */
 };
+
+struct store_mark *store_view_mark(struct store_folder *f)
+{
+	return &((struct view_priv *)f->priv)->mark;
+}
 
 int store_open(struct store *st, const char *root)
 {
@@ -174,6 +180,7 @@ static int view_load(struct store_folder *f)
 		message_take(&f->msgs[i], &ix.v[i]);
 	f->count = ix.count;
 	take_header(f, &ix);
+	p->mark = ix.mark;
 	store_index_free(&ix);
 	return 0;
 }
