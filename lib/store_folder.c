@@ -120,6 +120,11 @@ int store_folder_poll(struct store_folder *f)
 {
 	struct view_priv *p = f->priv;
 	struct timespec t[5];
+	/* a provisional listing settled: to be confirmed (store_view_fast.c) */
+	if (p->mark.known && p->mark.listed_provisional &&
+	    store_settled(&p->mark.listed[0]) &&
+	    store_settled(&p->mark.listed[1]))
+		return 1;
 	note_stamps(f, t);
 	for (int i = 0; i < 5; i++)
 		if (t[i].tv_sec != p->seen[i].tv_sec ||

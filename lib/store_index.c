@@ -396,6 +396,18 @@ int store_stamps_equal(const struct timespec *a, const struct timespec *b)
 	       a[1].tv_sec == b[1].tv_sec && a[1].tv_nsec == b[1].tv_nsec;
 }
 
+/* STORE_SETTLE_MS; test builds (POSTERN_FAULTS) take $POSTERN_SETTLE_MS,
+ * so that a test can hold a provisional listing or see it settle. */
+static long long settle_ms(void)
+{
+#ifdef POSTERN_FAULTS
+	const char *v = getenv("POSTERN_SETTLE_MS");
+	if (v && *v)
+		return atoll(v);
+#endif
+	return STORE_SETTLE_MS;
+}
+
 int store_settled(const struct timespec *t)
 {
 	struct timespec now;
@@ -404,7 +416,7 @@ int store_settled(const struct timespec *t)
 	long long ms = (long long)(now.tv_sec - t->tv_sec) * 1000 +
 		       (now.tv_nsec - t->tv_nsec) / 1000000;
 	/* whole seconds: a file system with 1 s times (or a touch) */
-	return ms > (t->tv_nsec == 0 ? 2000 : STORE_SETTLE_MS);
+	return ms > (t->tv_nsec == 0 ? 2000 : settle_ms());
 }
 
 int store_listing_holds(const struct timespec t[2], int provisional,
