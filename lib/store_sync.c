@@ -319,9 +319,9 @@ static int trusted(int dirfd, int flags, int shared, struct store_index *out)
 		out->v[i].recent = !strncmp(out->v[i].file, "new/", 4);
 	int r = store_recent_apply(dirfd, out, flags & STORE_SYNC_MOVE_NEW,
 				   shared);
-	if (r == 0 && store_mark_take(dirfd, out, &out->mark) < 0)
-		r = -1;
-	if (r != 0)
+	if (r == 0)     /* none taken: the next catch-up syncs fully */
+		store_mark_take(dirfd, out, &out->mark);
+	else
 		store_index_free(out);
 	return r;
 }
@@ -409,8 +409,7 @@ static int sync_locked(int rootfd, int dirfd, int flags, char *const *first,
 			goto fail;
 		rec->pending = 0;
 	}
-	if (store_mark_take(dirfd, out, &out->mark) < 0)
-		goto fail;
+	store_mark_take(dirfd, out, &out->mark);
 	return rec->pending ? 2 : 0;
 fail:
 	scan_free(&sc);
