@@ -74,11 +74,29 @@ static void message_update(struct message *m, const struct store_message *sm)
 	m->gone = sm->gone;
 }
 
+/* Does msgs hold the view's messages still (none left or came)? */
+static int same_messages(const struct mailbox *box)
+{
+	if (box->count != box->f->count)
+		return 0;
+	for (size_t i = 0; i < box->count; i++)
+		if (box->msgs[i].uid != box->f->msgs[i].uid)
+			return 0;
+	return 1;
+}
+
 /* Make msgs match the store's view again after messages left or came
  * (both ascending by UID): kept messages keep what imapd knows. */
 static int mirror(struct mailbox *box)
 {
 	struct store_folder *f = box->f;
+	if (box->msgs && same_messages(box)) {
+		for (size_t i = 0; i < f->count; i++)
+			message_update(&box->msgs[i], &f->msgs[i]);
+		box->next = f->uidnext;
+		box->kw = &f->kw;
+		return 0;
+	}
 	struct message *v = calloc(f->count + 1, sizeof *v);
 	if (!v)
 		return -1;

@@ -209,6 +209,10 @@
  * remembered need a full resync. 10000 lines of ~20 octets and the
  * unique name (~60). */
 #define STORE_EXPUNGED_MAX 10000
+/* A view catches up from at most this much of the change log appended
+ * since it last looked (store_view_fast.c): past it, a full sync (with
+ * that many changes, a read of the index costs little more). */
+#define STORE_CATCH_UP_MAX (256L * 1024)
 /* A folder's change log (lib/store_log.c) is folded into its index once
  * it is over a quarter of the index and over this: below it, rewriting
  * a small index for every change would cost more fsyncs than the log

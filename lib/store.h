@@ -57,6 +57,7 @@
  *   x UID MODSEQ UNIQUE                    an expunge (UNIQUE as in the index)
  *   w UID OCTETS                           a size learned (as in the index)
  *   l SEC.NSEC SEC.NSEC                    a settled listing (as in the header)
+ *   L SEC.NSEC SEC.NSEC                    a provisional listing
  * A flag change or an expunge does not rewrite the index (megabytes for a
  * big folder): under the folder lock its records are appended in one
  * write and fdatasync'd ("w" and "l" records are not synced: a lost one
@@ -68,7 +69,23 @@
  * index (and STORE_LOG_MIN) the next change writes the index whole,
  * which removes the log; a crash between the two leaves a log whose
  * records the index holds. A file renamed by another program (mutt, Dovecot) is found
- * by UNIQUE at the next sync; a changed INFO gets a new MODSEQ then. An
+ * by UNIQUE at the next sync; a changed INFO gets a new MODSEQ then.
+ *
+ * CATCHING UP (store_view_fast.c): a view keeps the identity of the
+ * index it last read and how much of the log; while the index is that
+ * file, the records appended since are every change made through the
+ * store, and when the mtimes of cur/ and new/ are those of the last
+ * listing recorded, nothing changed behind its back: the view takes
+ * the records alone, without reading the index or listing a directory.
+ * A flag change or an expunge whose folder was as its listing said ends
+ * its records with an "L" of the mtimes its own renames left. "L" is
+ * provisional: another program's change made in the same clock tick
+ * after it would leave the mtimes as they are, so an "L" is trusted
+ * only until the mtimes settle (STORE_SETTLE_MS); then one sync lists
+ * the folder under the exclusive lock and records an "l" (or finds the
+ * change and writes it). While flag changes keep coming, each extends
+ * the listing, and such a change by another program is found when they
+ * pause; a delivery into new/ or an APPEND always brings a listing. An
  * index of the old imapd format ("postern-uidlist") is taken over with
  * its UIDs and UIDVALIDITY kept.
  *

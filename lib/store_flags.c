@@ -41,15 +41,41 @@ static int begin(struct store_folder *f, struct store_index *ix)
 		errno = e;
 		return -1;
 	}
+	/* the directories are as the index's listing says (provisional or
+	 * not: a listing left unconfirmed stays so): the change's own
+	 * renames then keep it (finish) */
+	struct timespec now[2];
+	ix->listed_new = store_dir_stamps(f->dirfd, now) == 0 &&
+			 ix->listed[0].tv_sec &&
+			 store_stamps_equal(ix->listed, now);
 	return lock;
 }
 
-/* Write the index when changed, fsync cur/, unlock. 0 or -1. */
+/* After the change's renames: when the listing held before them and
+ * every one is in ix (sure), its records say the directories are as
+ * they left them, provisionally ("L": store_listing_holds), so other
+ * sessions need not list them. */
+static void keep_listing(struct store_folder *f, struct store_index *ix,
+			 int sure)
+{
+	struct timespec now[2];
+	if (!ix->listed_new || !sure || store_dir_stamps(f->dirfd, now) < 0) {
+		ix->listed_new = 0;
+		return;
+	}
+	ix->listed[0] = now[0];
+	ix->listed[1] = now[1];
+	ix->listed_provisional = 1;
+}
+
+/* Write the index when changed, fsync cur/, unlock. sure: every rename
+ * and unlink done is in ix. 0 or -1. */
 static int finish(struct store_folder *f, struct store_index *ix,
-		  int changed, int lock)
+		  int changed, int sure, int lock)
 {
 	int rc = 0;
 	if (changed) {
+		keep_listing(f, ix, sure);
 		store_kill_point("before-index");
 		rc = store_log_commit(f->dirfd, ix);
 		store_kill_point("after-index");
@@ -130,7 +156,7 @@ long store_set_flags(struct store_folder *f, const size_t *idx, size_t n,
 {
 	struct store_index ix;
 	long gone = 0;
-	int changed = 0;
+	int changed = 0, sure = 1;
 	if (failed) {
 		*nfailed = 0;
 		if (!(*failed = calloc(n + 1, sizeof **failed)))
@@ -159,6 +185,7 @@ long store_set_flags(struct store_folder *f, const size_t *idx, size_t n,
 			r = rename_entry(f, e, want);
 		else if (e)
 			r = 2;          /* nothing to change */
+		sure &= r >= 0;
 		if (r == 1) {
 			store_kill_point("after-rename");
 			e->modseq = ++ix.highestmodseq;
@@ -169,7 +196,7 @@ long store_set_flags(struct store_folder *f, const size_t *idx, size_t n,
 		m->gone = r == 0 || !e;
 		gone += m->gone;
 	}
-	if (finish(f, &ix, changed, lock) < 0)
+	if (finish(f, &ix, changed, sure, lock) < 0)
 		return -1;
 	return gone;
 }
@@ -270,7 +297,7 @@ static long take_out(struct store_folder *f, const uint32_t *uids,
 	/* a failed index write or fsync changes nothing of what was done:
 	 * the files are gone and the view reports them; the next sync
 	 * records the expunges the index missed */
-	finish(f, &ix, ch->nexpunged > 0, lock);
+	finish(f, &ix, ch->nexpunged > 0, failures == 0, lock);
 	store_quota_charge(f->store->rootfd, &f->store->quota, -freed[0],
 			   -freed[1]);
 	return failures;

@@ -17,7 +17,13 @@
 struct view_priv {
 	struct timespec seen[5];        /* cur/ new/ index keywords log */
 	int pop3_lock;                  /* -1 or the POP3 session lock */
+	struct store_mark mark;         /* what the view last caught up with */
 };
+
+struct store_mark *store_view_mark(struct store_folder *f)
+{
+	return &((struct view_priv *)f->priv)->mark;
+}
 
 int store_open(struct store *st, const char *root)
 {
@@ -114,6 +120,11 @@ int store_folder_poll(struct store_folder *f)
 {
 	struct view_priv *p = f->priv;
 	struct timespec t[5];
+	/* a provisional listing settled: to be confirmed (store_view_fast.c) */
+	if (p->mark.known && p->mark.listed_provisional &&
+	    store_settled(&p->mark.listed[0]) &&
+	    store_settled(&p->mark.listed[1]))
+		return 1;
 	note_stamps(f, t);
 	for (int i = 0; i < 5; i++)
 		if (t[i].tv_sec != p->seen[i].tv_sec ||
@@ -174,6 +185,7 @@ static int view_load(struct store_folder *f)
 		message_take(&f->msgs[i], &ix.v[i]);
 	f->count = ix.count;
 	take_header(f, &ix);
+	p->mark = ix.mark;
 	store_index_free(&ix);
 	return 0;
 }

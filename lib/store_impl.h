@@ -4,6 +4,7 @@
 #define POSTERN_STORE_IMPL_H
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 #include "store.h"
 
@@ -15,6 +16,21 @@
 #define STORE_LOG_FILE "postern-changes"
 #define STORE_RECENT_FILE "postern-recent"
 
+/* What a view last caught up with: the index file as it was (its
+ * identity), how much of the change log, and the listing the two claim
+ * (store_view_fast.c). Taken under the folder lock. */
+struct store_mark {
+	int known;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+	ino_t log_ino;                  /* 0: no log then */
+	size_t log_len;                 /* octets of whole records read */
+	off_t log_size;                 /* octets of the file then */
+	struct timespec listed[2];
+	int listed_provisional;
+};
 /* One message in the index. */
 struct store_entry {
 	uint32_t uid;
@@ -43,11 +59,44 @@ struct store_index {
 	size_t nexpunged, capexpunged;
 	struct store_expunge *x;        /* ascending by modseq */
 	struct timespec listed[2];      /* mtimes of cur/ new/ recorded */
+	int listed_provisional;         /* recorded before they settled
+					 * ("L": store.h "THE CHANGE LOG") */
+	int listed_new;                 /* listed set by this change: its
+					 * records carry an "L" */
 	/* as read (store_index_read): */
 	uint64_t read_modseq;           /* HIGHESTMODSEQ, the log replayed */
 	size_t index_len;               /* octets of the index file */
 	size_t log_len;                 /* octets of the log's whole lines */
+	struct store_mark mark;         /* as synced (store_sync) */
 };
+
+/* One record line of the index or the change log (store_record.c). */
+struct store_record {
+	char kind;              /* 'm' 'x' 'w' 'l' 'L' */
+	uint32_t uid;           /* m x w */
+	uint64_t modseq;        /* m x */
+	uint64_t created;       /* m */
+	const char *file;       /* m: "cur/..." or "new/...", in the line */
+	const char *unique;     /* x: in the line, or NULL (older indexes) */
+	long long octets;       /* w */
+	struct timespec t[2];   /* l L: mtimes of cur/ and new/ */
+};
+/* Parse line (no newline) into r, whose strings point into line. 0, or
+ * -1 (damaged). */
+int store_record_parse(const char *line, struct store_record *r);
+/* " SEC.NSEC SEC.NSEC" at *p into t, *p moved past. 0 or -1. */
+int store_record_stamps(const char **p, struct timespec t[2]);
+
+/* The mark of ix as just read or written by this process under the
+ * lock. 0 or -1 (then m->known is 0). */
+int store_mark_take(int dirfd, const struct store_index *ix,
+		    struct store_mark *m);
+/* Are a and b marks of one state of the index and log? */
+int store_mark_same(const struct store_mark *a, const struct store_mark *b);
+/* May the listing recorded as t (provisional or not) be trusted for
+ * directories whose mtimes are now now[]? */
+int store_listing_holds(const struct timespec t[2], int provisional,
+			const struct timespec now[2]);
 
 /* store_lock kinds: bytes of postern-lock (store.h "LOCKING"). */
 enum store_lock_kind { STORE_LOCK_SHARED, STORE_LOCK_EXCLUSIVE,
@@ -61,6 +110,8 @@ void store_unlock(int fd);
 
 /* store_sync flags */
 #define STORE_SYNC_MOVE_NEW 0x01        /* move new/ into cur/ (\Recent) */
+#define STORE_SYNC_EXCLUSIVE 0x02       /* under the exclusive lock from
+					 * the start (a listing to record) */
 
 /* Bring the index of the folder at dirfd up to date with its
  * directories, writing it when anything changed: unknown files get the
@@ -92,8 +143,6 @@ int store_recent_init(int dirfd);
 int store_index_read(int dirfd, struct store_index *ix);
 int store_index_write(int dirfd, struct store_index *ix,
 		      const struct timespec *stamps);
-/* A "w UID OCTETS" line (store.h): the entry's wire size. 0 or -1. */
-int store_index_wire_line(struct store_index *ix, const char *line);
 /* The "w" line of e into b when its size is known and its name does
  * not carry it. 0 or -1. */
 struct bytes;
@@ -115,10 +164,11 @@ int store_log_replay(int dirfd, struct store_index *ix);
  * whole index written when the log has grown past its share. 0 or -1. */
 int store_log_commit(int dirfd, struct store_index *ix);
 /* With the exclusive lock held: record in the log that the index (as
- * read, log replayed) is the listing of cur/ and new/ with mtimes t; not
- * synced (a lost record costs one listing). ix->listed is set. 0 or -1. */
+ * read, log replayed) is the listing of cur/ and new/ with mtimes t,
+ * provisional or not (store_listing_holds); not synced (a lost record
+ * costs one listing). ix->listed is set. 0 or -1. */
 int store_log_listed(int dirfd, struct store_index *ix,
-		     const struct timespec t[2]);
+		     const struct timespec t[2], int provisional);
 /* Remove the log (after a whole index write). */
 void store_log_remove(int dirfd);
 void store_index_free(struct store_index *ix);
@@ -202,7 +252,16 @@ int store_quota_admit(int rootfd, const struct maildir_quota *q,
 void store_quota_charge(int rootfd, const struct maildir_quota *q,
 			int64_t octets, int64_t messages);
 
-/* views (store_folder.c, store_view.c) */
+/* views (store_folder.c, store_view.c, store_view_fast.c) */
+/* The view's mark (what it last caught up with). */
+struct store_mark *store_view_mark(struct store_folder *f);
+/* Catch f up from the change log alone when it can (see
+ * store_view_fast.c): 1 done (ch filled, mk advanced), 0 a full sync
+ * is needed (nothing changed), 2 one with STORE_SYNC_EXCLUSIVE (it
+ * confirms a provisional listing for every session), -1 error (mk
+ * forgotten). */
+int store_view_catch_up(struct store_folder *f, struct store_mark *mk,
+			int allow_expunge, struct store_changes *ch);
 /* Note the folder's stamps as they are before a sync (for poll). */
 void store_view_note(struct store_folder *f);
 /* Record msgs m (sequence number seq) expunged in ch and free its

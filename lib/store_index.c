@@ -134,20 +134,6 @@ struct store_entry *store_index_find(const struct store_index *ix,
 	return lo < ix->count && ix->v[lo].uid == uid ? &ix->v[lo] : NULL;
 }
 
-int store_index_wire_line(struct store_index *ix, const char *line)
-{
-	unsigned long uid;
-	long long wire;
-	int n = 0;
-	if (sscanf(line, "w %lu %lld%n", &uid, &wire, &n) != 2 || line[n] ||
-	    wire < 0)
-		return -1;
-	struct store_entry *e = store_index_find(ix, (uint32_t)uid);
-	if (e)
-		e->wire = wire;         /* none: expunged since */
-	return 0;
-}
-
 int store_index_wire_record(struct bytes *b, const struct store_entry *e)
 {
 	if (e->wire < 0 || store_size_from_name(e->file) >= 0)
@@ -163,41 +149,38 @@ int store_index_good_file(const char *f)
 	       f[4] != '.' && !strchr(f + 4, '/');
 }
 
-/* One "m" or "x" line. 0, or -1 (damaged). */
-static int parse_line(struct store_index *ix, char *line, uint32_t *last)
+/* One "m", "x" or "w" line of the index. 0, or -1 (damaged). */
+static int parse_line(struct store_index *ix, const char *line,
+		      uint32_t *last)
 {
-	unsigned long uid;
-	unsigned long long modseq, created;
-	int n = 0;
-	if (line[0] == 'w')
-		return store_index_wire_line(ix, line);
-	if (line[0] == 'x' && sscanf(line, "x %lu %llu%n", &uid, &modseq, &n)
-	    == 2 && (!line[n] || (line[n] == ' ' &&
-				  store_index_good_unique(line + n + 1))) &&
-	    uid > 0 && uid < ix->uidnext && modseq <= ix->highestmodseq)
-		return store_index_push_expunge(ix, (uint32_t)uid, modseq,
-						line[n] ? line + n + 1 : NULL);
-	if (line[0] != 'm' || sscanf(line, "m %lu %llu %llu %n", &uid, &modseq,
-				     &created, &n) != 3 || n == 0 ||
-	    uid <= *last || uid >= ix->uidnext || modseq > ix->highestmodseq ||
-	    created > modseq || !store_index_good_file(line + n))
+	struct store_record r;
+	if (store_record_parse(line, &r) < 0)
 		return -1;
-	char *file = strdup(line + n);
-	char *colon = file ? strchr(file + 4, ':') : NULL;
-	if (!file)
+	if (r.kind == 'w') {
+		struct store_entry *e = store_index_find(ix, r.uid);
+		if (e)
+			e->wire = r.octets;
+		return 0;
+	}
+	if (r.kind == 'x' && r.uid < ix->uidnext &&
+	    r.modseq <= ix->highestmodseq)
+		return store_index_push_expunge(ix, r.uid, r.modseq, r.unique);
+	if (r.kind != 'm' || r.uid <= *last || r.uid >= ix->uidnext ||
+	    r.modseq > ix->highestmodseq || r.created > r.modseq)
 		return -1;
-	if (colon)
-		*colon = '\0';
-	int rc = store_index_push(ix, (uint32_t)uid, modseq, created,
-				  file + 4, NULL);
-	if (colon)
-		*colon = ':';
-	if (rc < 0) {
+	char unique[STORE_FILE_NAME_MAX + 1];
+	size_t ulen = strcspn(r.file + 4, ":");
+	if (ulen >= sizeof unique)
+		return -1;
+	memcpy(unique, r.file + 4, ulen);
+	unique[ulen] = '\0';
+	char *file = strdup(r.file);
+	if (!file || store_index_push(ix, r.uid, r.modseq, r.created, unique,
+				      file) < 0) {
 		free(file);
 		return -1;
 	}
-	ix->v[ix->count - 1].file = file;
-	*last = (uint32_t)uid;
+	*last = r.uid;
 	return 0;
 }
 
@@ -207,9 +190,6 @@ static int parse_header(struct store_index *ix, const char *t, int *n)
 	unsigned long validity, next;
 	unsigned long long high, floor;
 	char id[STORE_MAILBOXID_MAX + 1];
-	long long s0, s1;
-	long n0, n1;
-	int used = 0;
 	if (sscanf(t, "postern-index 2 %lu %lu %llu %24s %llu%n", &validity,
 		   &next, &high, id, &floor, n) != 5 || validity == 0 ||
 	    validity > UINT32_MAX || next == 0 || next > UINT32_MAX ||
@@ -220,12 +200,9 @@ static int parse_header(struct store_index *ix, const char *t, int *n)
 	ix->highestmodseq = high;
 	ix->floor = floor;
 	snprintf(ix->mailboxid, sizeof ix->mailboxid, "%s", id);
-	if (t[*n] == ' ' && sscanf(t + *n, " %lld.%ld %lld.%ld%n", &s0, &n0,
-				   &s1, &n1, &used) == 4) {
-		ix->listed[0] = (struct timespec){ (time_t)s0, n0 };
-		ix->listed[1] = (struct timespec){ (time_t)s1, n1 };
-		*n += used;
-	}
+	const char *p = t + *n;
+	if (*p == ' ' && store_record_stamps(&p, ix->listed) == 0)
+		*n = (int)(p - t);
 	return t[(*n)++] == '\n' ? 0 : -1;
 }
 
@@ -348,6 +325,10 @@ int store_index_write(int dirfd, struct store_index *ix,
 					  b.len, 0600);
 	if (rc == 0) {
 		store_log_remove(dirfd);
+		ix->listed[0] = stamps ? stamps[0] : (struct timespec){ 0, 0 };
+		ix->listed[1] = stamps ? stamps[1] : (struct timespec){ 0, 0 };
+		ix->listed_provisional = 0;
+		ix->listed_new = 0;
 		ix->read_modseq = ix->highestmodseq;
 		ix->index_len = b.len;
 		ix->log_len = 0;
@@ -415,6 +396,18 @@ int store_stamps_equal(const struct timespec *a, const struct timespec *b)
 	       a[1].tv_sec == b[1].tv_sec && a[1].tv_nsec == b[1].tv_nsec;
 }
 
+/* STORE_SETTLE_MS; test builds (POSTERN_FAULTS) take $POSTERN_SETTLE_MS,
+ * so that a test can hold a provisional listing or see it settle. */
+static long long settle_ms(void)
+{
+#ifdef POSTERN_FAULTS
+	const char *v = getenv("POSTERN_SETTLE_MS");
+	if (v && *v)
+		return atoll(v);
+#endif
+	return STORE_SETTLE_MS;
+}
+
 int store_settled(const struct timespec *t)
 {
 	struct timespec now;
@@ -423,5 +416,16 @@ int store_settled(const struct timespec *t)
 	long long ms = (long long)(now.tv_sec - t->tv_sec) * 1000 +
 		       (now.tv_nsec - t->tv_nsec) / 1000000;
 	/* whole seconds: a file system with 1 s times (or a touch) */
-	return ms > (t->tv_nsec == 0 ? 2000 : STORE_SETTLE_MS);
+	return ms > (t->tv_nsec == 0 ? 2000 : settle_ms());
+}
+
+int store_listing_holds(const struct timespec t[2], int provisional,
+			const struct timespec now[2])
+{
+	if (!t[0].tv_sec || !store_stamps_equal(t, now))
+		return 0;
+	/* a provisional listing may miss a change made in the same clock
+	 * tick after it was taken: it holds only until the mtimes settle */
+	return !provisional || !store_settled(&now[0]) ||
+	       !store_settled(&now[1]);
 }

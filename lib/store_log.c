@@ -24,61 +24,47 @@ static void drop_entry(struct store_index *ix, struct store_entry *e)
 	ix->count--;
 }
 
-/* "l SEC.NSEC SEC.NSEC": the index, as replayed so far, is the listing
- * of cur/ and new/ with these mtimes. 0, or -1 (damaged). */
-static int listed_line(struct store_index *ix, const char *line)
-{
-	long long s0, s1;
-	long n0, n1;
-	int n = 0;
-	if (sscanf(line, "l %lld.%ld %lld.%ld%n", &s0, &n0, &s1, &n1, &n) != 4 ||
-	    line[n])
-		return -1;
-	ix->listed[0] = (struct timespec){ (time_t)s0, n0 };
-	ix->listed[1] = (struct timespec){ (time_t)s1, n1 };
-	return 0;
-}
-
 /* One record of the log; records at or below floor (the index's
  * HIGHESTMODSEQ) are in the index already. 0, or -1 (damaged). */
-static int replay_line(struct store_index *ix, char *line, uint64_t floor)
+static int replay_line(struct store_index *ix, const char *line,
+		       uint64_t floor)
 {
-	unsigned long uid;
-	unsigned long long modseq, created;
-	int n = 0;
-	if (line[0] == 'w')     /* a size: true for as long as the file is */
-		return store_index_wire_line(ix, line);
-	if (line[0] == 'l')     /* a listing: its mtimes tell if it holds */
-		return listed_line(ix, line);
-	if (line[0] == 'x' && sscanf(line, "x %lu %llu%n", &uid, &modseq, &n)
-	    == 2 && (!line[n] || (line[n] == ' ' &&
-				  store_index_good_unique(line + n + 1))) &&
-	    uid > 0 && uid < ix->uidnext) {
-		if (modseq <= floor)
+	struct store_record r;
+	if (store_record_parse(line, &r) < 0)
+		return -1;
+	struct store_entry *e = r.uid ? store_index_find(ix, r.uid) : NULL;
+	switch (r.kind) {
+	case 'w':       /* a size: true for as long as the file is */
+		if (e)
+			e->wire = r.octets;     /* none: expunged since */
+		return 0;
+	case 'l':       /* a listing: its mtimes tell if it holds */
+	case 'L':
+		ix->listed[0] = r.t[0];
+		ix->listed[1] = r.t[1];
+		ix->listed_provisional = r.kind == 'L';
+		return 0;
+	case 'x':
+		if (r.uid >= ix->uidnext)
+			return -1;
+		if (r.modseq <= floor)
 			return 0;
-		struct store_entry *e = store_index_find(ix, (uint32_t)uid);
 		if (e)
 			drop_entry(ix, e);
-		if (modseq > ix->highestmodseq)
-			ix->highestmodseq = modseq;
-		return store_index_push_expunge(ix, (uint32_t)uid, modseq,
-						line[n] ? line + n + 1 : NULL);
+		if (r.modseq > ix->highestmodseq)
+			ix->highestmodseq = r.modseq;
+		return store_index_push_expunge(ix, r.uid, r.modseq, r.unique);
 	}
-	if (line[0] != 'm' || sscanf(line, "m %lu %llu %llu %n", &uid, &modseq,
-				     &created, &n) != 3 || n == 0 ||
-	    !store_index_good_file(line + n))
-		return -1;
-	struct store_entry *e = store_index_find(ix, (uint32_t)uid);
-	if (modseq <= floor || !e)
+	if (r.modseq <= floor || !e)
 		return 0;       /* folded, or expunged since */
-	char *file = strdup(line + n);
+	char *file = strdup(r.file);
 	if (!file)
 		return -1;
 	free(e->file);
 	e->file = file;
-	e->modseq = modseq;
-	if (modseq > ix->highestmodseq)
-		ix->highestmodseq = modseq;
+	e->modseq = r.modseq;
+	if (r.modseq > ix->highestmodseq)
+		ix->highestmodseq = r.modseq;
 	return 0;
 }
 
@@ -126,7 +112,18 @@ static int log_header(const struct store_index *ix, struct bytes *b)
 					       (unsigned long)ix->uidvalidity);
 }
 
-/* The records of every change made since the index was read. */
+/* "l SEC.NSEC SEC.NSEC", or "L" when provisional. */
+static int listed_record(struct bytes *b, const struct timespec t[2],
+			 int provisional)
+{
+	return bytes_appendf(b, "%c %lld.%09ld %lld.%09ld\n",
+			     provisional ? 'L' : 'l',
+			     (long long)t[0].tv_sec, t[0].tv_nsec,
+			     (long long)t[1].tv_sec, t[1].tv_nsec);
+}
+
+/* The records of every change made since the index was read (and the
+ * listing it left, when listed_new). */
 static int records(const struct store_index *ix, struct bytes *b)
 {
 	int rc = log_header(ix, b);
@@ -144,6 +141,8 @@ static int records(const struct store_index *ix, struct bytes *b)
 					   (unsigned long long)ix->x[i].modseq,
 					   ix->x[i].unique ? " " : "",
 					   ix->x[i].unique ? ix->x[i].unique : "");
+	if (rc == 0 && ix->listed_new)
+		rc = listed_record(b, ix->listed, ix->listed_provisional);
 	return rc;
 }
 
@@ -248,20 +247,19 @@ int store_set_sizes(struct store_folder *f, const size_t *idx,
 }
 
 int store_log_listed(int dirfd, struct store_index *ix,
-		     const struct timespec t[2])
+		     const struct timespec t[2], int provisional)
 {
 	struct bytes b;
 	bytes_init(&b, STORE_INDEX_MAX);
 	int rc = log_header(ix, &b);
 	if (rc == 0)
-		rc = bytes_appendf(&b, "l %lld.%09ld %lld.%09ld\n",
-				   (long long)t[0].tv_sec, t[0].tv_nsec,
-				   (long long)t[1].tv_sec, t[1].tv_nsec);
+		rc = listed_record(&b, t, provisional);
 	if (rc == 0)
 		rc = append(dirfd, ix, &b, 0);
 	if (rc == 0) {
 		ix->listed[0] = t[0];
 		ix->listed[1] = t[1];
+		ix->listed_provisional = provisional;
 		ix->log_len += b.len;
 	}
 	bytes_free(&b);

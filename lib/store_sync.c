@@ -304,29 +304,64 @@ static int any_new(const struct store_index *ix)
 	return 0;
 }
 
+/* A listing to record ("l", or "L" when provisional) beside what a sync
+ * wrote. */
+struct listing {
+	struct timespec t[2];
+	int provisional;
+	int pending;
+};
+
+/* The index's listing holds: no directory read. */
+static int trusted(int dirfd, int flags, int shared, struct store_index *out)
+{
+	for (size_t i = 0; i < out->count; i++)
+		out->v[i].recent = !strncmp(out->v[i].file, "new/", 4);
+	int r = store_recent_apply(dirfd, out, flags & STORE_SYNC_MOVE_NEW,
+				   shared);
+	if (r == 0)     /* none taken: the next catch-up syncs fully */
+		store_mark_take(dirfd, out, &out->mark);
+	else
+		store_index_free(out);
+	return r;
+}
+
+/* The listing just made (stamps before it, after[] after it and any
+ * move) is worth recording when sound (nothing changed in cur/ or new/
+ * while it ran) and not what the index already says: settled, an "l"
+ * (no later change can leave the mtimes as they are); else a
+ * provisional "L", trusted only until they settle (a change in the same
+ * clock tick could hide behind it), then checked by one more listing. */
+static void listing_to_record(const struct store_index *ix, int sound,
+			      int settled, const struct timespec after[2],
+			      struct listing *rec)
+{
+	rec->pending = sound && (!store_stamps_equal(ix->listed, after) ||
+				 ix->listed_provisional != !settled);
+	rec->t[0] = after[0];
+	rec->t[1] = after[1];
+	rec->provisional = !settled;
+}
+
 /* Under a lock: shared = 1 writes nothing and returns 1 (out empty)
- * when it would have to. */
+ * when it must write a change, or 2 (out filled) when it has only a
+ * listing to record (rec), which store_sync then records under the
+ * exclusive lock. */
 static int sync_locked(int rootfd, int dirfd, int flags, char *const *first,
-		       size_t nfirst, int shared, struct store_index *out)
+		       size_t nfirst, int shared, struct store_index *out,
+		       struct listing *rec)
 {
 	struct scan sc = { 0 };
 	struct timespec before[2], after[2];
+	rec->pending = 0;
 	int changed = store_index_read(dirfd, out);
 	if (changed < 0)
 		goto fail;
 	int stamped = store_dir_stamps(dirfd, before) == 0;
-	if (!changed && stamped && nfirst == 0 && out->listed[0].tv_sec &&
-	    store_stamps_equal(out->listed, before) &&
-	    !((flags & STORE_SYNC_MOVE_NEW) && any_new(out))) {
-		for (size_t i = 0; i < out->count; i++)
-			out->v[i].recent = !strncmp(out->v[i].file, "new/", 4);
-		/* the index's listing is the folder's */
-		int r = store_recent_apply(dirfd, out, flags &
-					   STORE_SYNC_MOVE_NEW, shared);
-		if (r != 0)
-			store_index_free(out);
-		return r;
-	}
+	if (!changed && stamped && nfirst == 0 &&
+	    store_listing_holds(out->listed, out->listed_provisional, before) &&
+	    !((flags & STORE_SYNC_MOVE_NEW) && any_new(out)))
+		return trusted(dirfd, flags, shared, out);
 	if (scan_all(dirfd, &sc) < 0 || scan_consistent(dirfd, out, &sc) < 0)
 		goto fail;
 	int r = match_known(out, &sc);
@@ -336,15 +371,13 @@ static int sync_locked(int rootfd, int dirfd, int flags, char *const *first,
 	if ((r = assign_unknown(out, &sc, first, nfirst)) < 0)
 		goto fail;
 	changed |= r;
+	scan_free(&sc);
 	int move = (flags & STORE_SYNC_MOVE_NEW) && any_new(out);
-	/* record the listing when it is settled: no later change in cur/
-	 * or new/ can leave their mtimes as they are now */
-	int record = stamped && !move && store_dir_stamps(dirfd, after) == 0 &&
-		     store_stamps_equal(before, after) &&
-		     store_settled(&after[0]) && store_settled(&after[1]);
-	int restamp = record && !store_stamps_equal(out->listed, after);
-	if (shared && (changed || move || restamp)) {
-		scan_free(&sc);
+	int sound = stamped && store_dir_stamps(dirfd, after) == 0 &&
+		    store_stamps_equal(before, after);
+	int settled = sound && !move && store_settled(&after[0]) &&
+		      store_settled(&after[1]);
+	if (shared && (changed || move)) {
 		store_index_free(out);
 		return 1;
 	}
@@ -353,23 +386,31 @@ static int sync_locked(int rootfd, int dirfd, int flags, char *const *first,
 			goto fail;
 		store_new_mailboxid(out->uidvalidity, out->mailboxid);
 	}
-	if (move)
+	if (move) {     /* the mtimes its own renames left */
 		move_new_files(dirfd, out);
-	/* a listing alone is a record of the change log (cheap), a change
-	 * a new index */
+		sound = sound && store_dir_stamps(dirfd, after) == 0;
+	}
+	/* a change writes a new index (settled stamps in its header), a
+	 * listing alone is a record of the change log (cheap) */
 	if ((changed || move) &&
-	    store_index_write(dirfd, out, record ? after : NULL) < 0)
+	    store_index_write(dirfd, out, settled ? after : NULL) < 0)
 		goto fail;
-	if (!changed && !move && restamp && store_log_listed(dirfd, out, after) < 0)
-		goto fail;
+	listing_to_record(out, sound, settled, after, rec);
 	int taken = store_recent_apply(dirfd, out,
 				       flags & STORE_SYNC_MOVE_NEW, shared);
 	if (taken < 0)
 		goto fail;
-	scan_free(&sc);
-	if (taken > 0)
+	if (taken > 0) {
 		store_index_free(out);
-	return taken;
+		return 1;
+	}
+	if (rec->pending && !shared) {
+		if (store_log_listed(dirfd, out, rec->t, rec->provisional) < 0)
+			goto fail;
+		rec->pending = 0;
+	}
+	store_mark_take(dirfd, out, &out->mark);
+	return rec->pending ? 2 : 0;
 fail:
 	scan_free(&sc);
 	store_index_free(out);
@@ -379,23 +420,53 @@ fail:
 int store_sync_locked(int rootfd, int dirfd, int flags, char *const *first,
 		      size_t nfirst, struct store_index *out)
 {
-	return sync_locked(rootfd, dirfd, flags, first, nfirst, 0, out);
+	struct listing rec;
+	return sync_locked(rootfd, dirfd, flags, first, nfirst, 0, out, &rec);
+}
+
+/* Under the exclusive lock: record the listing a shared sync made, when
+ * neither the index, nor the log, nor the directories moved since (a
+ * lost record costs one listing: errors are not the sync's). */
+static void record_listing(int dirfd, struct store_index *ix,
+			   const struct listing *rec)
+{
+	struct store_mark now;
+	struct timespec t[2];
+	if (store_mark_take(dirfd, ix, &now) < 0 ||
+	    !store_mark_same(&now, &ix->mark) ||
+	    store_dir_stamps(dirfd, t) < 0 || !store_stamps_equal(t, rec->t) ||
+	    store_log_listed(dirfd, ix, rec->t, rec->provisional) < 0)
+		return;
+	store_mark_take(dirfd, ix, &ix->mark);
 }
 
 int store_sync(int rootfd, int dirfd, int flags, char *const *first,
 	       size_t nfirst, struct store_index *out)
 {
 	/* most syncs change nothing: they run under a shared lock, side
-	 * by side; one that must write starts again under the exclusive */
-	int fd = store_lock(dirfd, STORE_LOCK_SHARED);
+	 * by side; one that must write starts again under the exclusive,
+	 * one that has only a listing to note takes it to note it */
+	struct listing rec;
+	int shared = !(flags & STORE_SYNC_EXCLUSIVE);
+	int fd = store_lock(dirfd, shared ? STORE_LOCK_SHARED :
+			    STORE_LOCK_EXCLUSIVE);
 	if (fd < 0)
 		return -1;
-	int rc = sync_locked(rootfd, dirfd, flags, first, nfirst, 1, out);
-	if (rc == 1) {
+	int rc = sync_locked(rootfd, dirfd, flags, first, nfirst, shared, out,
+			     &rec);
+	if (rc > 0) {
 		store_unlock(fd);
-		if ((fd = store_lock(dirfd, STORE_LOCK_EXCLUSIVE)) < 0)
+		if ((fd = store_lock(dirfd, STORE_LOCK_EXCLUSIVE)) < 0) {
+			if (rc == 2)
+				store_index_free(out);
 			return -1;
-		rc = sync_locked(rootfd, dirfd, flags, first, nfirst, 0, out);
+		}
+		if (rc == 2)
+			record_listing(dirfd, out, &rec);
+		else
+			rc = sync_locked(rootfd, dirfd, flags, first, nfirst,
+					 0, out, &rec);
+		rc = rc == 2 ? 0 : rc;
 	}
 	int e = errno;
 	store_unlock(fd);

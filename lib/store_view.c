@@ -109,8 +109,24 @@ int store_folder_sync(struct store_folder *f, int allow_expunge,
 	store_view_note(f);
 	if (store_keywords_read(f->dirfd, &kw) < 0)
 		return -1;
+	int fast = store_view_catch_up(f, store_view_mark(f), allow_expunge,
+				       ch);
+	if (fast < 0) {
+		store_keywords_free(&kw);
+		return -1;
+	}
+	if (fast == 1) {
+		ch->keywords_changed = keywords_differ(&kw, &f->kw);
+		store_keywords_free(&f->kw);
+		f->kw = kw;
+		if (!out)
+			store_changes_free(&local);
+		return 0;
+	}
 	int mode = (f->mode & STORE_TAKE_NEW) && !(f->mode & STORE_READONLY) ?
 		   STORE_SYNC_MOVE_NEW : 0;
+	if (fast == 2)
+		mode |= STORE_SYNC_EXCLUSIVE;
 	if (store_sync(f->store->rootfd, f->dirfd, mode, NULL, 0, &ix) < 0) {
 		store_keywords_free(&kw);
 		return -1;
@@ -130,6 +146,7 @@ int store_folder_sync(struct store_folder *f, int allow_expunge,
 	f->msgs = v;
 	f->uidnext = ix.uidnext;
 	f->highestmodseq = ix.highestmodseq;
+	*store_view_mark(f) = ix.mark;
 	store_index_free(&ix);
 	if (!out)
 		store_changes_free(&local);
