@@ -21,17 +21,25 @@ void store_kill_point(const char *step)
 }
 #endif
 
-/* The folder locked and its index read. Every name postern gives a file
- * is recorded in the index under this lock, so the index names the files
- * as they are, but for renames by other programs, which current_name
- * finds; a missing or damaged index is made by a full sync. The lock
- * fd, or -1. */
-static int begin(struct store_folder *f, struct store_index *ix)
+/* The folder locked and its index read (for the messages idx[0..n),
+ * when idx, only their entries when the view's mark allows:
+ * store_partial.c). Every name postern gives a file is recorded in the
+ * index under this lock, so the index names the files as they are, but
+ * for renames by other programs, which current_name finds; a missing or
+ * damaged index is made by a full sync. The lock fd, or -1. */
+static int begin_for(struct store_folder *f, const size_t *idx, size_t n,
+		     struct store_index *ix)
 {
 	int lock = store_lock(f->dirfd, STORE_LOCK_EXCLUSIVE);
 	if (lock < 0)
 		return -1;
-	int r = store_index_read(f->dirfd, ix);
+	/* a change of a few messages needs only theirs */
+	int r = idx ? store_partial_index(f, idx, n, ix) : 0;
+	if (r < 0) {
+		store_unlock(lock);
+		return -1;
+	}
+	r = r == 1 ? 0 : store_index_read(f->dirfd, ix);
 	if (r != 0)
 		store_index_free(ix);
 	if (r != 0 && store_sync_locked(f->store->rootfd, f->dirfd, 0, NULL, 0,
@@ -49,6 +57,11 @@ static int begin(struct store_folder *f, struct store_index *ix)
 			 ix->listed[0].tv_sec &&
 			 store_stamps_equal(ix->listed, now);
 	return lock;
+}
+
+static int begin(struct store_folder *f, struct store_index *ix)
+{
+	return begin_for(f, NULL, 0, ix);
 }
 
 /* After the change's renames: when the listing held before them and
@@ -162,7 +175,7 @@ long store_set_flags(struct store_folder *f, const size_t *idx, size_t n,
 		if (!(*failed = calloc(n + 1, sizeof **failed)))
 			return -1;
 	}
-	int lock = begin(f, &ix);
+	int lock = begin_for(f, idx, n, &ix);
 	if (lock < 0)
 		return -1;
 	for (size_t k = 0; k < n; k++) {

@@ -68,6 +68,8 @@ struct store_index {
 	size_t index_len;               /* octets of the index file */
 	size_t log_len;                 /* octets of the log's whole lines */
 	struct store_mark mark;         /* as synced (store_sync) */
+	int partial;                    /* only some entries: never written
+					 * whole (store_partial_index) */
 };
 
 /* One record line of the index or the change log (store_record.c). */
@@ -253,6 +255,26 @@ void store_quota_charge(int rootfd, const struct maildir_quota *q,
 			int64_t octets, int64_t messages);
 
 /* views (store_folder.c, store_view.c, store_view_fast.c) */
+/* The records appended to the log since a view's mark. */
+struct store_tail {
+	char *buf;                      /* malloc'd: the octets read */
+	struct store_record *rec;       /* malloc'd, pointing into buf */
+	size_t n, used;                 /* records; octets of whole ones */
+	struct timespec listed[2];      /* the listing they leave */
+	int provisional;
+};
+/* Under a lock: the tail of the log since mk. 1 read, 0 the index or
+ * log is not the one mk saw (or much was added: a full read is
+ * needed), -1 error. store_tail_free it in any case. */
+int store_log_since(struct store_folder *f, const struct store_mark *mk,
+		    struct store_tail *t);
+void store_tail_free(struct store_tail *t);
+/* Under the exclusive lock: ix for a change of msgs[idx[0..n)] only, as
+ * the view and the log since its mark say they are now (a partial
+ * index: store_log_commit appends its records, never writes it whole).
+ * 1 made, 0 a full read is needed, -1 error (store_partial.c). */
+int store_partial_index(struct store_folder *f, const size_t *idx, size_t n,
+			struct store_index *ix);
 /* The view's mark (what it last caught up with). */
 struct store_mark *store_view_mark(struct store_folder *f);
 /* Catch f up from the change log alone when it can (see

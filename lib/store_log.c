@@ -181,8 +181,9 @@ int store_log_commit(int dirfd, struct store_index *ix)
 	bytes_init(&b, STORE_INDEX_MAX);
 	int rc = records(ix, &b);
 	/* fold when the log outgrows a quarter of the index (replaying it
-	 * then costs a quarter of a read) and its floor */
-	if (rc == 0 && ix->log_len + b.len > STORE_LOG_MIN &&
+	 * then costs a quarter of a read) and its floor; a partial index
+	 * (store_partial.c) is not the index: it only appends */
+	if (rc == 0 && !ix->partial && ix->log_len + b.len > STORE_LOG_MIN &&
 	    ix->log_len + b.len > ix->index_len / 4)
 		rc = store_index_write(dirfd, ix, NULL);
 	else if (rc == 0)

@@ -254,37 +254,55 @@ static int changes_room(struct store_changes *ch, size_t n)
 	return -1;
 }
 
-/* Under the shared lock: the records since mk, when the view may take
- * them alone (rec, *n, *used set: 1), or 0 (a full sync is needed), 2
- * (one under the exclusive lock), -1. */
-static int gather(struct store_folder *f, const struct store_mark *mk,
-		  struct tail *b, struct store_record **rec, size_t *n,
-		  size_t *used, struct timespec listed[2], int *provisional)
+int store_log_since(struct store_folder *f, const struct store_mark *mk,
+		    struct store_tail *t)
 {
-	struct timespec now[2];
-	int rc = same_index(f->dirfd, mk) ? tail_read(f->dirfd, mk, b) : 0;
+	memset(t, 0, sizeof *t);
+	struct tail b = { NULL, 0 };
+	int rc = same_index(f->dirfd, mk) ? tail_read(f->dirfd, mk, &b) : 0;
+	t->buf = b.data;
 	if (rc != 1)
 		return rc;
-	long k = split(b, f, mk, rec, used);
+	long k = split(&b, f, mk, &t->rec, &t->used);
 	if (k < 0)
-		return 0;       /* the full sync says what it is */
-	*n = (size_t)k;
-	listed[0] = mk->listed[0];
-	listed[1] = mk->listed[1];
-	*provisional = mk->listed_provisional;
-	for (size_t i = 0; i < *n; i++)
-		if ((*rec)[i].kind == 'l' || (*rec)[i].kind == 'L') {
-			listed[0] = (*rec)[i].t[0];
-			listed[1] = (*rec)[i].t[1];
-			*provisional = (*rec)[i].kind == 'L';
+		return 0;       /* the full read says what it is */
+	t->n = (size_t)k;
+	t->listed[0] = mk->listed[0];
+	t->listed[1] = mk->listed[1];
+	t->provisional = mk->listed_provisional;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->rec[i].kind == 'l' || t->rec[i].kind == 'L') {
+			t->listed[0] = t->rec[i].t[0];
+			t->listed[1] = t->rec[i].t[1];
+			t->provisional = t->rec[i].kind == 'L';
 		}
+	return 1;
+}
+
+void store_tail_free(struct store_tail *t)
+{
+	free(t->rec);
+	free(t->buf);
+	memset(t, 0, sizeof *t);
+}
+
+/* Under the shared lock: the records since mk, when the view may take
+ * them alone (1), or 0 (a full sync is needed), 2 (one under the
+ * exclusive lock), -1. */
+static int gather(struct store_folder *f, const struct store_mark *mk,
+		  struct store_tail *t)
+{
+	struct timespec now[2];
+	int rc = store_log_since(f, mk, t);
+	if (rc != 1)
+		return rc;
 	if (store_dir_stamps(f->dirfd, now) < 0)
 		return -1;
-	if (store_listing_holds(listed, *provisional, now))
+	if (store_listing_holds(t->listed, t->provisional, now))
 		return 1;
 	/* as recorded, provisionally, and settled since: one listing,
 	 * under the exclusive lock, confirms it for every session */
-	return store_stamps_equal(listed, now) ? 2 : 0;
+	return store_stamps_equal(t->listed, now) ? 2 : 0;
 }
 
 /* Must the full sync look at the view's messages: one gone, not yet
@@ -303,36 +321,31 @@ static int needs_full(const struct store_folder *f, int allow_expunge)
 int store_view_catch_up(struct store_folder *f, struct store_mark *mk,
 			int allow_expunge, struct store_changes *ch)
 {
-	struct store_record *rec = NULL;
-	struct timespec listed[2];
-	struct tail b = { NULL, 0 };
-	size_t n = 0, used = 0;
-	int provisional = 0;
+	struct store_tail t;
 	if (!mk->known || needs_full(f, allow_expunge))
 		return 0;
 	int lock = store_lock(f->dirfd, STORE_LOCK_SHARED);
 	if (lock < 0)
 		return -1;
-	int rc = gather(f, mk, &b, &rec, &n, &used, listed, &provisional);
+	int rc = gather(f, mk, &t);
 	store_unlock(lock);
-	uint32_t *uids = rc == 1 ? calloc(n + 1, sizeof *uids) : NULL;
-	if (rc == 1 && (!uids || changes_room(ch, n) < 0))
+	uint32_t *uids = rc == 1 ? calloc(t.n + 1, sizeof *uids) : NULL;
+	if (rc == 1 && (!uids || changes_room(ch, t.n) < 0))
 		rc = -1;
-	if (rc == 1 && apply(f, rec, n, allow_expunge, ch, uids) < 0) {
+	if (rc == 1 && apply(f, t.rec, t.n, allow_expunge, ch, uids) < 0) {
 		store_changes_free(ch);
 		rc = -1;
 	}
 	if (rc == 1) {
-		mk->log_size = (off_t)(mk->log_len + b.len);
-		mk->log_len += used;
-		mk->listed[0] = listed[0];
-		mk->listed[1] = listed[1];
-		mk->listed_provisional = provisional;
+		mk->log_len += t.used;
+		mk->log_size = (off_t)mk->log_len;
+		mk->listed[0] = t.listed[0];
+		mk->listed[1] = t.listed[1];
+		mk->listed_provisional = t.provisional;
 	}
 	if (rc < 0)     /* the view may be half caught up: start again */
 		mk->known = 0;
 	free(uids);
-	free(rec);
-	free(b.data);
+	store_tail_free(&t);
 	return rc;
 }
