@@ -52,6 +52,7 @@ $(eval $(call fuzz_target,mail_thread,))
 $(eval $(call fuzz_target,jmap_state,httpd))
 $(eval $(call fuzz_target,mutf7,))
 $(eval $(call fuzz_target,identities,httpd))
+$(eval $(call fuzz_target,store_record,))
 
 fuzz-build: $(FUZZ_TARGETS)
 

@@ -40,3 +40,4 @@ fuzz_run() {
 @test "fuzz: JMAP state strings and modified UTF-7 folder names" { fuzz_run jmap_state; }
 @test "fuzz: modified UTF-7 names, UTF-8 to and fro" { fuzz_run mutf7; }
 @test "fuzz: the identities file in a Maildir (httpd)" { fuzz_run identities; }
+@test "fuzz: the record lines of a folder's index and change log" { fuzz_run store_record; }
