@@ -106,15 +106,19 @@ t/unit/test_%: t/unit/test_%.o t/unit/check.o $(LIB)
 
 unit: $(UNIT_TESTS)
 
+# The builds before a test run use every core (BUILD_JOBS); t/run runs the
+# test files TEST_JOBS at a time (t/run says why 4).
+BUILD_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+
 test:
-	$(MAKE) SAN=1 all unit
+	$(MAKE) -j$(BUILD_JOBS) SAN=1 all unit
 	t/run
 
 # The suite against the release build (static servers, no sanitizers):
 # what is installed is what is tested. All of it, or the files in TESTS
 # (.ci/run names the socket and client files, to stay in its time).
 test-release:
-	$(MAKE) all unit
+	$(MAKE) -j$(BUILD_JOBS) all unit
 	t/run $(TESTS)
 
 run: all

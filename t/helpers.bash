@@ -11,6 +11,7 @@
 #                  sets PORT; stopped by server_stop_all (in teardown).
 # queue_count      number of files in $SPOOL/queue
 # free_port        prints a free TCP port on 127.0.0.1
+# free_offset PORT...  an offset at which every PORT+offset is free
 
 TOP="$(cd "$BATS_TEST_DIRNAME/.." && pwd)"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:exitcode=86}"
@@ -35,10 +36,18 @@ control() {
 	printf '%s\n' "$@" > "$CONF/$name"
 }
 
-# A fixed SHA-512 crypt hash per password, made once per test run.
+# A fixed SHA-512 crypt hash per password, made once per test run (the
+# file's run: openssl's start costs 30 ms of CPU, paid at every setup
+# otherwise), kept under $BATS_RUN_TMPDIR by the password's hex.
 add_user() {
-	local addr=$1 pass=$2 hash
-	hash=$(openssl passwd -6 -salt postern.test "$pass")
+	local addr=$1 pass=$2 hash cache
+	cache="$BATS_RUN_TMPDIR/passwd-$(printf '%s' "$pass" | od -An -tx1 | tr -d ' \n')"
+	if [ -s "$cache" ]; then
+		hash=$(<"$cache")
+	else
+		hash=$(openssl passwd -6 -salt postern.test "$pass") || return 1
+		printf '%s\n' "$hash" > "$cache.new" && mv "$cache.new" "$cache"
+	fi
 	echo "$addr:$hash" >> "$CONF/users"
 }
 
@@ -57,6 +66,32 @@ s = socket.socket()
 s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])
 s.close()
+PY
+}
+
+# free_offset PORT...: prints an offset N at which every PORT+N on
+# 127.0.0.1 is free now (make run's RUN_PORT_OFFSET: its nine ports must
+# not meet the ports of files t/run runs beside this one).
+free_offset() {
+	python3 - "$@" <<'PY'
+import random, socket, sys
+ports = [int(p) for p in sys.argv[1:]]
+for _ in range(100):
+    off = random.randrange(20000, 40000)
+    socks = []
+    try:
+        for p in ports:
+            s = socket.socket()
+            socks.append(s)
+            s.bind(("127.0.0.1", p + off))
+    except OSError:
+        continue
+    finally:
+        for s in socks:
+            s.close()
+    print(off)
+    sys.exit(0)
+sys.exit("no offset with every port free")
 PY
 }
 

@@ -65,7 +65,7 @@ PU="$TOP/admin/postern-user"
 
 @test "make run: the demo user by postern-user, run/log holds postern's lines only" {
 	dir="$BATS_TEST_TMPDIR/run"
-	offset=$(( $(free_port) - 2525 ))
+	offset=$(free_offset 2525 2587 2110 2143 2465 2993 2995 2443 2080)
 	RUN=$dir RUN_PORT_OFFSET=$offset "$TOP/scripts/run-local" > "$BATS_TEST_TMPDIR/run.out" 2>&1 &
 	RUN_PID=$!
 	wait_listening $((2587 + offset))

@@ -7,7 +7,7 @@ load helpers
 
 setup() {
 	RUNDIR="$BATS_TEST_TMPDIR/run"
-	OFF=$((20000 + RANDOM % 20000))
+	OFF=$(free_offset 2525 2587 2110 2143 2465 2993 2995 2443 2080)
 	RUN="$RUNDIR" RUN_PORT_OFFSET=$OFF "$TOP/scripts/run-local" \
 		> "$BATS_TEST_TMPDIR/out" 2>&1 3>&- 4>&- 5>&- &
 	RL_PID=$!
