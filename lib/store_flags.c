@@ -245,20 +245,8 @@ static int remove_entry(struct store_folder *f, struct store_index *ix,
 	if (store_index_expunged(ix, e->uid, e->unique) < 0)
 		return -1;
 	free(e->file);
-	e->file = NULL;         /* dropped by compact() */
+	e->file = NULL;         /* dropped by store_index_compact */
 	return 0;
-}
-
-static void compact(struct store_index *ix)
-{
-	size_t w = 0;
-	for (size_t i = 0; i < ix->count; i++) {
-		if (ix->v[i].file)
-			ix->v[w++] = ix->v[i];
-		else
-			free(ix->v[i].unique);
-	}
-	ix->count = w;
 }
 
 /* The common part of expunge and remove: which = 0 every message whose
@@ -272,16 +260,8 @@ static long take_out(struct store_folder *f, const uint32_t *uids,
 	long failures = 0;
 	size_t w = 0;
 	int64_t freed[2] = { 0, 0 };    /* octets, messages */
-	memset(ch, 0, sizeof *ch);
-	ch->expunged = calloc(f->count + 1, sizeof *ch->expunged);
-	ch->expunged_uids = calloc(f->count + 1, sizeof *ch->expunged_uids);
-	ch->expunged_client = calloc(f->count + 1, sizeof *ch->expunged_client);
-	ch->changed = calloc(1, sizeof *ch->changed);
-	if (!ch->expunged || !ch->expunged_uids || !ch->expunged_client ||
-	    !ch->changed) {
-		store_changes_free(ch);
+	if (store_changes_alloc(ch, f->count) < 0)
 		return -1;
-	}
 	int lock = begin(f, &ix);
 	if (lock < 0) {
 		store_changes_free(ch);
@@ -306,7 +286,7 @@ static long take_out(struct store_folder *f, const uint32_t *uids,
 		store_view_expunge_one(ch, w + 1, m);
 	}
 	f->count = w;
-	compact(&ix);
+	store_index_compact(&ix);
 	/* a failed index write or fsync changes nothing of what was done:
 	 * the files are gone and the view reports them; the next sync
 	 * records the expunges the index missed */

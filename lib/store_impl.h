@@ -174,6 +174,8 @@ int store_log_listed(int dirfd, struct store_index *ix,
 /* Remove the log (after a whole index write). */
 void store_log_remove(int dirfd);
 void store_index_free(struct store_index *ix);
+/* Drop the entries whose file is NULL (removed). */
+void store_index_compact(struct store_index *ix);
 /* Append an entry (unique copied, file taken). 0 or -1. */
 int store_index_push(struct store_index *ix, uint32_t uid, uint64_t modseq,
 		     uint64_t created, const char *unique, char *file);
@@ -255,6 +257,8 @@ void store_quota_charge(int rootfd, const struct maildir_quota *q,
 			int64_t octets, int64_t messages);
 
 /* views (store_folder.c, store_view.c, store_view_fast.c) */
+/* ch emptied, with room for n expunges and n flag changes. 0 or -1. */
+int store_changes_alloc(struct store_changes *ch, size_t n);
 /* The records appended to the log since a view's mark. */
 struct store_tail {
 	char *buf;                      /* malloc'd: the octets read */

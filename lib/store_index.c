@@ -80,6 +80,18 @@ int store_index_push(struct store_index *ix, uint32_t uid, uint64_t modseq,
 	return 0;
 }
 
+void store_index_compact(struct store_index *ix)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < ix->count; i++) {
+		if (ix->v[i].file)
+			ix->v[w++] = ix->v[i];
+		else
+			free(ix->v[i].unique);
+	}
+	ix->count = w;
+}
+
 int store_index_push_expunge(struct store_index *ix, uint32_t uid,
 			     uint64_t modseq, const char *unique)
 {

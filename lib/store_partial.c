@@ -67,14 +67,7 @@ static int replay(struct store_index *ix, const struct store_tail *t)
 			e->modseq = r->modseq;
 		}
 	}
-	size_t w = 0;
-	for (size_t i = 0; i < ix->count; i++) {
-		if (ix->v[i].file)
-			ix->v[w++] = ix->v[i];
-		else
-			free(ix->v[i].unique);
-	}
-	ix->count = w;
+	store_index_compact(ix);
 	return 0;
 }
 

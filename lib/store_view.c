@@ -9,8 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Room in ch for n expunges and n flag changes. 0 or -1. */
-static int changes_alloc(struct store_changes *ch, size_t n)
+int store_changes_alloc(struct store_changes *ch, size_t n)
 {
 	memset(ch, 0, sizeof *ch);
 	ch->expunged = calloc(n + 1, sizeof *ch->expunged);
@@ -132,7 +131,7 @@ int store_folder_sync(struct store_folder *f, int allow_expunge,
 		return -1;
 	}
 	struct store_message *v = calloc(f->count + ix.count + 1, sizeof *v);
-	if (!v || changes_alloc(ch, f->count + ix.count) < 0) {
+	if (!v || store_changes_alloc(ch, f->count + ix.count) < 0) {
 		free(v);
 		store_keywords_free(&kw);
 		store_index_free(&ix);

@@ -239,21 +239,6 @@ static int apply(struct store_folder *f, const struct store_record *r,
 	return 0;
 }
 
-/* Room in ch for n expunges and n flag changes. 0 or -1. */
-static int changes_room(struct store_changes *ch, size_t n)
-{
-	memset(ch, 0, sizeof *ch);
-	ch->expunged = calloc(n + 1, sizeof *ch->expunged);
-	ch->expunged_uids = calloc(n + 1, sizeof *ch->expunged_uids);
-	ch->expunged_client = calloc(n + 1, sizeof *ch->expunged_client);
-	ch->changed = calloc(n + 1, sizeof *ch->changed);
-	if (ch->expunged && ch->expunged_uids && ch->expunged_client &&
-	    ch->changed)
-		return 0;
-	store_changes_free(ch);
-	return -1;
-}
-
 int store_log_since(struct store_folder *f, const struct store_mark *mk,
 		    struct store_tail *t)
 {
@@ -330,7 +315,7 @@ int store_view_catch_up(struct store_folder *f, struct store_mark *mk,
 	int rc = gather(f, mk, &t);
 	store_unlock(lock);
 	uint32_t *uids = rc == 1 ? calloc(t.n + 1, sizeof *uids) : NULL;
-	if (rc == 1 && (!uids || changes_room(ch, t.n) < 0))
+	if (rc == 1 && (!uids || store_changes_alloc(ch, t.n) < 0))
 		rc = -1;
 	if (rc == 1 && apply(f, t.rec, t.n, allow_expunge, ch, uids) < 0) {
 		store_changes_free(ch);
