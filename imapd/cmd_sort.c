@@ -8,7 +8,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "bytes.h"
 #include "cache.h"
+#include "imap_struct.h"
 #include "imapd.h"
 #include "log.h"
 #include "mail_sort.h"
@@ -16,6 +18,7 @@
 #include "mailbox.h"
 #include "message.h"
 #include "mime.h"
+#include "mime_date.h"
 #include "search.h"
 #include "search_context.h"
 
@@ -99,6 +102,32 @@ static void date_and_size(struct session *s, size_t i, time_t mtime,
 /* What SORT SIZE needs beyond the MAIL_FIELDS_* bits. */
 #define WANT_SIZE 0x100
 
+/* SORT (DATE) alone, of a message whose ENVELOPE and INTERNALDATE are
+ * in the folder's cache: its Date from the envelope (the first Date
+ * field, as the header gives it), no file read. 1 done, 0 not. */
+static int cached_date(struct session *s, size_t i, unsigned want,
+		       struct mail_fields *f)
+{
+	const struct message *m = &s->box->msgs[i];
+	struct mime_date d;
+	struct bytes b;
+	if ((want & ~MAIL_FIELDS_DATE) ||
+	    (m->cached & (CACHED_ENVELOPE | CACHED_DATE)) !=
+	    (CACHED_ENVELOPE | CACHED_DATE))
+		return 0;
+	bytes_init(&b, m->envelope_len + 1);
+	int r = imap_envelope_date(m->envelope, m->envelope_len, &b);
+	if (r > 0 && mime_date_parse(bytes_str(&b), b.len, &d) == 0) {
+		f->sent = mime_date_time(&d);
+		f->has_sent = 1;
+	}
+	bytes_free(&b);
+	if (r < 0)
+		return 0;
+	f->arrival = m->mtime;
+	return 1;
+}
+
 /* The sort values (want: MAIL_FIELDS_*, WANT_SIZE) of message i into f.
  * A message whose file vanished sorts with empty values. 0, or -1
  * (ENOMEM). */
@@ -109,6 +138,8 @@ static int read_fields(struct session *s, size_t i, unsigned want,
 	time_t mtime = -1;
 	int rc = 0;
 	memset(f, 0, sizeof *f);
+	if (cached_date(s, i, want, f))
+		return 0;
 	if (want & MAIL_FIELDS_ALL) {
 		/* the header only, through lib/mime's bounded window */
 		int fd = mailbox_message_open(s->box, &s->box->msgs[i]);

@@ -1,5 +1,6 @@
 /* imap_struct.c - ENVELOPE, BODY, BODYSTRUCTURE (RFC 3501 §7.4.2). */
 #include "imap_struct.h"
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "limits.h"
@@ -49,6 +50,39 @@ int imap_nstring(struct bytes *out, const char *s)
 }
 
 /* --- ENVELOPE -------------------------------------------------------- */
+
+/* A quoted string's body at p[0..n) (after its '"') into out: the
+ * octets after it, or -1 (no closing quote). */
+static long quoted_body(const char *p, size_t n, struct bytes *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '"')
+			return (long)i + 1;
+		if (p[i] == '\\' && ++i == n)
+			return -1;
+		if (bytes_append_char(out, p[i]) < 0)
+			return -1;
+	}
+	return -1;
+}
+
+int imap_envelope_date(const char *env, size_t n, struct bytes *out)
+{
+	bytes_clear(out);
+	if (n < 4 || env[0] != '(')
+		return -1;
+	if (!strncmp(env + 1, "NIL", 3))
+		return 0;
+	if (env[1] == '"')
+		return quoted_body(env + 2, n - 2, out) < 0 ? -1 : 1;
+	/* a literal {N}CRLF then N octets (imap_string) */
+	char *end;
+	unsigned long len = env[1] == '{' ? strtoul(env + 2, &end, 10) : 0;
+	if (env[1] != '{' || end[0] != '}' || end[1] != '\r' || end[2] != '\n' ||
+	    len > n - (size_t)(end + 3 - env))
+		return -1;
+	return bytes_append(out, end + 3, len) < 0 ? -1 : 1;
+}
 
 /* The fields ENVELOPE shows, in its order (RFC 3501 §7.4.2). */
 enum env_field { E_DATE, E_SUBJECT, E_FROM, E_SENDER, E_REPLY_TO, E_TO, E_CC,

@@ -28,6 +28,10 @@ int imap_envelope(const struct mime_message *m, const struct mime_part *msg,
  * (mime_header_length) and call this. */
 int imap_envelope_header(const char *h, size_t n, struct bytes *out);
 
+/* The first nstring of an ENVELOPE as imap_envelope writes it (the Date
+ * field's value) into out, unescaped. 1, 0 NIL, -1 not an envelope. */
+int imap_envelope_date(const char *env, size_t n, struct bytes *out);
+
 /* Flags of imap_bodystructure. */
 #define IMAP_BODY_EXTENDED 0x01 /* BODYSTRUCTURE: with the extension data
 				 * (parameters, MD5, disposition, language,

@@ -172,3 +172,26 @@ print("* SORT " + " ".join(str(i + 1) for i in k))')
 	[ "$(grep -o '([0-9]* [0-9]*)' <<<"$threads" | wc -l)" -eq 1666 ]
 	[ "$(grep -o '([0-9]*)' <<<"$threads" | wc -l)" -eq 1668 ]
 }
+
+@test "SORT (DATE) from the folder cache's envelopes equals SORT from the files, and opens no message file" {
+	# odd Date fields too: folded, quoted specials, 8-bit, none
+	odd() {        # N DATE-FIELD-LINES
+		local f="$MAILDIR/cur/100000000$1.M$1P1.t:2,"
+		printf 'From: x@example.org\n%bSubject: odd %s\n\nbody\n' "$2" "$1" > "$f"
+		touch -d "2026-01-1$1 12:00:00 UTC" "$f"
+	}
+	odd 6 'Date: Tue, 3 Mar 2026\n 08:00:00 +0000\n'
+	odd 7 'Date: Tue, 3 Mar 2026 07:00:00 +0000 ("quoted" \\\\ comment)\n'
+	odd 8 'Date: 3 M\xc3\xa4r 2026 06:00:00 +0000\n'
+	odd 9 ''
+	sorts=("s1 SORT (DATE) UTF-8 ALL" "s2 SORT (REVERSE DATE) UTF-8 ALL" "s3 UID SORT (ARRIVAL DATE) UTF-8 ALL")
+	run imap "$LOGIN" "a EXAMINE INBOX" "${sorts[@]}"
+	files=$(grep '^\* SORT ' <<<"$output")
+	[ "$(wc -l <<<"$files")" -eq 3 ]
+	imap "$LOGIN" "a SELECT INBOX" "f FETCH 1:* ENVELOPE" > /dev/null      # the cache filled
+	ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 strace -qq -f -e trace=openat -o "$BATS_TEST_TMPDIR/trace" \
+		"$IMAPD" < <(printf '%s\r\n' "$LOGIN" "a EXAMINE INBOX" "${sorts[@]}") \
+		2>>"$BATS_TEST_TMPDIR/imapd.log" | tr -d '\r' > "$BATS_TEST_TMPDIR/out"
+	[ "$(grep '^\* SORT ' "$BATS_TEST_TMPDIR/out")" = "$files" ]
+	! grep '"cur/' "$BATS_TEST_TMPDIR/trace"
+}
