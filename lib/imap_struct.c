@@ -1,6 +1,5 @@
 /* imap_struct.c - ENVELOPE, BODY, BODYSTRUCTURE (RFC 3501 §7.4.2). */
 #include "imap_struct.h"
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "limits.h"
@@ -75,13 +74,15 @@ int imap_envelope_date(const char *env, size_t n, struct bytes *out)
 		return 0;
 	if (env[1] == '"')
 		return quoted_body(env + 2, n - 2, out) < 0 ? -1 : 1;
-	/* a literal {N}CRLF then N octets (imap_string) */
-	char *end;
-	unsigned long len = env[1] == '{' ? strtoul(env + 2, &end, 10) : 0;
-	if (env[1] != '{' || end[0] != '}' || end[1] != '\r' || end[2] != '\n' ||
-	    len > n - (size_t)(end + 3 - env))
+	/* a literal {N}CRLF then N octets (imap_string), all within n */
+	size_t i = 2, len = 0;
+	if (env[1] != '{')
 		return -1;
-	return bytes_append(out, end + 3, len) < 0 ? -1 : 1;
+	for (; i < n && env[i] >= '0' && env[i] <= '9' && len < n; i++)
+		len = len * 10 + (size_t)(env[i] - '0');
+	if (i + 3 > n || memcmp(env + i, "}\r\n", 3) || len > n - i - 3)
+		return -1;
+	return bytes_append(out, env + i + 3, len) < 0 ? -1 : 1;
 }
 
 /* The fields ENVELOPE shows, in its order (RFC 3501 §7.4.2). */
